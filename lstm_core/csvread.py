@@ -1,0 +1,561 @@
+"""Read a CSV someone actually has into a clean `Dataset`, or say in one sentence why not.
+
+Contract: `read_csv` takes a path, raw bytes or a binary/text file object and returns a
+`Dataset` whose frame is float64 with no NaN or inf, indexed by a sorted, unique,
+timezone-naive `DatetimeIndex` named "time" (or a `RangeIndex` named "step" when no date
+column exists). Every cleaning step that changed the data is told in `Dataset.notes`.
+Every problem the user can fix raises `LabError`; no pandas/NumPy/csv exception escapes.
+
+What it copes with: UTF-8 with or without BOM, UTF-16 with BOM, Latin-1; `,` `;` tab `|`
+separators; decimal commas and thousands separators; quoted fields; monthly dates like
+`1949-01`; Yahoo Finance exports; timezone-aware timestamps (converted to UTC); unsorted
+and duplicate timestamps; missing or inf cells (interpolated); ragged rows; no header row;
+text that looks like spreadsheet formulas (never a number); thousands of columns (capped).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.dataset import Dataset
+from lstm_core.errors import LabError
+
+__all__ = ["MAX_COLUMNS", "MIN_ROWS", "read_csv"]
+
+MIN_ROWS = 10  # fewer usable rows than this cannot be split into train/validation/test windows
+MAX_COLUMNS = 50  # numeric columns kept; more than this is a matrix, not a handful of series
+
+_SEPARATORS = (",", ";", "\t", "|")
+_DOT_NUMBER = re.compile(r"[+-]?(?=\.?\d)(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(
+    r"[+-]?(?=,?\d)(?:\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d+)?(?:,\d*)?(?:[eE][+-]?\d+)?"
+)
+_MISSING = {"", "na", "n/a", "nan", "null", "none", "-", "--", ".", "?", "nat", "missing", "#n/a", "#na"}
+_MISSING |= {"#value!", "#div/0!", "#ref!", "#num!", "#name?", "#null!"}
+_INF = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "-∞"}
+_DATE_NAME = re.compile(r"(date|time|month|timestamp|day|period|week|quarter|^ds$|^dt$)", re.IGNORECASE)
+_TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+_MIN_DATE_SHARE = 0.8  # share of non-empty cells that must read as dates for a column to be the time axis
+
+Source = str | Path | bytes | bytearray | IO[bytes] | IO[str]
+
+
+def read_csv(
+    source: Source,
+    *,
+    column: str | None = None,
+    date_column: str | None = None,
+    features: tuple[str, ...] | list[str] = (),
+    name: str | None = None,
+    max_bytes: int | None = None,
+) -> Dataset:
+    """Read `source` into a clean `Dataset`; `column` picks the target, `date_column` the time axis."""
+    raw, label = _read_bytes(source, max_bytes=max_bytes)
+    try:
+        return _parse(raw, label, column=column, date_column=date_column, features=tuple(features), name=name)
+    except LabError:
+        raise
+    except Exception as error:  # a bug or a file shape we did not foresee: still one sentence
+        raise LabError(
+            f"The file could not be read as a table ({type(error).__name__}: {str(error)[:120]}); "
+            "save it as a plain CSV with one header row and one row per time step."
+        ) from error
+
+
+def _read_bytes(source: Source, *, max_bytes: int | None) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray)):
+        raw, label = bytes(source), "upload"
+    elif isinstance(source, (str, Path)):
+        path = Path(source).expanduser()
+        if not path.is_file():
+            raise LabError(f"No file at {str(path)!r}; check the path (or use sample:NAME or yahoo:TICKER).")
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise LabError(
+                f"The file is {_size(size)}, over the {_size(max_bytes)} limit; upload a smaller file."
+            )
+        raw, label = path.read_bytes(), str(path)
+    elif hasattr(source, "read"):
+        data = source.read() if max_bytes is None else source.read(max_bytes + 1)
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        label = str(getattr(source, "name", "upload"))
+    else:
+        raise LabError(
+            f"Cannot read data from a {type(source).__name__}; pass a path, bytes or an open file."
+        )
+    if max_bytes is not None and len(raw) > max_bytes:
+        size = getattr(source, "size", None) or len(raw)
+        shown = _size(size) if isinstance(size, int) else f"more than {_size(max_bytes)}"
+        raise LabError(f"The file is {shown}, over the {_size(max_bytes)} limit; upload a smaller file.")
+    return raw, label
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024**2:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024**2:.1f} MB"
+
+
+def _decode(raw: bytes, notes: list[str]) -> str:
+    if not raw.strip():
+        raise LabError("The file is empty; choose a CSV file with a header row and at least 10 rows of data.")
+    if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise LabError("This looks like an Excel/zip file, not CSV text; open it and save it as CSV.")
+    if raw[:2] == b"\x1f\x8b" or raw[:4] == b"%PDF":
+        raise LabError("This looks like a compressed or PDF file, not CSV text; save the data as CSV.")
+    if raw[:3] == b"\xef\xbb\xbf":
+        text = raw[3:].decode("utf-8", errors="replace")
+    elif raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = raw.decode("utf-16", errors="replace")
+        notes.append("The file is UTF-16 text; it was decoded as such.")
+    else:
+        head = raw[:8192]
+        if head.count(0) > len(head) * 0.3 and (head[1::2].count(0) > len(head) * 0.4 or head[::2].count(0)):
+            encoding = "utf-16-le" if head[1::2].count(0) > head[::2].count(0) else "utf-16-be"
+            text = raw.decode(encoding, errors="replace")
+        else:
+            controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+            if controls > max(2, len(head) // 50):
+                raise LabError(
+                    "This looks like a binary file, not CSV text; save the data as CSV and try again."
+                )
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252", errors="strict") if _is_cp1252(raw) else raw.decode("latin-1")
+                notes.append("The file is not UTF-8; it was read as Latin-1 (Windows-1252).")
+    text = text.lstrip("\ufeff")
+    if re.match(r"\s*<(!doctype\s+html|html|head|body|\?xml)", text[:1024], re.IGNORECASE):
+        raise LabError("This looks like a web page (HTML), not CSV data; download the raw CSV file instead.")
+    return text
+
+
+def _is_cp1252(raw: bytes) -> bool:
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]], bool, str]:
+    """Split text into (names, data rows, had_header, separator); rows are padded to the header's width."""
+    sep = None
+    first_line = text.lstrip().split("\n", 1)[0].strip()
+    if re.fullmatch(r"sep=.", first_line):  # Excel's own hint line
+        sep, text = first_line[4], text.lstrip().split("\n", 1)[-1]
+    sep = sep or _sniff_separator(text)
+    csv.field_size_limit(10_000_000)
+    try:
+        rows = [
+            [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        ]
+    except csv.Error as error:
+        raise LabError(
+            f"The file is not valid CSV ({error}); save it again as CSV from your spreadsheet."
+        ) from error
+    rows = [row for row in rows if any(row) and not (len(row) == 1 and row[0].startswith("#"))]
+    if not rows:
+        raise LabError("The file is empty; choose a CSV file with a header row and at least 10 rows of data.")
+    had_header = not _looks_like_data(rows[0])
+    if had_header:
+        header, body = rows[0], rows[1:]
+    else:
+        header, body = [], rows
+        notes.append("The file has no header row; columns were given generated names.")
+    width = len(header) if had_header else max(len(row) for row in body)
+    fixed: list[list[str]] = []
+    long_rows: list[int] = []
+    short = 0
+    for number, row in enumerate(body, start=2 if had_header else 1):
+        if len(row) > width:
+            if any(row[width:]):
+                long_rows.append(number)
+                continue
+            row = row[:width]
+        elif len(row) < width:
+            short += 1
+            row = row + [""] * (width - len(row))
+        fixed.append(row)
+    if long_rows:
+        if len(long_rows) > max(1, len(body) // 10):
+            raise LabError(
+                f"{len(long_rows)} of {len(body)} rows have more fields than the header ({width}), first at line "
+                f"{long_rows[0]}; check the separator or fix those rows."
+            )
+        notes.append(
+            f"Skipped {len(long_rows)} row(s) with more fields than the header (line {long_rows[0]})."
+        )
+    if short:
+        notes.append(f"{short} row(s) had fewer fields than the header; their missing cells count as empty.")
+    names = _clean_names(header, width)
+    return names, fixed, had_header, sep
+
+
+def _sniff_separator(text: str) -> str:
+    sample = text[:65536]
+    best, best_score = ",", (False, 0.0, 0)
+    for order, sep in enumerate(_SEPARATORS):
+        try:
+            reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
+            counts = [len(row) for _, row in zip(range(30), reader) if any(cell.strip() for cell in row)]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        score = (mode > 1, counts.count(mode) / len(counts), -order)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _looks_like_data(row: list[str]) -> bool:
+    cells = [c for c in row if c]
+    numeric = [c for c in cells if _DOT_NUMBER.fullmatch(c) or _COMMA_NUMBER.fullmatch(c)]
+    dates = [c for c in cells if _DATE_LIKE.match(c)]
+    return bool(numeric or dates) and len(numeric) + len(dates) == len(cells)
+
+
+def _clean_names(header: list[str], width: int) -> list[str]:
+    if not header:
+        return ["value"] if width == 1 else [f"column_{i + 1}" for i in range(width)]
+    names: list[str] = []
+    for i, cell in enumerate(header):
+        base = cell.strip().strip('"').strip() or f"column_{i + 1}"
+        candidate, k = base, 2
+        while candidate in names:
+            candidate, k = f"{base}_{k}", k + 1
+        names.append(candidate)
+    return names
+
+
+def _numbers(
+    cells: np.ndarray, decimal_comma: bool | None, sep: str
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Parse a (rows, cols) array of text cells; return float values, a numeric mask and counts."""
+    flat = pd.Series(cells.ravel(), dtype=object)
+    lower = flat.str.lower()
+    missing = lower.isin(_MISSING).to_numpy().copy()
+    infinite = lower.isin(_INF).to_numpy().copy()
+    dot = flat.str.fullmatch(_DOT_NUMBER).to_numpy(dtype=bool)
+    comma = flat.str.fullmatch(_COMMA_NUMBER).to_numpy(dtype=bool)
+    if decimal_comma is None:
+        dot_only, comma_only = int((dot & ~comma).sum()), int((comma & ~dot).sum())
+        decimal_comma = comma_only > dot_only or (comma_only == dot_only and sep == ";")
+    if decimal_comma:
+        ok = comma
+        cleaned = flat.str.replace(r"[. \u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+    else:
+        ok = dot
+        cleaned = flat.str.replace(",", "", regex=False)
+    values = pd.to_numeric(cleaned.where(ok), errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    infinite |= np.isinf(values)
+    values[infinite] = np.nan
+    numeric = (ok | infinite) & ~missing
+    formula = flat.str.match(r"[=+\-@]").to_numpy(dtype=bool) & ~numeric & ~missing
+    counts = {"inf": int(infinite.sum()), "formula": int(formula.sum()), "comma": int(decimal_comma)}
+    shape = cells.shape
+    nonempty = (~missing).reshape(shape)
+    return values.reshape(shape), np.stack([numeric.reshape(shape), nonempty]), counts
+
+
+def _parse_dates(cells: pd.Series) -> tuple[pd.Series, bool]:
+    """Parse text cells as timestamps; return (datetime64 series with NaT where unreadable, had_tz)."""
+    text = cells.where(~cells.str.lower().isin(_MISSING))
+    present = text.dropna()
+    nothing = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+    if not len(present):
+        return nothing, False
+    had_tz = bool(present.head(50).str.contains(_TZ_SUFFIX).any())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if present.str.fullmatch(r"\d{8}").all():
+            return pd.to_datetime(text, format="%Y%m%d", errors="coerce"), False
+        if not present.str.contains(r"[-/.:\sA-Za-z]").any():
+            return nothing, False  # bare numbers are not dates
+        best: pd.Series | None = None
+        for options in ({}, {"dayfirst": True}):
+            best = _better(best, text, utc=had_tz, **options)
+        if best is None or 0.2 * len(present) <= best.notna().sum() < 0.9 * len(present):
+            for dayfirst in (False, True):
+                best = _better(best, text, utc=had_tz, format="mixed", dayfirst=dayfirst)
+    if best is None:
+        return nothing, False
+    if had_tz:
+        best = best.dt.tz_convert("UTC").dt.tz_localize(None)
+    return best, had_tz
+
+
+def _better(best: pd.Series | None, text: pd.Series, **options: object) -> pd.Series | None:
+    """The better of `best` and a new parse: more cells read, then more regular spacing (day-first or not)."""
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", **options)
+    except (ValueError, TypeError, OverflowError):
+        return best
+    if best is None:
+        return parsed
+
+    def score(series: pd.Series) -> tuple[int, int]:
+        steps = series.dropna().drop_duplicates().sort_values().diff().nunique()
+        return int(series.notna().sum()), -int(steps)
+
+    return parsed if score(parsed) > score(best) else best
+
+
+def _find_date_column(
+    names: list[str],
+    table: pd.DataFrame,
+    numeric_cols: list[str],
+    nonempty: dict[str, int],
+    date_column: str | None,
+) -> tuple[str | None, pd.Series | None, bool]:
+    if date_column is not None:
+        match = _match_name(date_column, names)
+        if match is None:
+            raise LabError(
+                f"Date column {date_column!r} is not in the file. Choose one of: {', '.join(names)}."
+            )
+        parsed, had_tz = _parse_dates(table[match])
+        if parsed.notna().sum() < 0.5 * max(nonempty[match], 1):
+            raise LabError(
+                f"Column {match!r} does not hold dates that can be read; choose another date column."
+            )
+        return match, parsed, had_tz
+    named = [n for n in names if _DATE_NAME.search(n)]
+    others = [n for n in names if n not in named and n not in numeric_cols]
+    for candidate in (named + others)[:10]:
+        parsed, had_tz = _parse_dates(table[candidate])
+        if nonempty[candidate] and parsed.notna().sum() >= _MIN_DATE_SHARE * nonempty[candidate]:
+            return candidate, parsed, had_tz
+    return None, None, False
+
+
+def _match_name(wanted: str, names: list[str]) -> str | None:
+    if wanted in names:
+        return wanted
+    folded = {n.strip().lower(): n for n in names}
+    return folded.get(wanted.strip().lower())
+
+
+def _parse(
+    raw: bytes,
+    label: str,
+    *,
+    column: str | None,
+    date_column: str | None,
+    features: tuple[str, ...],
+    name: str | None,
+) -> Dataset:
+    notes: list[str] = []
+    text = _decode(raw, notes)
+    names, rows, had_header, sep = _rows(text, notes)
+    if not rows:
+        raise LabError("The file has a header row but no data rows; add at least 10 rows of data.")
+    cells = np.array(rows, dtype=object)  # (rows, cols)
+    table = pd.DataFrame(cells, columns=names, dtype=object)
+    values, (numeric_mask, nonempty_mask), counts = _numbers(cells, None, sep)
+    n_numeric, n_nonempty = numeric_mask.sum(axis=0), nonempty_mask.sum(axis=0)
+    nonempty = dict(zip(names, n_nonempty.tolist()))
+    numeric_cols = [n for n, k, m in zip(names, n_numeric, n_nonempty) if k > 0 and k >= 0.5 * m]
+
+    date_name, dates, had_tz = _find_date_column(names, table, numeric_cols, nonempty, date_column)
+    numeric_cols = [n for n in numeric_cols if n != date_name]
+    frame = pd.DataFrame(values, columns=names)[numeric_cols]
+
+    target = _pick_target(column, names, numeric_cols, nonempty, date_name)
+    for feature in features:
+        if _match_name(feature, numeric_cols) is None:
+            raise LabError(
+                f"Feature column {feature!r} holds no numbers; choose from: {', '.join(numeric_cols)}."
+            )
+    wanted = [target] + [_match_name(f, numeric_cols) or f for f in features if f != target]
+    if len(numeric_cols) > MAX_COLUMNS:
+        kept = list(dict.fromkeys([c for c in numeric_cols[:MAX_COLUMNS]] + wanted))
+        notes.append(
+            f"The file has {len(numeric_cols)} numeric columns; only the first {MAX_COLUMNS} were kept."
+        )
+        frame = frame[kept]
+    if not had_header:
+        rename = {date_name: "date"} if date_name else {}
+        if len(frame.columns) == 1 and target != "value":
+            rename[target] = "value"
+        frame = frame.rename(columns=rename)
+        target = rename.get(target, target)
+
+    if counts["formula"]:
+        notes.append(
+            f"{counts['formula']} cell(s) looked like spreadsheet formulas (starting with =, +, -, @) "
+            "and were treated as text, not numbers."
+        )
+    if counts["comma"]:
+        notes.append("Numbers use a decimal comma; they were read as such.")
+
+    if dates is not None:
+        bad = dates.isna().to_numpy()
+        if bad.any():
+            notes.append(f"Dropped {int(bad.sum())} row(s) whose date in {date_name!r} could not be read.")
+        frame = frame.loc[~bad]
+        frame.index = pd.DatetimeIndex(dates[~bad]).as_unit("ns")
+        if had_tz:
+            notes.append("Timestamps carried time zones; they were converted to UTC and the zone dropped.")
+        if not frame.index.is_monotonic_increasing:
+            frame = frame.sort_index(kind="stable")
+            notes.append("Rows were not in time order; they were sorted by time.")
+        duplicated = frame.index.duplicated(keep="last")
+        if duplicated.any():
+            frame = frame.loc[~duplicated]
+            notes.append(
+                f"Dropped {int(duplicated.sum())} row(s) with a repeated timestamp; the last one was kept."
+            )
+        frame.index.name = "time"
+    else:
+        notes.append("No date column was found; rows are numbered as steps 0, 1, 2, ...")
+
+    if counts["inf"]:
+        notes.append(f"{counts['inf']} infinite value(s) were treated as missing.")
+    return _finish(frame, target, tuple(wanted[1:]), notes, name or Path(label).stem or "upload", label)
+
+
+def _pick_target(
+    column: str | None,
+    names: list[str],
+    numeric_cols: list[str],
+    nonempty: dict[str, int],
+    date_name: str | None,
+) -> str:
+    if column is not None:
+        match = _match_name(column, names)
+        if match is None:
+            raise LabError(f"Column {column!r} is not in the file. Choose one of: {', '.join(names)}.")
+        if match not in numeric_cols:
+            if nonempty[match] == 0:
+                raise LabError(
+                    f"Column {match!r} has no values (every cell is empty); choose another column."
+                )
+            choices = ", ".join(numeric_cols) or "none found"
+            raise LabError(f"Column {match!r} holds no numbers; choose a numeric column ({choices}).")
+        return match
+    if not numeric_cols:
+        empty = [n for n in names if nonempty[n] == 0 and n != date_name]
+        if empty:
+            raise LabError(
+                f"Column {empty[0]!r} has no values (every cell is empty or missing); "
+                "fill it in or choose a file with numbers."
+            )
+        raise LabError("No column holds numbers; choose a file with at least one numeric column to forecast.")
+    for preferred in ("Close", "Adj Close"):  # a Yahoo Finance export: forecast the closing price
+        if preferred in numeric_cols:
+            return preferred
+    return numeric_cols[0]
+
+
+def _finish(
+    frame: pd.DataFrame, target: str, features: tuple[str, ...], notes: list[str], name: str, label: str
+) -> Dataset:
+    real = int(frame[target].notna().sum())
+    if real == 0:
+        raise LabError(
+            f"Column {target!r} has no values (every cell is empty or missing); choose another column."
+        )
+    if real < MIN_ROWS:
+        raise LabError(
+            f"The file has only {real} usable row(s) with a value in {target!r}; at least {MIN_ROWS} are needed."
+        )
+    empty = [c for c in frame.columns if c != target and frame[c].notna().sum() == 0]
+    for c in empty:
+        if c in features:
+            raise LabError(f"Feature column {c!r} has no values; choose another feature column.")
+    if empty:
+        frame = frame.drop(columns=empty)
+        notes.append(f"Dropped {len(empty)} column(s) with no values: {', '.join(empty[:5])}.")
+    missing = frame.isna().sum()
+    if missing.sum():
+        has_dates = isinstance(frame.index, pd.DatetimeIndex)
+        frame = (
+            frame.interpolate(method="time" if has_dates else "linear", limit_direction="both")
+            .ffill()
+            .bfill()
+        )
+        detail = ", ".join(f"{int(k)} in {c!r}" for c, k in missing.items() if k)
+        how = "time-based interpolation" if has_dates else "linear interpolation"
+        notes.append(f"Filled {int(missing.sum())} missing value(s) by {how} ({detail}).")
+    frame = frame.astype(np.float64)
+    freq = None
+    if isinstance(frame.index, pd.DatetimeIndex):
+        freq = infer_frequency(frame.index)
+        gap_note = _gap_note(frame.index, freq)
+        if gap_note:
+            notes.append(gap_note)
+    else:
+        frame = frame.reset_index(drop=True)
+        frame.index = pd.RangeIndex(len(frame), name="step")
+    series = frame[target]
+    if series.nunique() == 1:
+        notes.append(
+            f"The target {target!r} is constant ({series.iloc[0]:g}); a model can learn nothing but that value."
+        )
+    return Dataset(
+        frame=frame, target=target, features=features, name=name, source=label, freq=freq, notes=tuple(notes)
+    )
+
+
+def infer_frequency(index: pd.DatetimeIndex) -> str | None:
+    """A pandas offset alias for a sorted, unique index: exact if regular, else from the median spacing."""
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exact = pd.infer_freq(index)
+        except (TypeError, ValueError):
+            exact = None
+    if exact is not None:
+        return getattr(exact, "freqstr", exact)
+    step = pd.Series(index).diff().median()
+    days = step / pd.Timedelta(days=1)
+    if days < 1:
+        return pd.tseries.frequencies.to_offset(step).freqstr
+    if days == 1:
+        weekend = (index.dayofweek >= 5).any()
+        return "D" if weekend or (index[-1] - index[0]).days < 7 else "B"
+    if days == 7:
+        return f"W-{index[0].day_name()[:3].upper()}"
+    if 28 <= days <= 31:
+        return "ME" if index.is_month_end.all() else "MS"
+    if 89 <= days <= 92:
+        return "QS"
+    if 365 <= days <= 366:
+        return "YS"
+    return f"{round(days)}D" if days == round(days) else pd.tseries.frequencies.to_offset(step).freqstr
+
+
+def _gap_note(index: pd.DatetimeIndex, freq: str | None) -> str | None:
+    if freq is None:
+        return "The timestamps are too few or too irregular to infer a frequency."
+    try:
+        grid = pd.date_range(index[0], index[-1], freq=freq)
+    except (ValueError, TypeError):
+        return None
+    if len(grid) > 10 * len(index) + 1000:
+        return f"The timestamps are irregular; the typical step ({freq}) was used as the frequency."
+    if not index.isin(grid).all():
+        return f"The timestamps are irregular; the typical step ({freq}) was used as the frequency."
+    missing = len(grid) - len(index)
+    if missing:
+        what = "business days" if freq == "B" else f"time steps (frequency {freq})"
+        return (
+            f"{missing} {what} between the first and last date have no row; the gaps were left as they are."
+        )
+    return None

@@ -1,0 +1,159 @@
+"""One whole experiment: windows -> training -> test predictions, baselines, metrics, future.
+
+`run_experiment` is what the command line and the app both call. Its `Run` keeps
+everything a page or a file needs. An LSTM result never goes out without the naive
+baseline next to it: `metrics` always holds both, and `skill_vs_naive`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lstm_core import baselines, metrics
+from lstm_core.config import ExperimentConfig
+from lstm_core.dataset import Dataset
+from lstm_core.forecast import future_index, one_step, recursive
+from lstm_core.gates import NetworkWeights, network_gates
+from lstm_core.windows import Windows, prepare
+
+__all__ = ["Run", "evaluate", "run_experiment"]
+
+
+@dataclass(eq=False)
+class Run:
+    config: ExperimentConfig
+    dataset: Dataset
+    windows: Windows
+    train: Any  # TrainResult
+    weights: NetworkWeights
+    forecast: pd.DataFrame  # index: time; columns actual, lstm, naive, seasonal_naive, drift, part
+    metrics: dict[str, Any]
+    season_length: int | None
+    notes: tuple[str, ...]
+
+    @property
+    def model(self) -> Any:
+        return self.train.model
+
+    @property
+    def history(self) -> pd.DataFrame:
+        return self.train.history
+
+    @property
+    def test_index(self) -> pd.Index:
+        return self.dataset.frame.index[self.windows.val_end :]
+
+    def gates(self, positions: np.ndarray | list[int]) -> list[dict[str, np.ndarray]]:
+        """Gates of every LSTM layer for the chosen test windows: each (B, window, units)."""
+        return network_gates(self.windows.x_test[np.asarray(positions)], self.weights)
+
+
+def run_experiment(
+    dataset: Dataset,
+    config: ExperimentConfig,
+    *,
+    on_epoch: Callable | None = None,
+    on_batch: Callable | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Run:
+    """Prepare, train and evaluate; raises LabError for bad input, never for a stopped run."""
+    from lstm_core.train import train
+
+    windows = prepare(dataset.values, config.windows)
+    result = train(windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop)
+    return evaluate(dataset, config, windows, result)
+
+
+def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, result: Any) -> Run:
+    """Test predictions, baselines, metrics and future forecast for a trained model."""
+    weights = NetworkWeights.from_model(result.model)
+    target = dataset.series.to_numpy(dtype=np.float64)  # (T,)
+    start = windows.val_end
+    actual = target[start:]
+    season = config.forecast.season_length or baselines.season_length_for(dataset.freq)
+    notes: list[str] = []
+    if result.stop_reason == "nan":
+        lstm = np.full(len(actual), np.nan)
+    else:
+        lstm = one_step(weights, windows)
+    naive = baselines.naive(target, start)
+    seasonal = baselines.seasonal_naive(target, start, season) if season else None
+    if season and seasonal is None:
+        notes.append(f"Seasonal naive needs {season} points before the test part; it is left out.")
+    drift = baselines.drift(target, start)
+    train_part = target[: windows.train_end]
+
+    def block(predicted: np.ndarray | None) -> dict[str, float | None] | None:
+        if predicted is None or not np.isfinite(predicted).all():
+            return None
+        return metrics.evaluate(actual, predicted, train=train_part, season_length=season)
+
+    scores = {
+        "lstm": block(lstm),
+        "naive": block(naive),
+        "seasonal_naive": block(seasonal),
+        "drift": block(drift),
+    }
+    lstm_rmse = (scores["lstm"] or {}).get("rmse")
+    naive_rmse = (scores["naive"] or {}).get("rmse")
+    skill = metrics.skill_vs_naive(lstm_rmse, naive_rmse)
+    summary = {
+        **scores,
+        "skill_vs_naive": skill,
+        "beats_naive": bool(skill is not None and skill > 0),
+        "season_length": season,
+        "epochs_run": result.epochs_run,
+        "train_seconds": round(result.train_seconds, 4),
+        "first_epoch_seconds": round(result.first_epoch_seconds, 4),
+        "samples_per_second": round(result.samples_per_second, 1),
+        "stop_reason": result.stop_reason,
+        "device": result.device,
+        "backend": result.backend,
+    }
+
+    test_rows = pd.DataFrame(
+        {
+            "actual": actual,
+            "lstm": lstm,
+            "naive": naive,
+            "seasonal_naive": seasonal if seasonal is not None else np.nan,
+            "drift": drift,
+            "part": "test",
+        },
+        index=dataset.frame.index[start:],
+    )
+    steps = config.forecast.forecast_steps
+    future = recursive(weights, windows, steps) if result.stop_reason != "nan" else None
+    if steps and future is None and windows.n_features > 1:
+        notes.append("The future forecast needs future values of the extra feature columns; it is left out.")
+    if future is not None:
+        seasonal_future = baselines.seasonal_naive_future(target, steps, season) if season else None
+        future_rows = pd.DataFrame(
+            {
+                "actual": np.nan,
+                "lstm": future,
+                "naive": baselines.naive_future(target, steps),
+                "seasonal_naive": seasonal_future if seasonal_future is not None else np.nan,
+                "drift": baselines.drift_future(target, steps),
+                "part": "future",
+            },
+            index=future_index(dataset.frame.index, dataset.freq, steps),
+        )
+        test_rows = pd.concat([test_rows, future_rows])
+    test_rows.index.name = "time"
+    return Run(
+        config=config,
+        dataset=dataset,
+        windows=windows,
+        train=result,
+        weights=weights,
+        forecast=test_rows,
+        metrics=summary,
+        season_length=season,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,54 @@
+"""Predictions in the user's units: one step ahead over the test part, and recursively into the future.
+
+Both run the trained weights through the NumPy kernel in gates.py, which the tests prove
+equal to Keras's own output; this avoids `model.predict`'s per-call overhead (a 200-step
+recursive forecast is one tiny call per step) and works the same on every backend.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.gates import NetworkWeights, predict
+from lstm_core.windows import Windows
+
+__all__ = ["future_index", "one_step", "recursive"]
+
+
+def one_step(weights: NetworkWeights, windows: Windows) -> np.ndarray:
+    """One-step-ahead predictions for every test window, in the user's units: (N_test,)."""
+    if len(windows.x_test) == 0:
+        return np.empty(0)
+    return windows.scaler.inverse_target(predict(windows.x_test, weights))  # (N_test,)
+
+
+def recursive(weights: NetworkWeights, windows: Windows, steps: int) -> np.ndarray | None:
+    """`steps` future values, each prediction fed back as the next input: (steps,) user units.
+
+    Only defined for a univariate model: with extra feature columns the future inputs are
+    unknown, so this returns None rather than invent them.
+    """
+    if windows.n_features != 1 or steps <= 0:
+        return None
+    history = windows.scaled[-windows.window :, 0].astype(np.float32)  # (window,)
+    out = np.empty(steps, np.float32)
+    for step in range(steps):
+        out[step] = predict(history[None, :, None], weights)[0]  # (1, window, 1) -> scalar
+        history = np.roll(history, -1)
+        history[-1] = out[step]
+    return windows.scaler.inverse_target(out)  # (steps,)
+
+
+def future_index(index: pd.Index, freq: str | None, steps: int) -> pd.Index:
+    """The `steps` index values after `index`: dates continuing `freq`, or step numbers."""
+    if isinstance(index, pd.DatetimeIndex) and len(index):
+        if freq:
+            try:
+                return pd.date_range(index[-1], periods=steps + 1, freq=freq)[1:]
+            except (ValueError, TypeError):
+                pass
+        spacing = (index[-1] - index[0]) / max(len(index) - 1, 1)
+        return pd.DatetimeIndex([index[-1] + spacing * (k + 1) for k in range(steps)])
+    start = int(index[-1]) + 1 if len(index) else 0
+    return pd.RangeIndex(start, start + steps, name=index.name or "step")

@@ -1,0 +1,173 @@
+"""Training in a worker thread, for a UI that must stay responsive.
+
+A `TrainingJob` seeds, builds and fits in its own thread (Keras's seed and global state are
+per thread). The UI polls it: `epochs` (the history so far), `progress` (the latest batch
+report), `state`, and `run` when it is done. It makes no UI calls itself.
+
+- `request_stop()` ends training at the next execution step (well under a second for the
+  models this app allows), keeping the weights and history reached.
+- `heartbeat()` must be called by the UI while it is watching; a job that hears none for
+  `heartbeat_timeout` seconds stops itself, so a closed browser tab burns no CPU.
+- At most `max_concurrent_trainings()` jobs run at once in this process (env
+  `LSTM_LAB_MAX_TRAININGS`, default 2); `start()` refuses another with a clear LabError.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from lstm_core.config import ExperimentConfig
+from lstm_core.dataset import Dataset
+from lstm_core.errors import LabError
+
+__all__ = ["TrainingJob", "max_concurrent_trainings", "running_trainings"]
+
+_lock = threading.Lock()
+_running = 0
+
+
+def max_concurrent_trainings() -> int:
+    try:
+        return max(1, int(os.environ.get("LSTM_LAB_MAX_TRAININGS", "2")))
+    except ValueError:
+        return 2
+
+
+def running_trainings() -> int:
+    """How many trainings run in this process now (all visitors together)."""
+    return _running
+
+
+def _acquire() -> bool:
+    global _running
+    with _lock:
+        if _running >= max_concurrent_trainings():
+            return False
+        _running += 1
+        return True
+
+
+def _release() -> None:
+    global _running
+    with _lock:
+        _running = max(0, _running - 1)
+
+
+class TrainingJob:
+    """One training of `config` on `dataset`, in a daemon thread."""
+
+    def __init__(
+        self, dataset: Dataset, config: ExperimentConfig, *, heartbeat_timeout: float = 30.0
+    ) -> None:
+        self.dataset = dataset
+        self.config = config
+        self.heartbeat_timeout = heartbeat_timeout
+        self.state = "new"  # new -> running -> done | stopped | failed
+        self.epochs: list[Any] = []  # EpochReport, appended by the worker
+        self.progress: Any = None  # latest BatchReport
+        self.run: Any = None  # experiment.Run when finished
+        self.error: str | None = None
+        self.stop_reason: str | None = None
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+        self._stop = threading.Event()
+        self._last_heartbeat = time.monotonic()
+        self._thread: threading.Thread | None = None
+
+    # --- called by the UI -------------------------------------------------------------
+    def start(self) -> TrainingJob:
+        if not _acquire():
+            raise LabError(
+                f"The server is busy: {max_concurrent_trainings()} trainings are running for other visitors. "
+                "Try again in a minute; your data and settings are kept."
+            )
+        self.state = "running"
+        self.started_at = time.monotonic()
+        self._last_heartbeat = self.started_at
+        self._thread = threading.Thread(target=self._work, name="lstm-lab-training", daemon=True)
+        self._thread.start()
+        return self
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def heartbeat(self) -> None:
+        self._last_heartbeat = time.monotonic()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job has finished; True if it has."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.finished
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "stopped", "failed")
+
+    @property
+    def elapsed(self) -> float:
+        if self.started_at is None:
+            return 0.0
+        return (self.finished_at or time.monotonic()) - self.started_at
+
+    @property
+    def fraction_done(self) -> float:
+        """0..1, counting finished epochs and the current epoch's batches."""
+        epochs = self.config.train.epochs
+        done = len(self.epochs)
+        if self.progress is not None and self.progress.epoch == done + 1:
+            done += self.progress.samples_done / max(self.progress.samples_per_epoch, 1)
+        return min(done / epochs, 1.0)
+
+    @property
+    def seconds_left(self) -> float | None:
+        """Estimate from the steady-state epochs (the first one includes compilation)."""
+        if len(self.epochs) < 2:
+            return None
+        steady = [e.seconds for e in self.epochs[1:]]
+        per_epoch = sum(steady) / len(steady)
+        return max(
+            per_epoch * (self.config.train.epochs - self.fraction_done * self.config.train.epochs), 0.0
+        )
+
+    # --- the worker ---------------------------------------------------------------------
+    def _should_stop(self) -> bool:
+        if time.monotonic() - self._last_heartbeat > self.heartbeat_timeout:
+            self.stop_reason = "abandoned"
+            return True
+        return self._stop.is_set()
+
+    def _work(self) -> None:
+        from lstm_core.experiment import run_experiment
+
+        try:
+            run = run_experiment(
+                self.dataset,
+                self.config,
+                on_epoch=self.epochs.append,
+                on_batch=self._on_batch,
+                should_stop=self._should_stop,
+            )
+            self.run = run
+            reason = run.train.stop_reason
+            self.stop_reason = self.stop_reason or reason
+            if reason == "nan":
+                self.error = run.train.message
+                self.state = "failed"
+            else:
+                self.state = "stopped" if reason == "stopped" else "done"
+        except LabError as exc:
+            self.error = str(exc)
+            self.state = "failed"
+        except Exception as exc:  # noqa: BLE001 - a bug must reach the user as a sentence, not kill the thread silently
+            self.error = f"Training failed unexpectedly ({type(exc).__name__}: {exc}). Your data and settings are kept."
+            self.state = "failed"
+        finally:
+            self.finished_at = time.monotonic()
+            _release()
+
+    def _on_batch(self, report: Any) -> None:
+        self.progress = report

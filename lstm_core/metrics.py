@@ -1,0 +1,91 @@
+"""Forecast accuracy: MAE, RMSE, MAPE, sMAPE, MASE and skill against the naive forecast.
+
+Pure functions on 1-D arrays in the user's units. A metric that is undefined for the data
+(MAPE with a zero actual, MASE on a constant training part) is None, never NaN or inf.
+Percentages are in percent (0-100 for MAPE, 0-200 for sMAPE).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["evaluate", "mae", "mape", "mase", "rmse", "skill_vs_naive", "smape"]
+
+
+def _finite(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _pair(actual: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    actual = np.asarray(actual, dtype=np.float64).ravel()
+    predicted = np.asarray(predicted, dtype=np.float64).ravel()
+    if actual.shape != predicted.shape:
+        raise ValueError(f"actual and predicted differ in length: {actual.shape[0]} vs {predicted.shape[0]}")
+    return actual, predicted
+
+
+def mae(actual: np.ndarray, predicted: np.ndarray) -> float | None:
+    actual, predicted = _pair(actual, predicted)
+    return _finite(np.mean(np.abs(actual - predicted))) if actual.size else None
+
+
+def rmse(actual: np.ndarray, predicted: np.ndarray) -> float | None:
+    actual, predicted = _pair(actual, predicted)
+    return _finite(np.sqrt(np.mean((actual - predicted) ** 2))) if actual.size else None
+
+
+def mape(actual: np.ndarray, predicted: np.ndarray) -> float | None:
+    """Mean absolute percentage error; None when any actual value is zero."""
+    actual, predicted = _pair(actual, predicted)
+    if not actual.size or np.any(actual == 0):
+        return None
+    return _finite(100.0 * np.mean(np.abs((actual - predicted) / actual)))
+
+
+def smape(actual: np.ndarray, predicted: np.ndarray) -> float | None:
+    """Symmetric MAPE (0-200); a step where both values are zero counts as a perfect 0."""
+    actual, predicted = _pair(actual, predicted)
+    if not actual.size:
+        return None
+    denominator = np.abs(actual) + np.abs(predicted)
+    safe = np.where(denominator > 0, denominator, 1.0)
+    terms = np.where(denominator > 0, 2.0 * np.abs(actual - predicted) / safe, 0.0)
+    return _finite(100.0 * np.mean(terms))
+
+
+def mase(
+    actual: np.ndarray, predicted: np.ndarray, train: np.ndarray, season_length: int = 1
+) -> float | None:
+    """MAE scaled by the in-sample MAE of the (seasonal) naive forecast on `train`."""
+    actual, predicted = _pair(actual, predicted)
+    train = np.asarray(train, dtype=np.float64).ravel()
+    m = max(int(season_length or 1), 1)
+    if not actual.size or len(train) <= m:
+        return None
+    scale = np.mean(np.abs(train[m:] - train[:-m]))
+    if not scale > 0:
+        return None
+    return _finite(np.mean(np.abs(actual - predicted)) / scale)
+
+
+def skill_vs_naive(rmse_model: float | None, rmse_naive: float | None) -> float | None:
+    """1 - RMSE_model / RMSE_naive: above 0 the model beats the naive forecast."""
+    if rmse_model is None or not rmse_naive:
+        return None
+    return _finite(1.0 - rmse_model / rmse_naive)
+
+
+def evaluate(
+    actual: np.ndarray, predicted: np.ndarray, *, train: np.ndarray, season_length: int | None = None
+) -> dict[str, float | None]:
+    """All metrics for one forecast, as the JSON block {mae, rmse, smape, mase, mape}."""
+    return {
+        "mae": mae(actual, predicted),
+        "rmse": rmse(actual, predicted),
+        "smape": smape(actual, predicted),
+        "mase": mase(actual, predicted, train, season_length or 1),
+        "mape": mape(actual, predicted),
+    }

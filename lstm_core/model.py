@@ -1,0 +1,92 @@
+"""Build the Keras model from the configuration, in plain backend-neutral Keras 3.
+
+    Input (window, F) -> LSTM(units) x layers [-> Dropout(dropout) after each] -> Dense(1)
+
+compiled with Adam(learning_rate) on mean squared error, as in Keras's own time-series
+example. Layers are named `lstm_1`, `lstm_2`, ... so the Gates page can pick one.
+The defaults keep the fast fused GPU kernel usable (tanh/sigmoid, use_bias,
+recurrent_dropout=0, unroll=False); `recurrent_dropout` > 0 gives it up.
+Keras is imported inside the functions, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from lstm_core.config import ModelConfig
+
+__all__ = ["backend_name", "build_model", "compile_options", "load_model"]
+
+
+def backend_name() -> str:
+    """The Keras backend that is (or will be) used, without importing Keras."""
+    import sys
+
+    if "keras" in sys.modules:
+        return sys.modules["keras"].backend.backend()
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def compile_options(*, backend: str, device: str, window: int, batches_per_epoch: int) -> dict[str, Any]:
+    """Settings that make a small LSTM fast on each backend (measured in bench/train_speed.py).
+
+    A tiny LSTM is bound by per-step overhead, not arithmetic. Running several batches per
+    call (`steps_per_execution`) and compiling the step with XLA removes most of it.
+    On a GPU with TensorFlow, XLA would replace the fused cuDNN kernel, so it stays off there.
+    """
+    steps_per_execution = max(1, min(32, batches_per_epoch))
+    options: dict[str, Any] = {"steps_per_execution": steps_per_execution, "unroll": False}
+    if backend == "tensorflow":
+        options["jit_compile"] = not device.startswith("gpu")
+    elif backend == "jax":
+        options["jit_compile"] = True
+        options["unroll"] = window <= 32 and not device.startswith("gpu")
+    else:
+        options["jit_compile"] = "auto"
+    return options
+
+
+def build_model(
+    config: ModelConfig,
+    *,
+    window: int,
+    n_features: int,
+    learning_rate: float = 0.001,
+    unroll: bool = False,
+    jit_compile: bool | str = "auto",
+    steps_per_execution: int = 1,
+) -> Any:
+    """A compiled `keras.Sequential`. Call with the seed already set (see train.py)."""
+    import keras
+    from keras import layers
+
+    stack: list[Any] = [keras.Input(shape=(window, n_features), name="window")]
+    for k in range(config.layers):
+        stack.append(
+            layers.LSTM(
+                config.units,
+                return_sequences=k < config.layers - 1,
+                recurrent_dropout=config.recurrent_dropout,
+                unroll=unroll,
+                name=f"lstm_{k + 1}",
+            )
+        )
+        if config.dropout > 0:
+            stack.append(layers.Dropout(config.dropout, name=f"dropout_{k + 1}"))
+    stack.append(layers.Dense(1, name="forecast"))
+    model = keras.Sequential(stack, name="lstm_lab")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss="mse",
+        jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
+    )
+    return model
+
+
+def load_model(path: str) -> Any:
+    """Load a `.keras` file written by LSTM Lab (safe mode: no arbitrary code)."""
+    import keras
+
+    return keras.saving.load_model(path, safe_mode=True, compile=False)

@@ -1,0 +1,267 @@
+"""Fit the model, reporting through callbacks; never prints.
+
+`train(windows, config, on_epoch=..., on_batch=..., should_stop=...)` seeds, builds and
+fits in the calling thread (Keras's seed and global state are per thread), so a caller
+that wants a responsive UI runs it in a worker thread (see jobs.py).
+
+- `on_epoch(EpochReport)` after every epoch: loss, val_loss, seconds, elapsed.
+- `on_batch(BatchReport)` after every execution step (`steps_per_execution` batches).
+- `should_stop()` is polled at the same points; True ends training there, keeping the
+  weights reached and the history so far (a partial last epoch is still reported).
+- A NaN or infinite loss ends training with stop_reason "nan" and a message.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.config import ExperimentConfig
+from lstm_core.errors import LabError
+from lstm_core.model import backend_name, build_model, compile_options
+from lstm_core.windows import Windows
+
+__all__ = ["BatchReport", "EpochReport", "TrainResult", "list_devices", "resolve_device", "train"]
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    epoch: int  # 1-based
+    epochs: int
+    loss: float
+    val_loss: float | None
+    seconds: float
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    epoch: int  # 1-based
+    epochs: int
+    samples_done: int  # in this epoch
+    samples_per_epoch: int
+    loss: float
+    elapsed: float
+
+
+@dataclass(eq=False)
+class TrainResult:
+    model: Any
+    history: pd.DataFrame  # columns: epoch, loss, val_loss, seconds
+    epochs_run: int
+    train_seconds: float
+    first_epoch_seconds: float
+    samples_per_second: float  # steady state: epochs after the first when there are any
+    stop_reason: str  # "completed" | "early_stopping" | "stopped" | "nan"
+    device: str
+    backend: str
+    message: str
+
+
+def list_devices() -> list[str]:
+    """Devices Keras can use, e.g. ['cpu:0'] or ['cpu:0', 'gpu:0'] (imports Keras)."""
+    import keras
+
+    devices = [d.lower() for d in keras.distribution.list_devices()]
+    if not any(d.startswith("cpu") for d in devices):
+        devices.insert(0, "cpu:0")
+    return devices
+
+
+def resolve_device(choice: str) -> str:
+    """'auto' -> the first GPU if any, else 'cpu:0'; 'gpu' without a GPU raises LabError."""
+    devices = list_devices()
+    gpus = [d for d in devices if d.startswith(("gpu", "cuda"))]
+    if choice == "cpu":
+        return "cpu:0"
+    if choice == "gpu" and not gpus:
+        raise LabError(
+            f"A GPU was asked for, but none is available (found: {', '.join(devices)}). "
+            "Choose CPU or auto, or run on a machine with a CUDA GPU."
+        )
+    return gpus[0] if gpus else "cpu:0"
+
+
+def train(
+    windows: Windows,
+    config: ExperimentConfig,
+    *,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+    on_batch: Callable[[BatchReport], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainResult:
+    """Seed, build and fit a model on `windows`; see the module docstring."""
+    import keras
+
+    settings = config.train
+    n_train = len(windows.x_train)
+    if n_train == 0:
+        raise LabError("There are no training windows; use a smaller window or a longer series.")
+    device = resolve_device(settings.device)
+    backend = backend_name()
+    batches = math.ceil(n_train / settings.batch_size)
+    options = compile_options(
+        backend=backend, device=device, window=windows.window, batches_per_epoch=batches
+    )
+    has_val = len(windows.x_val) > 0
+
+    keras.utils.set_random_seed(settings.seed)
+    with keras.device(device):
+        model = build_model(
+            config.model,
+            window=windows.window,
+            n_features=windows.n_features,
+            learning_rate=settings.learning_rate,
+            unroll=options["unroll"],
+            jit_compile=options["jit_compile"],
+            steps_per_execution=options["steps_per_execution"],
+        )
+        reporter = _make_reporter(
+            epochs=settings.epochs,
+            n_train=n_train,
+            batch_size=settings.batch_size,
+            on_epoch=on_epoch,
+            on_batch=on_batch,
+            should_stop=should_stop,
+        )
+        callbacks: list[Any] = [reporter]
+        if settings.patience:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss" if has_val else "loss",
+                    patience=settings.patience,
+                    restore_best_weights=True,
+                )
+            )
+        model.fit(
+            windows.x_train,
+            windows.y_train,
+            validation_data=(windows.x_val, windows.y_val) if has_val else None,
+            epochs=settings.epochs,
+            batch_size=settings.batch_size,
+            callbacks=callbacks,
+            verbose=0,
+        )
+
+    history = pd.DataFrame(reporter.rows, columns=["epoch", "loss", "val_loss", "seconds"])
+    epochs_run = len(history)
+    seconds = history["seconds"].to_numpy()
+    samples = np.asarray(reporter.samples, dtype=np.float64)
+    steady = slice(1, None) if epochs_run > 1 else slice(None)
+    speed = float(samples[steady].sum() / max(seconds[steady].sum(), 1e-9)) if epochs_run else 0.0
+
+    if reporter.nan_at is not None:
+        reason = "nan"
+        message = (
+            f"Training stopped at epoch {reporter.nan_at}: the loss became NaN or infinite. "
+            f"Lower the learning rate (now {settings.learning_rate}) or use a scaler."
+        )
+    elif reporter.stop_requested:
+        reason, message = (
+            "stopped",
+            f"Stopped by request after {epochs_run} epoch(s); the weights reached are kept.",
+        )
+    elif epochs_run < settings.epochs:
+        reason = "early_stopping"
+        message = (
+            f"Early stopping after {epochs_run} epochs: no improvement for {settings.patience} epochs; "
+            "the best weights were restored."
+        )
+    else:
+        reason, message = "completed", f"Trained {epochs_run} epochs."
+    return TrainResult(
+        model=model,
+        history=history,
+        epochs_run=epochs_run,
+        train_seconds=float(seconds.sum()),
+        first_epoch_seconds=float(seconds[0]) if epochs_run else 0.0,
+        samples_per_second=speed,
+        stop_reason=reason,
+        device=device,
+        backend=backend,
+        message=message,
+    )
+
+
+def _finite_or_none(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _make_reporter(**kwargs: Any) -> Any:
+    """The Keras callback behind `train` (the class is made here so the module imports without Keras)."""
+    import keras
+
+    class Reporter(_ReporterMixin, keras.callbacks.Callback):
+        pass
+
+    return Reporter(**kwargs)
+
+
+class _ReporterMixin:
+    """Records each epoch, forwards progress, and turns a stop request or NaN into stop_training."""
+
+    def __init__(self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop) -> None:  # noqa: ANN001
+        super().__init__()
+        self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
+        self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
+        self.rows: list[tuple[int, float | None, float | None, float]] = []
+        self.samples: list[int] = []
+        self.stop_requested = False
+        self.nan_at: int | None = None
+        self.started = time.perf_counter()
+        self.epoch_started = self.started
+        self.samples_done = 0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self.epoch_started = time.perf_counter()
+        self.samples_done = 0
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        self.samples_done = min((batch + 1) * self.batch_size, self.n_train)
+        loss = _finite_or_none(logs.get("loss"))
+        if "loss" in logs and loss is None:
+            self.nan_at = len(self.rows) + 1
+            self.model.stop_training = True
+            return
+        if self.on_batch is not None:
+            now = time.perf_counter()
+            self.on_batch(
+                BatchReport(
+                    len(self.rows) + 1,
+                    self.epochs,
+                    self.samples_done,
+                    self.n_train,
+                    loss or 0.0,
+                    now - self.started,
+                )
+            )
+        if self.should_stop is not None and self.should_stop():
+            self.stop_requested = True
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        now = time.perf_counter()
+        seconds = now - self.epoch_started
+        loss, val_loss = _finite_or_none(logs.get("loss")), _finite_or_none(logs.get("val_loss"))
+        if self.nan_at is None and loss is None:
+            self.nan_at = epoch + 1
+            self.model.stop_training = True
+        self.rows.append((epoch + 1, loss, val_loss, seconds))
+        self.samples.append(self.samples_done or self.n_train)
+        if self.on_epoch is not None:
+            self.on_epoch(
+                EpochReport(
+                    epoch + 1, self.epochs, loss or float("nan"), val_loss, seconds, now - self.started
+                )
+            )

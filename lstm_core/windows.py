@@ -1,0 +1,141 @@
+"""Chronological split, a scaler fit on the training part only, and windowing.
+
+The series (T points, F input columns, the target in column 0) is cut by time:
+train = [0, train_end), validation = [train_end, val_end), test = [val_end, T).
+A window of `window` past steps predicts the next target value. A window's *inputs* may
+reach back into an earlier part (a test window starts in the validation part); its
+*target* always lies in the part it belongs to, so no target is ever seen in training.
+The scaler sees only the training part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_core.config import WindowConfig
+from lstm_core.errors import LabError
+
+__all__ = ["Scaler", "Windows", "make_windows", "prepare", "split_points"]
+
+
+@dataclass(frozen=True, eq=False)
+class Scaler:
+    """Per-column affine scaling: scaled = (value - offset) / scale."""
+
+    kind: str
+    offset: np.ndarray  # (F,)
+    scale: np.ndarray  # (F,)
+
+    @classmethod
+    def fit(cls, kind: str, values: np.ndarray) -> Scaler:
+        values = np.asarray(values, dtype=np.float64)  # (T, F)
+        if kind == "minmax":
+            offset = values.min(axis=0)
+            scale = values.max(axis=0) - offset
+        elif kind == "standard":
+            offset = values.mean(axis=0)
+            scale = values.std(axis=0)
+        elif kind == "none":
+            offset = np.zeros(values.shape[1])
+            scale = np.ones(values.shape[1])
+        else:
+            raise LabError(f"`scaler` must be 'minmax', 'standard' or 'none'. Received: scaler={kind!r}")
+        scale = np.where(scale > 0, scale, 1.0)  # a constant column stays finite
+        return cls(kind=kind, offset=offset, scale=scale)
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        return ((np.asarray(values, dtype=np.float64) - self.offset) / self.scale).astype(
+            np.float32
+        )  # (T, F)
+
+    def inverse_target(self, values: np.ndarray) -> np.ndarray:
+        """Scaled target values (column 0) back to the user's units."""
+        return np.asarray(values, dtype=np.float64) * self.scale[0] + self.offset[0]
+
+
+def split_points(length: int, config: WindowConfig) -> tuple[int, int]:
+    """(train_end, val_end) for a series of `length` points; raises if a part is too small."""
+    test_size = max(1, int(round(length * config.test_fraction)))
+    val_size = int(round(length * config.val_fraction))
+    if config.val_fraction > 0:
+        val_size = max(1, val_size)
+    train_end = length - test_size - val_size
+    val_end = length - test_size
+    if train_end - config.window < 2:
+        raise LabError(
+            f"The series has {length} points: after keeping {val_size} for validation and {test_size} "
+            f"for testing, {train_end} remain for training, too few for windows of {config.window} steps. "
+            "Use a smaller window, smaller validation/test fractions, or a longer series."
+        )
+    return train_end, val_end
+
+
+def make_windows(values: np.ndarray, window: int, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """Windows whose targets are positions [start, end): x (N, window, F), y (N,)."""
+    if start < window or end <= start:
+        return np.empty((0, window, values.shape[1]), np.float32), np.empty((0,), np.float32)
+    view = np.lib.stride_tricks.sliding_window_view(
+        values[start - window : end - 1], window, axis=0
+    )  # (N, F, window)
+    x = np.ascontiguousarray(view.transpose(0, 2, 1), dtype=np.float32)  # (N, window, F)
+    y = np.asarray(values[start:end, 0], dtype=np.float32)  # (N,)
+    return x, y
+
+
+@dataclass(frozen=True, eq=False)
+class Windows:
+    """Scaled windows for each part, and what is needed to map back to the series."""
+
+    x_train: np.ndarray  # (N_train, window, F)
+    y_train: np.ndarray  # (N_train,)
+    x_val: np.ndarray  # (N_val, window, F)
+    y_val: np.ndarray  # (N_val,)
+    x_test: np.ndarray  # (N_test, window, F)
+    y_test: np.ndarray  # (N_test,)
+    scaled: np.ndarray  # (T, F) the whole series, scaled
+    scaler: Scaler
+    window: int
+    train_end: int
+    val_end: int
+
+    @property
+    def n_features(self) -> int:
+        return self.scaled.shape[1]
+
+    @property
+    def length(self) -> int:
+        return self.scaled.shape[0]
+
+    def test_window(self, position: int) -> np.ndarray:
+        """The inputs of test window `position` (0-based within the test part): (window, F)."""
+        return self.x_test[position]
+
+
+def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
+    """Split `values` (T, F; target in column 0) by time, scale on train only, and window."""
+    values = np.asarray(values, dtype=np.float64)  # (T, F)
+    if values.ndim == 1:
+        values = values[:, None]
+    if not np.isfinite(values).all():
+        raise LabError("The series contains missing or infinite values; clean it before windowing.")
+    train_end, val_end = split_points(len(values), config)
+    scaler = Scaler.fit(config.scaler, values[:train_end])
+    scaled = scaler.transform(values)  # (T, F)
+    x_train, y_train = make_windows(scaled, config.window, config.window, train_end)
+    x_val, y_val = make_windows(scaled, config.window, train_end, val_end)
+    x_test, y_test = make_windows(scaled, config.window, val_end, len(values))
+    return Windows(
+        x_train=x_train,
+        y_train=y_train,
+        x_val=x_val,
+        y_val=y_val,
+        x_test=x_test,
+        y_test=y_test,
+        scaled=scaled,
+        scaler=scaler,
+        window=config.window,
+        train_end=train_end,
+        val_end=val_end,
+    )
