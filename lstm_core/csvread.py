@@ -35,13 +35,12 @@ MAX_COLUMNS = 50  # numeric columns kept; more than this is a matrix, not a hand
 
 _SEPARATORS = (",", ";", "\t", "|")
 _DOT_NUMBER = re.compile(r"[+-]?(?=\.?\d)(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][+-]?\d+)?")
-_COMMA_NUMBER = re.compile(
-    r"[+-]?(?=,?\d)(?:\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d+)?(?:,\d*)?(?:[eE][+-]?\d+)?"
-)
+_COMMA_NUMBER = re.compile(r"[+-]?(?=,?\d)(?:\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d+)?(?:,\d*)?(?:[eE][+-]?\d+)?")
 _MISSING = {"", "na", "n/a", "nan", "null", "none", "-", "--", ".", "?", "nat", "missing", "#n/a", "#na"}
 _MISSING |= {"#value!", "#div/0!", "#ref!", "#num!", "#name?", "#null!"}
 _INF = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "-∞"}
 _DATE_NAME = re.compile(r"(date|time|month|timestamp|day|period|week|quarter|^ds$|^dt$)", re.IGNORECASE)
+_YEAR_NAME = re.compile(r"year|yr|jahr|ann[ée]e|año", re.IGNORECASE)
 _TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _MIN_DATE_SHARE = 0.8  # share of non-empty cells that must read as dates for a column to be the time axis
@@ -80,18 +79,14 @@ def _read_bytes(source: Source, *, max_bytes: int | None) -> tuple[bytes, str]:
             raise LabError(f"No file at {str(path)!r}; check the path (or use sample:NAME or yahoo:TICKER).")
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
-            raise LabError(
-                f"The file is {_size(size)}, over the {_size(max_bytes)} limit; upload a smaller file."
-            )
+            raise LabError(f"The file is {_size(size)}, over the {_size(max_bytes)} limit; upload a smaller file.")
         raw, label = path.read_bytes(), str(path)
     elif hasattr(source, "read"):
         data = source.read() if max_bytes is None else source.read(max_bytes + 1)
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         label = str(getattr(source, "name", "upload"))
     else:
-        raise LabError(
-            f"Cannot read data from a {type(source).__name__}; pass a path, bytes or an open file."
-        )
+        raise LabError(f"Cannot read data from a {type(source).__name__}; pass a path, bytes or an open file.")
     if max_bytes is not None and len(raw) > max_bytes:
         size = getattr(source, "size", None) or len(raw)
         shown = _size(size) if isinstance(size, int) else f"more than {_size(max_bytes)}"
@@ -127,9 +122,7 @@ def _decode(raw: bytes, notes: list[str]) -> str:
         else:
             controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
             if controls > max(2, len(head) // 50):
-                raise LabError(
-                    "This looks like a binary file, not CSV text; save the data as CSV and try again."
-                )
+                raise LabError("This looks like a binary file, not CSV text; save the data as CSV and try again.")
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -158,13 +151,9 @@ def _rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]], bool
     sep = sep or _sniff_separator(text)
     csv.field_size_limit(10_000_000)
     try:
-        rows = [
-            [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-        ]
+        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
     except csv.Error as error:
-        raise LabError(
-            f"The file is not valid CSV ({error}); save it again as CSV from your spreadsheet."
-        ) from error
+        raise LabError(f"The file is not valid CSV ({error}); save it again as CSV from your spreadsheet.") from error
     rows = [row for row in rows if any(row) and not (len(row) == 1 and row[0].startswith("#"))]
     if not rows:
         raise LabError("The file is empty; choose a CSV file with a header row and at least 10 rows of data.")
@@ -173,7 +162,6 @@ def _rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]], bool
         header, body = rows[0], rows[1:]
     else:
         header, body = [], rows
-        notes.append("The file has no header row; columns were given generated names.")
     width = len(header) if had_header else max(len(row) for row in body)
     fixed: list[list[str]] = []
     long_rows: list[int] = []
@@ -194,9 +182,7 @@ def _rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]], bool
                 f"{len(long_rows)} of {len(body)} rows have more fields than the header ({width}), first at line "
                 f"{long_rows[0]}; check the separator or fix those rows."
             )
-        notes.append(
-            f"Skipped {len(long_rows)} row(s) with more fields than the header (line {long_rows[0]})."
-        )
+        notes.append(f"Skipped {len(long_rows)} row(s) with more fields than the header (line {long_rows[0]}).")
     if short:
         notes.append(f"{short} row(s) had fewer fields than the header; their missing cells count as empty.")
     names = _clean_names(header, width)
@@ -209,7 +195,7 @@ def _sniff_separator(text: str) -> str:
     for order, sep in enumerate(_SEPARATORS):
         try:
             reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
-            counts = [len(row) for _, row in zip(range(30), reader) if any(cell.strip() for cell in row)]
+            counts = [len(row) for _, row in zip(range(30), reader, strict=False) if any(cell.strip() for cell in row)]
         except csv.Error:
             continue
         if not counts:
@@ -241,9 +227,7 @@ def _clean_names(header: list[str], width: int) -> list[str]:
     return names
 
 
-def _numbers(
-    cells: np.ndarray, decimal_comma: bool | None, sep: str
-) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+def _numbers(cells: np.ndarray, decimal_comma: bool | None, sep: str) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """Parse a (rows, cols) array of text cells; return float values, a numeric mask and counts."""
     flat = pd.Series(cells.ravel(), dtype=object)
     lower = flat.str.lower()
@@ -324,15 +308,15 @@ def _find_date_column(
     if date_column is not None:
         match = _match_name(date_column, names)
         if match is None:
-            raise LabError(
-                f"Date column {date_column!r} is not in the file. Choose one of: {', '.join(names)}."
-            )
+            raise LabError(f"Date column {date_column!r} is not in the file. Choose one of: {', '.join(names)}.")
         parsed, had_tz = _parse_dates(table[match])
         if parsed.notna().sum() < 0.5 * max(nonempty[match], 1):
-            raise LabError(
-                f"Column {match!r} does not hold dates that can be read; choose another date column."
-            )
+            raise LabError(f"Column {match!r} does not hold dates that can be read; choose another date column.")
         return match, parsed, had_tz
+    for candidate in names:
+        numeric_time = _numeric_time(candidate, table[candidate])
+        if numeric_time is not None:
+            return candidate, numeric_time, False
     named = [n for n in names if _DATE_NAME.search(n)]
     others = [n for n in names if n not in named and n not in numeric_cols]
     for candidate in (named + others)[:10]:
@@ -340,6 +324,21 @@ def _find_date_column(
         if nonempty[candidate] and parsed.notna().sum() >= _MIN_DATE_SHARE * nonempty[candidate]:
             return candidate, parsed, had_tz
     return None, None, False
+
+
+def _numeric_time(name: str, cells: pd.Series) -> pd.Series | None:
+    """Years in a column named like `year`, or Unix seconds/milliseconds in one named like `time`."""
+    present = cells[cells != ""]
+    if len(present) == 0 or not present.str.fullmatch(r"\d+").all():
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if _YEAR_NAME.fullmatch(name.strip()) and present.str.fullmatch(r"[12]\d{3}").all():
+            return pd.to_datetime(cells, format="%Y", errors="coerce")
+        if _DATE_NAME.search(name) and present.str.fullmatch(r"\d{10}|\d{13}").all():
+            unit = "s" if len(present.iloc[0]) == 10 else "ms"
+            return pd.to_datetime(pd.to_numeric(cells, errors="coerce"), unit=unit, errors="coerce")
+    return None
 
 
 def _match_name(wanted: str, names: list[str]) -> str | None:
@@ -367,33 +366,33 @@ def _parse(
     table = pd.DataFrame(cells, columns=names, dtype=object)
     values, (numeric_mask, nonempty_mask), counts = _numbers(cells, None, sep)
     n_numeric, n_nonempty = numeric_mask.sum(axis=0), nonempty_mask.sum(axis=0)
-    nonempty = dict(zip(names, n_nonempty.tolist()))
-    numeric_cols = [n for n, k, m in zip(names, n_numeric, n_nonempty) if k > 0 and k >= 0.5 * m]
+    nonempty = dict(zip(names, n_nonempty.tolist(), strict=False))
+    numeric_cols = [n for n, k, m in zip(names, n_numeric, n_nonempty, strict=False) if k > 0 and k >= 0.5 * m]
 
     date_name, dates, had_tz = _find_date_column(names, table, numeric_cols, nonempty, date_column)
     numeric_cols = [n for n in numeric_cols if n != date_name]
     frame = pd.DataFrame(values, columns=names)[numeric_cols]
 
-    target = _pick_target(column, names, numeric_cols, nonempty, date_name)
+    counters = {c for c in numeric_cols[:MAX_COLUMNS] if _is_counter(frame[c].to_numpy())}
+    target = _pick_target(column, names, numeric_cols, nonempty, date_name, counters)
     for feature in features:
         if _match_name(feature, numeric_cols) is None:
-            raise LabError(
-                f"Feature column {feature!r} holds no numbers; choose from: {', '.join(numeric_cols)}."
-            )
+            raise LabError(f"Feature column {feature!r} holds no numbers; choose from: {', '.join(numeric_cols)}.")
     wanted = [target] + [_match_name(f, numeric_cols) or f for f in features if f != target]
     if len(numeric_cols) > MAX_COLUMNS:
-        kept = list(dict.fromkeys([c for c in numeric_cols[:MAX_COLUMNS]] + wanted))
-        notes.append(
-            f"The file has {len(numeric_cols)} numeric columns; only the first {MAX_COLUMNS} were kept."
-        )
+        kept = list(dict.fromkeys(numeric_cols[:MAX_COLUMNS] + wanted))
+        notes.append(f"The file has {len(numeric_cols)} numeric columns; only the first {MAX_COLUMNS} were kept.")
         frame = frame[kept]
     if not had_header:
-        rename = {date_name: "date"} if date_name else {}
-        if len(frame.columns) == 1 and target != "value":
-            rename[target] = "value"
+        rename = {target: "value"} if len(frame.columns) == 1 else {}
         frame = frame.rename(columns=rename)
         target = rename.get(target, target)
-
+        generated = ", ".join(map(str, frame.columns[:5]))
+        notes.append(f"The file has no header row; the columns were named {generated}.")
+    ignored = [n for n in names if n not in numeric_cols and n != date_name]
+    if ignored:
+        shown = ", ".join(ignored[:5]) + (" and others" if len(ignored) > 5 else "")
+        notes.append(f"Ignored {len(ignored)} column(s) without numbers: {shown}.")
     if counts["formula"]:
         notes.append(
             f"{counts['formula']} cell(s) looked like spreadsheet formulas (starting with =, +, -, @) "
@@ -416,9 +415,7 @@ def _parse(
         duplicated = frame.index.duplicated(keep="last")
         if duplicated.any():
             frame = frame.loc[~duplicated]
-            notes.append(
-                f"Dropped {int(duplicated.sum())} row(s) with a repeated timestamp; the last one was kept."
-            )
+            notes.append(f"Dropped {int(duplicated.sum())} row(s) with a repeated timestamp; the last one was kept.")
         frame.index.name = "time"
     else:
         notes.append("No date column was found; rows are numbered as steps 0, 1, 2, ...")
@@ -428,12 +425,18 @@ def _parse(
     return _finish(frame, target, tuple(wanted[1:]), notes, name or Path(label).stem or "upload", label)
 
 
+def _is_counter(values: np.ndarray) -> bool:
+    """A row number column (0, 1, 2, ... as pandas writes its index) is never the default target."""
+    return len(values) > 2 and bool(np.all(np.diff(values) == 1))
+
+
 def _pick_target(
     column: str | None,
     names: list[str],
     numeric_cols: list[str],
     nonempty: dict[str, int],
     date_name: str | None,
+    counters: set[str],
 ) -> str:
     if column is not None:
         match = _match_name(column, names)
@@ -441,9 +444,7 @@ def _pick_target(
             raise LabError(f"Column {column!r} is not in the file. Choose one of: {', '.join(names)}.")
         if match not in numeric_cols:
             if nonempty[match] == 0:
-                raise LabError(
-                    f"Column {match!r} has no values (every cell is empty); choose another column."
-                )
+                raise LabError(f"Column {match!r} has no values (every cell is empty); choose another column.")
             choices = ", ".join(numeric_cols) or "none found"
             raise LabError(f"Column {match!r} holds no numbers; choose a numeric column ({choices}).")
         return match
@@ -458,7 +459,7 @@ def _pick_target(
     for preferred in ("Close", "Adj Close"):  # a Yahoo Finance export: forecast the closing price
         if preferred in numeric_cols:
             return preferred
-    return numeric_cols[0]
+    return next((c for c in numeric_cols if c not in counters), numeric_cols[0])
 
 
 def _finish(
@@ -466,9 +467,7 @@ def _finish(
 ) -> Dataset:
     real = int(frame[target].notna().sum())
     if real == 0:
-        raise LabError(
-            f"Column {target!r} has no values (every cell is empty or missing); choose another column."
-        )
+        raise LabError(f"Column {target!r} has no values (every cell is empty or missing); choose another column.")
     if real < MIN_ROWS:
         raise LabError(
             f"The file has only {real} usable row(s) with a value in {target!r}; at least {MIN_ROWS} are needed."
@@ -483,11 +482,7 @@ def _finish(
     missing = frame.isna().sum()
     if missing.sum():
         has_dates = isinstance(frame.index, pd.DatetimeIndex)
-        frame = (
-            frame.interpolate(method="time" if has_dates else "linear", limit_direction="both")
-            .ffill()
-            .bfill()
-        )
+        frame = frame.interpolate(method="time" if has_dates else "linear", limit_direction="both").ffill().bfill()
         detail = ", ".join(f"{int(k)} in {c!r}" for c, k in missing.items() if k)
         how = "time-based interpolation" if has_dates else "linear interpolation"
         notes.append(f"Filled {int(missing.sum())} missing value(s) by {how} ({detail}).")
@@ -554,8 +549,6 @@ def _gap_note(index: pd.DatetimeIndex, freq: str | None) -> str | None:
         return f"The timestamps are irregular; the typical step ({freq}) was used as the frequency."
     missing = len(grid) - len(index)
     if missing:
-        what = "business days" if freq == "B" else f"time steps (frequency {freq})"
-        return (
-            f"{missing} {what} between the first and last date have no row; the gaps were left as they are."
-        )
+        what = "business day(s)" if freq == "B" else f"time step(s) (frequency {freq})"
+        return f"{missing} {what} between the first and last date have no row; the gaps were left as they are."
     return None

@@ -73,9 +73,7 @@ def fetch_yahoo(
     if age is not None and age < max_age_hours:
         frame = _read_cache(cached)
         if frame is not None:
-            return _dataset(
-                frame, ticker, period, interval, [f"Loaded from the local cache (saved {_ago(age)})."]
-            )
+            return _dataset(frame, ticker, period, interval, [f"Loaded from the local cache (saved {_ago(age)})."])
     try:
         frame = _normalise(_download(ticker, period, interval, timeout), ticker, period, interval)
     except LabError as error:
@@ -99,9 +97,7 @@ def _check(ticker: str, period: str, interval: str, timeout: float) -> str:
     if period not in VALID_PERIODS:
         raise LabError(f"`period` must be one of {', '.join(VALID_PERIODS)}. Received: period={period!r}.")
     if interval not in VALID_INTERVALS:
-        raise LabError(
-            f"`interval` must be one of {', '.join(VALID_INTERVALS)}. Received: interval={interval!r}."
-        )
+        raise LabError(f"`interval` must be one of {', '.join(VALID_INTERVALS)}. Received: interval={interval!r}.")
     if not timeout > 0:
         raise LabError(f"`timeout` must be more than 0 seconds. Received: timeout={timeout!r}.")
     return cleaned
@@ -119,9 +115,7 @@ def _download(ticker: str, period: str, interval: str, timeout: float) -> pd.Dat
         try:
             import yfinance
 
-            result["frame"] = yfinance.Ticker(ticker).history(
-                period=period, interval=interval, timeout=timeout
-            )
+            result["frame"] = yfinance.Ticker(ticker).history(period=period, interval=interval, timeout=timeout)
         except BaseException as error:  # handed back to the caller's thread below
             result["error"] = error
 
@@ -142,18 +136,17 @@ def _slow(timeout: float) -> str:
 def _explain(error: BaseException, ticker: str, timeout: float) -> LabError:
     kind, text = type(error).__name__, str(error)
     lowered = text.lower()
-    if (
-        kind == "YFRateLimitError"
-        or "too many requests" in lowered
-        or "rate limit" in lowered
-        or " 429" in text
-    ):
+    if kind == "YFRateLimitError" or "too many requests" in lowered or "rate limit" in lowered or " 429" in text:
         return LabError(
             "Yahoo is rate-limiting requests from this server (Too Many Requests); "
             "wait a few minutes and try again, or upload a CSV exported from Yahoo Finance."
         )
     if kind in ("YFTickerMissingError", "YFPricesMissingError", "YFTzMissingError", "YFInvalidPeriodError"):
         return _unknown(ticker)
+    if "connection timed out" in lowered or "connect timeout" in lowered:
+        return LabError(
+            f"Could not reach Yahoo Finance ({kind}); check the internet connection, or upload a CSV instead."
+        )
     if "timed out" in lowered or "timeout" in kind.lower() or "timeout" in lowered:
         return LabError(_slow(timeout))
     network_words = (
@@ -170,9 +163,7 @@ def _explain(error: BaseException, ticker: str, timeout: float) -> LabError:
         return LabError(
             f"Could not reach Yahoo Finance ({kind}); check the internet connection, or upload a CSV instead."
         )
-    return LabError(
-        f"Yahoo Finance failed for {ticker} ({kind}: {text[:100]}); try again later or upload a CSV."
-    )
+    return LabError(f"Yahoo Finance failed for {ticker} ({kind}: {text[:100]}); try again later or upload a CSV.")
 
 
 def _unknown(ticker: str) -> LabError:
@@ -205,9 +196,7 @@ def _normalise(frame: object, ticker: str, period: str, interval: str) -> pd.Dat
                 "Yahoo answered with an unexpected layout (the index is not dates); upload a CSV instead."
             ) from error
     keep = [c for c in PRICE_COLUMNS if c in columns]
-    out = pd.DataFrame(
-        {c: pd.to_numeric(frame[columns[c]], errors="coerce") for c in keep}, index=frame.index
-    )
+    out = pd.DataFrame({c: pd.to_numeric(frame[columns[c]], errors="coerce") for c in keep}, index=frame.index)
     index = out.index
     if index.tz is not None:
         index = index.tz_localize(None)  # keep the exchange's local clock: daily bars stay at midnight

@@ -1,0 +1,41 @@
+"""LSTM Lab: train an LSTM on a time series, watch it learn, and see what its gates do.
+
+Run with `streamlit run app.py`. This file is the router: per-visitor defaults, the shared
+sidebar (with the training monitor, so a running training is watched from every page), and
+`st.navigation` over the pages. It imports no Keras: the Data page opens without TensorFlow.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from ui import monitor, state  # noqa: E402
+
+st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
+
+state.init()
+state.collect_finished_job()
+
+pages = [
+    st.Page("pages/data.py", title="Data", icon=":material/table_chart:", default=True),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/forecast.py", title="Forecast", icon=":material/timeline:"),
+    st.Page("pages/gates.py", title="Gates", icon=":material/grid_on:"),
+    st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+    st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    dataset = st.session_state.dataset
+    st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
+    monitor.sidebar_monitor()
+    if st.session_state.runs:
+        st.caption(f"{len(st.session_state.runs)} run(s) this session.")
+
+navigation.run()

@@ -1,0 +1,189 @@
+"""Shared helpers for the benchmarks: workers in fresh subprocesses, statistics, machine facts.
+
+Every benchmark measures its reference in the same run as our code, interleaved (A B A B),
+because other processes share the two cores. A "worker" is one measurement; the parent runs
+each worker in a fresh subprocess (its own backend, threads and memory) and reads back one
+`RESULT {json}` line from its stdout. With `inline=True` (the `--quick` smoke mode) the worker
+runs in the calling process instead, which is much faster but says nothing about memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+RESULT_PREFIX = "RESULT "
+
+
+def noisy_sine(length: int, *, seed: int = 0) -> np.ndarray:
+    """A noisy sine (period 30) on a slow trend: (length,) float32, fixed seed."""
+    rng = np.random.default_rng(seed)
+    steps = np.arange(length)  # (T,)
+    values = 10.0 + 0.001 * steps + 2.0 * np.sin(2 * np.pi * steps / 30) + rng.normal(0.0, 0.3, length)
+    return values.astype(np.float32)
+
+
+def length_for_windows(train_windows: int, *, window: int = 10, val_fraction: float = 0.1, test_fraction: float = 0.2) -> int:
+    """Series length that gives about `train_windows` training windows after the split."""
+    return int(round((train_windows + window) / (1.0 - val_fraction - test_fraction)))
+
+
+def emit(result: dict[str, Any]) -> None:
+    """A worker's answer: one line on stdout the parent can find among library chatter."""
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+
+
+def run_worker(
+    script: Path,
+    args: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    inline: Callable[[], dict[str, Any]] | None = None,
+    timeout: float = 600,
+) -> dict[str, Any]:
+    """Run `python script --worker ...args` in a fresh process (or `inline()` here) and return its RESULT."""
+    if inline is not None:
+        return inline()
+    full_env = {**os.environ, **(env or {})}
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(script), *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(ROOT),
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(
+            f"worker {script.name} {' '.join(args)} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
+        )
+    result = json.loads(lines[-1][len(RESULT_PREFIX) :])
+    result["process_seconds"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def spread(values: Sequence[float]) -> dict[str, Any]:
+    """Median, min, max and the relative spread (max-min)/median of repeated measurements."""
+    values = [float(v) for v in values if v is not None]
+    if not values:
+        return {"median": None, "min": None, "max": None, "n": 0, "spread_pct": None, "values": []}
+    median = statistics.median(values)
+    return {
+        "median": median,
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+        "spread_pct": round(100.0 * (max(values) - min(values)) / median, 1) if median else None,
+        "values": [round(v, 6) for v in values],
+    }
+
+
+def fmt(stats: dict[str, Any], unit: str = "", digits: int = 0) -> str:
+    """'12,345 samples/s (min 11,000, max 13,000, n=3)'."""
+    if stats["median"] is None:
+        return "n/a"
+    f = f"{{:,.{digits}f}}"
+    return (
+        f"{f.format(stats['median'])}{unit} (min {f.format(stats['min'])}, max {f.format(stats['max'])}, "
+        f"n={stats['n']})"
+    )
+
+
+def machine() -> dict[str, Any]:
+    """Cores, CPU model, memory, load and library versions, for every result file."""
+    info: dict[str, Any] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+    }
+    try:
+        info["cpu_affinity"] = len(os.sched_getaffinity(0))
+    except AttributeError:
+        pass
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        models = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name")]
+        info["cpu_model"] = models[0] if models else None
+        flags = next((line for line in text.splitlines() if line.startswith("flags")), "")
+        info["avx512"] = "avx512f" in flags
+    except OSError:
+        pass
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["mem_total_gb"] = round(int(line.split()[1]) / 1024**2, 1)
+    except OSError:
+        pass
+    try:
+        info["loadavg_at_start"] = os.getloadavg()
+    except OSError:
+        pass
+    from importlib import metadata
+
+    for package in ("tensorflow", "keras", "jax", "jaxlib", "torch", "numpy"):
+        try:
+            info[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            info[package] = None
+    return info
+
+
+def write_result(name: str, payload: dict[str, Any], *, out_dir: Path | None = None) -> Path:
+    """bench/results/<name>.json (or `out_dir`), with the machine and the time of the run."""
+    out_dir = out_dir or RESULTS
+    out_dir.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "benchmark": name,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(),
+        **payload,
+    }
+    path = out_dir / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2, default=_jsonable) + "\n")
+    return path
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (ru_maxrss, KiB on Linux) in MiB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MiB (from /proc, no psutil needed)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")

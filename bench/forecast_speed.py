@@ -1,0 +1,164 @@
+"""A 200-step recursive future forecast: `lstm_core.forecast.recursive` against `model.predict` per step.
+
+The reference is what one writes first: feed the last window to `model.predict`, append the
+prediction, repeat 200 times (one `predict` call per step). Ours runs the trained weights
+through the NumPy kernel in gates.py (`forecast.recursive`). Both start from the same window
+of the same model (seed model: LSTM(50), window 10, trained briefly on a bundled sample) and
+must agree to float32 tolerance. A second reference, calling the model directly
+(`model(x, training=False)`) per step, is reported for information.
+
+Each backend runs in a fresh subprocess; inside it, reference and ours alternate (A B A B).
+Target: ours >= 20x faster than `model.predict` per step.
+
+    python bench/forecast_speed.py               # TensorFlow and JAX backends
+    python bench/forecast_speed.py --quick       # smoke test: in-process, few repeats
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit, fmt, run_worker, spread, write_result  # noqa: E402
+
+SCRIPT = Path(__file__).resolve()
+TARGET = 20.0
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    import keras
+    import numpy as np
+
+    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+    from lstm_core.data import load
+    from lstm_core.forecast import recursive
+    from lstm_core.gates import NetworkWeights
+    from lstm_core.train import train
+    from lstm_core.windows import prepare
+
+    windows = prepare(load(args.data).values, WindowConfig(window=args.window))
+    config = ExperimentConfig(
+        windows=WindowConfig(window=args.window),
+        model=ModelConfig(units=args.units),
+        train=TrainConfig(epochs=args.train_epochs, seed=0, device="cpu"),
+    )
+    model = train(windows, config).model
+    weights = NetworkWeights.from_model(model)
+
+    def reference_predict() -> np.ndarray:
+        history = windows.scaled[-windows.window :, 0].astype(np.float32)  # (window,)
+        out = np.empty(args.steps, np.float32)
+        for step in range(args.steps):
+            out[step] = model.predict(history[None, :, None], verbose=0)[0, 0]  # (1, window, 1) -> scalar
+            history = np.roll(history, -1)
+            history[-1] = out[step]
+        return windows.scaler.inverse_target(out)
+
+    def reference_call() -> np.ndarray:
+        history = windows.scaled[-windows.window :, 0].astype(np.float32)  # (window,)
+        out = np.empty(args.steps, np.float32)
+        for step in range(args.steps):
+            y = model(history[None, :, None], training=False)  # (1, 1)
+            out[step] = float(keras.ops.convert_to_numpy(y)[0, 0])
+            history = np.roll(history, -1)
+            history[-1] = out[step]
+        return windows.scaler.inverse_target(out)
+
+    def ours() -> np.ndarray:
+        return recursive(weights, windows, args.steps)
+
+    contenders = {"predict_per_step": reference_predict, "call_per_step": reference_call, "ours": ours}
+    for function in contenders.values():  # warm up: first calls trace and compile
+        function()
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    outputs: dict[str, Any] = {}
+    for _ in range(args.repeats):
+        for name, function in contenders.items():  # interleaved: A B C A B C
+            inner = args.inner if name == "ours" else 1  # ours is too fast to time one call alone
+            started = time.perf_counter()
+            for _ in range(inner):
+                outputs[name] = function()
+            times[name].append((time.perf_counter() - started) / inner)
+    scale = float(np.abs(outputs["predict_per_step"]).max())
+    return {
+        "backend": keras.backend.backend(),
+        "steps": args.steps,
+        "seconds": times,
+        "max_abs_diff_vs_predict": float(np.abs(outputs["ours"] - outputs["predict_per_step"]).max()),
+        "max_abs_diff_vs_call": float(np.abs(outputs["ours"] - outputs["call_per_step"]).max()),
+        "value_scale": scale,
+    }
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--data", default="sample:daily-min-temperatures")
+    parser.add_argument("--window", type=int, default=10)
+    parser.add_argument("--units", type=int, default=50)
+    parser.add_argument("--train-epochs", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved repetitions per backend")
+    parser.add_argument("--inner", type=int, default=10, help="calls of ours per timed repetition")
+    parser.add_argument("--backends", default="tensorflow,jax")
+    parser.add_argument("--quick", action="store_true", help="smoke test: in-process, tiny")
+    parser.add_argument("--out", type=Path, default=None)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    args = parse(argv)
+    if args.worker:
+        emit(worker(args))
+        return {}
+    if args.quick:
+        args.steps, args.repeats, args.inner, args.units, args.train_epochs = 20, 1, 2, 8, 1
+    worker_args = [
+        "--worker", "--data", args.data, "--window", str(args.window), "--units", str(args.units),
+        "--train-epochs", str(args.train_epochs), "--steps", str(args.steps), "--repeats", str(args.repeats),
+        "--inner", str(args.inner),
+    ]  # fmt: skip
+    results: dict[str, Any] = {}
+    backends = ["(in-process)"] if args.quick else args.backends.split(",")
+    for backend in backends:
+        inline = (lambda: worker(parse(worker_args))) if args.quick else None
+        result = run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": backend}, inline=inline)
+        stats = {name: spread(values) for name, values in result["seconds"].items()}
+        ratio = stats["predict_per_step"]["median"] / stats["ours"]["median"]
+        paired = [p / o for p, o in zip(result["seconds"]["predict_per_step"], result["seconds"]["ours"])]
+        result["stats"] = stats
+        result["speedup_vs_predict"] = ratio
+        result["paired_speedup_vs_predict"] = spread(paired)
+        result["speedup_vs_call"] = stats["call_per_step"]["median"] / stats["ours"]["median"]
+        result["target_met"] = ratio >= TARGET
+        results[result["backend"]] = result
+        name = result["backend"]
+        print(f"{args.steps}-step recursive forecast, LSTM({args.units}), window {args.window}, backend {name}:")
+        print(f"  reference model.predict per step: {fmt(stats['predict_per_step'], ' s', 4)}")
+        print(f"  reference model(x) per step:      {fmt(stats['call_per_step'], ' s', 4)}")
+        print(f"  ours forecast.recursive:          {fmt(stats['ours'], ' s', 5)}")
+        print(
+            f"  ratio {ratio:.1f}x vs predict (paired {paired and min(paired):.1f}-{paired and max(paired):.1f}x), "
+            f"{result['speedup_vs_call']:.1f}x vs model(x); target >= {TARGET:.0f}x: "
+            f"{'met' if result['target_met'] else 'MISSED'}; max |diff| {result['max_abs_diff_vs_predict']:.2e} "
+            f"(values ~{result['value_scale']:.1f})"
+        )
+    path = write_result(
+        "forecast_speed_quick" if args.quick else "forecast_speed",
+        {
+            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
+            "target_speedup": TARGET,
+            "results": results,
+        },
+        out_dir=args.out,
+    )
+    print(f"wrote {path}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,356 @@
+"""Training speed of the seed model: plain `model.fit` against `lstm_core.train.train`.
+
+Seed model: LSTM(50), window 10, Dense(1), Adam(1e-3), MSE, batch 32, about 4,000 training
+windows of a noisy sine (or `--data sample:NAME`), the same windows for every contender.
+
+    reference  plain Keras script, default `compile()`, TensorFlow backend
+    ours-tf    lstm_core.train.train on TensorFlow (compile_options: XLA + steps_per_execution)
+    ours-jax   lstm_core.train.train on JAX (compile_options: XLA + steps_per_execution + unroll)
+    torch      a plain PyTorch loop (nn.LSTM + Linear, Adam, shuffled batches of 32, 2 threads)
+
+Each contender runs in a fresh subprocess, rounds interleaved (A B C D, B C D A, ...), so that
+load from other processes falls on all of them alike. Speed is steady-state training
+windows per second over epochs 2..N (epoch time as Keras's callbacks see it, validation
+included); the first epoch (compilation) is reported separately. Medians over rounds, with
+min/max. Targets: ours-tf >= 2.5x reference, ours-jax >= 5x reference, and the final
+validation loss of ours no worse than 10% above the reference's.
+
+    python bench/train_speed.py                     # full run, writes bench/results/train_speed.json
+    python bench/train_speed.py --rounds 3 --epochs 6
+    python bench/train_speed.py --variant 'tf:{"steps_per_execution": 64}'   # try a lever
+    python bench/train_speed.py --quick             # smoke test: tiny, mostly in-process
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result  # noqa: E402
+
+SCRIPT = Path(__file__).resolve()
+TARGETS = {"ours-tf": 2.5, "ours-jax": 5.0}
+VAL_LOSS_TOLERANCE = 1.10
+
+
+# --- data ----------------------------------------------------------------------------------
+def load_windows(data: str, train_windows: int, window: int) -> Any:
+    from lstm_core.config import WindowConfig
+    from lstm_core.windows import prepare
+
+    if data == "sine":
+        values = noisy_sine(length_for_windows(train_windows, window=window))
+    else:
+        from lstm_core.data import load
+
+        values = load(data).values
+    return prepare(values, WindowConfig(window=window))
+
+
+# --- workers (each runs in its own process in a full run) -----------------------------------
+def _epoch_stats(seconds: list[float], n_train: int, val_losses: list[float | None]) -> dict[str, Any]:
+    steady = seconds[1:] if len(seconds) > 1 else seconds
+    return {
+        "epoch_seconds": [round(s, 4) for s in seconds],
+        "first_epoch_seconds": seconds[0],
+        "steady_samples_per_second": n_train * len(steady) / max(sum(steady), 1e-9),
+        "final_val_loss": val_losses[-1],
+        "val_losses": val_losses,
+        "n_train": n_train,
+    }
+
+
+def worker_plain(args: argparse.Namespace) -> dict[str, Any]:
+    """The reference: what a user would write from Keras's own example."""
+    import keras
+    from keras import layers
+
+    windows = load_windows(args.data, args.train_windows, args.window)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(args.window, 1)), layers.LSTM(args.units), layers.Dense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="mse")
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seconds: list[float] = []
+            self.val: list[float | None] = []
+
+        def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            self.seconds.append(time.perf_counter() - self.started)
+            self.val.append(float((logs or {}).get("val_loss", float("nan"))))
+
+    timer = EpochTimer()
+    model.fit(
+        windows.x_train,
+        windows.y_train,
+        validation_data=(windows.x_val, windows.y_val),
+        epochs=args.epochs,
+        batch_size=32,
+        callbacks=[timer],
+        verbose=0,
+    )
+    return {"contender": "plain", "backend": keras.backend.backend(), **_epoch_stats(timer.seconds, len(windows.x_train), timer.val)}
+
+
+def worker_ours(args: argparse.Namespace) -> dict[str, Any]:
+    """lstm_core.train.train, optionally with compile_options overridden (to try a lever)."""
+    import keras
+
+    import lstm_core.train as train_module
+    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+
+    overrides = json.loads(args.overrides or "{}")
+    options_seen: dict[str, Any] = {}
+    original = train_module.compile_options
+
+    def patched(**kwargs: Any) -> dict[str, Any]:
+        options = {**original(**kwargs), **overrides}
+        options_seen.update(options)
+        return options
+
+    train_module.compile_options = patched
+    windows = load_windows(args.data, args.train_windows, args.window)
+    config = ExperimentConfig(
+        windows=WindowConfig(window=args.window),
+        model=ModelConfig(units=args.units),
+        train=TrainConfig(epochs=args.epochs, batch_size=32, seed=0, device="cpu"),
+    )
+    try:
+        result = train_module.train(windows, config)
+    finally:
+        train_module.compile_options = original
+    history = result.history
+    stats = _epoch_stats(
+        [float(s) for s in history["seconds"]], len(windows.x_train), [float(v) for v in history["val_loss"]]
+    )
+    return {
+        "contender": "ours",
+        "backend": keras.backend.backend(),
+        "compile_options": options_seen,
+        "train_samples_per_second": result.samples_per_second,
+        **stats,
+    }
+
+
+def worker_torch(args: argparse.Namespace) -> dict[str, Any]:
+    """A plain PyTorch loop: nn.LSTM + Linear, Adam, MSE, shuffled batches of 32."""
+    import numpy as np
+    import torch
+
+    torch.set_num_threads(2)
+    torch.manual_seed(0)
+    windows = load_windows(args.data, args.train_windows, args.window)
+
+    class Net(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = torch.nn.LSTM(1, args.units, batch_first=True)
+            self.head = torch.nn.Linear(args.units, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out, _ = self.lstm(x)  # (B, T, U)
+            return self.head(out[:, -1])[:, 0]  # (B,)
+
+    net = Net()
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
+    loss_fn = torch.nn.MSELoss()
+    x, y = torch.from_numpy(windows.x_train), torch.from_numpy(windows.y_train)
+    xv, yv = torch.from_numpy(windows.x_val), torch.from_numpy(windows.y_val)
+    generator = torch.Generator().manual_seed(0)
+    seconds: list[float] = []
+    val_losses: list[float | None] = []
+    for _ in range(args.epochs):
+        started = time.perf_counter()
+        net.train()
+        order = torch.randperm(len(x), generator=generator)
+        for start in range(0, len(x), 32):
+            batch = order[start : start + 32]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(net(x[batch]), y[batch])
+            loss.backward()
+            optimizer.step()
+        net.eval()
+        with torch.no_grad():
+            val_losses.append(float(loss_fn(net(xv), yv)))
+        seconds.append(time.perf_counter() - started)
+    assert np.isfinite(val_losses[-1])
+    return {
+        "contender": "torch",
+        "backend": "torch",
+        "threads": torch.get_num_threads(),
+        **_epoch_stats(seconds, len(windows.x_train), val_losses),
+    }
+
+
+WORKERS = {"plain": worker_plain, "ours": worker_ours, "torch": worker_torch}
+
+
+# --- the parent ------------------------------------------------------------------------------
+def contenders(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """(name, worker, backend, overrides) for every contender of this run."""
+    items = [
+        {"name": "plain-tf", "worker": "plain", "backend": "tensorflow"},
+        {"name": "ours-tf", "worker": "ours", "backend": "tensorflow"},
+    ]
+    if not args.no_jax:
+        items.append({"name": "ours-jax", "worker": "ours", "backend": "jax"})
+    if args.plain_jax:
+        items.append({"name": "plain-jax", "worker": "plain", "backend": "jax"})
+    if not args.no_torch:
+        try:
+            import importlib.util
+
+            if importlib.util.find_spec("torch") is not None:
+                items.append({"name": "torch", "worker": "torch", "backend": "torch"})
+        except (ImportError, ValueError):
+            pass
+    for spec in args.variant:
+        backend, _, overrides = spec.partition(":")
+        backend = {"tf": "tensorflow"}.get(backend, backend)
+        short = {"tensorflow": "tf"}.get(backend, backend)
+        items.append(
+            {"name": f"ours-{short} {overrides}", "worker": "ours", "backend": backend, "overrides": overrides}
+        )
+    return items
+
+
+def measure(item: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    worker_args = [
+        "--worker", item["worker"],
+        "--data", args.data,
+        "--train-windows", str(args.train_windows),
+        "--window", str(args.window),
+        "--units", str(args.units),
+        "--epochs", str(args.epochs),
+        "--overrides", item.get("overrides") or "{}",
+    ]  # fmt: skip
+    inline = None
+    if args.quick and item["backend"] != "jax":
+
+        def inline() -> dict[str, Any]:
+            return WORKERS[item["worker"]](parse(worker_args))
+
+    env = {"KERAS_BACKEND": item["backend"]} if item["backend"] in ("tensorflow", "jax") else {}
+    return run_worker(SCRIPT, worker_args, env=env, inline=inline)
+
+
+def summarise(runs: dict[str, list[dict[str, Any]]], reference: str = "plain-tf") -> dict[str, Any]:
+    summary: dict[str, Any] = {}
+    ref_runs = runs[reference]
+    for name, items in runs.items():
+        speeds = [r["steady_samples_per_second"] for r in items]
+        paired = [o["steady_samples_per_second"] / p["steady_samples_per_second"] for o, p in zip(items, ref_runs)]
+        vals = [r["final_val_loss"] for r in items]
+        ref_val = spread([r["final_val_loss"] for r in ref_runs])["median"]
+        entry = {
+            "steady_samples_per_second": spread(speeds),
+            "first_epoch_seconds": spread([r["first_epoch_seconds"] for r in items]),
+            "process_seconds": spread([r.get("process_seconds", 0.0) for r in items]),
+            "final_val_loss": spread(vals),
+            "val_loss_vs_reference": spread(vals)["median"] / ref_val if ref_val else None,
+            "speedup_vs_reference": spread(speeds)["median"] / spread([r["steady_samples_per_second"] for r in ref_runs])["median"],
+            "paired_speedup": spread(paired),
+            "backend": items[0].get("backend"),
+            "compile_options": items[0].get("compile_options"),
+        }
+        target = TARGETS.get(name)
+        if target is not None:
+            entry["target_speedup"] = target
+            entry["speed_met"] = entry["speedup_vs_reference"] >= target
+            entry["val_loss_met"] = entry["val_loss_vs_reference"] is not None and entry["val_loss_vs_reference"] <= VAL_LOSS_TOLERANCE
+        summary[name] = entry
+    return summary
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--overrides", default="{}", help=argparse.SUPPRESS)
+    parser.add_argument("--data", default="sine", help="'sine' (noisy sine) or sample:NAME")
+    parser.add_argument("--train-windows", type=int, default=4000, help="training windows (sine only)")
+    parser.add_argument("--window", type=int, default=10)
+    parser.add_argument("--units", type=int, default=50)
+    parser.add_argument("--epochs", type=int, default=6, help="epochs per run; steady state is epochs 2..N")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (fresh processes each)")
+    parser.add_argument("--no-jax", action="store_true")
+    parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--plain-jax", action="store_true", help="also plain model.fit on JAX")
+    parser.add_argument("--variant", action="append", default=[], help="BACKEND:JSON compile_options override")
+    parser.add_argument("--quick", action="store_true", help="smoke test: tiny model, 1 round, in-process")
+    parser.add_argument("--out", type=Path, default=None, help="results folder (default bench/results)")
+    parser.add_argument("--name", default="train_speed", help="result file name")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    args = parse(argv)
+    if args.worker:
+        emit(WORKERS[args.worker](args))
+        return {}
+    if args.quick:
+        args.train_windows, args.units, args.epochs, args.rounds = 300, 8, 2, 1
+        args.name = "train_speed_quick"
+    items = contenders(args)
+    runs: dict[str, list[dict[str, Any]]] = {item["name"]: [] for item in items}
+    started = time.perf_counter()
+    for round_index in range(args.rounds):
+        shift = round_index % len(items)
+        for item in items[shift:] + items[:shift]:  # rotate, so no contender always runs first
+            result = measure(item, args)
+            runs[item["name"]].append(result)
+            print(
+                f"  round {round_index + 1}/{args.rounds} {item['name']:<12} "
+                f"{result['steady_samples_per_second']:>9,.0f} samples/s  first epoch {result['first_epoch_seconds']:.2f} s  "
+                f"val_loss {result['final_val_loss']:.5f}",
+                flush=True,
+            )
+    summary = summarise(runs)
+    print(f"\nseed model LSTM({args.units}), window {args.window}, batch 32, {runs['plain-tf'][0]['n_train']} training "
+          f"windows, {args.epochs} epochs, {args.rounds} rounds; steady state = epochs 2..{args.epochs}")
+    print(f"reference plain-tf: {fmt(summary['plain-tf']['steady_samples_per_second'], ' samples/s')}")
+    for name, entry in summary.items():
+        if name == "plain-tf":
+            continue
+        line = (
+            f"ours {name}: {fmt(entry['steady_samples_per_second'], ' samples/s')}  "
+            f"ratio {entry['speedup_vs_reference']:.2f}x (paired {entry['paired_speedup']['min']:.2f}-"
+            f"{entry['paired_speedup']['max']:.2f}x)"
+        )
+        if "target_speedup" in entry:
+            line += f"  target >= {entry['target_speedup']}x: {'met' if entry['speed_met'] else 'MISSED'}"
+        print(line)
+    print("\nfirst epoch (includes compilation), seconds:")
+    for name, entry in summary.items():
+        print(f"  {name:<12} {fmt(entry['first_epoch_seconds'], ' s', 2)}")
+    print("final validation loss (ratio to reference; target <= 1.10 for ours):")
+    for name, entry in summary.items():
+        print(f"  {name:<12} {entry['final_val_loss']['median']:.5f}  ratio {entry['val_loss_vs_reference']:.3f}")
+    path = write_result(
+        args.name,
+        {
+            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "overrides", "out")},
+            "targets": {**TARGETS, "val_loss_ratio_max": VAL_LOSS_TOLERANCE},
+            "summary": summary,
+            "runs": runs,
+            "wall_seconds": round(time.perf_counter() - started, 1),
+        },
+        out_dir=args.out,
+    )
+    print(f"wrote {path}")
+    return summary
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Data: pick a bundled sample, upload a CSV, or fetch a Yahoo Finance ticker; see the series."""
+
+import streamlit as st
+
+from lstm_core.data import list_samples
+from lstm_core.errors import LabError
+from lstm_core.yahoo import VALID_INTERVALS, VALID_PERIODS
+from ui import charts, loaders, state
+from ui.format import dataset_facts
+
+st.title("Data")
+samples = {sample.name: sample for sample in list_samples()}
+
+
+def _load_chosen_sample() -> None:
+    name = st.session_state.data_sample
+    try:
+        state.set_dataset(*state.load_sample_config(name))
+    except LabError as error:
+        st.session_state.data_message = str(error)
+
+
+sample_tab, upload_tab, yahoo_tab = st.tabs(["Bundled sample", "Upload a CSV", "Yahoo Finance"])
+
+with sample_tab:
+    source = st.session_state.data_config.source
+    current = source.removeprefix("sample:") if source.startswith("sample:") else None
+    names = list(samples)
+    st.selectbox(
+        "Sample",
+        names,
+        index=names.index(current) if current in names else None,
+        placeholder="Choose a sample",
+        key="data_sample",
+        on_change=_load_chosen_sample,
+    )
+    if chosen := samples.get(st.session_state.data_sample):
+        st.caption(f"{chosen.description} Source: {chosen.source}.")
+
+with upload_tab:
+    upload = st.file_uploader("CSV file (at most 10 MB)", type=["csv", "txt"], key="data_upload")
+    if upload is not None:
+        raw = upload.getvalue()
+        try:
+            preview = state.preview_upload(raw, upload.file_id, upload.name)
+        except LabError as error:
+            st.error(str(error))
+            preview = None
+        if preview is not None:
+            numeric = list(preview.frame.columns)
+            with st.form("data_upload_form"):
+                date_column = st.selectbox(
+                    "Date column", [loaders.AUTO_DATE, *loaders.header_names(raw)], key="data_upload_date"
+                )
+                target = st.selectbox(
+                    "Column to forecast", numeric, index=numeric.index(preview.target), key="data_upload_target"
+                )
+                features = st.multiselect("Extra input columns (optional)", numeric, key="data_upload_features")
+                if st.form_submit_button("Use this file", type="primary", key="data_upload_submit"):
+                    try:
+                        chosen_features = tuple(f for f in features if f != target)
+                        state.set_dataset(
+                            *loaders.read_upload(
+                                raw, upload.name, column=target, date_column=date_column, features=chosen_features
+                            )
+                        )
+                    except LabError as error:
+                        st.error(str(error))
+
+with yahoo_tab:
+    with st.form("data_yahoo_form"):
+        ticker = st.text_input(
+            "Ticker", value="AAPL", key="data_yahoo_ticker", help="For example AAPL, ^GSPC, EURUSD=X."
+        )
+        period_column, interval_column = st.columns(2)
+        period = period_column.selectbox(
+            "Period", VALID_PERIODS, index=VALID_PERIODS.index("5y"), key="data_yahoo_period"
+        )
+        interval = interval_column.selectbox(
+            "Interval", VALID_INTERVALS, index=VALID_INTERVALS.index("1d"), key="data_yahoo_interval"
+        )
+        if st.form_submit_button("Fetch", type="primary", key="data_yahoo_submit"):
+            try:
+                with st.spinner(f"Asking Yahoo Finance for {ticker}…"):
+                    state.set_dataset(*loaders.fetch_ticker(ticker, period, interval))
+            except LabError as error:
+                st.error(str(error))
+    st.caption("Yahoo answers are cached on disk; a host without internet access can still use samples and uploads.")
+
+if message := st.session_state.pop("data_message", None):
+    st.error(message)
+
+dataset = st.session_state.dataset
+st.subheader(dataset.name)
+for column, (label, value) in zip(st.columns(3), dataset_facts(dataset).items(), strict=True):
+    column.metric(label, value)
+st.plotly_chart(charts.series_figure(dataset), key="data_series_chart")
+extra = f" Extra input columns: {', '.join(dataset.features)}." if dataset.features else ""
+st.caption(f"Target: {dataset.target}.{extra} Source: {dataset.source or st.session_state.data_config.source}.")
+for note in dataset.notes:
+    (st.warning if loaders.note_is_warning(note) else st.info)(note)
+if not dataset.notes:
+    st.info("No cleaning was needed: no missing, duplicate or out-of-order values.")
+st.page_link("pages/train.py", label="Next: train an LSTM on this series", icon=":material/arrow_forward:")

@@ -1,0 +1,79 @@
+"""Forecast: test predictions against the actual values and honest baselines, the future, metrics, downloads."""
+
+import streamlit as st
+
+from ui import charts, downloads, state
+from ui.format import METRIC_NAMES, metrics_table, skill_sentence, time_label
+
+st.title("Forecast")
+record = state.latest_record()
+if record is None or record.run is None:
+    st.info("There is no trained network yet: train one first.")
+    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.stop()
+
+run = record.run
+metrics = record.metrics
+st.caption(f"{record.label}. {record.message}")
+beats, sentence = skill_sentence(metrics)
+(st.success if beats else st.warning)(sentence)
+
+test = record.forecast[record.forecast["part"] == "test"]
+future = record.forecast[record.forecast["part"] == "future"]
+title = f"{run.dataset.target}: one-step predictions on the test part ({len(test)} points)"
+if len(future):
+    title += f", then {len(future)} steps into the future"
+st.plotly_chart(charts.forecast_figure(record.forecast, run.dataset.series, title=title), key="forecast_chart")
+if len(test):
+    st.caption(
+        f"Test part: {time_label(test.index[0])} → {time_label(test.index[-1])}. Each test prediction sees only "
+        "the actual values before it; the future forecast feeds its own predictions back, so its errors compound."
+    )
+for note in run.notes:
+    st.info(note)
+
+st.subheader("Errors on the test part")
+table = metrics_table(metrics)
+number_format = {label: st.column_config.NumberColumn(label, format="%.4g") for label in METRIC_NAMES.values()}
+st.dataframe(table, column_config=number_format, key="forecast_metrics_table")
+season = metrics.get("season_length")
+st.caption(
+    "MAE and RMSE are in the series' units; sMAPE and MAPE in percent (MAPE is left empty when an actual value is 0); "
+    "MASE below 1 beats the in-sample naive forecast. "
+    + (f"Seasonal naive repeats the value {season} steps back." if season else "No season length: no seasonal naive.")
+)
+
+st.subheader("Downloads")
+csv_column, metrics_column, model_column, config_column = st.columns(4)
+csv_column.download_button(
+    "Forecast CSV",
+    downloads.forecast_csv(run),
+    file_name="forecast.csv",
+    mime="text/csv",
+    key="forecast_download_csv",
+    on_click="ignore",
+)
+metrics_column.download_button(
+    "Metrics JSON",
+    downloads.metrics_json(run),
+    file_name="metrics.json",
+    mime="application/json",
+    key="forecast_download_metrics",
+    on_click="ignore",
+)
+model_column.download_button(
+    "Trained model (.keras)",
+    lambda: downloads.model_bytes(run),
+    file_name="model.keras",
+    mime="application/octet-stream",
+    key="forecast_download_model",
+    on_click="ignore",
+)
+config_column.download_button(
+    "Config JSON",
+    downloads.config_json(run),
+    file_name="config.json",
+    mime="application/json",
+    key="forecast_download_config",
+    on_click="ignore",
+)

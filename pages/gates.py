@@ -1,0 +1,58 @@
+"""Gates: what the trained network's gates do, step by step, for one test window of your series."""
+
+import numpy as np
+import streamlit as st
+
+from ui import charts, state
+from ui.equations import EQUATIONS, GATE_ORDER, MEANINGS
+from ui.format import time_label, unit_summary
+
+st.title("Gates")
+record = state.latest_record()
+if record is None or record.run is None:
+    st.info("The gates come from a trained network: train one first.")
+    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.stop()
+
+run = record.run
+windows, index = run.windows, run.dataset.frame.index
+if len(windows.x_test) == 0:
+    st.info("This run has no test windows; train with a larger test fraction.")
+    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.stop()
+
+st.caption(f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states.")
+layer_count = len(run.weights.lstm)
+layer = 0
+if layer_count > 1:
+    layer = st.selectbox("LSTM layer", range(layer_count), format_func=lambda k: f"Layer {k + 1}", key="gates_layer")
+last = len(windows.x_test) - 1
+position = st.slider("Test window", 0, last, value=last, key="gates_window")
+start, end = windows.val_end + position - windows.window, windows.val_end + position  # inputs [start, end)
+times = index[start:end]
+st.markdown(
+    f"Window **{position + 1} of {last + 1}**: inputs {time_label(times[0])} → {time_label(times[-1])}, "
+    f"predicting **{time_label(index[end])}** (actual {run.dataset.series.iloc[end]:.4g})."
+)
+if layer > 0:
+    st.caption(f"Layer {layer + 1} reads the hidden states h of layer {layer}, not the series itself.")
+
+gates = run.gates([position])[layer]  # each (1, window, units)
+inputs = run.dataset.series.to_numpy()[start:end]  # (window,)
+for name in GATE_ORDER:
+    st.latex(EQUATIONS[name])
+    st.caption(MEANINGS[name])
+    figure = charts.gate_figure(name, gates[name][0], times, inputs, target=run.dataset.target)
+    st.plotly_chart(figure, key=f"gates_chart_{name}")
+
+st.subheader("Per unit: which units remember, which forget")
+mean_forget = gates["f"][0].mean(axis=0)  # (units,)
+st.plotly_chart(charts.forget_summary_figure(mean_forget), key="gates_forget_summary")
+order = np.argsort(mean_forget)
+show = min(3, len(order))
+remember = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[::-1][:show])
+forget = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[:show])
+st.markdown(f"Remember most (forget gate near 1): {remember}. Forget most (near 0): {forget}.")
+summary = unit_summary(gates)
+st.dataframe(summary, key="gates_unit_table")
+st.page_link("pages/learn.py", label="What do these equations mean?", icon=":material/school:")

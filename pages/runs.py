@@ -1,0 +1,31 @@
+"""Runs: every finished training of this session, in a table; overlay two or more."""
+
+import streamlit as st
+
+from ui import charts, state
+from ui.runs_table import runs_table
+
+st.title("Runs")
+runs = st.session_state.runs
+if not runs:
+    st.info("No runs yet: every training you finish in this session is kept here.")
+    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.stop()
+
+st.dataframe(runs_table(runs), hide_index=True, key="runs_table")
+st.caption(
+    f"Every run keeps its settings, metrics, loss history and forecast. The trained model is kept for the "
+    f"last {state.MODELS_KEPT} runs only, to save memory; older runs cannot be downloaded or shown on the Gates page. "
+    f"At most {state.MAX_RUNS} runs are kept."
+)
+
+by_label = {record.label: record for record in runs}
+labels = list(by_label)
+chosen = st.multiselect("Runs to compare", labels, default=labels[-2:], key="runs_compare")
+if len(chosen) < 2:
+    st.info("Pick two or more runs to overlay their loss curves and forecasts.")
+    st.stop()
+
+records = [by_label[label] for label in chosen]
+st.plotly_chart(charts.runs_loss_figure(records), key="runs_loss_chart")
+st.plotly_chart(charts.runs_forecast_figure(records), key="runs_forecast_chart")

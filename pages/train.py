@@ -1,0 +1,69 @@
+"""Train: settings in a form, Train and Stop, the live loss curve, and the result when it is done."""
+
+import streamlit as st
+
+from lstm_core.errors import LabError
+from ui import charts, monitor, settings, state
+from ui.format import duration, number, skill_sentence
+
+st.title("Train")
+dataset = st.session_state.dataset
+job = state.current_job()
+running = job is not None and not job.finished
+
+st.caption(f"Data: **{dataset.name}**, {len(dataset):,} points, forecasting {dataset.target}. {monitor.devices_text()}")
+settings.fill_missing_widgets(st.session_state.config)
+st.button(
+    "Seed preset",
+    key="train_seed_preset",
+    on_click=settings.apply_seed_preset,
+    disabled=running,
+    help="The classic example: LSTM(50), window 10, batch 32, Adam lr 0.001, MSE, 1 layer, no dropout.",
+)
+
+with st.form("train_form", border=True):
+    settings.draw_form_fields()
+    submitted = st.form_submit_button("Train", type="primary", key="train_submit", disabled=running)
+
+if submitted:
+    try:
+        state.start_training(settings.config_from_widgets(st.session_state.config))
+    except LabError as error:
+        st.error(str(error))  # a bad setting or a busy server: data and settings stay as they are
+    else:
+        st.rerun()  # redraw with the job running, the sidebar monitor included
+
+if running:
+    st.button(
+        "Stop",
+        key="train_stop",
+        on_click=monitor.stop_training,
+        disabled=st.session_state.stop_requested,
+        help="Ends within about a second; the epochs so far and the weights reached are kept.",
+    )
+    monitor.live_training()
+    st.stop()
+
+if st.session_state.train_error:
+    st.error(st.session_state.train_error)
+
+record = state.latest_record()
+if record is None:
+    st.info("Choose settings and press **Train**. Changing a setting never retrains by itself.")
+    st.stop()
+
+st.subheader(f"Last run: {record.label}")
+(st.warning if record.stop_reason == "stopped" else st.success)(record.message)
+metrics = record.metrics
+columns = st.columns(5)
+columns[0].metric("LSTM RMSE (test)", number((metrics.get("lstm") or {}).get("rmse")))
+columns[1].metric("Naive RMSE (test)", number((metrics.get("naive") or {}).get("rmse")))
+skill = metrics.get("skill_vs_naive")
+columns[2].metric("Skill vs naive", "—" if skill is None else f"{skill:.1%}")
+columns[3].metric("Epochs · time", f"{metrics['epochs_run']} · {duration(metrics['train_seconds'])}")
+columns[4].metric("Samples/s · device", f"{metrics['samples_per_second']:,.0f} · {metrics['device']}")
+beats, sentence = skill_sentence(metrics)
+(st.success if beats else st.warning)(sentence)
+st.plotly_chart(charts.loss_figure(record.history), key="train_result_loss")
+st.page_link("pages/forecast.py", label="See the forecast", icon=":material/timeline:")
+st.page_link("pages/gates.py", label="See the gates of this network", icon=":material/grid_on:")

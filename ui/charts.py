@@ -1,0 +1,275 @@
+"""Plotly figure builders: pure functions from data to `go.Figure`, no Streamlit calls.
+
+Every chart is in the user's units (the scaler is undone in lstm_core before we get here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lstm_core.dataset import Dataset
+
+__all__ = [
+    "GATE_TITLES",
+    "epochs_frame",
+    "forecast_figure",
+    "forget_summary_figure",
+    "gate_figure",
+    "loss_figure",
+    "runs_forecast_figure",
+    "runs_loss_figure",
+    "series_figure",
+]
+
+COLORS = {
+    "actual": "#0f172a",
+    "history": "#94a3b8",
+    "lstm": "#2563eb",
+    "naive": "#f97316",
+    "seasonal_naive": "#16a34a",
+    "drift": "#a855f7",
+    "loss": "#2563eb",
+    "val_loss": "#f97316",
+}
+GATE_TITLES = {
+    "i": "Input gate i: how much of the candidate is written",
+    "f": "Forget gate f: how much of the old cell state is kept",
+    "o": "Output gate o: how much of the cell state is shown",
+    "g": "Candidate g: what could be written",
+    "c": "Cell state c: the long-term memory",
+    "h": "Hidden state h: what the layer outputs",
+}
+_GATE_RANGE = {"i": (0.0, 1.0), "f": (0.0, 1.0), "o": (0.0, 1.0), "g": (-1.0, 1.0), "h": (-1.0, 1.0)}
+
+
+def _layout(fig: go.Figure, *, height: int = 380, y_title: str | None = None, x_title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        hovermode="x unified",
+    )
+    if y_title:
+        fig.update_yaxes(title_text=y_title)
+    if x_title:
+        fig.update_xaxes(title_text=x_title)
+    return fig
+
+
+def series_figure(dataset: Dataset) -> go.Figure:
+    """The target series with a range slider under it."""
+    series = dataset.series
+    fig = go.Figure(
+        go.Scatter(
+            x=series.index,
+            y=series.to_numpy(),
+            mode="lines",
+            name=dataset.target,
+            line={"color": COLORS["lstm"], "width": 1.5},
+        )
+    )
+    fig.update_xaxes(rangeslider={"visible": True})
+    fig.update_layout(showlegend=False, title={"text": f"{dataset.name}: {dataset.target}", "x": 0})
+    return _layout(fig, height=420, y_title=dataset.target)
+
+
+def epochs_frame(reports: Sequence[Any]) -> pd.DataFrame:
+    """EpochReports (as a TrainingJob collects them) as a history frame: epoch, loss, val_loss, seconds."""
+    return pd.DataFrame(
+        [(r.epoch, r.loss, r.val_loss, r.seconds) for r in reports], columns=["epoch", "loss", "val_loss", "seconds"]
+    )
+
+
+def loss_figure(history: pd.DataFrame, *, title: str = "Loss (mean squared error, scaled units)") -> go.Figure:
+    """Training and validation loss per epoch; log scale once the loss spans a wide range."""
+    fig = go.Figure()
+    for column, name in (("loss", "training loss"), ("val_loss", "validation loss")):
+        if column in history and history[column].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=history["epoch"],
+                    y=history[column],
+                    mode="lines+markers",
+                    name=name,
+                    line={"color": COLORS[column]},
+                    marker={"size": 4},
+                )
+            )
+    losses = history[["loss", "val_loss"]].to_numpy(dtype=float) if len(history) else np.empty((0, 2))
+    positive = losses[np.isfinite(losses) & (losses > 0)]
+    if positive.size and positive.max() / positive.min() > 50:
+        fig.update_yaxes(type="log")
+    fig.update_layout(title={"text": title, "x": 0})
+    return _layout(fig, height=340, x_title="epoch", y_title="loss")
+
+
+def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *, title: str = "") -> go.Figure:
+    """Test part: actual vs LSTM and the baselines; then the future forecast continuing the chart."""
+    fig = go.Figure()
+    test = forecast[forecast["part"] == "test"]
+    future = forecast[forecast["part"] == "future"]
+    if history is not None and len(test):
+        before = history[history.index < test.index[0]]
+        fig.add_trace(
+            go.Scatter(
+                x=before.index,
+                y=before.to_numpy(),
+                mode="lines",
+                name="history (train + validation)",
+                line={"color": COLORS["history"], "width": 1.2},
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=test.index, y=test["actual"], mode="lines", name="actual", line={"color": COLORS["actual"], "width": 2}
+        )
+    )
+    for column, name, dash in (
+        ("lstm", "LSTM", None),
+        ("naive", "naive", "dot"),
+        ("seasonal_naive", "seasonal naive", "dot"),
+    ):
+        if test[column].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=test.index,
+                    y=test[column],
+                    mode="lines",
+                    name=name,
+                    line={"color": COLORS[column], "dash": dash, "width": 1.6},
+                )
+            )
+    if len(future) and future["lstm"].notna().any():
+        # Start the future line at the last actual value so it visibly continues the series.
+        x = [test.index[-1], *future.index] if len(test) else list(future.index)
+        y = [test["actual"].iloc[-1], *future["lstm"]] if len(test) else list(future["lstm"])
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines+markers",
+                name="LSTM future (recursive)",
+                line={"color": COLORS["lstm"], "dash": "dash"},
+                marker={"size": 4},
+            )
+        )
+    if len(test):
+        fig.add_vline(x=_vline_x(test.index[0]), line={"color": "#cbd5e1", "dash": "dot"})
+    fig.update_xaxes(rangeslider={"visible": True})
+    fig.update_layout(title={"text": title, "x": 0})
+    return _layout(fig, height=460)
+
+
+def _vline_x(value: Any) -> Any:
+    # plotly's add_vline cannot average pandas Timestamps in every version; give it epoch milliseconds.
+    if isinstance(value, pd.Timestamp):
+        return value.timestamp() * 1000
+    return value
+
+
+def gate_figure(
+    name: str,
+    values: np.ndarray,  # (window, units)
+    times: pd.Index,  # (window,)
+    inputs: np.ndarray,  # (window,) the target over the window, user units
+    *,
+    target: str = "value",
+) -> go.Figure:
+    """The input window as a line on top and one gate as a heatmap (units × time) under it, same time axis."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.28, 0.72], vertical_spacing=0.04)
+    fig.add_trace(
+        go.Scatter(
+            x=times,
+            y=inputs,
+            mode="lines+markers",
+            name=target,
+            line={"color": COLORS["actual"]},
+            marker={"size": 4},
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    low, high = _GATE_RANGE.get(name, (None, None))
+    if low is None:
+        bound = float(np.abs(values).max()) or 1.0
+        low, high = -bound, bound
+    units = values.shape[1]
+    fig.add_trace(
+        go.Heatmap(
+            z=values.T,  # (units, window)
+            x=times,
+            y=[f"unit {u}" for u in range(units)],
+            zmin=low,
+            zmax=high,
+            colorscale="RdBu_r" if low < 0 else "Viridis",
+            colorbar={"len": 0.7, "y": 0.36},
+            hovertemplate="%{y} at %{x}<br>" + name + " = %{z:.3f}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(title_text=target, row=1, col=1)
+    fig.update_yaxes(title_text="unit", row=2, col=1, showticklabels=units <= 32)
+    fig.update_layout(title={"text": GATE_TITLES.get(name, name), "x": 0}, hovermode="closest")
+    return _layout(fig, height=260 + min(units, 64) * 6)
+
+
+def forget_summary_figure(mean_forget: np.ndarray) -> go.Figure:
+    """Mean forget gate per unit over the window: near 1 remembers, near 0 forgets."""
+    units = np.arange(len(mean_forget))
+    fig = go.Figure(
+        go.Bar(
+            x=[f"unit {u}" for u in units],
+            y=mean_forget,
+            marker={"color": mean_forget, "colorscale": "Viridis", "cmin": 0, "cmax": 1},
+        )
+    )
+    fig.add_hline(y=0.5, line={"color": "#94a3b8", "dash": "dot"})
+    fig.update_yaxes(range=[0, 1])
+    fig.update_layout(title={"text": "Mean forget gate per unit (1 = keeps its memory, 0 = forgets)", "x": 0})
+    return _layout(fig, height=320, y_title="mean f")
+
+
+def runs_loss_figure(records: Sequence[Any]) -> go.Figure:
+    """Validation loss (or training loss where there is none) of several runs, overlaid."""
+    fig = go.Figure()
+    for record in records:
+        history = record.history
+        column = "val_loss" if history["val_loss"].notna().any() else "loss"
+        fig.add_trace(
+            go.Scatter(
+                x=history["epoch"], y=history[column], mode="lines", name=f"{record.label} ({column.replace('_', ' ')})"
+            )
+        )
+    fig.update_layout(title={"text": "Loss per epoch", "x": 0})
+    return _layout(fig, height=380, x_title="epoch", y_title="loss")
+
+
+def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
+    """The test and future forecasts of several runs over the actual values of each run's test part."""
+    fig = go.Figure()
+    seen_actual: set[str] = set()
+    for record in records:
+        frame = record.forecast
+        test = frame[frame["part"] == "test"]
+        if record.dataset_name not in seen_actual:
+            seen_actual.add(record.dataset_name)
+            fig.add_trace(
+                go.Scatter(
+                    x=test.index,
+                    y=test["actual"],
+                    mode="lines",
+                    name=f"actual ({record.dataset_name})",
+                    line={"color": COLORS["actual"], "width": 2},
+                )
+            )
+        fig.add_trace(go.Scatter(x=frame.index, y=frame["lstm"], mode="lines", name=record.label))
+    fig.update_layout(title={"text": "Forecasts (test part, then future)", "x": 0})
+    return _layout(fig, height=420)

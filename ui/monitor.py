@@ -1,0 +1,121 @@
+"""Watching a TrainingJob: the sidebar monitor (on every page) and the Train page's live view.
+
+Both are fragments that rerun themselves every `POLL_SECONDS` while a job runs, and not
+at all otherwise. Each tick calls `job.heartbeat()` (a job nobody watches stops itself)
+and, once the job has finished, reruns the whole app so `state.collect_finished_job`
+turns it into a run and every page shows the result.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import streamlit as st
+
+from lstm_core.model import backend_name
+from ui import charts, state
+from ui.format import duration
+
+__all__ = ["POLL_SECONDS", "devices_text", "live_training", "sidebar_monitor", "stop_training"]
+
+POLL_SECONDS = 0.75
+
+
+def stop_training() -> None:
+    """Button callback: ask the running job to stop (it ends within about a second, keeping what it learnt)."""
+    job = state.current_job()
+    if job is not None:
+        job.request_stop()
+        st.session_state.stop_requested = True
+
+
+def _running() -> bool:
+    job = state.current_job()
+    return job is not None and not job.finished
+
+
+def _rerun_when_finished() -> None:
+    job = state.current_job()
+    if job is not None and job.finished and not st.session_state.job_collected:
+        st.rerun()  # the whole app: collect the run, redraw every page with it
+
+
+def _progress_text(job) -> str:
+    epochs = job.config.train.epochs
+    verb = "Stopping" if st.session_state.get("stop_requested") else "Training"
+    return f"{verb}: epoch {min(len(job.epochs) + 1, epochs)} of {epochs}"
+
+
+def sidebar_monitor() -> None:
+    """A compact progress view of the visitor's training; present on every page."""
+    st.fragment(run_every=POLL_SECONDS if _running() else None)(_sidebar_body)()
+
+
+def _sidebar_body() -> None:
+    job = state.current_job()
+    _rerun_when_finished()
+    if job is None:
+        st.caption("No training yet.")
+        return
+    if not job.finished:
+        job.heartbeat()
+        st.progress(job.fraction_done, text=_progress_text(job))
+        st.caption(f"{duration(job.elapsed)} elapsed · {duration(job.seconds_left)} left")
+        st.button(
+            "Stop training",
+            key="sidebar_stop",
+            on_click=stop_training,
+            disabled=bool(st.session_state.get("stop_requested")),
+        )
+        return
+    runs = st.session_state.runs
+    if job.state == "failed":
+        st.caption("The last training failed (see the Train page).")
+    elif runs:
+        st.caption(f"Last training: {runs[-1].message}")
+
+
+def live_training() -> None:
+    """Progress bar, epoch count, times and the live loss chart of the running job (Train page)."""
+    st.fragment(run_every=POLL_SECONDS if _running() else None)(_live_body)()
+
+
+def _live_body() -> None:
+    job = state.current_job()
+    _rerun_when_finished()
+    if job is None or job.finished:
+        return
+    job.heartbeat()
+    st.progress(job.fraction_done, text=_progress_text(job))
+    elapsed, left, speed = st.columns(3)
+    elapsed.metric("Elapsed", duration(job.elapsed))
+    left.metric("Time left", duration(job.seconds_left))
+    last = job.epochs[-1] if job.epochs else None
+    speed.metric("Last epoch", duration(last.seconds) if last else "—")
+    if job.epochs:
+        st.session_state.live_chart_renders = st.session_state.get("live_chart_renders", 0) + 1
+        figure = charts.loss_figure(charts.epochs_frame(job.epochs))
+        st.plotly_chart(figure, key=f"train_live_loss_{st.session_state.live_chart_renders}")
+    else:
+        st.info("Preparing: the first epoch includes loading Keras and compiling the model.")
+
+
+@functools.cache
+def _device_list() -> str:
+    from lstm_core.train import list_devices
+
+    return ", ".join(list_devices())
+
+
+def devices_text() -> str:
+    """The Keras backend and devices; devices only once Keras is loaded (it is slow to import)."""
+    if "keras" not in sys.modules or _running():
+        # A first training may be importing Keras in its thread right now: do not touch it.
+        backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+        return f"Backend: {backend} · Devices: CPU (GPU detection after first training)"
+    try:
+        return f"Backend: {backend_name()} · Devices: {_device_list()}"
+    except Exception:
+        return "Backend: unknown · Devices: unknown"

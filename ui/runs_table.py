@@ -1,0 +1,44 @@
+"""The Runs page's table: one row per finished training."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["runs_table"]
+
+
+def _rmse(metrics: dict[str, Any], model: str) -> float | None:
+    return (metrics.get(model) or {}).get("rmse")
+
+
+def runs_table(records: Sequence[Any]) -> pd.DataFrame:
+    """Settings and results of each run, newest last."""
+    rows = []
+    for record in records:
+        config, metrics = record.config, record.metrics
+        rows.append(
+            {
+                "run": f"#{record.number}",
+                "finished": time.strftime("%H:%M:%S", time.localtime(record.finished_at)),
+                "data": record.dataset_name,
+                "units": config.model.units,
+                "layers": config.model.layers,
+                "window": config.windows.window,
+                "dropout": config.model.dropout,
+                "learning rate": config.train.learning_rate,
+                "batch": config.train.batch_size,
+                "epochs run": metrics.get("epochs_run"),
+                "ended": record.stop_reason.replace("_", " "),
+                "LSTM RMSE": _rmse(metrics, "lstm"),
+                "naive RMSE": _rmse(metrics, "naive"),
+                "skill vs naive": metrics.get("skill_vs_naive"),
+                "beats naive": bool(metrics.get("beats_naive")),
+                "seconds": metrics.get("train_seconds"),
+                "model kept": record.run is not None,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,178 @@
+"""Everything one visitor owns, in `st.session_state`, initialised only where missing.
+
+Keys (all set by `init`):
+- `dataset`: the loaded `Dataset`; `data_config`: the `DataConfig` that names its source.
+- `config`: the `ExperimentConfig` of the last submitted training settings.
+- `job`: the current or last `TrainingJob` (None before the first training).
+- `runs`: every finished training as a `RunRecord`, oldest first.
+- `train_error`: the sentence of the last failed training, shown on the Train page.
+
+Nothing here is shared between visitors: no `st.cache_resource`. Bundled samples are read
+through `st.cache_data`, which hands each caller its own copy.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core import data
+from lstm_core.config import DataConfig, ExperimentConfig
+from lstm_core.dataset import Dataset
+from lstm_core.errors import LabError
+from lstm_core.jobs import TrainingJob
+from ui import loaders
+
+__all__ = [
+    "MAX_RUNS",
+    "MODELS_KEPT",
+    "RunRecord",
+    "collect_finished_job",
+    "current_job",
+    "init",
+    "latest_record",
+    "load_sample",
+    "load_sample_config",
+    "preview_upload",
+    "set_dataset",
+    "start_training",
+]
+
+MODELS_KEPT = 5  # older runs keep config, metrics, history and forecast, but not the model
+MAX_RUNS = 50  # the oldest run is dropped after this many
+HEARTBEAT_TIMEOUT = 30.0  # seconds a training runs on without a watching browser tab
+
+
+@dataclass(eq=False)
+class RunRecord:
+    """One finished training, as the Runs page lists it; `run` (with the model) only for recent ones."""
+
+    number: int
+    dataset_name: str
+    config: ExperimentConfig
+    metrics: dict[str, Any]
+    history: pd.DataFrame  # epoch, loss, val_loss, seconds
+    forecast: pd.DataFrame  # index time; actual, lstm, naive, seasonal_naive, drift, part
+    message: str
+    stop_reason: str
+    finished_at: float  # time.time()
+    run: Any = None  # experiment.Run; None once MODELS_KEPT newer runs exist
+
+    @property
+    def label(self) -> str:
+        model, window = self.config.model, self.config.windows.window
+        return f"#{self.number} {self.dataset_name} · {model.layers}×LSTM({model.units}) · window {window}"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_sample(name: str) -> Dataset:
+    return data.load_sample(name)
+
+
+def load_sample(name: str) -> Dataset:
+    """A bundled sample (cached per process; every call gets its own copy)."""
+    return _cached_sample(name)
+
+
+def load_sample_config(name: str) -> tuple[Dataset, DataConfig]:
+    """A bundled sample and the DataConfig naming it, ready for `set_dataset`."""
+    dataset = load_sample(name)
+    return dataset, DataConfig(source=f"sample:{dataset.name}", column=dataset.target)
+
+
+def init() -> None:
+    """Set every key this app uses, only where missing; loads the default sample (no network)."""
+    state = st.session_state
+    if "dataset" not in state:
+        state.dataset, state.data_config = load_sample_config(data.DEFAULT_SAMPLE)
+    if "config" not in state:
+        state.config = ExperimentConfig(data=state.data_config)
+    state.setdefault("job", None)
+    state.setdefault("job_collected", True)
+    state.setdefault("runs", [])
+    state.setdefault("run_counter", 0)
+    state.setdefault("train_error", None)
+    state.setdefault("stop_requested", False)
+
+
+def set_dataset(dataset: Dataset, data_config: DataConfig) -> None:
+    """Make `dataset` the one to train on; earlier runs and their models stay."""
+    st.session_state.dataset = dataset
+    st.session_state.data_config = data_config
+
+
+def current_job() -> TrainingJob | None:
+    return st.session_state.get("job")
+
+
+def start_training(config: ExperimentConfig) -> TrainingJob:
+    """Start a training of the loaded data in a worker thread; raises LabError when the server is busy."""
+    state = st.session_state
+    job = current_job()
+    if job is not None and not job.finished:
+        raise LabError("A training is already running; stop it or wait for it to finish first.")
+    config = config.replace(data=state.data_config)
+    job = TrainingJob(state.dataset, config, heartbeat_timeout=HEARTBEAT_TIMEOUT).start()
+    state.config = config
+    state.job = job
+    state.job_collected = False
+    state.train_error = None
+    state.stop_requested = False
+    return job
+
+
+def collect_finished_job() -> RunRecord | None:
+    """Once per finished job: keep it as a run (done/stopped) or keep its error (failed)."""
+    state = st.session_state
+    job = current_job()
+    print("COLLECT", job, job and job.finished, state.job_collected, file=__import__("sys").stderr)
+    if job is None or not job.finished or state.job_collected:
+        return None
+    state.job_collected = True
+    if job.state == "failed" or job.run is None:
+        state.train_error = job.error or "Training failed; your data and settings are kept."
+        return None
+    run = job.run
+    state.run_counter += 1
+    record = RunRecord(
+        number=state.run_counter,
+        dataset_name=run.dataset.name,
+        config=run.config,
+        metrics=run.metrics,
+        history=run.history.copy(),
+        forecast=run.forecast.copy(),
+        message=run.train.message,
+        stop_reason=run.train.stop_reason,
+        finished_at=time.time(),
+        run=run,
+    )
+    runs: list[RunRecord] = state.runs
+    runs.append(record)
+    del runs[:-MAX_RUNS]
+    for old in runs[:-MODELS_KEPT]:
+        old.run = None  # frees the model, windows and data copy of older runs
+    return record
+
+
+def latest_record() -> RunRecord | None:
+    """The newest run (it always keeps its model), or None before the first training."""
+    runs = st.session_state.get("runs") or []
+    return runs[-1] if runs else None
+
+
+def preview_upload(raw: bytes, file_id: str, file_name: str) -> Dataset:
+    """The upload read with automatic choices, once per uploaded file (raises LabError)."""
+    cached = st.session_state.get("upload_preview")
+    if cached is None or cached[0] != file_id:
+        try:
+            cached = (file_id, loaders.read_upload(raw, file_name)[0], None)
+        except LabError as error:
+            cached = (file_id, None, str(error))
+        st.session_state.upload_preview = cached
+    if cached[2] is not None:
+        raise LabError(cached[2])
+    return cached[1]
