@@ -15,16 +15,14 @@ text that looks like spreadsheet formulas (never a number); thousands of columns
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import warnings
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pandas as pd
 
+from lstm_core.csvtext import COMMA_NUMBER, DOT_NUMBER, Source, decode, read_bytes, split_rows
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 
@@ -33,19 +31,13 @@ __all__ = ["MAX_COLUMNS", "MIN_ROWS", "read_csv"]
 MIN_ROWS = 10  # fewer usable rows than this cannot be split into train/validation/test windows
 MAX_COLUMNS = 50  # numeric columns kept; more than this is a matrix, not a handful of series
 
-_SEPARATORS = (",", ";", "\t", "|")
-_DOT_NUMBER = re.compile(r"[+-]?(?=\.?\d)(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][+-]?\d+)?")
-_COMMA_NUMBER = re.compile(r"[+-]?(?=,?\d)(?:\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d+)?(?:,\d*)?(?:[eE][+-]?\d+)?")
 _MISSING = {"", "na", "n/a", "nan", "null", "none", "-", "--", ".", "?", "nat", "missing", "#n/a", "#na"}
 _MISSING |= {"#value!", "#div/0!", "#ref!", "#num!", "#name?", "#null!"}
 _INF = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "-∞"}
 _DATE_NAME = re.compile(r"(date|time|month|timestamp|day|period|week|quarter|^ds$|^dt$)", re.IGNORECASE)
 _YEAR_NAME = re.compile(r"year|yr|jahr|ann[ée]e|año", re.IGNORECASE)
 _TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
-_DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _MIN_DATE_SHARE = 0.8  # share of non-empty cells that must read as dates for a column to be the time axis
-
-Source = str | Path | bytes | bytearray | IO[bytes] | IO[str]
 
 
 def read_csv(
@@ -58,7 +50,7 @@ def read_csv(
     max_bytes: int | None = None,
 ) -> Dataset:
     """Read `source` into a clean `Dataset`; `column` picks the target, `date_column` the time axis."""
-    raw, label = _read_bytes(source, max_bytes=max_bytes)
+    raw, label = read_bytes(source, max_bytes=max_bytes)
     try:
         return _parse(raw, label, column=column, date_column=date_column, features=tuple(features), name=name)
     except LabError:
@@ -70,171 +62,14 @@ def read_csv(
         ) from error
 
 
-def _read_bytes(source: Source, *, max_bytes: int | None) -> tuple[bytes, str]:
-    if isinstance(source, (bytes, bytearray)):
-        raw, label = bytes(source), "upload"
-    elif isinstance(source, (str, Path)):
-        path = Path(source).expanduser()
-        if not path.is_file():
-            raise LabError(f"No file at {str(path)!r}; check the path (or use sample:NAME or yahoo:TICKER).")
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise LabError(f"The file is {_size(size)}, over the {_size(max_bytes)} limit; upload a smaller file.")
-        raw, label = path.read_bytes(), str(path)
-    elif hasattr(source, "read"):
-        data = source.read() if max_bytes is None else source.read(max_bytes + 1)
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        label = str(getattr(source, "name", "upload"))
-    else:
-        raise LabError(f"Cannot read data from a {type(source).__name__}; pass a path, bytes or an open file.")
-    if max_bytes is not None and len(raw) > max_bytes:
-        size = getattr(source, "size", None) or len(raw)
-        shown = _size(size) if isinstance(size, int) else f"more than {_size(max_bytes)}"
-        raise LabError(f"The file is {shown}, over the {_size(max_bytes)} limit; upload a smaller file.")
-    return raw, label
-
-
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} bytes"
-    if n < 1024**2:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024**2:.1f} MB"
-
-
-def _decode(raw: bytes, notes: list[str]) -> str:
-    if not raw.strip():
-        raise LabError("The file is empty; choose a CSV file with a header row and at least 10 rows of data.")
-    if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise LabError("This looks like an Excel/zip file, not CSV text; open it and save it as CSV.")
-    if raw[:2] == b"\x1f\x8b" or raw[:4] == b"%PDF":
-        raise LabError("This looks like a compressed or PDF file, not CSV text; save the data as CSV.")
-    if raw[:3] == b"\xef\xbb\xbf":
-        text = raw[3:].decode("utf-8", errors="replace")
-    elif raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = raw.decode("utf-16", errors="replace")
-        notes.append("The file is UTF-16 text; it was decoded as such.")
-    else:
-        head = raw[:8192]
-        if head.count(0) > len(head) * 0.3 and (head[1::2].count(0) > len(head) * 0.4 or head[::2].count(0)):
-            encoding = "utf-16-le" if head[1::2].count(0) > head[::2].count(0) else "utf-16-be"
-            text = raw.decode(encoding, errors="replace")
-        else:
-            controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-            if controls > max(2, len(head) // 50):
-                raise LabError("This looks like a binary file, not CSV text; save the data as CSV and try again.")
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = raw.decode("cp1252", errors="strict") if _is_cp1252(raw) else raw.decode("latin-1")
-                notes.append("The file is not UTF-8; it was read as Latin-1 (Windows-1252).")
-    text = text.lstrip("\ufeff")
-    if re.match(r"\s*<(!doctype\s+html|html|head|body|\?xml)", text[:1024], re.IGNORECASE):
-        raise LabError("This looks like a web page (HTML), not CSV data; download the raw CSV file instead.")
-    return text
-
-
-def _is_cp1252(raw: bytes) -> bool:
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]], bool, str]:
-    """Split text into (names, data rows, had_header, separator); rows are padded to the header's width."""
-    sep = None
-    first_line = text.lstrip().split("\n", 1)[0].strip()
-    if re.fullmatch(r"sep=.", first_line):  # Excel's own hint line
-        sep, text = first_line[4], text.lstrip().split("\n", 1)[-1]
-    sep = sep or _sniff_separator(text)
-    csv.field_size_limit(10_000_000)
-    try:
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
-    except csv.Error as error:
-        raise LabError(f"The file is not valid CSV ({error}); save it again as CSV from your spreadsheet.") from error
-    rows = [row for row in rows if any(row) and not (len(row) == 1 and row[0].startswith("#"))]
-    if not rows:
-        raise LabError("The file is empty; choose a CSV file with a header row and at least 10 rows of data.")
-    had_header = not _looks_like_data(rows[0])
-    if had_header:
-        header, body = rows[0], rows[1:]
-    else:
-        header, body = [], rows
-    width = len(header) if had_header else max(len(row) for row in body)
-    fixed: list[list[str]] = []
-    long_rows: list[int] = []
-    short = 0
-    for number, row in enumerate(body, start=2 if had_header else 1):
-        if len(row) > width:
-            if any(row[width:]):
-                long_rows.append(number)
-                continue
-            row = row[:width]
-        elif len(row) < width:
-            short += 1
-            row = row + [""] * (width - len(row))
-        fixed.append(row)
-    if long_rows:
-        if len(long_rows) > max(1, len(body) // 10):
-            raise LabError(
-                f"{len(long_rows)} of {len(body)} rows have more fields than the header ({width}), first at line "
-                f"{long_rows[0]}; check the separator or fix those rows."
-            )
-        notes.append(f"Skipped {len(long_rows)} row(s) with more fields than the header (line {long_rows[0]}).")
-    if short:
-        notes.append(f"{short} row(s) had fewer fields than the header; their missing cells count as empty.")
-    names = _clean_names(header, width)
-    return names, fixed, had_header, sep
-
-
-def _sniff_separator(text: str) -> str:
-    sample = text[:65536]
-    best, best_score = ",", (False, 0.0, 0)
-    for order, sep in enumerate(_SEPARATORS):
-        try:
-            reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
-            counts = [len(row) for _, row in zip(range(30), reader, strict=False) if any(cell.strip() for cell in row)]
-        except csv.Error:
-            continue
-        if not counts:
-            continue
-        mode = max(set(counts), key=counts.count)
-        score = (mode > 1, counts.count(mode) / len(counts), -order)
-        if score > best_score:
-            best, best_score = sep, score
-    return best
-
-
-def _looks_like_data(row: list[str]) -> bool:
-    cells = [c for c in row if c]
-    numeric = [c for c in cells if _DOT_NUMBER.fullmatch(c) or _COMMA_NUMBER.fullmatch(c)]
-    dates = [c for c in cells if _DATE_LIKE.match(c)]
-    return bool(numeric or dates) and len(numeric) + len(dates) == len(cells)
-
-
-def _clean_names(header: list[str], width: int) -> list[str]:
-    if not header:
-        return ["value"] if width == 1 else [f"column_{i + 1}" for i in range(width)]
-    names: list[str] = []
-    for i, cell in enumerate(header):
-        base = cell.strip().strip('"').strip() or f"column_{i + 1}"
-        candidate, k = base, 2
-        while candidate in names:
-            candidate, k = f"{base}_{k}", k + 1
-        names.append(candidate)
-    return names
-
-
 def _numbers(cells: np.ndarray, decimal_comma: bool | None, sep: str) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """Parse a (rows, cols) array of text cells; return float values, a numeric mask and counts."""
     flat = pd.Series(cells.ravel(), dtype=object)
     lower = flat.str.lower()
     missing = lower.isin(_MISSING).to_numpy().copy()
     infinite = lower.isin(_INF).to_numpy().copy()
-    dot = flat.str.fullmatch(_DOT_NUMBER).to_numpy(dtype=bool)
-    comma = flat.str.fullmatch(_COMMA_NUMBER).to_numpy(dtype=bool)
+    dot = flat.str.fullmatch(DOT_NUMBER).to_numpy(dtype=bool)
+    comma = flat.str.fullmatch(COMMA_NUMBER).to_numpy(dtype=bool)
     if decimal_comma is None:
         dot_only, comma_only = int((dot & ~comma).sum()), int((comma & ~dot).sum())
         decimal_comma = comma_only > dot_only or (comma_only == dot_only and sep == ";")
@@ -358,8 +193,8 @@ def _parse(
     name: str | None,
 ) -> Dataset:
     notes: list[str] = []
-    text = _decode(raw, notes)
-    names, rows, had_header, sep = _rows(text, notes)
+    text = decode(raw, notes)
+    names, rows, had_header, sep = split_rows(text, notes)
     if not rows:
         raise LabError("The file has a header row but no data rows; add at least 10 rows of data.")
     cells = np.array(rows, dtype=object)  # (rows, cols)
