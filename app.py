@@ -14,27 +14,31 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 
 import streamlit as st  # noqa: E402
 
-from ui import monitor, state  # noqa: E402
+from ui import monitor, runtime, state  # noqa: E402
+
+runtime.keep_keras_state_between_reruns()
 
 st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
 
 state.init()
 state.collect_finished_job()
 
+# The folder is app_pages/, not pages/: a pages/ folder next to the entrypoint switches Streamlit into its
+# legacy multipage mode on a session's first run (and on every AppTest run), which skips this file.
 pages = [
-    st.Page("pages/data.py", title="Data", icon=":material/table_chart:", default=True),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("pages/forecast.py", title="Forecast", icon=":material/timeline:"),
-    st.Page("pages/gates.py", title="Gates", icon=":material/grid_on:"),
-    st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
-    st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:", default=True),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("app_pages/forecast.py", title="Forecast", icon=":material/timeline:"),
+    st.Page("app_pages/gates.py", title="Gates", icon=":material/grid_on:"),
+    st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
+    st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),
 ]
 navigation = st.navigation(pages)
 
 with st.sidebar:
     dataset = st.session_state.dataset
     st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
-    monitor.sidebar_monitor()
+    monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")
 

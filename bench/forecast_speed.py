@@ -44,36 +44,42 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     config = ExperimentConfig(
         windows=WindowConfig(window=args.window),
         model=ModelConfig(units=args.units),
-        train=TrainConfig(epochs=args.train_epochs, seed=0, device="cpu"),
+        train=TrainConfig(epochs=max(1, args.train_epochs), seed=0, device="cpu"),
     )
-    model = train(windows, config).model
+    if args.train_epochs > 0:
+        model = train(windows, config).model
+    else:  # the smoke test: untrained weights time the same
+        from lstm_core.model import build_model
+
+        keras.utils.set_random_seed(0)
+        model = build_model(config.model, window=args.window, n_features=windows.n_features)
     weights = NetworkWeights.from_model(model)
 
-    def reference_predict() -> np.ndarray:
+    def reference_predict(steps: int = args.steps) -> np.ndarray:
         history = windows.scaled[-windows.window :, 0].astype(np.float32)  # (window,)
-        out = np.empty(args.steps, np.float32)
-        for step in range(args.steps):
+        out = np.empty(steps, np.float32)
+        for step in range(steps):
             out[step] = model.predict(history[None, :, None], verbose=0)[0, 0]  # (1, window, 1) -> scalar
             history = np.roll(history, -1)
             history[-1] = out[step]
         return windows.scaler.inverse_target(out)
 
-    def reference_call() -> np.ndarray:
+    def reference_call(steps: int = args.steps) -> np.ndarray:
         history = windows.scaled[-windows.window :, 0].astype(np.float32)  # (window,)
-        out = np.empty(args.steps, np.float32)
-        for step in range(args.steps):
+        out = np.empty(steps, np.float32)
+        for step in range(steps):
             y = model(history[None, :, None], training=False)  # (1, 1)
             out[step] = float(keras.ops.convert_to_numpy(y)[0, 0])
             history = np.roll(history, -1)
             history[-1] = out[step]
         return windows.scaler.inverse_target(out)
 
-    def ours() -> np.ndarray:
-        return recursive(weights, windows, args.steps)
+    def ours(steps: int = args.steps) -> np.ndarray:
+        return recursive(weights, windows, steps)
 
     contenders = {"predict_per_step": reference_predict, "call_per_step": reference_call, "ours": ours}
-    for function in contenders.values():  # warm up: first calls trace and compile
-        function()
+    for function in contenders.values():  # warm up: the first calls trace and compile
+        function(3)
     times: dict[str, list[float]] = {name: [] for name in contenders}
     outputs: dict[str, Any] = {}
     for _ in range(args.repeats):
@@ -100,9 +106,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", default="sample:daily-min-temperatures")
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--units", type=int, default=50)
-    parser.add_argument("--train-epochs", type=int, default=2)
+    parser.add_argument("--train-epochs", type=int, default=2, help="0: untrained weights")
     parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--repeats", type=int, default=5, help="interleaved repetitions per backend")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved repetitions per backend")
     parser.add_argument("--inner", type=int, default=10, help="calls of ours per timed repetition")
     parser.add_argument("--backends", default="tensorflow,jax")
     parser.add_argument("--quick", action="store_true", help="smoke test: in-process, tiny")
@@ -116,7 +122,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         emit(worker(args))
         return {}
     if args.quick:
-        args.steps, args.repeats, args.inner, args.units, args.train_epochs = 20, 1, 2, 8, 1
+        args.steps, args.repeats, args.inner, args.units, args.train_epochs = 5, 1, 1, 8, 0
     worker_args = [
         "--worker", "--data", args.data, "--window", str(args.window), "--units", str(args.units),
         "--train-epochs", str(args.train_epochs), "--steps", str(args.steps), "--repeats", str(args.repeats),

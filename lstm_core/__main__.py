@@ -7,8 +7,10 @@ to do>`, never a traceback. Progress goes to stderr, one line per epoch.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from lstm_core.config import (
@@ -22,6 +24,31 @@ from lstm_core.config import (
 from lstm_core.errors import LabError
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's start-up chatter off stderr
+
+
+def _quiet_native_logs() -> None:
+    """Keep C++ log lines (TensorFlow, XLA, absl) off the user's stderr; Python's own output stays.
+
+    TensorFlow 2.21 logs through absl before `absl::InitializeLog()`, which ignores
+    TF_CPP_MIN_LOG_LEVEL, and XLA logs when it compiles. Those lines go straight to file
+    descriptor 2, so descriptor 2 is pointed at /dev/null and `sys.stderr` at a copy of the
+    real one: our `error:`/`note:`/progress lines and any Python traceback (a bug) still show.
+    Set LSTM_LAB_VERBOSE=1 to see everything.
+    """
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module=r"(keras|tensorflow|jax|absl)(\.|$)")
+    if os.environ.get("LSTM_LAB_VERBOSE"):
+        return
+    try:
+        sys.stderr.flush()
+        real = os.dup(2)
+        sys.stderr = os.fdopen(real, "w", buffering=1, encoding="utf-8", errors="backslashreplace")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real descriptor 2 (embedded, captured): leave it
+        pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
     for note in dataset.notes:
         print(f"note: {note}", file=sys.stderr)
 
-    def progress(report) -> None:  # noqa: ANN001
+    def progress(report) -> None:
         val = "" if report.val_loss is None else f" val_loss {report.val_loss:.5f}"
         print(
             f"epoch {report.epoch}/{report.epochs} loss {report.loss:.5f}{val} ({report.seconds:.2f} s)",
@@ -173,4 +200,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    _quiet_native_logs()
     sys.exit(main())

@@ -31,8 +31,14 @@ def season_length_for(freq: str | None) -> int | None:
     return _SEASONS.get(base)
 
 
+def _check_start(start: int) -> None:
+    if start < 1:  # position 0 has no past to forecast from
+        raise ValueError(f"`start` must be at least 1. Received: start={start}")
+
+
 def naive(values: np.ndarray, start: int) -> np.ndarray:
     """Forecast for each t in [start, T): the value at t - 1."""
+    _check_start(start)
     values = np.asarray(values, dtype=np.float64)  # (T,)
     return values[start - 1 : len(values) - 1].copy()  # (T - start,)
 
@@ -47,13 +53,14 @@ def seasonal_naive(values: np.ndarray, start: int, season_length: int) -> np.nda
 
 def drift(values: np.ndarray, start: int) -> np.ndarray:
     """Forecast for each t in [start, T): the line through the first value and the value at t - 1."""
+    _check_start(start)
     values = np.asarray(values, dtype=np.float64)  # (T,)
     t = np.arange(max(start, 2), len(values))
     previous = values[t - 1]
     slope = (previous - values[0]) / (t - 1)
     out = previous + slope
-    if start < 2:  # no slope yet: fall back to naive for the first positions
-        out = np.concatenate([naive(values, max(start, 1))[: 2 - max(start, 1)], out])
+    if start < 2:  # t = 1 has no slope yet: fall back to naive there
+        out = np.concatenate([values[:1], out])
     return out
 
 

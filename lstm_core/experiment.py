@@ -77,10 +77,7 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     actual = target[start:]
     season = config.forecast.season_length or baselines.season_length_for(dataset.freq)
     notes: list[str] = []
-    if result.stop_reason == "nan":
-        lstm = np.full(len(actual), np.nan)
-    else:
-        lstm = one_step(weights, windows)
+    lstm = np.full(len(actual), np.nan) if result.stop_reason == "nan" else one_step(weights, windows)
     naive = baselines.naive(target, start)
     seasonal = baselines.seasonal_naive(target, start, season) if season else None
     if season and seasonal is None:

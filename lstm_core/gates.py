@@ -67,9 +67,7 @@ class NetworkWeights:
         for layer in model.layers:
             kind = type(layer).__name__
             if kind == "LSTM":
-                kernel, recurrent_kernel, bias = (
-                    np.asarray(w, dtype=np.float32) for w in layer.get_weights()
-                )
+                kernel, recurrent_kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
                 lstm.append(LSTMWeights(kernel, recurrent_kernel, bias))
             elif kind == "Dense":
                 kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
@@ -107,7 +105,7 @@ def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dic
         c = f * c + i * g  # (B, U)
         h = o * np.tanh(c)  # (B, U)
         if keep:
-            for name, value in zip(GATE_NAMES, (i, f, g, o, c, h)):
+            for name, value in zip(GATE_NAMES, (i, f, g, o, c, h), strict=True):
                 out[name][:, t] = value
     if not keep:
         out = {"c": c[:, None], "h": h[:, None]}

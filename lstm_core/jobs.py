@@ -59,9 +59,7 @@ def _release() -> None:
 class TrainingJob:
     """One training of `config` on `dataset`, in a daemon thread."""
 
-    def __init__(
-        self, dataset: Dataset, config: ExperimentConfig, *, heartbeat_timeout: float = 30.0
-    ) -> None:
+    def __init__(self, dataset: Dataset, config: ExperimentConfig, *, heartbeat_timeout: float = 30.0) -> None:
         self.dataset = dataset
         self.config = config
         self.heartbeat_timeout = heartbeat_timeout
@@ -127,11 +125,9 @@ class TrainingJob:
         """Estimate from the steady-state epochs (the first one includes compilation)."""
         if len(self.epochs) < 2:
             return None
-        steady = [e.seconds for e in self.epochs[1:]]
-        per_epoch = sum(steady) / len(steady)
-        return max(
-            per_epoch * (self.config.train.epochs - self.fraction_done * self.config.train.epochs), 0.0
-        )
+        steady = sorted(e.seconds for e in self.epochs[1:])
+        per_epoch = steady[len(steady) // 2]  # median: one stalled epoch must not skew the estimate
+        return max(per_epoch * (self.config.train.epochs - self.fraction_done * self.config.train.epochs), 0.0)
 
     # --- the worker ---------------------------------------------------------------------
     def _should_stop(self) -> bool:
@@ -162,7 +158,7 @@ class TrainingJob:
         except LabError as exc:
             self.error = str(exc)
             self.state = "failed"
-        except Exception as exc:  # noqa: BLE001 - a bug must reach the user as a sentence, not kill the thread silently
+        except Exception as exc:
             self.error = f"Training failed unexpectedly ({type(exc).__name__}: {exc}). Your data and settings are kept."
             self.state = "failed"
         finally:

@@ -56,9 +56,7 @@ def smape(actual: np.ndarray, predicted: np.ndarray) -> float | None:
     return _finite(100.0 * np.mean(terms))
 
 
-def mase(
-    actual: np.ndarray, predicted: np.ndarray, train: np.ndarray, season_length: int = 1
-) -> float | None:
+def mase(actual: np.ndarray, predicted: np.ndarray, train: np.ndarray, season_length: int = 1) -> float | None:
     """MAE scaled by the in-sample MAE of the (seasonal) naive forecast on `train`."""
     actual, predicted = _pair(actual, predicted)
     train = np.asarray(train, dtype=np.float64).ravel()

@@ -27,7 +27,15 @@ from lstm_core.errors import LabError
 from lstm_core.model import backend_name, build_model, compile_options
 from lstm_core.windows import Windows
 
-__all__ = ["BatchReport", "EpochReport", "TrainResult", "list_devices", "resolve_device", "train"]
+__all__ = [
+    "BatchReport",
+    "EpochReport",
+    "TrainResult",
+    "list_devices",
+    "resolve_device",
+    "steady_samples_per_second",
+    "train",
+]
 
 
 @dataclass(frozen=True)
@@ -106,12 +114,10 @@ def train(
     device = resolve_device(settings.device)
     backend = backend_name()
     batches = math.ceil(n_train / settings.batch_size)
-    options = compile_options(
-        backend=backend, device=device, window=windows.window, batches_per_epoch=batches
-    )
+    options = compile_options(backend=backend, device=device, window=windows.window, batches_per_epoch=batches)
     has_val = len(windows.x_val) > 0
 
-    keras.utils.set_random_seed(settings.seed)
+    _set_seed(keras, settings.seed, backend)
     with keras.device(device):
         model = build_model(
             config.model,
@@ -152,9 +158,7 @@ def train(
     history = pd.DataFrame(reporter.rows, columns=["epoch", "loss", "val_loss", "seconds"])
     epochs_run = len(history)
     seconds = history["seconds"].to_numpy()
-    samples = np.asarray(reporter.samples, dtype=np.float64)
-    steady = slice(1, None) if epochs_run > 1 else slice(None)
-    speed = float(samples[steady].sum() / max(seconds[steady].sum(), 1e-9)) if epochs_run else 0.0
+    speed = steady_samples_per_second(reporter.samples, seconds)
 
     if reporter.nan_at is not None:
         reason = "nan"
@@ -189,6 +193,51 @@ def train(
     )
 
 
+def steady_samples_per_second(samples: list[int] | np.ndarray, seconds: list[float] | np.ndarray) -> float:
+    """Training throughput once warmed up: the median of samples/seconds over the epochs after the first.
+
+    The first epoch includes tracing and XLA compilation. The median, not the mean, because on
+    TensorFlow one later epoch (usually the second, after the first validation pass, with a
+    partial last batch) can stall for seconds inside the runtime; one such epoch must not
+    halve the figure. With a single epoch, that epoch is all there is.
+    """
+    samples = np.asarray(samples, dtype=np.float64)  # (E,)
+    seconds = np.asarray(seconds, dtype=np.float64)  # (E,)
+    if samples.size == 0:
+        return 0.0
+    if samples.size > 1:
+        samples, seconds = samples[1:], seconds[1:]
+    return float(np.median(samples / np.maximum(seconds, 1e-9)))
+
+
+def _set_seed(keras: Any, seed: int, backend: str) -> None:
+    """`keras.utils.set_random_seed`, without importing TensorFlow on other backends.
+
+    Keras seeds TensorFlow whenever it is installed (for tf.data); on JAX that import alone
+    costs about 6 s and 760 MB, and nothing here uses tf.data there.
+    """
+    if backend == "tensorflow":
+        keras.utils.set_random_seed(seed)
+        return
+    import random
+
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+        from keras.src.utils import rng_utils
+    except ImportError:  # a Keras whose internals moved: seed the documented way
+        keras.utils.set_random_seed(seed)
+        return
+    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    if backend == "torch":
+        import torch
+
+        torch.manual_seed(seed)
+
+
 def _finite_or_none(value: Any) -> float | None:
     if value is None:
         return None
@@ -209,7 +258,7 @@ def _make_reporter(**kwargs: Any) -> Any:
 class _ReporterMixin:
     """Records each epoch, forwards progress, and turns a stop request or NaN into stop_training."""
 
-    def __init__(self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop) -> None:  # noqa: ANN001
+    def __init__(self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop) -> None:
         super().__init__()
         self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
         self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
@@ -261,7 +310,5 @@ class _ReporterMixin:
         self.samples.append(self.samples_done or self.n_train)
         if self.on_epoch is not None:
             self.on_epoch(
-                EpochReport(
-                    epoch + 1, self.epochs, loss or float("nan"), val_loss, seconds, now - self.started
-                )
+                EpochReport(epoch + 1, self.epochs, loss or float("nan"), val_loss, seconds, now - self.started)
             )

@@ -46,9 +46,7 @@ class Scaler:
         return cls(kind=kind, offset=offset, scale=scale)
 
     def transform(self, values: np.ndarray) -> np.ndarray:
-        return ((np.asarray(values, dtype=np.float64) - self.offset) / self.scale).astype(
-            np.float32
-        )  # (T, F)
+        return ((np.asarray(values, dtype=np.float64) - self.offset) / self.scale).astype(np.float32)  # (T, F)
 
     def inverse_target(self, values: np.ndarray) -> np.ndarray:
         """Scaled target values (column 0) back to the user's units."""
@@ -57,8 +55,8 @@ class Scaler:
 
 def split_points(length: int, config: WindowConfig) -> tuple[int, int]:
     """(train_end, val_end) for a series of `length` points; raises if a part is too small."""
-    test_size = max(1, int(round(length * config.test_fraction)))
-    val_size = int(round(length * config.val_fraction))
+    test_size = max(1, round(length * config.test_fraction))
+    val_size = round(length * config.val_fraction)
     if config.val_fraction > 0:
         val_size = max(1, val_size)
     train_end = length - test_size - val_size
@@ -76,9 +74,7 @@ def make_windows(values: np.ndarray, window: int, start: int, end: int) -> tuple
     """Windows whose targets are positions [start, end): x (N, window, F), y (N,)."""
     if start < window or end <= start:
         return np.empty((0, window, values.shape[1]), np.float32), np.empty((0,), np.float32)
-    view = np.lib.stride_tricks.sliding_window_view(
-        values[start - window : end - 1], window, axis=0
-    )  # (N, F, window)
+    view = np.lib.stride_tricks.sliding_window_view(values[start - window : end - 1], window, axis=0)  # (N, F, window)
     x = np.ascontiguousarray(view.transpose(0, 2, 1), dtype=np.float32)  # (N, window, F)
     y = np.asarray(values[start:end, 0], dtype=np.float32)  # (N,)
     return x, y

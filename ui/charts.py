@@ -49,11 +49,12 @@ _GATE_RANGE = {"i": (0.0, 1.0), "f": (0.0, 1.0), "o": (0.0, 1.0), "g": (-1.0, 1.
 
 
 def _layout(fig: go.Figure, *, height: int = 380, y_title: str | None = None, x_title: str | None = None) -> go.Figure:
+    titled = bool(fig.layout.title.text)
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": 80 if titled else 40, "b": 10},  # room for the title above the legend
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        hovermode="x unified",
+        hovermode=fig.layout.hovermode or "x unified",
     )
     if y_title:
         fig.update_yaxes(title_text=y_title)

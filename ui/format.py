@@ -121,8 +121,8 @@ def skill_sentence(metrics: dict[str, Any]) -> tuple[bool | None, str]:
         )
     return False, (
         f'The LSTM does not beat the naive forecast ("tomorrow = today"): its RMSE is {number(lstm)} against '
-        f"{number(naive)} (skill {skill:.1%}). For this series the simple baseline is the better forecast; "
-        "try a longer window, more epochs, or accept that the series is close to a random walk."
+        f"{number(naive)} (skill {skill:.1%}), so here the simple baseline is the better forecast. More epochs "
+        "or another window may help; for a series close to a random walk, naive is hard to beat at all."
     )
 
 

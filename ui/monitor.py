@@ -20,7 +20,7 @@ from ui.format import duration
 
 __all__ = ["POLL_SECONDS", "devices_text", "live_training", "sidebar_monitor", "stop_training"]
 
-POLL_SECONDS = 0.75
+POLL_SECONDS = 1.0
 
 
 def stop_training() -> None:
@@ -48,9 +48,12 @@ def _progress_text(job) -> str:
     return f"{verb}: epoch {min(len(job.epochs) + 1, epochs)} of {epochs}"
 
 
-def sidebar_monitor() -> None:
-    """A compact progress view of the visitor's training; present on every page."""
-    st.fragment(run_every=POLL_SECONDS if _running() else None)(_sidebar_body)()
+def sidebar_monitor(*, poll: bool = True) -> None:
+    """A compact progress view of the visitor's training; present on every page.
+
+    `poll=False` where the page itself polls the job (Train), so one fragment reruns, not two.
+    """
+    st.fragment(run_every=POLL_SECONDS if poll and _running() else None)(_sidebar_body)()
 
 
 def _sidebar_body() -> None:

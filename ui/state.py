@@ -129,7 +129,6 @@ def collect_finished_job() -> RunRecord | None:
     """Once per finished job: keep it as a run (done/stopped) or keep its error (failed)."""
     state = st.session_state
     job = current_job()
-    print("COLLECT", job, job and job.finished, state.job_collected, file=__import__("sys").stderr)
     if job is None or not job.finished or state.job_collected:
         return None
     state.job_collected = True

@@ -9,7 +9,7 @@ st.title("Forecast")
 record = state.latest_record()
 if record is None or record.run is None:
     st.info("There is no trained network yet: train one first.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 run = record.run

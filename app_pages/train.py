@@ -65,5 +65,5 @@ columns[4].metric("Samples/s · device", f"{metrics['samples_per_second']:,.0f} 
 beats, sentence = skill_sentence(metrics)
 (st.success if beats else st.warning)(sentence)
 st.plotly_chart(charts.loss_figure(record.history), key="train_result_loss")
-st.page_link("pages/forecast.py", label="See the forecast", icon=":material/timeline:")
-st.page_link("pages/gates.py", label="See the gates of this network", icon=":material/grid_on:")
+st.page_link("app_pages/forecast.py", label="See the forecast", icon=":material/timeline:")
+st.page_link("app_pages/gates.py", label="See the gates of this network", icon=":material/grid_on:")

@@ -101,4 +101,4 @@ for note in dataset.notes:
     (st.warning if loaders.note_is_warning(note) else st.info)(note)
 if not dataset.notes:
     st.info("No cleaning was needed: no missing, duplicate or out-of-order values.")
-st.page_link("pages/train.py", label="Next: train an LSTM on this series", icon=":material/arrow_forward:")
+st.page_link("app_pages/train.py", label="Next: train an LSTM on this series", icon=":material/arrow_forward:")

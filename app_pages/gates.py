@@ -11,14 +11,14 @@ st.title("Gates")
 record = state.latest_record()
 if record is None or record.run is None:
     st.info("The gates come from a trained network: train one first.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 run = record.run
 windows, index = run.windows, run.dataset.frame.index
 if len(windows.x_test) == 0:
     st.info("This run has no test windows; train with a larger test fraction.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 st.caption(f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states.")
@@ -27,7 +27,7 @@ layer = 0
 if layer_count > 1:
     layer = st.selectbox("LSTM layer", range(layer_count), format_func=lambda k: f"Layer {k + 1}", key="gates_layer")
 last = len(windows.x_test) - 1
-position = st.slider("Test window", 0, last, value=last, key="gates_window")
+position = st.slider("Test window", 1, last + 1, value=last + 1, key="gates_window") - 1  # 0-based from here
 start, end = windows.val_end + position - windows.window, windows.val_end + position  # inputs [start, end)
 times = index[start:end]
 st.markdown(
@@ -55,4 +55,4 @@ forget = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[:show])
 st.markdown(f"Remember most (forget gate near 1): {remember}. Forget most (near 0): {forget}.")
 summary = unit_summary(gates)
 st.dataframe(summary, key="gates_unit_table")
-st.page_link("pages/learn.py", label="What do these equations mean?", icon=":material/school:")
+st.page_link("app_pages/learn.py", label="What do these equations mean?", icon=":material/school:")

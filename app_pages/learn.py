@@ -17,7 +17,7 @@ for name in GATE_ORDER:
     st.latex(EQUATIONS[name])
     st.markdown(MEANINGS[name])
 st.page_link(
-    "pages/gates.py",
+    "app_pages/gates.py",
     label="See each of these, per unit and per step, in your trained network",
     icon=":material/grid_on:",
 )
@@ -38,7 +38,7 @@ st.markdown(
     "flows back across many steps almost unchanged. On the Gates page, units whose mean forget gate is near 1 "
     "are exactly the ones carrying memory across the window."
 )
-st.page_link("pages/gates.py", label="Find the units that remember (forget gate near 1)", icon=":material/memory:")
+st.page_link("app_pages/gates.py", label="Find the units that remember (forget gate near 1)", icon=":material/memory:")
 
 st.header("When an LSTM is the wrong tool")
 st.markdown(
@@ -53,7 +53,7 @@ st.markdown(
     "- **The recursive future forecast** feeds predictions back in; errors compound, so trust the first steps most."
 )
 st.page_link(
-    "pages/forecast.py", label="Check your LSTM against naive, seasonal naive and drift", icon=":material/timeline:"
+    "app_pages/forecast.py", label="Check your LSTM against naive, seasonal naive and drift", icon=":material/timeline:"
 )
 
 st.header("How to fight overfitting")
@@ -68,5 +68,7 @@ st.markdown(
     "144-point series is already large.\n"
     "- **More data or a shorter window**: more windows per weight."
 )
-st.page_link("pages/train.py", label="Try it: change the settings and train again", icon=":material/model_training:")
-st.page_link("pages/runs.py", label="Compare runs side by side", icon=":material/history:")
+st.page_link(
+    "app_pages/train.py", label="Try it: change the settings and train again", icon=":material/model_training:"
+)
+st.page_link("app_pages/runs.py", label="Compare runs side by side", icon=":material/history:")

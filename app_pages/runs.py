@@ -9,7 +9,7 @@ st.title("Runs")
 runs = st.session_state.runs
 if not runs:
     st.info("No runs yet: every training you finish in this session is kept here.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 st.dataframe(runs_table(runs), hide_index=True, key="runs_table")

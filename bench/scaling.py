@@ -1,0 +1,178 @@
+"""How training speed and memory scale: series length, units and window, one factor at a time.
+
+Starting from the seed model (LSTM(50), window 10, batch 32, a noisy sine of 5,729 points,
+i.e. about 4,000 training windows), one factor changes at a time:
+
+    length   1,000 / 10,000 / 100,000 points
+    units    16 / 64 / 256
+    window   10 / 60 / 120
+
+Each point trains with `lstm_core.train.train` for 2 epochs in a fresh subprocess; speed is
+training windows per second in epoch 2 (epoch 1 includes compilation, reported separately),
+memory is the process's peak resident memory (ru_maxrss, imports included). One run per
+point per backend (this is a shape, not a target; spread is in train_speed.py). Writes
+bench/results/scaling.json, scaling.csv and scaling.png (matplotlib, if installed).
+
+    python bench/scaling.py                       # TensorFlow and JAX backends
+    python bench/scaling.py --backends tensorflow
+    python bench/scaling.py --quick               # smoke test: in-process, tiny
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import RESULTS, emit, length_for_windows, noisy_sine, peak_rss_mb, run_worker, write_result  # noqa: E402
+
+SCRIPT = Path(__file__).resolve()
+SEED = {"length": length_for_windows(4000), "units": 50, "window": 10}
+FACTORS = {"length": [1_000, 10_000, 100_000], "units": [16, 64, 256], "window": [10, 60, 120]}
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    import keras
+
+    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+    from lstm_core.train import train
+    from lstm_core.windows import prepare
+
+    windows = prepare(noisy_sine(args.length), WindowConfig(window=args.window))
+    config = ExperimentConfig(
+        windows=WindowConfig(window=args.window),
+        model=ModelConfig(units=args.units),
+        train=TrainConfig(epochs=args.epochs, batch_size=32, seed=0, device="cpu"),
+    )
+    result = train(windows, config)
+    seconds = [float(s) for s in result.history["seconds"]]
+    return {
+        "backend": keras.backend.backend(),
+        "length": args.length,
+        "units": args.units,
+        "window": args.window,
+        "n_train": len(windows.x_train),
+        "epoch_seconds": seconds,
+        "first_epoch_seconds": seconds[0],
+        "samples_per_second": result.samples_per_second,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def plan(quick: bool) -> list[tuple[str, dict[str, int]]]:
+    """(factor, settings) for every point: the seed first, then each factor's values."""
+    if quick:
+        return [("seed", {"length": 300, "units": 4, "window": 5})]
+    points = [("seed", dict(SEED))]
+    for factor, values in FACTORS.items():
+        for value in values:
+            settings = {**SEED, factor: value}
+            if settings != SEED:
+                points.append((factor, settings))
+    return points
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    backends = sorted({r["backend"] for r in rows})
+    figure, axes = plt.subplots(2, 3, figsize=(13, 7), constrained_layout=True)
+    for column, factor in enumerate(FACTORS):
+        for backend in backends:
+            points = sorted(
+                (r for r in rows if r["backend"] == backend and (r["factor"] in (factor, "seed"))
+                 and all(r[k] == SEED[k] for k in SEED if k != factor)),
+                key=lambda r: r[factor],
+            )
+            xs = [r[factor] for r in points]
+            axes[0, column].plot(xs, [r["samples_per_second"] for r in points], "o-", label=backend)
+            axes[1, column].plot(xs, [r["peak_rss_mb"] for r in points], "o-", label=backend)
+        for row, label in enumerate(("training windows / s (epoch 2)", "peak resident memory (MiB)")):
+            axes[row, column].set_xscale("log" if factor != "window" else "linear")
+            axes[row, column].set_xlabel(factor)
+            axes[row, column].set_ylabel(label)
+            axes[row, column].grid(True, alpha=0.3)
+        axes[0, column].set_yscale("log")
+    axes[0, 0].legend()
+    figure.suptitle("lstm_core.train, one factor at a time from LSTM(50), window 10, 5,729 points, batch 32 (CPU)")
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return True
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--length", type=int, default=SEED["length"], help=argparse.SUPPRESS)
+    parser.add_argument("--units", type=int, default=SEED["units"], help=argparse.SUPPRESS)
+    parser.add_argument("--window", type=int, default=SEED["window"], help=argparse.SUPPRESS)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--backends", default="tensorflow,jax")
+    parser.add_argument("--quick", action="store_true", help="smoke test: in-process, one tiny point")
+    parser.add_argument("--out", type=Path, default=None)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    args = parse(argv)
+    if args.worker:
+        emit(worker(args))
+        return []
+    out_dir = args.out or RESULTS
+    out_dir.mkdir(parents=True, exist_ok=True)
+    backends = ["(in-process)"] if args.quick else args.backends.split(",")
+    rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for factor, settings in plan(args.quick):
+        for backend in backends:  # backends alternate point by point
+            worker_args = ["--worker", "--epochs", str(args.epochs)]
+            for key, value in settings.items():
+                worker_args += [f"--{key}", str(value)]
+            inline = (lambda wa=worker_args: worker(parse(wa))) if args.quick else None
+            result = run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": backend}, inline=inline)
+            row = {"factor": factor, **result}
+            rows.append(row)
+            print(
+                f"  {row['backend']:<10} {factor:<6} length {row['length']:>7,} units {row['units']:>3} "
+                f"window {row['window']:>3}: {row['samples_per_second']:>9,.0f} samples/s (epoch 2; ratio to seed "
+                f"shown below), first epoch {row['first_epoch_seconds']:.1f} s, peak {row['peak_rss_mb']:.0f} MiB",
+                flush=True,
+            )
+    for row in rows:
+        seed = next(r for r in rows if r["factor"] == "seed" and r["backend"] == row["backend"])
+        row["speed_ratio_to_seed"] = row["samples_per_second"] / seed["samples_per_second"]
+    print("\nratio to the seed point (samples/s):")
+    for row in rows:
+        print(f"  {row['backend']:<10} {row['factor']:<6} l={row['length']} u={row['units']} w={row['window']}: "
+              f"ratio {row['speed_ratio_to_seed']:.2f}")
+    name = "scaling_quick" if args.quick else "scaling"
+    columns = ["backend", "factor", "length", "units", "window", "n_train", "samples_per_second",
+               "speed_ratio_to_seed", "first_epoch_seconds", "peak_rss_mb"]
+    with open(out_dir / f"{name}.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})
+    plotted = False if args.quick else plot(rows, out_dir / f"{name}.png")
+    write_result(
+        name,
+        {"settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
+         "seed": SEED, "rows": rows, "plot": f"{name}.png" if plotted else None,
+         "wall_seconds": round(time.perf_counter() - started, 1)},
+        out_dir=out_dir,
+    )
+    print(f"wrote {out_dir / name}.json, .csv" + (", .png" if plotted else ""))
+    return rows
+
+
+if __name__ == "__main__":
+    main()

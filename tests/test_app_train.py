@@ -1,0 +1,206 @@
+"""AppTest: the Train page (settings, Train, Stop, busy server, failures) and the pages a training feeds.
+
+One tiny training (airline passengers, LSTM(4), 2 epochs) is shared by the Forecast, Gates
+and Runs tests; Keras is imported once per test process.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lstm_core.jobs import TrainingJob  # noqa: E402
+
+TIMEOUT = 60  # seconds per script run; a run itself never waits for a training
+
+
+def open_train_page(**settings: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("app_pages/train.py").run()
+    for key, value in settings.items():
+        widget = next(w for w in (*at.number_input, *at.selectbox, *at.slider) if w.key == f"train_{key}")
+        widget.set_value(value)
+    return at
+
+
+def train(at: AppTest) -> TrainingJob:
+    """Press Train, wait for the job in the test (a browser would poll), then rerun as the monitor does."""
+    at.button(key="train_submit").click().run()
+    assert not at.exception
+    job = at.session_state["job"]
+    assert job is not None, [e.value for e in at.error]
+    assert job.wait(120), "the training did not finish in two minutes"
+    at.run()
+    return job
+
+
+def messages(elements: object) -> list[str]:
+    return [element.value for element in elements]
+
+
+@pytest.fixture(scope="module")
+def trained() -> Iterator[AppTest]:
+    at = open_train_page(units=4, epochs=2, window=6)
+    job = train(at)
+    assert job.state == "done", job.error
+    assert not at.error
+    yield at
+
+
+def test_seed_preset_sets_the_classic_example() -> None:
+    """Seed preset puts LSTM(50), window 10, batch 32, lr 0.001, 1 layer, dropout 0 into the form."""
+    at = open_train_page(units=7, window=3, layers=2, dropout=0.3)
+    at.button(key="train_seed_preset").click().run()
+    assert not at.exception
+    values = {w.key: w.value for w in (*at.number_input, *at.slider)}
+    assert values["train_units"] == 50 and values["train_window"] == 10 and values["train_batch_size"] == 32
+    assert values["train_layers"] == 1 and values["train_dropout"] == 0.0
+    assert values["train_learning_rate"] == pytest.approx(0.001)
+
+
+def test_changing_a_setting_does_not_train() -> None:
+    """A changed setting without pressing Train starts nothing."""
+    at = open_train_page(units=8)
+    at.run()
+    assert at.session_state["job"] is None
+    assert not at.exception
+
+
+def test_bad_settings_give_one_sentence() -> None:
+    """Validation + test fractions that leave too little training data are refused with a sentence."""
+    at = open_train_page(val_fraction=0.45, test_fraction=0.45)
+    at.button(key="train_submit").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "val_fraction" in at.error[0].value
+    assert at.session_state["job"] is None
+
+
+def test_training_shows_loss_chart_and_metrics(trained: AppTest) -> None:
+    """After a 2-epoch training the Train page shows its message, metrics and the loss chart."""
+    assert not trained.exception
+    assert "Trained 2 epochs." in messages(trained.success)
+    labels = [metric.label for metric in trained.metric]
+    assert "LSTM RMSE (test)" in labels and "Naive RMSE (test)" in labels and "Skill vs naive" in labels
+    assert len(trained.get("plotly_chart")) == 1
+    assert len(trained.session_state["runs"]) >= 1
+    assert "Devices: cpu:0" in trained.caption[0].value  # listed once Keras is loaded
+
+
+def test_forecast_page_has_chart_metrics_and_downloads(trained: AppTest) -> None:
+    """Forecast shows the chart, the metrics table of all four models, a verdict against naive and four downloads."""
+    trained.switch_page("app_pages/forecast.py").run()
+    assert not trained.exception
+    assert len(trained.get("plotly_chart")) == 1
+    table = trained.dataframe[0].value
+    assert list(table.index) == ["LSTM", "Naive", "Seasonal naive", "Drift"]
+    assert list(table.columns) == ["MAE", "RMSE", "sMAPE (%)", "MASE", "MAPE (%)"]
+    verdicts = messages(trained.success) + messages(trained.warning)
+    assert any("naive forecast" in text for text in verdicts)
+    downloads = [button.proto.label for button in trained.get("download_button")]
+    assert downloads == ["Forecast CSV", "Metrics JSON", "Trained model (.keras)", "Config JSON"]
+
+
+def test_model_download_is_a_keras_file(trained: AppTest) -> None:
+    """The model download is a loadable .keras archive (a zip file)."""
+    from ui.downloads import model_bytes
+
+    data = model_bytes(trained.session_state["runs"][-1].run)
+    assert data[:2] == b"PK" and len(data) > 1000
+
+
+def test_gates_page_shows_every_gate(trained: AppTest) -> None:
+    """Gates shows six heatmaps with their equations and the per-unit forget summary; the slider picks a window."""
+    trained.switch_page("app_pages/gates.py").run()
+    assert not trained.exception
+    assert len(trained.get("plotly_chart")) == 7
+    assert len(trained.latex) == 6
+    before = trained.markdown[0].value
+    trained.slider(key="gates_window").set_value(1).run()
+    assert not trained.exception
+    assert trained.markdown[0].value != before and "Window **1 of" in trained.markdown[0].value
+    assert list(trained.dataframe[0].value.columns) == ["mean i", "mean f", "mean o", "mean |c|", "last h"]
+
+
+def test_learn_and_data_pages_keep_the_model(trained: AppTest) -> None:
+    """Visiting Data and Learn keeps the trained run: Forecast still shows it afterwards."""
+    for page in ("data", "learn", "forecast"):
+        trained.switch_page(f"app_pages/{page}.py").run()
+        assert not trained.exception
+    assert len(trained.get("plotly_chart")) == 1 and trained.session_state["runs"][-1].run is not None
+
+
+def test_runs_page_overlays_two_runs(trained: AppTest) -> None:
+    """A second training adds a run; the Runs page lists both and overlays their loss curves and forecasts."""
+    trained.switch_page("app_pages/train.py").run()
+    trained.number_input(key="train_window").set_value(4)
+    train(trained)
+    trained.switch_page("app_pages/runs.py").run()
+    assert not trained.exception
+    assert len(trained.dataframe[0].value) == len(trained.session_state["runs"]) >= 2
+    assert len(trained.multiselect(key="runs_compare").value) == 2
+    assert len(trained.get("plotly_chart")) == 2
+
+
+def test_stop_ends_training_and_keeps_history() -> None:
+    """Stop during a long training ends it within seconds; the epochs so far and the model are kept."""
+    at = open_train_page(units=4, epochs=1000, window=6)
+    at.button(key="train_submit").click().run()
+    job = at.session_state["job"]
+    assert at.button(key="train_stop") is not None
+    deadline = time.monotonic() + 90
+    while len(job.epochs) < 2 and time.monotonic() < deadline:
+        job.heartbeat()
+        time.sleep(0.2)
+    assert len(job.epochs) >= 2
+    at.button(key="train_stop").click().run()
+    stopped_at = time.monotonic()
+    assert job.wait(10) and time.monotonic() - stopped_at < 5
+    at.run()
+    assert not at.exception
+    assert job.state == "stopped"
+    record = at.session_state["runs"][-1]
+    assert record.stop_reason == "stopped" and len(record.history) >= 2 and record.run.model is not None
+    assert any("Stopped by request" in text for text in messages(at.warning))
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_busy_server_says_so_and_keeps_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the process already runs its maximum of trainings, Train says so and changes nothing."""
+    monkeypatch.setenv("LSTM_LAB_MAX_TRAININGS", "1")
+    at = open_train_page(units=5, epochs=3)
+    other = TrainingJob(at.session_state["dataset"], at.session_state["config"].replace(epochs=1000, units=2))
+    other.start()
+    try:
+        at.button(key="train_submit").click().run()
+        assert not at.exception
+        assert any("busy" in text for text in messages(at.error))
+        assert at.session_state["job"] is None
+        assert at.number_input(key="train_units").value == 5
+        assert at.session_state["dataset"].name == "airline-passengers"
+    finally:
+        other.request_stop()
+        other.wait(30)
+
+
+def test_failed_training_shows_the_error() -> None:
+    """A training that fails (a GPU asked for on a machine without one) shows its sentence; data and settings stay."""
+    from lstm_core.train import list_devices
+
+    if any(device.startswith(("gpu", "cuda")) for device in list_devices()):
+        pytest.skip("this machine has a GPU")
+    at = open_train_page(units=4, epochs=2, device="gpu")
+    job = train(at)
+    assert job.state == "failed"
+    assert any("GPU was asked for" in text for text in messages(at.error))
+    assert at.number_input(key="train_units").value == 4
+    assert at.session_state["dataset"].name == "airline-passengers"

@@ -1,0 +1,46 @@
+"""Smoke tests for bench/: every benchmark runs in its tiny --quick mode and prints its ratio lines.
+
+These are not timed assertions (the numbers mean nothing at this size); they prove the scripts
+still run against the current lstm_core. All five run in this process (one TensorFlow import,
+no subprocess); memory.py's numbers in this mode are the test process's own and mean nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+pytestmark = pytest.mark.timeout(180)
+
+
+def _load(name: str):  # noqa: ANN202
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("script", "result_file"),
+    [
+        ("gates_speed", "gates_speed_quick.json"),
+        ("forecast_speed", "forecast_speed_quick.json"),
+        ("train_speed", "train_speed_quick.json"),
+        ("scaling", "scaling_quick.json"),
+        ("memory", "memory_quick.json"),
+    ],
+)
+def test_bench_script_runs_quick(script: str, result_file: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    """`bench/<script>.py --quick` finishes, prints a ratio line and writes its JSON."""
+    _load(script).main(["--quick", "--out", str(tmp_path)])
+    printed = capsys.readouterr().out
+    assert "ratio" in printed, printed
+    payload = json.loads((tmp_path / result_file).read_text())
+    assert payload["machine"]["cpu_count"] >= 1

@@ -1,0 +1,103 @@
+"""The command line as a real subprocess: every sample runs, files follow the contract, bad input is one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ["airline-passengers", "daily-min-temperatures", "monthly-sunspots", "AAPL", "sine"]
+FILES = ["config.json", "metrics.json", "history.csv", "forecast.csv", "gates.npz", "model.keras"]
+BLOCK_KEYS = {"mae", "rmse", "smape", "mase", "mape"}
+
+
+def cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("LSTM_LAB_VERBOSE", None)
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # the command line must quiet TensorFlow by itself
+    return subprocess.run(
+        [sys.executable, "-m", "lstm_core", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout
+    )
+
+
+def check_output_folder(out: Path, units: int) -> None:
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    config = json.loads((out / "config.json").read_text())
+    assert set(config) == {"data", "windows", "model", "train", "forecast"} and config["model"]["units"] == units
+    metrics = json.loads((out / "metrics.json").read_text())  # strict JSON: NaN would not parse as null
+    for key in ["lstm", "naive", "seasonal_naive", "skill_vs_naive", "epochs_run", "train_seconds"]:
+        assert key in metrics
+    for key in ["samples_per_second", "device", "backend"]:
+        assert key in metrics
+    assert set(metrics["lstm"]) == BLOCK_KEYS and set(metrics["naive"]) == BLOCK_KEYS
+    assert metrics["seasonal_naive"] is None or set(metrics["seasonal_naive"]) == BLOCK_KEYS
+    assert isinstance(metrics["skill_vs_naive"], float) and isinstance(metrics["epochs_run"], int)
+    history = pd.read_csv(out / "history.csv")
+    assert list(history.columns) == ["epoch", "loss", "val_loss", "seconds"]
+    assert len(history) == metrics["epochs_run"]
+    forecast = pd.read_csv(out / "forecast.csv")
+    assert list(forecast.columns) == ["time", "actual", "lstm", "naive"]
+    steps = config["forecast"]["forecast_steps"]
+    assert forecast["actual"].tail(steps).isna().all() and forecast["actual"].iloc[:-steps].notna().all()
+    assert forecast["lstm"].notna().all()
+    window = config["windows"]["window"]
+    with np.load(out / "gates.npz") as gates:
+        assert gates["x"].shape == (window, 1)
+        for name in "ifgoch":
+            assert gates[name].shape == (window, units)
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_run_each_sample(sample, tmp_path):
+    """`run --data sample:NAME` exits 0, writes the six files per the contract, and keeps stderr clean."""
+    out = tmp_path / sample
+    units = 4
+    done = cli("run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(units), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    check_output_folder(out, units)
+    lines = done.stderr.strip().splitlines()
+    assert lines[0].startswith("epoch 1/1 loss") and "Results in" in lines[-1]
+    assert all(line.startswith(("epoch ", "note: ", sample)) for line in lines), done.stderr
+
+
+def test_samples_lists_every_sample():
+    """`samples` lists each bundled sample with a description."""
+    done = cli("samples")
+    assert done.returncode == 0
+    names = [line.split()[0] for line in done.stdout.strip().splitlines()]
+    assert names == SAMPLES
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--data", "no/such/file.csv"], "No file at"),
+        (["--data", "sample:sine", "--window", "0"], "`window` must be at least 1. Received: window=0"),
+        (["--data", "sample:nope"], "No sample called 'nope'"),
+        (["--data", "sample:sine", "--epochs", "many"], "argument --epochs: invalid int value: 'many'"),
+        (["--data", "sample:sine", "--column", "Nope"], "Nope"),
+        pytest.param(
+            ["--data", "sample:sine", "--epochs", "1", "--device", "gpu"],
+            "A GPU was asked for",
+            marks=pytest.mark.skipif(shutil.which("nvidia-smi") is not None, reason="this machine has a GPU"),
+        ),
+    ],
+    ids=["missing-file", "window-0", "unknown-sample", "bad-option", "unknown-column", "gpu-on-cpu"],
+)
+def test_bad_input_is_one_error_line(args, expected, tmp_path):
+    """Bad input exits with status 2 and exactly one stderr line starting 'error: ', never a traceback."""
+    done = cli("run", *args, "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ") and expected in lines[0]
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,91 @@
+"""The whole experiment: metrics structure, baselines always present, the forecast table."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core.experiment import evaluate
+
+from conftest import TINY
+
+BLOCK_KEYS = {"mae", "rmse", "smape", "mase", "mape"}
+
+
+def _walk(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _walk(item)
+    else:
+        yield value
+
+
+def test_metrics_structure(run):
+    """metrics holds lstm, naive, seasonal_naive blocks and the documented run facts."""
+    scores = run.metrics
+    for key in ["lstm", "naive", "seasonal_naive", "skill_vs_naive", "epochs_run", "train_seconds"]:
+        assert key in scores
+    for key in ["samples_per_second", "device", "backend"]:
+        assert key in scores
+    assert set(scores["lstm"]) == BLOCK_KEYS and set(scores["naive"]) == BLOCK_KEYS
+    assert set(scores["seasonal_naive"]) == BLOCK_KEYS  # monthly: season 12, enough history
+    assert scores["season_length"] == 12
+    assert scores["epochs_run"] == 2 and scores["device"] == "cpu:0"
+    assert isinstance(scores["backend"], str) and isinstance(scores["samples_per_second"], float)
+
+
+def test_metrics_never_nan_or_inf(run):
+    """Every number in metrics is finite (None where undefined), so it is strict JSON."""
+    for value in _walk(run.metrics):
+        assert not (isinstance(value, float) and not math.isfinite(value))
+    json.dumps(run.metrics, allow_nan=False)
+
+
+def test_skill_vs_naive_formula(run):
+    """skill_vs_naive is 1 - RMSE_lstm / RMSE_naive, and beats_naive says whether it is above 0."""
+    scores = run.metrics
+    expected = 1.0 - scores["lstm"]["rmse"] / scores["naive"]["rmse"]
+    assert scores["skill_vs_naive"] == pytest.approx(expected)
+    assert scores["beats_naive"] == (expected > 0)
+
+
+def test_naive_metrics_match_hand_computation(run, dataset):
+    """The naive block is the naive forecast of the test part scored against the actual values."""
+    target = dataset.series.to_numpy()
+    actual, naive = target[run.windows.val_end :], target[run.windows.val_end - 1 : -1]
+    assert run.metrics["naive"]["mae"] == pytest.approx(np.mean(np.abs(actual - naive)))
+
+
+def test_forecast_table(run, dataset):
+    """The forecast has one row per test step then one per future step, with dates continuing monthly."""
+    table = run.forecast
+    test = table[table["part"] == "test"]
+    future = table[table["part"] == "future"]
+    assert len(test) == len(run.windows.x_test) == len(dataset) - run.windows.val_end
+    assert len(future) == TINY.forecast.forecast_steps
+    assert future["actual"].isna().all() and test["actual"].notna().all()
+    assert future.index[0] == dataset.frame.index[-1] + pd.offsets.MonthBegin(1)
+    assert table.index.name == "time"
+    assert {"lstm", "naive", "seasonal_naive", "drift"} <= set(table.columns)
+
+
+def test_nan_run_keeps_naive_and_nulls_lstm(dataset, windows, trained):
+    """A run whose training hit NaN reports lstm as null but still carries the naive baseline."""
+    import dataclasses
+
+    broken = dataclasses.replace(trained, stop_reason="nan")
+    result = evaluate(dataset, TINY, windows, broken)
+    assert result.metrics["lstm"] is None and result.metrics["skill_vs_naive"] is None
+    assert result.metrics["naive"]["rmse"] > 0
+    assert not (result.forecast["part"] == "future").any()
+
+
+def test_gates_for_chosen_windows(run):
+    """Run.gates returns every layer's gates for the chosen test windows: (B, window, units)."""
+    layers = run.gates([0, 2])
+    assert len(layers) == 1
+    assert layers[0]["h"].shape == (2, TINY.windows.window, TINY.model.units)

@@ -1,0 +1,71 @@
+"""Saving a run: spreadsheet-safe CSV, the six output files, the gates archive."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.export import forecast_frame, gates_arrays, safe_csv, write_run
+
+from conftest import TINY
+
+SIX = ["config.json", "metrics.json", "history.csv", "forecast.csv", "gates.npz", "model.keras"]
+
+
+def test_formula_cells_neutralised():
+    """Text cells starting with =, +, -, @, tab or CR get a leading quote; numbers stay as they are."""
+    frame = pd.DataFrame(
+        {
+            "note": ["=SUM(A1:A2)", "+1", "-cmd", "@x", "\tt", "\rr", "plain"],
+            "value": [-1.5, 2.0, -3.0, 4.0, 5.0, 6.0, 7.0],
+        }
+    )
+    text = safe_csv(frame)
+    lines = text.splitlines()
+    assert lines[1].startswith("'=SUM(A1:A2)")
+    for line, start in zip(lines[2:5], ["'+1", "'-cmd", "'@x"], strict=True):
+        assert line.startswith(start)
+    assert "'\tt" in text and "'\rr" in text
+    assert lines[1].endswith(",-1.5") and lines[-1] == "plain,7.0"
+
+
+def test_formula_column_names_neutralised():
+    """A column name that looks like a formula is neutralised too."""
+    assert safe_csv(pd.DataFrame({"=cmd": [1]})).splitlines()[0] == "'=cmd"
+
+
+def test_forecast_frame_columns(run):
+    """forecast.csv has exactly time, actual, lstm, naive, with dates as plain days."""
+    frame = forecast_frame(run)
+    assert list(frame.columns) == ["time", "actual", "lstm", "naive"]
+    assert frame["time"].iloc[0] == run.forecast.index[0].strftime("%Y-%m-%d")
+    assert len(frame) == len(run.forecast)
+
+
+def test_gates_arrays_shapes(run):
+    """gates.npz holds x (window, features) and i, f, g, o, c, h each (window, units)."""
+    arrays = gates_arrays(run)
+    window, units = TINY.windows.window, TINY.model.units
+    assert arrays["x"].shape == (window, 1)
+    for name in "ifgoch":
+        assert arrays[name].shape == (window, units)
+    np.testing.assert_array_equal(arrays["x"], run.windows.x_test[-1])
+
+
+def test_write_run_writes_six_files(run, tmp_path):
+    """write_run writes the six documented files with their documented contents."""
+    out = tmp_path / "out"
+    written = write_run(run, out)
+    assert sorted(p.name for p in written) == sorted(SIX)
+    assert sorted(p.name for p in out.iterdir()) == sorted(SIX)
+    assert json.loads((out / "config.json").read_text())["model"]["units"] == TINY.model.units
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert {"lstm", "naive", "seasonal_naive", "skill_vs_naive"} <= set(metrics)
+    history = pd.read_csv(out / "history.csv")
+    assert list(history.columns) == ["epoch", "loss", "val_loss", "seconds"]
+    forecast = pd.read_csv(out / "forecast.csv")
+    assert list(forecast.columns) == ["time", "actual", "lstm", "naive"]
+    with np.load(out / "gates.npz") as gates:
+        assert sorted(gates.files) == sorted(["x", "i", "f", "g", "o", "c", "h"])

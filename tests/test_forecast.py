@@ -1,0 +1,71 @@
+"""One-step and recursive forecasts against Keras, and the future index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.forecast import future_index, one_step, recursive
+from lstm_core.gates import NetworkWeights
+from lstm_core.windows import prepare
+
+from conftest import TINY
+
+
+def test_one_step_equals_model_predict(trained, windows):
+    """One-step forecasts equal model.predict on the test windows, inverse-scaled to user units."""
+    ours = one_step(NetworkWeights.from_model(trained.model), windows)
+    scaled = np.asarray(trained.model.predict(windows.x_test, verbose=0))[:, 0]
+    np.testing.assert_allclose(ours, windows.scaler.inverse_target(scaled), rtol=1e-5, atol=1e-4)
+    assert ours.shape == (len(windows.x_test),)
+
+
+def test_recursive_equals_loop_of_model_predict(trained, windows):
+    """The recursive forecast equals feeding model.predict's outputs back in, step by step."""
+    steps = 5
+    ours = recursive(NetworkWeights.from_model(trained.model), windows, steps)
+    history = list(windows.scaled[-windows.window :, 0])
+    expected = []
+    for _ in range(steps):
+        x = np.asarray(history[-windows.window :], np.float32)[None, :, None]  # (1, window, 1)
+        value = float(np.asarray(trained.model.predict(x, verbose=0))[0, 0])
+        expected.append(value)
+        history.append(value)
+    np.testing.assert_allclose(ours, windows.scaler.inverse_target(np.array(expected)), rtol=1e-5, atol=1e-4)
+
+
+def test_recursive_needs_univariate(trained, dataset):
+    """With extra feature columns (unknown in the future) or zero steps, recursive returns None."""
+    values = np.stack([dataset.values[:, 0], dataset.values[:, 0] * 2], axis=1)
+    multi = prepare(values, TINY.windows)
+    weights = NetworkWeights.from_model(trained.model)
+    assert recursive(weights, multi, 5) is None
+    assert recursive(weights, prepare(dataset.values, TINY.windows), 0) is None
+
+
+def test_future_index_monthly():
+    """Month-start dates continue month by month."""
+    index = pd.date_range("2020-01-01", periods=6, freq="MS")
+    out = future_index(index, "MS", 3)
+    assert list(out) == list(pd.to_datetime(["2020-07-01", "2020-08-01", "2020-09-01"]))
+
+
+def test_future_index_daily_and_business_days():
+    """Daily dates continue daily; business days skip the weekend."""
+    daily = future_index(pd.date_range("2021-03-01", periods=5, freq="D"), "D", 2)
+    assert list(daily) == list(pd.to_datetime(["2021-03-06", "2021-03-07"]))
+    friday = pd.bdate_range("2024-01-01", "2024-01-05")
+    business = future_index(friday, "B", 2)
+    assert list(business) == list(pd.to_datetime(["2024-01-08", "2024-01-09"]))
+
+
+def test_future_index_without_frequency_uses_spacing():
+    """Dates with no known frequency continue at the average spacing."""
+    index = pd.DatetimeIndex(["2020-01-01", "2020-01-03", "2020-01-05"])
+    assert list(future_index(index, None, 2)) == list(pd.to_datetime(["2020-01-07", "2020-01-09"]))
+
+
+def test_future_index_steps():
+    """A step index continues with the next step numbers."""
+    out = future_index(pd.RangeIndex(0, 10, name="step"), None, 3)
+    assert list(out) == [10, 11, 12] and out.name == "step"

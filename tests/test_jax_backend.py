@@ -1,0 +1,42 @@
+"""The tests that matter for the backend pass under KERAS_BACKEND=jax too."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytest.importorskip("jax")
+
+# Gate equality, one-step and recursive forecasts against Keras, reproducible training,
+# stop/NaN handling, and one real command-line run.
+SELECTION = [
+    "tests/test_gates.py",
+    "tests/test_forecast.py",
+    "tests/test_train.py::test_same_seed_same_history",
+    "tests/test_train.py::test_should_stop_ends_within_one_execution_step",
+    "tests/test_train.py::test_nan_loss_stops_with_message",
+    "tests/test_train.py::test_list_devices_includes_cpu",
+    "tests/test_cli.py::test_run_each_sample[airline-passengers]",
+]
+
+
+@pytest.mark.jax
+def test_core_tests_pass_on_jax():
+    """Gates, forecasts, training and the command line pass with KERAS_BACKEND=jax, without importing TensorFlow."""
+    env = {**os.environ, "KERAS_BACKEND": "jax", "LSTM_LAB_FORBID_TENSORFLOW": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SELECTION],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=540,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout and "skipped" not in done.stdout.splitlines()[-1]

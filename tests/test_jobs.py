@@ -1,0 +1,89 @@
+"""Training jobs in worker threads: finishing, stopping, abandonment and the concurrency cap."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from lstm_core.errors import LabError
+from lstm_core.jobs import TrainingJob, max_concurrent_trainings, running_trainings
+
+from conftest import TINY
+
+LONG = TINY.replace(epochs=1000)
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.05)
+
+
+def test_job_runs_in_thread_and_finishes(dataset):
+    """A job trains in its own thread, reports each epoch and ends 'done' with a run."""
+    job = TrainingJob(dataset, TINY).start()
+    assert job._thread is not threading.current_thread()
+    assert job.wait(180)
+    assert job.state == "done" and job.error is None and job.stop_reason == "completed"
+    assert [e.epoch for e in job.epochs] == [1, 2]
+    assert job.run is not None and len(job.run.history) == 2
+    assert job.fraction_done == 1.0 and job.elapsed > 0
+    assert running_trainings() == 0
+
+
+def test_request_stop_keeps_history(dataset):
+    """request_stop mid-training ends the job 'stopped', keeping the epochs and a usable run."""
+    job = TrainingJob(dataset, LONG).start()
+    wait_for(lambda: len(job.epochs) >= 2 or job.finished)
+    assert job.seconds_left is not None and job.seconds_left > 0
+    job.request_stop()
+    assert job.wait(60)
+    assert job.state == "stopped" and job.stop_reason == "stopped"
+    assert 2 <= len(job.run.history) < 1000
+    assert job.run.metrics["naive"] is not None
+
+
+def test_abandoned_job_stops_itself(dataset):
+    """A job that hears no heartbeat for heartbeat_timeout seconds stops itself as 'abandoned'."""
+    job = TrainingJob(dataset, LONG, heartbeat_timeout=0.3).start()
+    assert job.wait(120)
+    assert job.state == "stopped" and job.stop_reason == "abandoned"
+    assert len(job.epochs) < 1000
+
+
+def test_concurrency_cap_refuses_third_job(dataset, monkeypatch):
+    """With LSTM_LAB_MAX_TRAININGS=2 a third job is refused with a clear LabError."""
+    monkeypatch.setenv("LSTM_LAB_MAX_TRAININGS", "2")
+    assert max_concurrent_trainings() == 2
+    jobs = [TrainingJob(dataset, LONG).start() for _ in range(2)]
+    try:
+        assert running_trainings() == 2
+        third = TrainingJob(dataset, LONG)
+        with pytest.raises(LabError, match="The server is busy: 2 trainings are running"):
+            third.start()
+        assert third.state == "new"
+    finally:
+        for job in jobs:
+            job.request_stop()
+        for job in jobs:
+            assert job.wait(120)
+    assert running_trainings() == 0
+
+
+def test_bad_cap_setting_falls_back(monkeypatch):
+    """An unreadable LSTM_LAB_MAX_TRAININGS falls back to 2; values below 1 count as 1."""
+    monkeypatch.setenv("LSTM_LAB_MAX_TRAININGS", "lots")
+    assert max_concurrent_trainings() == 2
+    monkeypatch.setenv("LSTM_LAB_MAX_TRAININGS", "0")
+    assert max_concurrent_trainings() == 1
+
+
+def test_failed_job_reports_sentence(dataset):
+    """A job whose data cannot be windowed ends 'failed' with the LabError's sentence."""
+    job = TrainingJob(dataset, TINY.replace(window=150)).start()
+    assert job.wait(60)
+    assert job.state == "failed" and "too few for windows" in job.error

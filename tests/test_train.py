@@ -1,0 +1,125 @@
+"""Training: reproducibility, progress callbacks, stop requests, NaN, early stopping, devices."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lstm_core.config import WindowConfig
+from lstm_core.errors import LabError
+from lstm_core.train import list_devices, resolve_device, steady_samples_per_second, train
+from lstm_core.windows import prepare
+
+from conftest import TINY, tiny_values
+
+
+def test_same_seed_same_history(trained, windows):
+    """Training twice with the same seed gives the same losses and weights."""
+    again = train(windows, TINY)
+    np.testing.assert_allclose(again.history["loss"], trained.history["loss"], rtol=1e-5)
+    np.testing.assert_allclose(again.history["val_loss"], trained.history["val_loss"], rtol=1e-5)
+    for ours, theirs in zip(again.model.get_weights(), trained.model.get_weights(), strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-7)
+
+
+def test_other_seed_other_start():
+    """Another seed starts from other initial weights (the seed reaches Keras's initialisers)."""
+    import keras
+
+    from lstm_core.model import backend_name, build_model
+    from lstm_core.train import _set_seed
+
+    def first_kernel(seed: int) -> np.ndarray:
+        _set_seed(keras, seed, backend_name())
+        return build_model(TINY.model, window=5, n_features=1).get_layer("lstm_1").get_weights()[0]
+
+    np.testing.assert_array_equal(first_kernel(3), first_kernel(3))
+    assert not np.allclose(first_kernel(3), first_kernel(4))
+
+
+def test_result_describes_the_training(trained):
+    """The result has one history row per epoch with loss, val_loss, seconds, and a steady speed."""
+    history = trained.history
+    assert list(history.columns) == ["epoch", "loss", "val_loss", "seconds"]
+    assert list(history["epoch"]) == [1, 2]
+    assert (history["seconds"] > 0).all() and history["loss"].notna().all()
+    assert trained.stop_reason == "completed" and trained.epochs_run == 2
+    assert trained.device == "cpu:0"
+    assert trained.samples_per_second > 0 and trained.first_epoch_seconds == history["seconds"][0]
+    assert trained.train_seconds == pytest.approx(history["seconds"].sum())
+
+
+def test_on_epoch_called_every_epoch(windows):
+    """on_epoch receives one report per epoch with loss, val_loss and seconds; on_batch reports progress."""
+    epochs, batches = [], []
+    result = train(windows, TINY.replace(epochs=3), on_epoch=epochs.append, on_batch=batches.append)
+    assert [e.epoch for e in epochs] == [1, 2, 3]
+    for report in epochs:
+        assert report.epochs == 3 and math.isfinite(report.loss) and report.val_loss is not None
+        assert report.seconds > 0 and report.elapsed >= report.seconds
+    assert batches and batches[-1].samples_done == batches[-1].samples_per_epoch == len(windows.x_train)
+    assert list(result.history["loss"]) == [e.loss for e in epochs]
+
+
+def test_should_stop_ends_within_one_execution_step(windows):
+    """A stop request ends training at the next execution step, keeping the history so far."""
+    polls = []
+
+    def should_stop() -> bool:
+        polls.append(1)
+        return True
+
+    batches = []
+    result = train(windows, TINY.replace(epochs=50, batch_size=1), on_batch=batches.append, should_stop=should_stop)
+    assert result.stop_reason == "stopped"
+    assert len(polls) == 1 and len(batches) == 1  # one execution step ran
+    assert batches[0].samples_done == 32 < len(windows.x_train)  # steps_per_execution = 32 batches of 1
+    assert result.epochs_run == 1 and len(result.history) == 1
+    assert "Stopped by request" in result.message
+
+
+def test_nan_loss_stops_with_message():
+    """A loss that overflows to inf or NaN stops training with stop_reason 'nan' and a sentence."""
+    values = 1e30 * (1.0 + tiny_values(80) / 100.0)  # finite in float32, squared error overflows
+    huge = prepare(values, WindowConfig(window=5, scaler="none"))
+    result = train(huge, TINY.replace(epochs=5))
+    assert result.stop_reason == "nan"
+    assert result.epochs_run == 1
+    assert "NaN or infinite" in result.message and "learning rate" in result.message
+
+
+def test_early_stopping_with_patience():
+    """With no improvement in val_loss, early stopping ends after 1 + patience epochs."""
+    flat = prepare(np.full(80, 7.0), WindowConfig(window=5))  # scaled to zeros: the loss stays exactly 0
+    result = train(flat, TINY.replace(epochs=20, patience=2))
+    assert result.stop_reason == "early_stopping"
+    assert result.epochs_run == 3
+    assert "Early stopping after 3 epochs" in result.message
+
+
+def test_gpu_on_cpu_machine_is_a_clear_error():
+    """Asking for a GPU where there is none raises LabError with one clear sentence."""
+    if any(d.startswith(("gpu", "cuda")) for d in list_devices()):
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(LabError, match=r"A GPU was asked for, but none is available \(found: cpu:0\)"):
+        resolve_device("gpu")
+
+
+def test_list_devices_includes_cpu():
+    """list_devices always names the CPU first, in 'kind:index' form."""
+    devices = list_devices()
+    assert devices[0] == "cpu:0"
+    assert all(":" in d and d == d.lower() for d in devices)
+    assert resolve_device("cpu") == "cpu:0"
+    assert resolve_device("auto") in devices
+
+
+def test_steady_speed_ignores_first_epoch_and_one_stall():
+    """Steady samples/s skips the compiling first epoch and is not dragged down by one stalled epoch."""
+    samples = [400, 400, 400, 400, 400]
+    seconds = [5.0, 3.0, 0.1, 0.1, 0.1]
+    assert steady_samples_per_second(samples, seconds) == pytest.approx(4000.0)
+    assert steady_samples_per_second([400], [2.0]) == pytest.approx(200.0)
+    assert steady_samples_per_second([], []) == 0.0
