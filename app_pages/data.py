@@ -66,6 +66,8 @@ with upload_tab:
                         )
                     except LabError as error:
                         st.error(str(error))
+                    else:
+                        st.rerun()  # the sidebar, drawn before this page, must name the new data too
 
 with yahoo_tab:
     with st.form("data_yahoo_form"):
@@ -85,6 +87,8 @@ with yahoo_tab:
                     state.set_dataset(*loaders.fetch_ticker(ticker, period, interval))
             except LabError as error:
                 st.error(str(error))
+            else:
+                st.rerun()  # as for an upload: redraw the sidebar with the new data
     st.caption("Yahoo answers are cached on disk; a host without internet access can still use samples and uploads.")
 
 if message := st.session_state.pop("data_message", None):
@@ -92,7 +96,8 @@ if message := st.session_state.pop("data_message", None):
 
 dataset = st.session_state.dataset
 st.subheader(dataset.name)
-for column, (label, value) in zip(st.columns(3), dataset_facts(dataset).items(), strict=True):
+# The range ("1949-01-01 → 1960-12-01") gets a double-width column: in a third of the page it is cut off.
+for column, (label, value) in zip(st.columns([1, 1, 2]), dataset_facts(dataset).items(), strict=True):
     column.metric(label, value)
 st.plotly_chart(charts.series_figure(dataset), key="data_series_chart")
 extra = f" Extra input columns: {', '.join(dataset.features)}." if dataset.features else ""

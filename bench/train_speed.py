@@ -73,7 +73,7 @@ def worker_plain(args: argparse.Namespace) -> dict[str, Any]:
     from keras import layers
 
     windows = load_windows(args.data, args.train_windows, args.window)
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(args.seed)
     model = keras.Sequential(
         [keras.Input(shape=(args.window, 1)), layers.LSTM(args.units), layers.Dense(1)]
     )
@@ -126,7 +126,7 @@ def worker_ours(args: argparse.Namespace) -> dict[str, Any]:
     config = ExperimentConfig(
         windows=WindowConfig(window=args.window),
         model=ModelConfig(units=args.units),
-        train=TrainConfig(epochs=args.epochs, batch_size=32, seed=0, device="cpu"),
+        train=TrainConfig(epochs=args.epochs, batch_size=32, seed=args.seed, device="cpu"),
     )
     try:
         result = train_module.train(windows, config)
@@ -151,7 +151,7 @@ def worker_torch(args: argparse.Namespace) -> dict[str, Any]:
     import torch
 
     torch.set_num_threads(2)
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     windows = load_windows(args.data, args.train_windows, args.window)
 
     class Net(torch.nn.Module):
@@ -169,7 +169,7 @@ def worker_torch(args: argparse.Namespace) -> dict[str, Any]:
     loss_fn = torch.nn.MSELoss()
     x, y = torch.from_numpy(windows.x_train), torch.from_numpy(windows.y_train)
     xv, yv = torch.from_numpy(windows.x_val), torch.from_numpy(windows.y_val)
-    generator = torch.Generator().manual_seed(0)
+    generator = torch.Generator().manual_seed(args.seed)
     seconds: list[float] = []
     val_losses: list[float | None] = []
     for _ in range(args.epochs):
@@ -239,6 +239,7 @@ def measure(item: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
         "--window", str(args.window),
         "--units", str(args.units),
         "--epochs", str(args.epochs),
+        "--seed", str(args.seed),
         "--overrides", item.get("overrides") or "{}",
     ]  # fmt: skip
     inline = None
@@ -292,6 +293,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=6, help="epochs per run; steady state is epochs 2..N")
+    parser.add_argument("--seed", type=int, default=0, help="seeds initial weights and shuffling")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (fresh processes each)")
     parser.add_argument("--no-jax", action="store_true")
     parser.add_argument("--no-torch", action="store_true")

@@ -209,6 +209,9 @@ def _parse(
     frame = pd.DataFrame(values, columns=names)[numeric_cols]
 
     counters = {c for c in numeric_cols[:MAX_COLUMNS] if _is_counter(frame[c].to_numpy())}
+    if not had_header and len(numeric_cols) == 1 and column is not None and _match_name(column, names) is None:
+        # A headerless file's only numeric column is renamed "value" below; asking for it by that name must work.
+        column = numeric_cols[0] if column.strip().lower() == "value" else column
     target = _pick_target(column, names, numeric_cols, nonempty, date_name, counters)
     for feature in features:
         if _match_name(feature, numeric_cols) is None:

@@ -125,6 +125,12 @@ def corpus() -> dict[str, bytes]:
     bad_dates = series(30)
     bad_dates[3], bad_dates[17] = "not a date,4.0", "31/02/2020x,5.0"
     files["some_bad_dates.csv"] = table("date,value", bad_dates)
+    # Loads (15 rows >= 10) but is too short for the default window of 10 plus validation and test parts.
+    files["short_for_window.csv"] = table("date,value", series(15))
+    files["formula_column_names.csv"] = table(
+        "date,=1+2,@SUM(A1:A9),+cmd|' /C calc'!A0",
+        [f"{d},{(i * 7) % 11}.5,{(i * 5) % 13}.25,{i % 4}" for i, d in enumerate(days(20))],
+    )
     return {name: body if isinstance(body, bytes) else body.encode("utf-8") for name, body in files.items()}
 
 

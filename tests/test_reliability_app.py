@@ -1,0 +1,225 @@
+"""Hostile input through the app (AppTest): every corpus file uploaded, and every way Yahoo fails.
+
+Each case starts from a loaded `sine` sample, so "the data is kept" means the visitor's own
+choice survives, not just the default. No test here trains, so none imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yfinance
+from streamlit.testing.v1 import AppTest
+from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lstm_core import yahoo  # noqa: E402
+from lstm_core.csvread import read_csv  # noqa: E402
+from lstm_core.errors import LabError  # noqa: E402
+
+CORPUS = ROOT / "tests" / "data" / "hostile"
+FILES = sorted(p.name for p in CORPUS.iterdir())
+
+
+@pytest.fixture()
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The app with the `sine` sample chosen and a private Yahoo cache."""
+    monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path / "cache"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="data_sample").set_value("sine").run()
+    assert at.session_state["dataset"].name == "sine"
+    return at
+
+
+def errors(at: AppTest) -> list[str]:
+    return [element.value for element in at.error]
+
+
+def assert_sine_kept(at: AppTest) -> None:
+    assert at.session_state["dataset"].name == "sine"
+    assert at.session_state["data_config"].source == "sample:sine"
+    assert at.metric[0].value == "600 points"
+    assert len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_corpus_file_through_uploader(app: AppTest, name: str) -> None:
+    """Each hostile file gives one st.error sentence (sine kept) or loads as the dataset; nothing raises."""
+    raw = (CORPUS / name).read_bytes()
+    try:
+        expected = read_csv(raw, name=name)
+    except LabError as error:
+        expected = error
+    app.file_uploader(key="data_upload").upload(name, raw, "text/csv").run()
+    assert not app.exception
+    if isinstance(expected, LabError):
+        assert errors(app) == [str(expected)]
+        assert errors(app)[0].endswith(".")
+        assert_sine_kept(app)
+        return
+    assert not errors(app)
+    assert_sine_kept(app)  # nothing replaced before "Use this file"
+    app.button(key="data_upload_submit").click().run()
+    assert not app.exception and not errors(app)
+    dataset = app.session_state["dataset"]
+    assert (dataset.name, len(dataset), dataset.target) == (name, len(expected), expected.target)
+    assert app.session_state["data_config"].source == f"upload:{name}"
+    assert len(app.get("plotly_chart")) == 1
+    shown = [e.value for e in (*app.warning, *app.info)]
+    assert all(note in shown for note in dataset.notes)
+
+
+def test_upload_over_the_limit_keeps_the_data(app: AppTest) -> None:
+    """A file just over 10 MB is refused with a sentence naming the size and the limit; sine stays."""
+    big = b"date,value\n" + b"2020-01-01,1.0\n" * 700_000 + b"x" * 100_000  # 10.6 MB
+    assert len(big) > 10 * 1024 * 1024
+    app.file_uploader(key="data_upload").upload("big.csv", big, "text/csv").run()
+    assert not app.exception
+    assert errors(app) == ["The file is 10.1 MB, over the 10.0 MB limit; upload a smaller file."]
+    assert_sine_kept(app)
+
+
+def test_bad_upload_after_a_good_one_keeps_the_good_one(app: AppTest) -> None:
+    """A loaded upload stays the dataset when the next upload is refused."""
+    good = (CORPUS / "semicolon_decimal_comma.csv").read_bytes()
+    app.file_uploader(key="data_upload").upload("good.csv", good, "text/csv").run()
+    app.button(key="data_upload_submit").click().run()
+    assert app.session_state["dataset"].name == "good.csv"
+    app.file_uploader(key="data_upload").upload("bad.csv", (CORPUS / "xlsx_renamed.csv").read_bytes(), "text/csv")
+    app.run()
+    assert not app.exception
+    assert len(errors(app)) == 1 and "Excel/zip file" in errors(app)[0]
+    assert app.session_state["dataset"].name == "good.csv"
+
+
+# --- Yahoo Finance through the app, network replaced by a fake yfinance.Ticker --------------------------------
+
+
+def prices(n: int = 60) -> pd.DataFrame:
+    index = pd.bdate_range("2024-01-02", periods=n, tz="America/New_York", name="Date")
+    close = 100 + np.cumsum(np.linspace(-1, 1, n))
+    frame = {"Open": close, "High": close + 1, "Low": close - 1, "Close": close, "Volume": 1e6, "Dividends": 0.0}
+    return pd.DataFrame(frame, index=index)
+
+
+def fake_ticker(answer: object, delay: float = 0.0) -> type:
+    class Fake:
+        calls = 0
+
+        def __init__(self, symbol: str) -> None:
+            self.symbol = symbol
+
+        def history(self, **kwargs: object) -> pd.DataFrame:
+            type(self).calls += 1
+            time.sleep(delay)
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+
+    return Fake
+
+
+def fetch(at: AppTest, ticker: str) -> AppTest:
+    at.text_input(key="data_yahoo_ticker").set_value(ticker)
+    at.selectbox(key="data_yahoo_period").set_value("3mo")
+    return at.button(key="data_yahoo_submit").click().run()
+
+
+YAHOO_FAILURES = {
+    "rate-limit": (YFRateLimitError(), "Yahoo is rate-limiting requests from this server"),
+    "http-429": (RuntimeError("429 Client Error: Too Many Requests"), "Yahoo is rate-limiting requests"),
+    "unknown-ticker": (YFTickerMissingError("ZZZZ", "no timezone found"), "Yahoo has no prices for 'ZZZZ'"),
+    "empty-answer": (pd.DataFrame(), "Yahoo has no prices for 'ZZZZ'"),
+    "none-answer": (None, "Yahoo has no prices for 'ZZZZ'"),
+    "no-close-column": (prices().drop(columns="Close"), "unexpected column layout (no Close column"),
+    "two-level-columns": (pd.concat({"ZZZZ": prices()}, axis=1), "unexpected column layout (two-level columns)"),
+    "index-not-dates": (prices().reset_index(drop=True).set_axis(["a"] * 60), "the index is not dates"),
+    "all-close-missing": (prices().assign(Close=np.nan), "Yahoo returned only 0 row(s) for ZZZZ"),
+    "dns-failure": (ConnectionError("Could not resolve host: query2.finance.yahoo.com"), "Could not reach Yahoo"),
+    "timeout-error": (TimeoutError("Operation timed out after 10001 ms"), "did not answer within 10 seconds"),
+    "unexpected-error": (KeyError("chart"), "Yahoo Finance failed for ZZZZ (KeyError"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(YAHOO_FAILURES))
+def test_yahoo_failure_in_the_app(app: AppTest, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """Each Yahoo failure shows one st.error sentence saying what happened; the loaded data stays."""
+    answer, message = YAHOO_FAILURES[case]
+    monkeypatch.setattr(yfinance, "Ticker", fake_ticker(answer))
+    fetch(app, "zzzz")
+    assert not app.exception
+    assert len(errors(app)) == 1 and message in errors(app)[0], errors(app)
+    assert_sine_kept(app)
+
+
+def test_yahoo_slow_answer_is_cut_off_in_the_app(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Yahoo that hangs costs the page at most timeout + 2 s (timeout shortened to 1 s here); data stays."""
+    monkeypatch.setitem(yahoo.fetch_yahoo.__kwdefaults__, "timeout", 1.0)
+    monkeypatch.setattr(yfinance, "Ticker", fake_ticker(prices(), delay=8.0))
+    started = time.monotonic()
+    fetch(app, "SLOW")
+    waited = time.monotonic() - started
+    assert not app.exception
+    assert errors(app) == ["Yahoo did not answer within 1 seconds; try again later, or upload a CSV instead."]
+    assert waited < 6.0, waited
+    assert_sine_kept(app)
+
+
+def test_yahoo_really_unreachable_in_the_app(app: AppTest) -> None:
+    """The real yfinance, with no route to Yahoo from this machine, gives the 'could not reach' sentence quickly."""
+    started = time.monotonic()
+    fetch(app, "IBM")
+    assert not app.exception
+    if not errors(app):
+        pytest.skip("Yahoo Finance is reachable from this machine")
+    assert len(errors(app)) == 1 and "Could not reach Yahoo Finance" in errors(app)[0], errors(app)
+    assert time.monotonic() - started < 20
+    assert_sine_kept(app)
+
+
+def test_yahoo_cached_copy_used_when_yahoo_fails(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After one good fetch, a failing Yahoo still loads the cached copy: fresh silently, stale with its age."""
+    good = fake_ticker(prices())
+    monkeypatch.setattr(yfinance, "Ticker", good)
+    fetch(app, "msft")
+    assert not errors(app) and app.session_state["dataset"].name == "MSFT"
+    app.selectbox(key="data_sample").set_value("airline-passengers").run()
+
+    failing = fake_ticker(ConnectionError("Network is unreachable"))
+    monkeypatch.setattr(yfinance, "Ticker", failing)
+    fetch(app, "msft")
+    assert not app.exception and not errors(app)
+    assert failing.calls == 0  # a fresh copy needs no network
+    assert app.session_state["dataset"].name == "MSFT" and len(app.session_state["dataset"]) == 60
+    assert any("Loaded from the local cache" in m.value for m in (*app.info, *app.warning))
+
+    (cached,) = (Path(os.environ["LSTM_LAB_CACHE"]) / "yahoo").iterdir()
+    old = time.time() - 30 * 3600
+    os.utime(cached, (old, old))
+    app.selectbox(key="data_sample").set_value("sine").run()
+    fetch(app, "msft")
+    assert not app.exception and not errors(app)
+    assert failing.calls == 1
+    assert app.session_state["dataset"].name == "MSFT"
+    warnings = [w.value for w in app.warning]
+    assert "Could not reach Yahoo Finance (ConnectionError); using the copy cached 30 hours ago." in warnings
+
+
+def test_damaged_cache_and_failing_yahoo_give_the_yahoo_sentence(tmp_path: Path, monkeypatch) -> None:
+    """A damaged cached file is ignored: the caller gets Yahoo's failure, not a parse error."""
+    folder = tmp_path / "yahoo"
+    folder.mkdir()
+    (folder / "MSFT_5y_1d.csv").write_bytes(b"\x00\xff garbage,\n1,2,3\n")
+    monkeypatch.setattr(yfinance, "Ticker", fake_ticker(ConnectionError("Network is unreachable")))
+    with pytest.raises(LabError, match="Could not reach Yahoo Finance"):
+        yahoo.fetch_yahoo("MSFT", cache_dir=folder)
