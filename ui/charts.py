@@ -238,15 +238,28 @@ def forget_summary_figure(mean_forget: np.ndarray) -> go.Figure:
     return _layout(fig, height=320, y_title="mean f")
 
 
+# One colour per compared run, the same in the loss and the forecast chart (plotly's default colourway would
+# shift by one in the forecast chart, whose first trace is the actual series).
+RUN_COLORS = ["#2563eb", "#dc2626", "#16a34a", "#a855f7", "#f59e0b", "#0891b2", "#db2777", "#65a30d"]
+
+
+def _run_color(position: int) -> str:
+    return RUN_COLORS[position % len(RUN_COLORS)]
+
+
 def runs_loss_figure(records: Sequence[Any]) -> go.Figure:
     """Validation loss (or training loss where there is none) of several runs, overlaid."""
     fig = go.Figure()
-    for record in records:
+    for position, record in enumerate(records):
         history = record.history
         column = "val_loss" if history["val_loss"].notna().any() else "loss"
         fig.add_trace(
             go.Scatter(
-                x=history["epoch"], y=history[column], mode="lines", name=f"{record.label} ({column.replace('_', ' ')})"
+                x=history["epoch"],
+                y=history[column],
+                mode="lines",
+                name=f"{record.label} ({column.replace('_', ' ')})",
+                line={"color": _run_color(position)},
             )
         )
     fig.update_layout(title={"text": "Loss per epoch", "x": 0})
@@ -257,7 +270,7 @@ def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
     """The test and future forecasts of several runs over the actual values of each run's test part."""
     fig = go.Figure()
     seen_actual: set[str] = set()
-    for record in records:
+    for position, record in enumerate(records):
         frame = record.forecast
         test = frame[frame["part"] == "test"]
         if record.dataset_name not in seen_actual:
@@ -271,6 +284,10 @@ def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
                     line={"color": COLORS["actual"], "width": 2},
                 )
             )
-        fig.add_trace(go.Scatter(x=frame.index, y=frame["lstm"], mode="lines", name=record.label))
+        fig.add_trace(
+            go.Scatter(
+                x=frame.index, y=frame["lstm"], mode="lines", name=record.label, line={"color": _run_color(position)}
+            )
+        )
     fig.update_layout(title={"text": "Forecasts (test part, then future)", "x": 0})
     return _layout(fig, height=420)

@@ -59,7 +59,7 @@ def start_server(app: Path, *, port: int, env: dict[str, str] | None = None) -> 
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115 (the server keeps it)
     return subprocess.Popen(
         command, cwd=app.parent, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
     )
@@ -101,7 +101,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture()
-def page(browser, app_url):  # noqa: ANN001, ANN201
+def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -109,6 +109,6 @@ def page(browser, app_url):  # noqa: ANN001, ANN201
     context.close()
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:  # noqa: ANN001
+def wait_idle(page, timeout: float = 60_000) -> None:
     """Wait until the app's script has finished running."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)

@@ -21,12 +21,12 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 LOSS_POINTS = "[data-testid='stPlotlyChart'] .js-plotly-plot .scatterlayer .trace .points path.point"
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:  # noqa: ANN001
+def wait_idle(page, timeout: float = 60_000) -> None:
     """Wait until the app's script has finished running."""
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
-def open_page(page, url: str, title: str) -> None:  # noqa: ANN001
+def open_page(page, url: str, title: str) -> None:
     """Open `title` from the sidebar navigation (or load `url` first when the app is not open yet)."""
     if not page.url.startswith(url):
         page.goto(url)
@@ -37,18 +37,18 @@ def open_page(page, url: str, title: str) -> None:  # noqa: ANN001
     wait_idle(page)
 
 
-def assert_no_exception(page) -> None:  # noqa: ANN001
+def assert_no_exception(page) -> None:
     shown = page.locator(EXCEPTION)
     assert shown.count() == 0, f"the page shows an exception: {shown.first.inner_text()[:2000]}"
 
 
-def fill_number(page, label: str, value: float) -> None:  # noqa: ANN001
+def fill_number(page, label: str, value: float) -> None:
     box = page.get_by_label(label, exact=True)
     box.fill(str(value))
     box.press("Tab")
 
 
-def set_training(page, *, epochs: int, units: int, window: int | None = None) -> None:  # noqa: ANN001
+def set_training(page, *, epochs: int, units: int, window: int | None = None) -> None:
     """Type the settings into the Train form (nothing trains until the Train button)."""
     fill_number(page, "Units per LSTM layer", units)
     fill_number(page, "Epochs", epochs)
@@ -56,22 +56,22 @@ def set_training(page, *, epochs: int, units: int, window: int | None = None) ->
         fill_number(page, "Window (past steps per prediction)", window)
 
 
-def click_train(page) -> None:  # noqa: ANN001
+def click_train(page) -> None:
     page.get_by_role("button", name="Train", exact=True).click()
 
 
-def wait_trained(page, timeout: float = 180_000) -> None:  # noqa: ANN001
+def wait_trained(page, timeout: float = 180_000) -> None:
     """Wait for the Train page's result: the "Last run" heading and no running script."""
     page.get_by_role("heading", name=re.compile(r"^Last run: #\d+")).first.wait_for(timeout=timeout)
     wait_idle(page, timeout)
 
 
-def loss_points(page) -> int:  # noqa: ANN001
+def loss_points(page) -> int:
     """Markers drawn in the Train page's loss chart (one per epoch per loss curve)."""
     return page.locator(LOSS_POINTS).count()
 
 
-def screenshot(page, name: str, directory: Path) -> Path:  # noqa: ANN001
+def screenshot(page, name: str, directory: Path) -> Path:
     """A viewport-wide, full-height PNG of the page, once the charts have settled."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.png"

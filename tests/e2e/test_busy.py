@@ -28,7 +28,7 @@ def one_training_url() -> Iterator[str]:
         stop_server(process)
 
 
-def test_second_visitor_is_told_the_server_is_busy(browser, one_training_url) -> None:  # noqa: ANN001
+def test_second_visitor_is_told_the_server_is_busy(browser, one_training_url) -> None:
     """While visitor A trains, visitor B's Train shows the busy sentence; after A stops, B trains."""
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
     try:

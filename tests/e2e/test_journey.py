@@ -7,6 +7,7 @@ Screenshots of every page go to a temp folder, or to docs/screenshots with LSTM_
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -29,12 +30,15 @@ from helpers import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
+# Tiny by default; for the README's pictures (LSTM_LAB_SCREENSHOTS=1) the classic default, LSTM(50) for 100 epochs.
+EPOCHS, UNITS = (100, 50) if os.environ.get("LSTM_LAB_SCREENSHOTS") == "1" else (2, 4)
+
 CSV = "date,temperature,humidity\n" + "\n".join(
     f"2024-01-{day:02d},{10 + (day % 7) * 1.5:.1f},{60 + day % 5}" for day in range(1, 31)
 )
 
 
-def grid_cells(table) -> list[str]:  # noqa: ANN001
+def grid_cells(table) -> list[str]:
     """The cell texts of an st.dataframe (drawn on a canvas; glide-data-grid mirrors it in an a11y table)."""
     table.locator("[role='gridcell']").first.wait_for(state="attached")
     return table.locator("[role='gridcell']").evaluate_all("cells => cells.map(c => c.textContent)")
@@ -46,7 +50,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def visitor(browser, app_url) -> Iterator[object]:  # noqa: ANN001
+def visitor(browser, app_url) -> Iterator[object]:
     """One browser tab kept across this module's tests: one visitor, one Streamlit session."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
@@ -56,7 +60,7 @@ def visitor(browser, app_url) -> Iterator[object]:  # noqa: ANN001
     context.close()
 
 
-def test_data_page_draws_the_sample_series(visitor, app_url, shots) -> None:  # noqa: ANN001
+def test_data_page_draws_the_sample_series(visitor, app_url, shots) -> None:
     """The app opens on the Data page with the bundled sample drawn as a plotly line."""
     visitor.get_by_role("heading", name="Data", exact=True).wait_for()
     visitor.wait_for_selector(TRACE_LINE)
@@ -68,7 +72,7 @@ def test_data_page_draws_the_sample_series(visitor, app_url, shots) -> None:  # 
     screenshot(visitor, "data", shots)
 
 
-def test_upload_a_csv_and_pick_its_column(page, app_url) -> None:  # noqa: ANN001
+def test_upload_a_csv_and_pick_its_column(page, app_url) -> None:
     """A CSV uploaded through the file picker becomes the data once its column is chosen."""
     page.goto(app_url)
     wait_idle(page)
@@ -89,21 +93,22 @@ def test_upload_a_csv_and_pick_its_column(page, app_url) -> None:  # noqa: ANN00
     assert_no_exception(page)
 
 
-def test_train_two_epochs_and_see_the_loss(visitor, app_url, shots) -> None:  # noqa: ANN001
+def test_train_two_epochs_and_see_the_loss(visitor, app_url, shots) -> None:
     """Two epochs of a tiny LSTM train from the form and end with a loss chart of two epochs."""
     open_page(visitor, app_url, "Train")
     assert_no_exception(visitor)
-    set_training(visitor, epochs=2, units=4)
+    set_training(visitor, epochs=EPOCHS, units=UNITS)
     click_train(visitor)
     wait_trained(visitor)
-    assert visitor.get_by_text("Trained 2 epochs.").first.is_visible()
-    assert loss_points(visitor) == 4  # training and validation loss, 2 epochs each
+    assert visitor.get_by_text(f"Trained {EPOCHS} epochs.").first.is_visible()
+    assert loss_points(visitor) == 2 * EPOCHS  # training and validation loss, one point per epoch each
     assert visitor.get_by_text("LSTM RMSE (test)").first.is_visible()
     assert_no_exception(visitor)
+    visitor.get_by_role("heading", name=re.compile("^Last run")).first.scroll_into_view_if_needed()
     screenshot(visitor, "train", shots)
 
 
-def test_forecast_shows_chart_and_numeric_metrics(visitor, app_url, shots) -> None:  # noqa: ANN001
+def test_forecast_shows_chart_and_numeric_metrics(visitor, app_url, shots) -> None:
     """The Forecast page draws the test and future forecast and a metrics table with numbers."""
     open_page(visitor, app_url, "Forecast")
     chart = visitor.locator("[data-testid='stPlotlyChart']").first
@@ -118,7 +123,7 @@ def test_forecast_shows_chart_and_numeric_metrics(visitor, app_url, shots) -> No
     screenshot(visitor, "forecast", shots)
 
 
-def test_gates_draws_every_heatmap(visitor, app_url, shots) -> None:  # noqa: ANN001
+def test_gates_draws_every_heatmap(visitor, app_url, shots) -> None:
     """The Gates page draws i, f, g, o, c, h and the per-unit forget summary."""
     open_page(visitor, app_url, "Gates")
     visitor.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .heatmaplayer .hm").first.wait_for()
@@ -128,7 +133,7 @@ def test_gates_draws_every_heatmap(visitor, app_url, shots) -> None:  # noqa: AN
     screenshot(visitor, "gates", shots)
 
 
-def test_learn_page(visitor, app_url, shots) -> None:  # noqa: ANN001
+def test_learn_page(visitor, app_url, shots) -> None:
     """The Learn page shows the six equations."""
     open_page(visitor, app_url, "Learn")
     assert visitor.locator("[data-testid='stMarkdown'] .katex-display, .katex-display").count() >= 6
@@ -136,7 +141,7 @@ def test_learn_page(visitor, app_url, shots) -> None:  # noqa: ANN001
     screenshot(visitor, "learn", shots)
 
 
-def test_stop_a_long_training_keeps_the_app_usable(visitor, app_url) -> None:  # noqa: ANN001
+def test_stop_a_long_training_keeps_the_app_usable(visitor, app_url) -> None:
     """Stop during a 1000-epoch training ends it, keeps its history, and every page still works."""
     open_page(visitor, app_url, "Train")
     set_training(visitor, epochs=1000, units=4)
@@ -162,7 +167,7 @@ def test_stop_a_long_training_keeps_the_app_usable(visitor, app_url) -> None:  #
         assert_no_exception(visitor)
 
 
-def test_runs_lists_both_trainings(visitor, app_url, shots) -> None:  # noqa: ANN001
+def test_runs_lists_both_trainings(visitor, app_url, shots) -> None:
     """The Runs page lists the finished and the stopped run and overlays them."""
     open_page(visitor, app_url, "Runs")
     table = visitor.locator("[data-testid='stDataFrame']").first

@@ -1,0 +1,114 @@
+"""Live-app overhead: the same training through the app in Chromium vs `lstm_core` alone.
+
+Config (both): daily-min-temperatures (3,650 points), LSTM(50), window 10, batch 32, Adam 0.001,
+`--epochs` epochs (default 20), seed 0, device auto; the rest of ExperimentConfig's defaults.
+
+    reference  `experiment.run_experiment` in a fresh subprocess, timed with perf_counter
+    ours       the live app: click Train -> the Train page shows "Last run: #N" and the script is idle
+
+Both EXCLUDE the TensorFlow import and the process's first training: the subprocess imports
+lstm_core and runs a 1-epoch warm-up training before the timed one; the app server gets a
+1-epoch warm-up training through the browser before its first timed one. Both INCLUDE building
+and compiling the model, fitting, the test predictions, baselines, metrics and future forecast.
+The app's time also includes what a visitor waits for: the worker thread, the monitor's polling
+(every second, so up to 1 s to notice the end), and redrawing the page with the result.
+Rounds alternate A B A B. Target: median(ours) <= 1.15 x median(reference).
+
+    python bench/app_overhead.py [--rounds 3] [--epochs 20] [--out bench/results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import assert_no_exception, chromium, click_train, open_page, server, set_training
+from common import emit, fmt, run_worker, spread, write_result
+from helpers import wait_trained
+
+SCRIPT = Path(__file__).resolve()
+SAMPLE = "daily-min-temperatures"
+TARGET_RATIO = 1.15
+
+
+def worker(epochs: int) -> None:
+    """lstm_core alone: warm-up training, then the timed one."""
+    from lstm_core.config import DataConfig, ExperimentConfig
+    from lstm_core.data import load_sample
+    from lstm_core.experiment import run_experiment
+
+    dataset = load_sample(SAMPLE)
+    config = ExperimentConfig(data=DataConfig(source=f"sample:{SAMPLE}", column=dataset.target))
+    run_experiment(dataset, config.replace(epochs=1))  # imports TensorFlow, first training
+    started = time.perf_counter()
+    run = run_experiment(dataset, config.replace(epochs=epochs))
+    seconds = time.perf_counter() - started
+    emit({"seconds": seconds, "epochs_run": run.metrics["epochs_run"], "train_seconds": run.metrics["train_seconds"]})
+
+
+def app_round(browser, url: str, epochs: int, *, expect_run: int) -> float:
+    """One visitor (fresh browser context): choose the sample, set epochs, press Train, wait for the result."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(300_000)
+        open_page(page, url, "Data")
+        page.get_by_role("combobox", name="Sample").click()
+        page.get_by_role("option", name=SAMPLE).click()
+        page.get_by_role("heading", name=SAMPLE).wait_for()
+        open_page(page, url, "Train")
+        set_training(page, epochs=epochs, units=50, window=10)
+        started = time.perf_counter()
+        click_train(page)
+        wait_trained(page, timeout=600_000)
+        seconds = time.perf_counter() - started
+        assert page.get_by_role("heading", name=f"Last run: #{expect_run} {SAMPLE}").count() == 1
+        assert page.get_by_text(f"Trained {epochs} epochs.").count() >= 1
+        assert_no_exception(page)
+        return seconds
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> dict | None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--worker", action="store_true")
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.epochs)
+        return None
+
+    runs: dict[str, list[float]] = {"lstm_core": [], "app": []}
+    with server() as (url, _process), chromium() as browser:
+        app_round(browser, url, 1, expect_run=1)  # the server's warm-up: imports TensorFlow, first training
+        for round_number in range(args.rounds):
+            result = run_worker(SCRIPT, ["--worker", "--epochs", str(args.epochs)])
+            runs["lstm_core"].append(result["seconds"])
+            runs["app"].append(app_round(browser, url, args.epochs, expect_run=1))
+            print(
+                f"round {round_number + 1}: lstm_core {runs['lstm_core'][-1]:.2f} s, app {runs['app'][-1]:.2f} s",
+                flush=True,
+            )
+
+    summary = {name: spread(values) for name, values in runs.items()}
+    ratio = summary["app"]["median"] / summary["lstm_core"]["median"]
+    summary["ratio"] = round(ratio, 3)
+    summary["target_met"] = ratio <= TARGET_RATIO
+    print(f"reference (lstm_core.experiment.run_experiment): {fmt(summary['lstm_core'], ' s', 2)}")
+    print(f"ours (live app, click Train -> result shown):    {fmt(summary['app'], ' s', 2)}")
+    print(f"ratio {ratio:.3f} (target <= {TARGET_RATIO}): {'met' if summary['target_met'] else 'MISSED'}")
+    config = {"data": f"sample:{SAMPLE}", "units": 50, "window": 10, "batch_size": 32, "epochs": args.epochs}
+    payload = {"config": config, "rounds": args.rounds, "excludes": "TensorFlow import and first training", **summary}
+    path = write_result("app_overhead", payload, out_dir=args.out)
+    print(f"wrote {path}")
+    return summary
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Cold start: from `streamlit run` to the first page's chart drawn in headless Chromium.
+
+Reference: a minimal Streamlit app that shows one plotly chart (144 points). Ours: `app.py`, whose
+first page (Data) draws the bundled sample. Both are measured the same way in the same run,
+alternating A B A B, each in a fresh server process:
+
+    t0      just before `python -m streamlit run APP --server.headless true ...` is started
+    health  `/_stcore/health` answers `ok`
+    chart   a new browser tab has loaded the URL and a plotly trace line is in the page
+
+Chromium itself is started once, before the first round (a visitor's browser is already open).
+After each of our rounds the server's memory map is checked for TensorFlow's native library: the
+first page must not import it. Target: median(ours) <= median(minimal) + 1.5 s.
+
+    python bench/cold_start.py [--rounds 3] [--out bench/results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import ROOT, TRACE_LINE, chromium, free_port, start_server, stop_server, tensorflow_loaded
+from common import fmt, spread, write_result
+from conftest import wait_for_health
+
+TARGET_EXTRA_SECONDS = 1.5
+MINIMAL_APP = """import plotly.graph_objects as go
+import streamlit as st
+
+st.plotly_chart(go.Figure(go.Scatter(x=list(range(144)), y=[(i * 7) % 31 for i in range(144)], mode="lines")))
+"""
+
+
+def one_round(browser, app: Path) -> dict:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    process = start_server(app, port=port)
+    try:
+        wait_for_health(url, timeout=120)
+        health = time.perf_counter() - started
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector(TRACE_LINE, timeout=120_000)
+        chart = time.perf_counter() - started
+        context.close()
+        return {"health_s": health, "chart_s": chart, "tensorflow_loaded": tensorflow_loaded(process.pid)}
+    finally:
+        stop_server(process)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="minimal-streamlit-") as folder, chromium() as browser:
+        minimal = Path(folder) / "minimal_app.py"
+        minimal.write_text(MINIMAL_APP)
+        runs: dict[str, list[dict]] = {"minimal": [], "ours": []}
+        for round_number in range(args.rounds):
+            for name, app in (("minimal", minimal), ("ours", ROOT / "app.py")):
+                result = one_round(browser, app)
+                runs[name].append(result)
+                print(
+                    f"round {round_number + 1} {name:<7}: health {result['health_s']:.2f} s, "
+                    f"chart {result['chart_s']:.2f} s, TensorFlow loaded: {result['tensorflow_loaded']}",
+                    flush=True,
+                )
+
+    summary = {}
+    for name, results in runs.items():
+        summary[name] = {
+            "health_s": spread([r["health_s"] for r in results]),
+            "chart_s": spread([r["chart_s"] for r in results]),
+        }
+    ours, reference = summary["ours"]["chart_s"]["median"], summary["minimal"]["chart_s"]["median"]
+    tf_loaded = any(r["tensorflow_loaded"] for r in runs["ours"])
+    summary["extra_seconds"] = round(ours - reference, 2)
+    summary["ratio"] = round(ours / reference, 2)
+    summary["target_met"] = ours <= reference + TARGET_EXTRA_SECONDS and not tf_loaded
+    summary["tensorflow_loaded_by_first_page"] = tf_loaded
+    print(f"reference (minimal app, one plotly chart): {fmt(summary['minimal']['chart_s'], ' s', 2)}")
+    print(f"ours (app.py, Data page):                  {fmt(summary['ours']['chart_s'], ' s', 2)}")
+    print(
+        f"ratio {summary['ratio']:.2f}, extra {summary['extra_seconds']:+.2f} s "
+        f"(target <= +{TARGET_EXTRA_SECONDS} s, TensorFlow not imported): "
+        f"{'met' if summary['target_met'] else 'MISSED'}"
+    )
+    print(
+        f"health check alone: minimal {statistics.median(r['health_s'] for r in runs['minimal']):.2f} s, "
+        f"ours {statistics.median(r['health_s'] for r in runs['ours']):.2f} s"
+    )
+    path = write_result("cold_start", {"rounds": args.rounds, "runs": runs, "summary": summary}, out_dir=args.out)
+    print(f"wrote {path}")
+    return summary
+
+
+if __name__ == "__main__":
+    main()
