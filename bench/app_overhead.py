@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import assert_no_exception, chromium, click_train, open_page, server, set_training
 from common import emit, fmt, run_worker, spread, write_result
-from helpers import wait_trained
+from e2e_helpers import wait_trained
 
 SCRIPT = Path(__file__).resolve()
 SAMPLE = "daily-min-temperatures"

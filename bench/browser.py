@@ -1,6 +1,6 @@
 """Shared by the live-app benchmarks: a `streamlit run` server, headless Chromium, and a memory sampler.
 
-The server and browser steps are the e2e tests' own (tests/e2e/conftest.py and helpers.py), so the
+The server and browser steps are the e2e tests' own (tests/e2e/e2e_helpers.py), so the
 benchmarks drive the app exactly as the tests do: Debian's Chromium through Playwright, waits on
 visible things only.
 """
@@ -18,13 +18,18 @@ E2E = ROOT / "tests" / "e2e"
 if str(E2E) not in sys.path:
     sys.path.insert(0, str(E2E))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_for_health  # noqa: E402
-from helpers import (  # noqa: E402
+from e2e_helpers import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
     TRACE_LINE,
     assert_no_exception,
     click_train,
+    free_port,
     open_page,
     set_training,
+    start_server,
+    stop_server,
+    wait_for_health,
     wait_idle,
     wait_trained,
 )

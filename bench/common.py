@@ -55,7 +55,7 @@ def run_worker(
     *,
     env: dict[str, str] | None = None,
     inline: Callable[[], dict[str, Any]] | None = None,
-    timeout: float = 600,
+    timeout: float = 1800,
 ) -> dict[str, Any]:
     """Run `python script --worker ...args` in a fresh process (or `inline()` here) and return its RESULT."""
     if inline is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, run_worker, spread, write_result  # noqa: E402
+from common import emit, fmt, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGET = 20.0
@@ -159,6 +159,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--inner", type=int, default=10, help="calls of ours per timed repetition")
     parser.add_argument("--backends", default="tensorflow,jax")
     parser.add_argument("--call-backends", default="tensorflow", help="backends on which model(x) per step is timed")
+    parser.add_argument("--name", default="forecast_speed", help="result file name")
     parser.add_argument("--quick", action="store_true", help="smoke test: in-process, tiny")
     parser.add_argument("--out", type=Path, default=None)
     return parser.parse_args(argv)
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         result = run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": backend}, inline=inline)
         stats = {name: spread(values) for name, values in result["seconds"].items()}
         ratio = stats["predict_per_step"]["median"] / stats["ours"]["median"]
-        paired = [p / o for p, o in zip(result["seconds"]["predict_per_step"], result["seconds"]["ours"])]
+        paired = [p / o for p, o in zip(result["seconds"]["predict_per_step"], result["seconds"]["ours"], strict=True)]
         result["stats"] = stats
         result["speedup_vs_predict"] = ratio
         result["paired_speedup_vs_predict"] = spread(paired)
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"{result['max_abs_diff_proposed_vs_predict']:.2e}"
         )
     path = write_result(
-        "forecast_speed_quick" if args.quick else "forecast_speed",
+        "forecast_speed_quick" if args.quick else args.name,
         {
             "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
             "target_speedup": TARGET,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, peak_rss_mb, rss_mb, run_worker, spread, write_result  # noqa: E402
+from common import emit, fmt, peak_rss_mb, rss_mb, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGET_MB = 1200.0  # "1.2 GB", read as 1.2e9 bytes would be 1144 MiB; we report MiB and check both
@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         single = [r["peak_rss_mb"] for r in runs[f"{backend} x1"]]
         entry: dict[str, Any] = {
             "one_training_peak_mb": spread(single),
-            "import_lstm_core_mb": spread([r["milestones_mb"]["import_lstm_core"] for r in runs[f"{backend} x1"]]),
+            "import_lstm_core_mb": spread(
+                [r["milestones_mb"]["import_lstm_core"] for r in runs[f"{backend} x1"]]
+            ),
             "import_keras_mb": spread([r["milestones_mb"]["import_keras"] for r in runs[f"{backend} x1"]]),
         }
         entry["target_met"] = entry["one_training_peak_mb"]["max"] * 1024**2 < 1.2e9

@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result  # noqa: E402
+from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGETS = {"ours-tf": 2.5, "ours-jax": 5.0}
@@ -102,7 +101,8 @@ def worker_plain(args: argparse.Namespace) -> dict[str, Any]:
         callbacks=[timer],
         verbose=0,
     )
-    return {"contender": "plain", "backend": keras.backend.backend(), **_epoch_stats(timer.seconds, len(windows.x_train), timer.val)}
+    stats = _epoch_stats(timer.seconds, len(windows.x_train), timer.val)
+    return {"contender": "plain", "backend": keras.backend.backend(), **stats}
 
 
 def worker_ours(args: argparse.Namespace) -> dict[str, Any]:
@@ -258,7 +258,10 @@ def summarise(runs: dict[str, list[dict[str, Any]]], reference: str = "plain-tf"
     ref_runs = runs[reference]
     for name, items in runs.items():
         speeds = [r["steady_samples_per_second"] for r in items]
-        paired = [o["steady_samples_per_second"] / p["steady_samples_per_second"] for o, p in zip(items, ref_runs)]
+        paired = [
+            o["steady_samples_per_second"] / p["steady_samples_per_second"]
+            for o, p in zip(items, ref_runs, strict=True)
+        ]
         vals = [r["final_val_loss"] for r in items]
         ref_val = spread([r["final_val_loss"] for r in ref_runs])["median"]
         entry = {
@@ -267,7 +270,8 @@ def summarise(runs: dict[str, list[dict[str, Any]]], reference: str = "plain-tf"
             "process_seconds": spread([r.get("process_seconds", 0.0) for r in items]),
             "final_val_loss": spread(vals),
             "val_loss_vs_reference": spread(vals)["median"] / ref_val if ref_val else None,
-            "speedup_vs_reference": spread(speeds)["median"] / spread([r["steady_samples_per_second"] for r in ref_runs])["median"],
+            "speedup_vs_reference": spread(speeds)["median"]
+            / spread([r["steady_samples_per_second"] for r in ref_runs])["median"],
             # best run against best run: the least disturbed estimate when other processes share the cores
             "best_speedup_vs_reference": max(speeds) / max(r["steady_samples_per_second"] for r in ref_runs),
             "last3_val_loss": spread([sum(r["val_losses"][-3:]) / len(r["val_losses"][-3:]) for r in items]),
@@ -279,7 +283,8 @@ def summarise(runs: dict[str, list[dict[str, Any]]], reference: str = "plain-tf"
         if target is not None:
             entry["target_speedup"] = target
             entry["speed_met"] = entry["speedup_vs_reference"] >= target
-            entry["val_loss_met"] = entry["val_loss_vs_reference"] is not None and entry["val_loss_vs_reference"] <= VAL_LOSS_TOLERANCE
+            ratio = entry["val_loss_vs_reference"]
+            entry["val_loss_met"] = ratio is not None and ratio <= VAL_LOSS_TOLERANCE
         summary[name] = entry
     return summary
 
@@ -327,7 +332,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             runs[item["name"]].append(result)
             print(
                 f"  round {round_index + 1}/{args.rounds} {item['name']:<12} "
-                f"{result['steady_samples_per_second']:>9,.0f} samples/s  first epoch {result['first_epoch_seconds']:.2f} s  "
+                f"{result['steady_samples_per_second']:>9,.0f} samples/s  "
+                f"first epoch {result['first_epoch_seconds']:.2f} s  "
                 f"val_loss {result['final_val_loss']:.5f}",
                 flush=True,
             )

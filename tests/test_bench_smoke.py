@@ -18,7 +18,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 pytestmark = pytest.mark.timeout(180)
 
 
-def _load(name: str):  # noqa: ANN202
+def _load(name: str):
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))
     spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
@@ -37,7 +37,7 @@ def _load(name: str):  # noqa: ANN202
         ("memory", "memory_quick.json"),
     ],
 )
-def test_bench_script_runs_quick(script: str, result_file: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_bench_script_runs_quick(script: str, result_file: str, tmp_path: Path, capsys) -> None:
     """`bench/<script>.py --quick` finishes, prints a ratio line and writes its JSON."""
     _load(script).main(["--quick", "--out", str(tmp_path)])
     printed = capsys.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 import shutil
 import subprocess
 import sys
@@ -55,14 +56,34 @@ def check_output_folder(out: Path, units: int) -> None:
             assert gates[name].shape == (window, units)
 
 
+UNITS = 4
+
+
+@pytest.fixture(scope="module")
+def sample_runs(request, tmp_path_factory):
+    """The selected sample runs, three subprocesses at a time (each imports TensorFlow, ~6 s of mostly waiting)."""
+    selected = [
+        item.callspec.params["sample"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_run_each_sample"
+    ]
+    root = tmp_path_factory.mktemp("cli")
+
+    def one(sample: str) -> subprocess.CompletedProcess:
+        return cli("run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(UNITS), "--out", str(root / sample))
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {sample: pool.submit(one, sample) for sample in selected}
+        yield root, {sample: future.result() for sample, future in futures.items()}
+
+
 @pytest.mark.parametrize("sample", SAMPLES)
-def test_run_each_sample(sample, tmp_path):
+def test_run_each_sample(sample, sample_runs):
     """`run --data sample:NAME` exits 0, writes the six files per the contract, and keeps stderr clean."""
-    out = tmp_path / sample
-    units = 4
-    done = cli("run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(units), "--out", str(out))
+    root, runs = sample_runs
+    done = runs[sample]
     assert done.returncode == 0, done.stderr
-    check_output_folder(out, units)
+    check_output_folder(root / sample, UNITS)
     lines = done.stderr.strip().splitlines()
     assert any(line.startswith("epoch 1/1 loss") for line in lines) and "Results in" in lines[-1]
     assert all(line.startswith(("epoch ", "note: ", sample)) for line in lines), done.stderr

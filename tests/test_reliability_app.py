@@ -223,3 +223,12 @@ def test_damaged_cache_and_failing_yahoo_give_the_yahoo_sentence(tmp_path: Path,
     monkeypatch.setattr(yfinance, "Ticker", fake_ticker(ConnectionError("Network is unreachable")))
     with pytest.raises(LabError, match="Could not reach Yahoo Finance"):
         yahoo.fetch_yahoo("MSFT", cache_dir=folder)
+
+
+@pytest.mark.parametrize("name", ["no_header_row.csv", "no_header_single_column.csv"])
+def test_headerless_file_can_be_read_again_by_its_target_name(name: str) -> None:
+    """The name a headerless file's target is given ("value") picks that column when the file is read again."""
+    first = read_csv(CORPUS / name)
+    again = read_csv(CORPUS / name, column=first.target)
+    assert again.target == first.target == "value"
+    pd.testing.assert_frame_equal(again.frame, first.frame)

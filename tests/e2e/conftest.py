@@ -1,6 +1,7 @@
 """Real-browser fixtures: a `streamlit run app.py` server on a free loopback port, and
 Debian's Chromium driven by Playwright (a browser download is not possible here).
 
+The helpers themselves live in e2e_helpers.py (importable by tests and bench/; a conftest is not).
 Without /usr/bin/chromium the e2e tests are skipped, unless LSTM_LAB_REQUIRE_BROWSER=1
 (set by .ci/run), where they fail instead.
 """
@@ -8,69 +9,20 @@ Without /usr/bin/chromium the e2e tests are skipped, unless LSTM_LAB_REQUIRE_BRO
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("LSTM_LAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(url: str, *, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"Streamlit did not answer {url}/_stcore/health within {timeout} s")
-
-
-def start_server(app: Path, *, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115 (the server keeps it)
-    return subprocess.Popen(
-        command, cwd=app.parent, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
-    )
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+from e2e_helpers import (  # noqa: F401  (re-exported: tests/e2e/test_isolation_load.py loads them from here)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    free_port,
+    start_server,
+    stop_server,
+    wait_for_health,
+    wait_idle,
+)
 
 
 @pytest.fixture(scope="session")
@@ -107,8 +59,3 @@ def page(browser, app_url):
     page.set_default_timeout(60_000)
     yield page
     context.close()
-
-
-def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until the app's script has finished running."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)

@@ -9,8 +9,18 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT, free_port, start_server, stop_server, wait_for_health
-from helpers import assert_no_exception, click_train, open_page, set_training, wait_trained
+from e2e_helpers import (
+    ROOT,
+    assert_no_exception,
+    click_train,
+    free_port,
+    open_page,
+    set_training,
+    start_server,
+    stop_server,
+    wait_for_health,
+    wait_trained,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 

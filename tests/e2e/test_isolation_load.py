@@ -96,7 +96,7 @@ def server() -> Iterator[tuple[str, ServerProbe]]:
         helpers.stop_server(process)
 
 
-def new_page(browser, url: str, path: str = "", *, wait: bool = True):  # noqa: ANN001, ANN201
+def new_page(browser, url: str, path: str = "", *, wait: bool = True):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(90_000)
@@ -106,34 +106,34 @@ def new_page(browser, url: str, path: str = "", *, wait: bool = True):  # noqa: 
     return page
 
 
-def settle(page) -> None:  # noqa: ANN001
+def settle(page) -> None:
     page.wait_for_selector("[data-testid='stSidebar']")
     helpers.wait_idle(page, timeout=90_000)
 
 
-def sidebar(page) -> str:  # noqa: ANN001
+def sidebar(page) -> str:
     return page.locator("[data-testid='stSidebar']").inner_text()
 
 
-def exceptions(page) -> int:  # noqa: ANN001
+def exceptions(page) -> int:
     return page.locator("[data-testid='stException']").count()
 
 
-def choose_sample(page, name: str) -> None:  # noqa: ANN001
+def choose_sample(page, name: str) -> None:
     page.locator("[data-testid='stSelectbox']").filter(has_text="Sample").click()
     page.get_by_role("option", name=name, exact=True).click()
     page.get_by_text(f"Data: {name}").wait_for()
     helpers.wait_idle(page)
 
 
-def go_to(page, title: str) -> None:  # noqa: ANN001
+def go_to(page, title: str) -> None:
     """Open another page through the sidebar navigation (same session, unlike a new URL)."""
     page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).click()
     page.get_by_role("heading", name=title).first.wait_for()
     helpers.wait_idle(page)
 
 
-def start_training(page, *, epochs: int, units: int = 4) -> None:  # noqa: ANN001
+def start_training(page, *, epochs: int, units: int = 4) -> None:
     page.get_by_role("spinbutton", name="Epochs").fill(str(epochs))
     page.get_by_role("spinbutton", name="Units per LSTM layer").fill(str(units))
     page.get_by_role("spinbutton", name="Units per LSTM layer").press("Tab")
@@ -150,9 +150,9 @@ def test_two_browser_contexts_see_only_their_own_data_and_runs(browser, server) 
         assert "Data: sine" in sidebar(first) and "Data: monthly-sunspots" in sidebar(second)
         for page in (first, second):
             go_to(page, "Train")
-            start_training(page, epochs=2)
+            start_training(page, epochs=1)
         for page in (first, second):
-            page.get_by_text("Trained 2 epochs.").first.wait_for(timeout=150_000)
+            page.get_by_text("Trained 1 epochs.").first.wait_for(timeout=150_000)
             helpers.wait_idle(page)
         for page, mine, theirs in ((first, "sine", "monthly-sunspots"), (second, "monthly-sunspots", "sine")):
             assert exceptions(page) == 0
@@ -199,7 +199,7 @@ def test_load_busy_message_bounded_memory_and_closed_tabs_stop_training(browser,
         assert page.get_by_text("Training: epoch").count() >= 1  # still training under the load
     time.sleep(3)
     busy_window = (time.monotonic() - 3, time.monotonic())
-    for page in viewers + [trainers[2]]:
+    for page in [*viewers, trainers[2]]:
         page.context.close()
 
     closed = time.monotonic()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import (
+from e2e_helpers import (
     CHART,
     TRACE_LINE,
     assert_no_exception,
@@ -104,7 +104,8 @@ def test_train_two_epochs_and_see_the_loss(visitor, app_url, shots) -> None:
     assert loss_points(visitor) == 2 * EPOCHS  # training and validation loss, one point per epoch each
     assert visitor.get_by_text("LSTM RMSE (test)").first.is_visible()
     assert_no_exception(visitor)
-    visitor.get_by_role("heading", name=re.compile("^Last run")).first.scroll_into_view_if_needed()
+    # The result is under the form: bring it to the top of the picture.
+    visitor.get_by_role("heading", name=re.compile("^Last run")).first.evaluate("e => e.scrollIntoView()")
     screenshot(visitor, "train", shots)
 
 

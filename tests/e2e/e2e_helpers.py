@@ -1,4 +1,5 @@
-"""What a person does and sees in the app, as Playwright steps: open a page, fill the Train form, read charts.
+"""A `streamlit run` server on a free port, and what a person does and sees in the app as Playwright steps:
+open a page, fill the Train form, read charts.
 
 Shared by the e2e tests and bench/ (cold start, live-app overhead, memory). Every wait is on something
 visible; nothing here reads the server's state.
@@ -8,10 +9,68 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("LSTM_LAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(url: str, *, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"Streamlit did not answer {url}/_stcore/health within {timeout} s")
+
+
+def start_server(app: Path, *, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115 (the server keeps it)
+    return subprocess.Popen(
+        command, cwd=app.parent, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 EXCEPTION = "[data-testid='stException']"
