@@ -9,6 +9,7 @@ runs in the calling process instead, which is much faster but says nothing about
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -39,9 +40,11 @@ def noisy_sine(length: int, *, seed: int = 0) -> np.ndarray:
     return values.astype(np.float32)
 
 
-def length_for_windows(train_windows: int, *, window: int = 10, val_fraction: float = 0.1, test_fraction: float = 0.2) -> int:
+def length_for_windows(
+    train_windows: int, *, window: int = 10, val_fraction: float = 0.1, test_fraction: float = 0.2
+) -> int:
     """Series length that gives about `train_windows` training windows after the split."""
-    return int(round((train_windows + window) / (1.0 - val_fraction - test_fraction)))
+    return round((train_windows + window) / (1.0 - val_fraction - test_fraction))
 
 
 def emit(result: dict[str, Any]) -> None:
@@ -114,10 +117,8 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
     }
-    try:
+    with contextlib.suppress(AttributeError):
         info["cpu_affinity"] = len(os.sched_getaffinity(0))
-    except AttributeError:
-        pass
     try:
         text = Path("/proc/cpuinfo").read_text()
         models = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name")]
@@ -132,10 +133,8 @@ def machine() -> dict[str, Any]:
                 info["mem_total_gb"] = round(int(line.split()[1]) / 1024**2, 1)
     except OSError:
         pass
-    try:
+    with contextlib.suppress(OSError):
         info["loadavg_at_start"] = os.getloadavg()
-    except OSError:
-        pass
     from importlib import metadata
 
     for package in ("tensorflow", "keras", "jax", "jaxlib", "torch", "numpy"):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, run_worker, spread, write_result  # noqa: E402
+from common import emit, fmt, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGET_SPEEDUP = 10.0
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         proposed = [t for r in runs for t in r["seconds"]["proposed"]]
         stats = {"reference": spread(reference), "ours": spread(ours), "proposed": spread(proposed)}
         ratio = stats["reference"]["median"] / stats["ours"]["median"]
-        paired = spread([a / b for a, b in zip(reference, ours)])
+        paired = spread([a / b for a, b in zip(reference, ours, strict=True)])
         met = ratio >= TARGET_SPEEDUP and stats["ours"]["median"] < TARGET_SECONDS
         label = "BLAS threads: default" if name == "default" else "BLAS threads: 1 (OPENBLAS_NUM_THREADS=1)"
         print(f" {label}")

@@ -120,7 +120,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--backends", default="tensorflow,jax")
-    parser.add_argument("--quick", action="store_true", help="smoke test: one tiny in-process run (numbers meaningless)")
+    parser.add_argument("--quick", action="store_true", help="smoke test: tiny, in-process (numbers meaningless)")
     parser.add_argument("--out", type=Path, default=None)
     return parser.parse_args(argv)
 

@@ -87,11 +87,3 @@ def run(dataset, windows, trained):
     from lstm_core.experiment import evaluate
 
     return evaluate(dataset, TINY, windows, trained)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _no_tensorflow_on_other_backends():
-    """With LSTM_LAB_FORBID_TENSORFLOW set (the JAX run), fail if anything imported TensorFlow."""
-    yield
-    if os.environ.get("LSTM_LAB_FORBID_TENSORFLOW") and os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
-        assert "tensorflow" not in sys.modules, "TensorFlow was imported on a non-TensorFlow backend"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +70,9 @@ def sample_runs(request, tmp_path_factory):
     root = tmp_path_factory.mktemp("cli")
 
     def one(sample: str) -> subprocess.CompletedProcess:
-        return cli("run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(UNITS), "--out", str(root / sample))
+        return cli(
+            "run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(UNITS), "--out", str(root / sample)
+        )
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {sample: pool.submit(one, sample) for sample in selected}

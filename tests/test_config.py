@@ -75,7 +75,7 @@ def test_caps_accept_limit_and_refuse_beyond(part, name):
 
 def test_fractions_must_leave_training_data():
     """Validation and test fractions that leave under 20% for training are refused, naming both."""
-    with pytest.raises(LabError, match="val_fraction=0.4, test_fraction=0.45"):
+    with pytest.raises(LabError, match=r"val_fraction=0\.4, test_fraction=0\.45"):
         WindowConfig(val_fraction=0.4, test_fraction=0.45)
 
 

@@ -8,10 +8,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TINY
 
 from lstm_core.experiment import evaluate
-
-from conftest import TINY
 
 BLOCK_KEYS = {"mae", "rmse", "smape", "mase", "mape"}
 

@@ -6,10 +6,9 @@ import json
 
 import numpy as np
 import pandas as pd
+from conftest import TINY
 
 from lstm_core.export import forecast_frame, gates_arrays, safe_csv, write_run
-
-from conftest import TINY
 
 SIX = ["config.json", "metrics.json", "history.csv", "forecast.csv", "gates.npz", "model.keras"]
 

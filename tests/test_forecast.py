@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from conftest import TINY
 
 from lstm_core.forecast import future_index, one_step, recursive
 from lstm_core.gates import NetworkWeights
 from lstm_core.windows import prepare
-
-from conftest import TINY
 
 
 def test_one_step_equals_model_predict(trained, windows):

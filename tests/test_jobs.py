@@ -6,11 +6,10 @@ import threading
 import time
 
 import pytest
+from conftest import TINY
 
 from lstm_core.errors import LabError
 from lstm_core.jobs import TrainingJob, max_concurrent_trainings, running_trainings
-
-from conftest import TINY
 
 LONG = TINY.replace(epochs=1000)
 

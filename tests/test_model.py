@@ -32,9 +32,14 @@ def test_compile_options_per_backend():
     tf_cpu = compile_options(backend="tensorflow", device="cpu:0", window=10, batches_per_epoch=100)
     assert tf_cpu == {"steps_per_execution": 32, "unroll": False, "jit_compile": True}
     assert not compile_options(backend="tensorflow", device="gpu:0", window=10, batches_per_epoch=3)["jit_compile"]
-    assert compile_options(backend="tensorflow", device="cpu:0", window=10, batches_per_epoch=3)["steps_per_execution"] == 3
+    assert (
+        compile_options(backend="tensorflow", device="cpu:0", window=10, batches_per_epoch=3)["steps_per_execution"]
+        == 3
+    )
     short = compile_options(backend="jax", device="cpu:0", window=10, batches_per_epoch=5, samples_to_train=10_000)
-    long = compile_options(backend="jax", device="cpu:0", window=10, batches_per_epoch=5, samples_to_train=UNROLL_MIN_SAMPLES)
+    long = compile_options(
+        backend="jax", device="cpu:0", window=10, batches_per_epoch=5, samples_to_train=UNROLL_MIN_SAMPLES
+    )
     assert not short["unroll"] and long["unroll"]
     assert not compile_options(backend="jax", device="cpu:0", window=64, batches_per_epoch=5, samples_to_train=10**9)[
         "unroll"

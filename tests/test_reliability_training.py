@@ -91,7 +91,8 @@ def test_nan_loss_in_the_app_keeps_data_and_settings() -> None:
     assert job.state == "failed"
     failures = messages(at.error)
     assert len(failures) == 1 and "the loss became NaN or infinite" in failures[0], failures
-    assert "Lower the learning rate" in failures[0]
+    assert failures[0].startswith("Training stopped at epoch 1:")
+    assert "Lower the learning rate (now 0.001)" in failures[0]
     assert at.session_state["runs"] == [] and at.session_state["run_counter"] == 0
     assert at.session_state["dataset"].name == "huge.csv"
     assert at.selectbox(key="train_scaler").value == "none" and at.number_input(key="train_units").value == 4

@@ -6,13 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from conftest import TINY, tiny_values
 
 from lstm_core.config import WindowConfig
 from lstm_core.errors import LabError
 from lstm_core.train import list_devices, resolve_device, steady_samples_per_second, train
 from lstm_core.windows import prepare
-
-from conftest import TINY, tiny_values
 
 
 def test_same_seed_same_history(trained, windows):

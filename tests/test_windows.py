@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import tiny_values
 
 from lstm_core.config import WindowConfig
 from lstm_core.errors import LabError
 from lstm_core.windows import Scaler, make_windows, prepare, split_points
-
-from conftest import tiny_values
 
 
 def test_split_is_chronological():
