@@ -38,7 +38,7 @@ if running:
         "Stop",
         key="train_stop",
         on_click=monitor.stop_training,
-        disabled=st.session_state.stop_requested,
+        disabled=state.current_job().stopping,
         help="Ends within about a second; the epochs so far and the weights reached are kept.",
     )
     monitor.live_training()

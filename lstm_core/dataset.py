@@ -31,9 +31,7 @@ class Dataset:
     def __post_init__(self) -> None:
         columns = list(self.frame.columns)
         if self.target not in columns:
-            raise LabError(
-                f"Column {self.target!r} is not in the data. Choose one of: {', '.join(map(str, columns))}."
-            )
+            raise LabError(f"Column {self.target!r} is not in the data. Choose one of: {', '.join(map(str, columns))}.")
         missing = [f for f in self.features if f not in columns]
         if missing:
             raise LabError(

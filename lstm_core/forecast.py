@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lstm_core.gates import NetworkWeights, predict
+from lstm_core.gates import NetworkWeights, predict, single_blas_thread
 from lstm_core.windows import Windows
 
 __all__ = ["future_index", "one_step", "recursive"]
@@ -33,10 +33,11 @@ def recursive(weights: NetworkWeights, windows: Windows, steps: int) -> np.ndarr
         return None
     history = windows.scaled[-windows.window :, 0].astype(np.float32)  # (window,)
     out = np.empty(steps, np.float32)
-    for step in range(steps):
-        out[step] = predict(history[None, :, None], weights)[0]  # (1, window, 1) -> scalar
-        history = np.roll(history, -1)
-        history[-1] = out[step]
+    with single_blas_thread():
+        for step in range(steps):
+            out[step] = predict(history[None, :, None], weights, limit_blas=False)[0]  # (1, window, 1) -> scalar
+            history = np.roll(history, -1)
+            history[-1] = out[step]
     return windows.scaler.inverse_target(out)  # (steps,)
 
 

@@ -19,6 +19,7 @@ prove that `h` equals the layer's own `return_sequences=True` output on each bac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ __all__ = [
     "lstm_gates",
     "network_gates",
     "predict",
+    "single_blas_thread",
 ]
 
 GATE_NAMES = ("i", "f", "g", "o", "c", "h")
@@ -45,6 +47,12 @@ class LSTMWeights:
     @property
     def units(self) -> int:
         return self.recurrent_kernel.shape[0]
+
+    @cached_property
+    def halved(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """kernel, recurrent_kernel and bias with the i, f, o columns halved (see `_gate_scale`)."""
+        scale = _gate_scale(self.units)  # (4U,)
+        return self.kernel * scale, self.recurrent_kernel * scale, self.bias * scale
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,8 +87,23 @@ class NetworkWeights:
         return cls(lstm=tuple(lstm), head=head)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * z) + 1.0)  # stable for large |z|, same values as 1 / (1 + e^-z)
+def single_blas_thread() -> Any:
+    """Run the step loop's matrix products on one BLAS thread.
+
+    Each product is tiny ((B, U) x (U, 4U)); splitting it over cores costs more in
+    synchronisation than it saves, and stalls whenever another process holds a core
+    (measured in bench/gates_speed.py).
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
+
+
+def _gate_scale(units: int) -> np.ndarray:
+    """0.5 for the i, f, o columns and 1 for g: with σ(z) = 0.5·tanh(z/2) + 0.5, one tanh gives all four."""
+    scale = np.full(4 * units, 0.5, np.float32)  # (4U,)
+    scale[2 * units : 3 * units] = 1.0
+    return scale
 
 
 def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dict[str, np.ndarray]:
@@ -92,40 +115,57 @@ def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dic
     x = np.asarray(x, dtype=np.float32)  # (B, T, F)
     batch, steps, _ = x.shape
     units = weights.units
-    xw = x @ weights.kernel + weights.bias  # (B, T, 4U): the input part of z for every step at once
+    kernel, recurrent_kernel, bias = weights.halved  # (F, 4U), (U, 4U), (4U,)
+    xw = x @ kernel + bias  # (B, T, 4U): the input part of z/2 (z for g) for every step at once
     h = np.zeros((batch, units), np.float32)  # (B, U)
     c = np.zeros((batch, units), np.float32)  # (B, U)
-    out = {name: np.empty((batch, steps, units), np.float32) for name in GATE_NAMES} if keep else {}
+    if keep:
+        gates = np.empty((batch, steps, 4 * units), np.float32)  # (B, T, 4U): i, f, g, o
+        cells = np.empty((batch, steps, units), np.float32)  # (B, T, U)
+        hidden = np.empty((batch, steps, units), np.float32)  # (B, T, U)
+    sigmoid_parts = (slice(0, 2 * units), slice(3 * units, 4 * units))  # i and f, then o
     for t in range(steps):
-        z = xw[:, t] + h @ weights.recurrent_kernel  # (B, 4U)
-        i = _sigmoid(z[:, :units])  # (B, U)
-        f = _sigmoid(z[:, units : 2 * units])  # (B, U)
-        g = np.tanh(z[:, 2 * units : 3 * units])  # (B, U)
-        o = _sigmoid(z[:, 3 * units :])  # (B, U)
-        c = f * c + i * g  # (B, U)
-        h = o * np.tanh(c)  # (B, U)
+        a = np.tanh(xw[:, t] + h @ recurrent_kernel)  # (B, 4U): tanh(z/2) for i, f, o; tanh(z) for g
+        for part in sigmoid_parts:
+            a[:, part] *= 0.5
+            a[:, part] += 0.5  # σ(z) = 0.5·tanh(z/2) + 0.5
+        c = a[:, units : 2 * units] * c + a[:, :units] * a[:, 2 * units : 3 * units]  # (B, U): f·c + i·g
+        h = a[:, 3 * units :] * np.tanh(c)  # (B, U): o·tanh(c)
         if keep:
-            for name, value in zip(GATE_NAMES, (i, f, g, o, c, h), strict=True):
-                out[name][:, t] = value
+            gates[:, t], cells[:, t], hidden[:, t] = a, c, h
     if not keep:
-        out = {"c": c[:, None], "h": h[:, None]}
-    return out
+        return {"c": c[:, None], "h": h[:, None]}  # (B, 1, U) each
+    return {
+        "i": gates[..., :units],
+        "f": gates[..., units : 2 * units],
+        "g": gates[..., 2 * units : 3 * units],
+        "o": gates[..., 3 * units :],
+        "c": cells,
+        "h": hidden,
+    }
 
 
 def network_gates(x: np.ndarray, weights: NetworkWeights) -> list[dict[str, np.ndarray]]:
     """Gates of every LSTM layer: layer k+1 reads layer k's hidden states. x: (B, T, F)."""
     layers = []
     inputs = x
-    for layer in weights.lstm:
-        gates = lstm_gates(inputs, layer)
-        layers.append(gates)
-        inputs = gates["h"]  # (B, T, U)
+    with single_blas_thread():
+        for layer in weights.lstm:
+            gates = lstm_gates(inputs, layer)
+            layers.append(gates)
+            inputs = gates["h"]  # (B, T, U)
     return layers
 
 
-def predict(x: np.ndarray, weights: NetworkWeights) -> np.ndarray:
-    """The network's one-step prediction for each window, scaled units: x (B, T, F) -> (B,)."""
-    inputs = np.asarray(x, dtype=np.float32)
+def predict(x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True) -> np.ndarray:
+    """The network's one-step prediction for each window, scaled units: x (B, T, F) -> (B,).
+
+    `limit_blas=False` skips entering `single_blas_thread` (for a caller already inside it).
+    """
+    if limit_blas:
+        with single_blas_thread():
+            return predict(x, weights, limit_blas=False)
+    inputs = np.asarray(x, dtype=np.float32)  # (B, T, F)
     for k, layer in enumerate(weights.lstm):
         last = k == len(weights.lstm) - 1
         gates = lstm_gates(inputs, layer, keep=not last)

@@ -102,6 +102,11 @@ class TrainingJob:
         return self.finished
 
     @property
+    def stopping(self) -> bool:
+        """A stop was requested and the job has not finished yet."""
+        return self._stop.is_set() and not self.finished
+
+    @property
     def finished(self) -> bool:
         return self.state in ("done", "stopped", "failed")
 

@@ -114,7 +114,13 @@ def train(
     device = resolve_device(settings.device)
     backend = backend_name()
     batches = math.ceil(n_train / settings.batch_size)
-    options = compile_options(backend=backend, device=device, window=windows.window, batches_per_epoch=batches)
+    options = compile_options(
+        backend=backend,
+        device=device,
+        window=windows.window,
+        batches_per_epoch=batches,
+        samples_to_train=n_train * settings.epochs,
+    )
     has_val = len(windows.x_val) > 0
 
     _set_seed(keras, settings.seed, backend)

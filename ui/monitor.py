@@ -28,7 +28,6 @@ def stop_training() -> None:
     job = state.current_job()
     if job is not None:
         job.request_stop()
-        st.session_state.stop_requested = True
 
 
 def _running() -> bool:
@@ -44,7 +43,7 @@ def _rerun_when_finished() -> None:
 
 def _progress_text(job) -> str:
     epochs = job.config.train.epochs
-    verb = "Stopping" if st.session_state.get("stop_requested") else "Training"
+    verb = "Stopping" if job.stopping else "Training"
     return f"{verb}: epoch {min(len(job.epochs) + 1, epochs)} of {epochs}"
 
 
@@ -70,7 +69,7 @@ def _sidebar_body() -> None:
             "Stop training",
             key="sidebar_stop",
             on_click=stop_training,
-            disabled=bool(st.session_state.get("stop_requested")),
+            disabled=job.stopping,
         )
         return
     runs = st.session_state.runs

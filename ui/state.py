@@ -96,7 +96,6 @@ def init() -> None:
     state.setdefault("runs", [])
     state.setdefault("run_counter", 0)
     state.setdefault("train_error", None)
-    state.setdefault("stop_requested", False)
 
 
 def set_dataset(dataset: Dataset, data_config: DataConfig) -> None:
@@ -121,7 +120,6 @@ def start_training(config: ExperimentConfig) -> TrainingJob:
     state.job = job
     state.job_collected = False
     state.train_error = None
-    state.stop_requested = False
     return job
 
 
