@@ -118,8 +118,12 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     def proposed(steps: int = args.steps) -> np.ndarray:
         return proposed_recursive(weights, windows, steps)
 
-    contenders = {"predict_per_step": reference_predict, "call_per_step": reference_call, "ours": ours,
-                  "proposed": proposed}
+    contenders = {
+        "predict_per_step": reference_predict,
+        "call_per_step": reference_call,
+        "ours": ours,
+        "proposed": proposed,
+    }
     if keras.backend.backend() not in args.call_backends.split(","):
         del contenders["call_per_step"]  # eager model(x) on JAX: over 100 s per forecast here
     for function in contenders.values():  # warm up: the first calls trace and compile

@@ -81,8 +81,14 @@ def proposed_gates(x: Any, layer: Any) -> dict[str, Any]:
         c = a[:, units : 2 * units] * c + a[:, :units] * a[:, 2 * units : 3 * units]  # (B, U)
         h = a[:, 3 * units :] * np.tanh(c)  # (B, U)
         gates[:, t], cells[:, t], hidden[:, t] = a, c, h
-    return {"i": gates[..., :units], "f": gates[..., units : 2 * units], "g": gates[..., 2 * units : 3 * units],
-            "o": gates[..., 3 * units :], "c": cells, "h": hidden}
+    return {
+        "i": gates[..., :units],
+        "f": gates[..., units : 2 * units],
+        "g": gates[..., 2 * units : 3 * units],
+        "o": gates[..., 3 * units :],
+        "c": cells,
+        "h": hidden,
+    }
 
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
@@ -182,8 +188,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             results[name].append(run_worker(SCRIPT, worker_args, env=env, inline=inline))
     summary: dict[str, Any] = {}
     first = results["default"][0]
-    print(f"gates of {first['windows']} windows, window {first['window']}, LSTM({first['units']}), "
-          f"{args.rounds} processes x {args.repeats} repeats per setting:")
+    print(
+        f"gates of {first['windows']} windows, window {first['window']}, LSTM({first['units']}), "
+        f"{args.rounds} processes x {args.repeats} repeats per setting:"
+    )
     for name, runs in results.items():
         reference = [t for r in runs for t in r["seconds"]["reference"]]
         ours = [t for r in runs for t in r["seconds"]["ours"]]
@@ -202,13 +210,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         )
         proposed_ratio = stats["reference"]["median"] / stats["proposed"]["median"]
         print(f"  proposed leaner kernel (bench only): {fmt(stats['proposed'], ' s', 4)}; ratio {proposed_ratio:.1f}x")
-        summary[name] = {"stats": stats, "speedup": ratio, "paired_speedup": paired, "target_met": met,
-                         "proposed_speedup": proposed_ratio}
+        summary[name] = {
+            "stats": stats,
+            "speedup": ratio,
+            "paired_speedup": paired,
+            "target_met": met,
+            "proposed_speedup": proposed_ratio,
+        }
     diffs = [r["max_abs_diff_h_vs_reference"] for runs in results.values() for r in runs]
     keras_diffs = [r.get("max_abs_diff_h_vs_keras", 0.0) for runs in results.values() for r in runs]
     proposed_diffs = [r["max_abs_diff_proposed_vs_ours"] for runs in results.values() for r in runs]
-    print(f"  max |diff| of all gates vs reference {max(diffs):.1e}; h vs Keras's own output {max(keras_diffs):.1e}; "
-          f"proposed vs ours {max(proposed_diffs):.1e}")
+    print(
+        f"  max |diff| of all gates vs reference {max(diffs):.1e}; h vs Keras's own output {max(keras_diffs):.1e}; "
+        f"proposed vs ours {max(proposed_diffs):.1e}"
+    )
     path = write_result(
         "gates_speed_quick" if args.quick else "gates_speed",
         {

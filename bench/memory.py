@@ -156,23 +156,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         single = [r["peak_rss_mb"] for r in runs[f"{backend} x1"]]
         entry: dict[str, Any] = {
             "one_training_peak_mb": spread(single),
-            "import_lstm_core_mb": spread(
-                [r["milestones_mb"]["import_lstm_core"] for r in runs[f"{backend} x1"]]
-            ),
+            "import_lstm_core_mb": spread([r["milestones_mb"]["import_lstm_core"] for r in runs[f"{backend} x1"]]),
             "import_keras_mb": spread([r["milestones_mb"]["import_keras"] for r in runs[f"{backend} x1"]]),
         }
         entry["target_met"] = entry["one_training_peak_mb"]["max"] * 1024**2 < 1.2e9
-        print(f"  {backend}: one training {fmt(entry['one_training_peak_mb'], ' MiB')}; "
-              f"ratio to the 1.2 GB budget {entry['one_training_peak_mb']['median'] * 1024**2 / 1.2e9:.2f}; "
-              f"target < 1.2 GB: {'met' if entry['target_met'] else 'MISSED'}")
-        print(f"     (after import lstm_core {entry['import_lstm_core_mb']['median']:.0f} MiB, "
-              f"after import keras {entry['import_keras_mb']['median']:.0f} MiB)")
+        print(
+            f"  {backend}: one training {fmt(entry['one_training_peak_mb'], ' MiB')}; "
+            f"ratio to the 1.2 GB budget {entry['one_training_peak_mb']['median'] * 1024**2 / 1.2e9:.2f}; "
+            f"target < 1.2 GB: {'met' if entry['target_met'] else 'MISSED'}"
+        )
+        print(
+            f"     (after import lstm_core {entry['import_lstm_core_mb']['median']:.0f} MiB, "
+            f"after import keras {entry['import_keras_mb']['median']:.0f} MiB)"
+        )
         if f"{backend} x2" in runs:
             double = [r["peak_rss_mb"] for r in runs[f"{backend} x2"]]
             entry["two_trainings_peak_mb"] = spread(double)
             entry["second_training_increase_mb"] = spread(double)["median"] - spread(single)["median"]
-            print(f"     two concurrent trainings {fmt(entry['two_trainings_peak_mb'], ' MiB')}; "
-                  f"increase for the second: {entry['second_training_increase_mb']:.0f} MiB")
+            print(
+                f"     two concurrent trainings {fmt(entry['two_trainings_peak_mb'], ' MiB')}; "
+                f"increase for the second: {entry['second_training_increase_mb']:.0f} MiB"
+            )
         summary[backend] = entry
     path = write_result(
         "memory_quick" if args.quick else "memory",

@@ -89,8 +89,13 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
     for column, factor in enumerate(FACTORS):
         for backend in backends:
             points = sorted(
-                (r for r in rows if r["backend"] == backend and (r["factor"] in (factor, "seed"))
-                 and all(r[k] == SEED[k] for k in SEED if k != factor)),
+                (
+                    r
+                    for r in rows
+                    if r["backend"] == backend
+                    and (r["factor"] in (factor, "seed"))
+                    and all(r[k] == SEED[k] for k in SEED if k != factor)
+                ),
                 key=lambda r: r[factor],
             )
             xs = [r[factor] for r in points]
@@ -152,11 +157,23 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         row["speed_ratio_to_seed"] = row["samples_per_second"] / seed["samples_per_second"]
     print("\nratio to the seed point (samples/s):")
     for row in rows:
-        print(f"  {row['backend']:<10} {row['factor']:<6} l={row['length']} u={row['units']} w={row['window']}: "
-              f"ratio {row['speed_ratio_to_seed']:.2f}")
+        print(
+            f"  {row['backend']:<10} {row['factor']:<6} l={row['length']} u={row['units']} w={row['window']}: "
+            f"ratio {row['speed_ratio_to_seed']:.2f}"
+        )
     name = "scaling_quick" if args.quick else "scaling"
-    columns = ["backend", "factor", "length", "units", "window", "n_train", "samples_per_second",
-               "speed_ratio_to_seed", "first_epoch_seconds", "peak_rss_mb"]
+    columns = [
+        "backend",
+        "factor",
+        "length",
+        "units",
+        "window",
+        "n_train",
+        "samples_per_second",
+        "speed_ratio_to_seed",
+        "first_epoch_seconds",
+        "peak_rss_mb",
+    ]
     with open(out_dir / f"{name}.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
@@ -165,9 +182,13 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     plotted = False if args.quick else plot(rows, out_dir / f"{name}.png")
     write_result(
         name,
-        {"settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
-         "seed": SEED, "rows": rows, "plot": f"{name}.png" if plotted else None,
-         "wall_seconds": round(time.perf_counter() - started, 1)},
+        {
+            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
+            "seed": SEED,
+            "rows": rows,
+            "plot": f"{name}.png" if plotted else None,
+            "wall_seconds": round(time.perf_counter() - started, 1),
+        },
         out_dir=out_dir,
     )
     print(f"wrote {out_dir / name}.json, .csv" + (", .png" if plotted else ""))

@@ -73,9 +73,7 @@ def worker_plain(args: argparse.Namespace) -> dict[str, Any]:
 
     windows = load_windows(args.data, args.train_windows, args.window)
     keras.utils.set_random_seed(args.seed)
-    model = keras.Sequential(
-        [keras.Input(shape=(args.window, 1)), layers.LSTM(args.units), layers.Dense(1)]
-    )
+    model = keras.Sequential([keras.Input(shape=(args.window, 1)), layers.LSTM(args.units), layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="mse")
 
     class EpochTimer(keras.callbacks.Callback):
@@ -302,11 +300,19 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (fresh processes each)")
     parser.add_argument("--no-jax", action="store_true")
     parser.add_argument("--no-torch", action="store_true")
-    parser.add_argument("--no-plain-jax", dest="plain_jax", action="store_false",
-                        help="skip plain model.fit on JAX (same initial weights as ours-jax)")
+    parser.add_argument(
+        "--no-plain-jax",
+        dest="plain_jax",
+        action="store_false",
+        help="skip plain model.fit on JAX (same initial weights as ours-jax)",
+    )
     parser.add_argument("--variant", action="append", default=[], help="BACKEND:JSON compile_options override")
-    parser.add_argument("--env-variant", action="append", default=[],
-                        help="NAME=VALUE[,NAME=VALUE]: also run plain-tf and ours-tf with these environment variables")
+    parser.add_argument(
+        "--env-variant",
+        action="append",
+        default=[],
+        help="NAME=VALUE[,NAME=VALUE]: also run plain-tf and ours-tf with these environment variables",
+    )
     parser.add_argument("--quick", action="store_true", help="smoke test: tiny model, 1 round, in-process")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default bench/results)")
     parser.add_argument("--name", default="train_speed", help="result file name")
@@ -338,8 +344,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 flush=True,
             )
     summary = summarise(runs)
-    print(f"\nseed model LSTM({args.units}), window {args.window}, batch 32, {runs['plain-tf'][0]['n_train']} training "
-          f"windows, {args.epochs} epochs, {args.rounds} rounds; steady state = epochs 2..{args.epochs}")
+    print(
+        f"\nseed model LSTM({args.units}), window {args.window}, batch 32, {runs['plain-tf'][0]['n_train']} training "
+        f"windows, {args.epochs} epochs, {args.rounds} rounds; steady state = epochs 2..{args.epochs}"
+    )
     print(f"reference plain-tf: {fmt(summary['plain-tf']['steady_samples_per_second'], ' samples/s')}")
     for name, entry in summary.items():
         if name == "plain-tf":

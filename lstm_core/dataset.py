@@ -56,8 +56,8 @@ class Dataset:
 
     @property
     def values(self) -> np.ndarray:
-        """Model inputs as float32, shape (T, F), target in column 0."""
-        return self.frame[self.input_columns].to_numpy(dtype=np.float32)  # (T, F)
+        """Model inputs as float64, shape (T, F), target in column 0 (windows.prepare scales, then casts)."""
+        return self.frame[self.input_columns].to_numpy(dtype=np.float64)  # (T, F)
 
     def __len__(self) -> int:
         return len(self.frame)

@@ -78,8 +78,10 @@ class TrainingJob:
     # --- called by the UI -------------------------------------------------------------
     def start(self) -> TrainingJob:
         if not _acquire():
+            limit = max_concurrent_trainings()
+            running = "1 training is" if limit == 1 else f"{limit} trainings are"
             raise LabError(
-                f"The server is busy: {max_concurrent_trainings()} trainings are running for other visitors. "
+                f"The server is busy: {running} running for other visitors. "
                 "Try again in a minute; your data and settings are kept."
             )
         self.state = "running"

@@ -184,7 +184,7 @@ def train(
             "the best weights were restored."
         )
     else:
-        reason, message = "completed", f"Trained {epochs_run} epochs."
+        reason, message = "completed", f"Trained {epochs_run} epoch{'s' if epochs_run != 1 else ''}."
     return TrainResult(
         model=model,
         history=history,

@@ -118,7 +118,14 @@ def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
         raise LabError("The series contains missing or infinite values; clean it before windowing.")
     train_end, val_end = split_points(len(values), config)
     scaler = Scaler.fit(config.scaler, values[:train_end])
-    scaled = scaler.transform(values)  # (T, F)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = scaler.transform(values)  # (T, F)
+    if not (np.isfinite(scaler.scale).all() and np.isfinite(scaler.offset).all() and np.isfinite(scaled).all()):
+        largest = float(np.max(np.abs(values)))
+        raise LabError(
+            f"The values are too large to train on (largest magnitude {largest:.3g}); "
+            "rescale the column (for example divide it by a power of ten) and load it again."
+        )
     x_train, y_train = make_windows(scaled, config.window, config.window, train_end)
     x_val, y_val = make_windows(scaled, config.window, train_end, val_end)
     x_test, y_test = make_windows(scaled, config.window, val_end, len(values))

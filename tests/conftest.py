@@ -10,8 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,32 +17,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from tiny import TINY, tiny_dataset  # noqa: E402
+
 from lstm_core.config import ExperimentConfig  # noqa: E402
 from lstm_core.dataset import Dataset  # noqa: E402
-
-TINY = ExperimentConfig().replace(
-    window=8,
-    units=6,
-    epochs=2,
-    batch_size=16,
-    forecast_steps=5,
-    seed=0,
-    device="cpu",
-)
-
-
-def tiny_values(length: int = 160) -> np.ndarray:
-    """A trend plus a 12-step season plus fixed noise, all positive: (length,)."""
-    rng = np.random.default_rng(0)
-    steps = np.arange(length)
-    return 50.0 + 0.2 * steps + 8.0 * np.sin(2 * np.pi * steps / 12) + rng.normal(0.0, 1.0, length)
-
-
-def tiny_dataset(length: int = 160, *, freq: str = "MS") -> Dataset:
-    """`tiny_values` on a monthly (or other `freq`) date index, as a loader would return it."""
-    index = pd.date_range("2000-01-01", periods=length, freq=freq, name="time")
-    frame = pd.DataFrame({"value": tiny_values(length)}, index=index)
-    return Dataset(frame=frame, target="value", name="tiny", source="tests", freq=freq)
 
 
 @pytest.fixture(scope="session")

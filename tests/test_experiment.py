@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TINY
+from tiny import TINY
 
 from lstm_core.experiment import evaluate
 

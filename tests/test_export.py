@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
-from conftest import TINY
+from tiny import TINY
 
 from lstm_core.export import forecast_frame, gates_arrays, safe_csv, write_run
 

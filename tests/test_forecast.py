@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from conftest import TINY
+from tiny import TINY
 
 from lstm_core.forecast import future_index, one_step, recursive
 from lstm_core.gates import NetworkWeights

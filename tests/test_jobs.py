@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from conftest import TINY
+from tiny import TINY
 
 from lstm_core.errors import LabError
 from lstm_core.jobs import TrainingJob, max_concurrent_trainings, running_trainings

@@ -138,10 +138,6 @@ def test_every_metric_is_finite_or_none(arrays, season: int) -> None:
     assert skill is None or math.isfinite(skill)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="windows.prepare returns non-finite scaled windows for values beyond float32 range (see RELIABILITY.md)",
-)
 @pytest.mark.parametrize("scaler", ["minmax", "standard", "none"])
 def test_values_beyond_float32_are_refused_by_prepare(scaler: str) -> None:
     """Finite float64 values too large for float32 windows raise LabError instead of giving inf/NaN windows."""

@@ -24,7 +24,7 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from conftest import TINY, tiny_dataset  # noqa: E402
+from tiny import TINY, tiny_dataset  # noqa: E402
 
 from lstm_core import export  # noqa: E402
 from lstm_core.experiment import run_experiment  # noqa: E402

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import TINY, tiny_values
+from tiny import TINY, tiny_values
 
 from lstm_core.config import WindowConfig
 from lstm_core.errors import LabError

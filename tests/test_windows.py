@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import tiny_values
+from tiny import tiny_values
 
 from lstm_core.config import WindowConfig
 from lstm_core.errors import LabError

@@ -98,10 +98,19 @@ def _live_body() -> None:
     speed.metric("Last epoch", duration(last.seconds) if last else "—")
     if job.epochs:
         st.session_state.live_chart_renders = st.session_state.get("live_chart_renders", 0) + 1
-        figure = charts.loss_figure(charts.epochs_frame(job.epochs))
-        st.plotly_chart(figure, key=f"train_live_loss_{st.session_state.live_chart_renders}")
+        st.plotly_chart(_live_figure(job), key=f"train_live_loss_{st.session_state.live_chart_renders}")
     else:
         st.info("Preparing: the first epoch includes loading Keras and compiling the model.")
+
+
+def _live_figure(job) -> object:
+    """The loss chart, rebuilt only when an epoch has ended: polls in between reuse it (building costs CPU
+    that the training thread would otherwise have)."""
+    cached = st.session_state.get("live_figure")
+    if cached is None or cached[0] is not job or cached[1] != len(job.epochs):
+        cached = (job, len(job.epochs), charts.loss_figure(charts.epochs_frame(job.epochs)))
+        st.session_state.live_figure = cached
+    return cached[2]
 
 
 @functools.cache

@@ -63,7 +63,7 @@ def test_second_visitor_is_told_the_server_is_busy(browser, one_training_url) ->
         first.get_by_text(re.compile(r"Stopped by request after \d+ epoch")).first.wait_for()
         click_train(second)
         wait_trained(second)
-        assert second.get_by_text("Trained 1 epochs.").first.is_visible()
+        assert second.get_by_text("Trained 1 epoch.").first.is_visible()
         for tab in (first, second):
             assert_no_exception(tab)
     finally:

@@ -152,7 +152,7 @@ def test_two_browser_contexts_see_only_their_own_data_and_runs(browser, server) 
             go_to(page, "Train")
             start_training(page, epochs=1)
         for page in (first, second):
-            page.get_by_text("Trained 1 epochs.").first.wait_for(timeout=150_000)
+            page.get_by_text("Trained 1 epoch.").first.wait_for(timeout=150_000)
             helpers.wait_idle(page)
         for page, mine, theirs in ((first, "sine", "monthly-sunspots"), (second, "monthly-sunspots", "sine")):
             assert exceptions(page) == 0
