@@ -124,13 +124,16 @@ def worker_ours(args: argparse.Namespace) -> dict[str, Any]:
     config = ExperimentConfig(
         windows=WindowConfig(window=args.window),
         model=ModelConfig(units=args.units),
-        train=TrainConfig(epochs=args.epochs, batch_size=32, seed=args.seed, device="cpu"),
+        # A user's run is 100 epochs (the default): lstm_core picks its compile options for that
+        # length, so configure 100 and stop after args.epochs, as the Stop button would.
+        train=TrainConfig(epochs=max(args.epochs, 100), batch_size=32, seed=args.seed, device="cpu"),
     )
+    done: list[Any] = []
     try:
-        result = train_module.train(windows, config)
+        result = train_module.train(windows, config, on_epoch=done.append, should_stop=lambda: len(done) >= args.epochs)
     finally:
         train_module.compile_options = original
-    history = result.history
+    history = result.history.iloc[: args.epochs]  # drop the partial epoch in which the stop landed
     stats = _epoch_stats(
         [float(s) for s in history["seconds"]], len(windows.x_train), [float(v) for v in history["val_loss"]]
     )

@@ -16,6 +16,7 @@ ticker (empty answer), or an unexpected column layout. yfinance is imported lazi
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -110,8 +111,10 @@ def _safe(ticker: str) -> str:
 def _download(ticker: str, period: str, interval: str, timeout: float) -> pd.DataFrame:
     """Run `yfinance.Ticker(ticker).history(...)` in a daemon thread with a hard deadline."""
     result: dict[str, object] = {}
+    failures = _NetworkFailures()
 
     def work() -> None:
+        failures.thread = threading.get_ident()
         try:
             import yfinance
 
@@ -122,11 +125,38 @@ def _download(ticker: str, period: str, interval: str, timeout: float) -> pd.Dat
     thread = threading.Thread(target=work, name=f"yahoo-{ticker}", daemon=True)
     thread.start()
     thread.join(timeout + 2.0)
+    logging.getLogger("yfinance").removeHandler(failures)
     if thread.is_alive():
         raise LabError(_slow(timeout))
     if "error" in result:
         raise _explain(result["error"], ticker, timeout) from result["error"]  # type: ignore[arg-type]
-    return result.get("frame")  # type: ignore[return-value]
+    frame = result.get("frame")
+    empty = not isinstance(frame, pd.DataFrame) or frame.empty
+    if empty and failures.seen:
+        # yfinance logs a failed connection and returns an empty frame: that is not an unknown ticker.
+        raise LabError(
+            f"Could not reach Yahoo Finance ({failures.seen}); check the internet connection, or upload a CSV instead."
+        )
+    return frame  # type: ignore[return-value]
+
+
+class _NetworkFailures(logging.Handler):
+    """Catches the connection failures yfinance logs (instead of raising) in the fetching thread."""
+
+    _WORDS = ("dnserror", "resolve", "connection", "connect", "unreachable", "ssl", "proxy", "failed to perform")
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.thread: int | None = None
+        self.seen: str | None = None
+        logging.getLogger("yfinance").addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.seen is None and record.thread == self.thread:
+            message = record.getMessage()
+            if any(word in message.lower() for word in self._WORDS):
+                match = re.search(r"\((\w*Error)\)", message)
+                self.seen = match.group(1) if match else "connection failed"
 
 
 def _slow(timeout: float) -> str:
