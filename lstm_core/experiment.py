@@ -84,6 +84,13 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         notes.append(f"Seasonal naive needs {season} points before the test part; it is left out.")
     drift = baselines.drift(target, start)
     train_part = target[: windows.train_end]
+    low, high = float(train_part.min()), float(train_part.max())
+    if len(actual) and (actual.max() > high or actual.min() < low):
+        notes.append(
+            f"The test part leaves the range the model was trained on ({low:.4g} to {high:.4g}; test: "
+            f"{actual.min():.4g} to {actual.max():.4g}). An LSTM rarely extrapolates a trend beyond what it "
+            "has seen, so a trending series favours the naive forecast."
+        )
 
     def block(predicted: np.ndarray | None) -> dict[str, float | None] | None:
         if predicted is None or not np.isfinite(predicted).all():

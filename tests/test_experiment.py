@@ -11,6 +11,7 @@ import pytest
 from tiny import TINY
 
 from lstm_core.experiment import evaluate
+from lstm_core.windows import prepare
 
 BLOCK_KEYS = {"mae", "rmse", "smape", "mase", "mape"}
 
@@ -88,3 +89,13 @@ def test_gates_for_chosen_windows(run):
     layers = run.gates([0, 2])
     assert len(layers) == 1
     assert layers[0]["h"].shape == (2, TINY.windows.window, TINY.model.units)
+
+
+def test_trend_beyond_training_range_is_explained(run, dataset, windows, trained):
+    """A test part outside the training range gets a note saying why naive has the advantage; a flat one none."""
+    assert any("leaves the range the model was trained on" in note for note in run.notes)  # tiny series trends up
+    flat = dataset.frame.copy()
+    flat["value"] = np.resize(flat["value"].to_numpy()[:24], len(flat))  # the same two years repeated
+    repeated = type(dataset)(frame=flat, target="value", name="flat", source="tests", freq=dataset.freq)
+    flat_windows = prepare(repeated.values, TINY.windows)
+    assert not any("leaves the range" in note for note in evaluate(repeated, TINY, flat_windows, trained).notes)
