@@ -66,7 +66,7 @@ def app_round(browser, url: str, epochs: int, *, expect_run: int) -> float:
         wait_trained(page, timeout=600_000)
         seconds = time.perf_counter() - started
         assert page.get_by_role("heading", name=f"Last run: #{expect_run} {SAMPLE}").count() == 1
-        assert page.get_by_text(f"Trained {epochs} epochs.").count() >= 1
+        assert page.get_by_text(f"Trained {epochs} epoch{'s' if epochs != 1 else ''}.").count() >= 1
         assert_no_exception(page)
         return seconds
     finally:

@@ -49,10 +49,14 @@ class LSTMWeights:
         return self.recurrent_kernel.shape[0]
 
     @cached_property
-    def halved(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """kernel, recurrent_kernel and bias with the i, f, o columns halved (see `_gate_scale`)."""
-        scale = _gate_scale(self.units)  # (4U,)
-        return self.kernel * scale, self.recurrent_kernel * scale, self.bias * scale
+    def stepped(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """kernel, recurrent_kernel, bias for the step loop: columns reordered to i, f, o, g and the
+        sigmoid gates' columns halved, so that σ(z) = 0.5·tanh(z/2) + 0.5 lets one tanh serve all four."""
+        units = self.units
+        order = np.r_[0 : 2 * units, 3 * units : 4 * units, 2 * units : 3 * units]  # i, f, o, g
+        scale = np.ones(4 * units, np.float32)  # (4U,)
+        scale[: 3 * units] = 0.5
+        return self.kernel[:, order] * scale, self.recurrent_kernel[:, order] * scale, self.bias[order] * scale
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,13 +103,6 @@ def single_blas_thread() -> Any:
     return threadpool_limits(1, user_api="blas")
 
 
-def _gate_scale(units: int) -> np.ndarray:
-    """0.5 for the i, f, o columns and 1 for g: with σ(z) = 0.5·tanh(z/2) + 0.5, one tanh gives all four."""
-    scale = np.full(4 * units, 0.5, np.float32)  # (4U,)
-    scale[2 * units : 3 * units] = 1.0
-    return scale
-
-
 def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dict[str, np.ndarray]:
     """Gates of one LSTM layer for a batch of windows, from zero initial states.
 
@@ -115,33 +112,42 @@ def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dic
     x = np.asarray(x, dtype=np.float32)  # (B, T, F)
     batch, steps, _ = x.shape
     units = weights.units
-    kernel, recurrent_kernel, bias = weights.halved  # (F, 4U), (U, 4U), (4U,)
-    xw = x @ kernel + bias  # (B, T, 4U): the input part of z/2 (z for g) for every step at once
+    kernel, recurrent_kernel, bias = weights.stepped  # (F, 4U), (U, 4U), (4U,): columns i, f, o, g
+    # Time-major buffers make every per-step slice contiguous, so each step writes in place.
+    xw = np.transpose(x, (1, 0, 2)) @ kernel + bias  # (T, B, 4U): the input part of every step at once
+    rows = steps if keep else 1
+    gates = np.empty((rows, batch, 4 * units), np.float32)  # (T, B, 4U): i, f, o, g after the loop
+    cells = np.empty((rows, batch, units), np.float32)  # (T, B, U)
+    hidden = np.empty((rows, batch, units), np.float32)  # (T, B, U)
+    scratch = np.empty((batch, units), np.float32)  # (B, U)
     h = np.zeros((batch, units), np.float32)  # (B, U)
     c = np.zeros((batch, units), np.float32)  # (B, U)
-    if keep:
-        gates = np.empty((batch, steps, 4 * units), np.float32)  # (B, T, 4U): i, f, g, o
-        cells = np.empty((batch, steps, units), np.float32)  # (B, T, U)
-        hidden = np.empty((batch, steps, units), np.float32)  # (B, T, U)
-    sigmoid_parts = (slice(0, 2 * units), slice(3 * units, 4 * units))  # i and f, then o
     for t in range(steps):
-        a = np.tanh(xw[:, t] + h @ recurrent_kernel)  # (B, 4U): tanh(z/2) for i, f, o; tanh(z) for g
-        for part in sigmoid_parts:
-            a[:, part] *= 0.5
-            a[:, part] += 0.5  # σ(z) = 0.5·tanh(z/2) + 0.5
-        c = a[:, units : 2 * units] * c + a[:, :units] * a[:, 2 * units : 3 * units]  # (B, U): f·c + i·g
-        h = a[:, 3 * units :] * np.tanh(c)  # (B, U): o·tanh(c)
-        if keep:
-            gates[:, t], cells[:, t], hidden[:, t] = a, c, h
+        k = t if keep else 0
+        a, c_new, h_new = gates[k], cells[k], hidden[k]  # (B, 4U), (B, U), (B, U) views
+        np.matmul(h, recurrent_kernel, out=a)
+        a += xw[t]
+        np.tanh(a, out=a)  # tanh(z/2) for i, f, o; tanh(z) for g
+        sigmoid = a[:, : 3 * units]
+        sigmoid *= 0.5
+        sigmoid += 0.5  # σ(z) = 0.5·tanh(z/2) + 0.5
+        i, f, o, g = a[:, :units], a[:, units : 2 * units], a[:, 2 * units : 3 * units], a[:, 3 * units :]
+        np.multiply(f, c, out=c_new)
+        np.multiply(i, g, out=scratch)
+        c_new += scratch  # c = f·c₋₁ + i·g
+        np.tanh(c_new, out=h_new)
+        h_new *= o  # h = o·tanh(c)
+        h, c = h_new, c_new  # with keep=False these are the same buffers again next step: safe, read first
     if not keep:
         return {"c": c[:, None], "h": h[:, None]}  # (B, 1, U) each
+    batch_major = np.transpose(gates, (1, 0, 2))  # (B, T, 4U) view
     return {
-        "i": gates[..., :units],
-        "f": gates[..., units : 2 * units],
-        "g": gates[..., 2 * units : 3 * units],
-        "o": gates[..., 3 * units :],
-        "c": cells,
-        "h": hidden,
+        "i": batch_major[..., :units],
+        "f": batch_major[..., units : 2 * units],
+        "g": batch_major[..., 3 * units :],
+        "o": batch_major[..., 2 * units : 3 * units],
+        "c": np.transpose(cells, (1, 0, 2)),  # (B, T, U)
+        "h": np.transpose(hidden, (1, 0, 2)),  # (B, T, U)
     }
 
 
