@@ -18,6 +18,7 @@ prove that `h` equals the layer's own `return_sequences=True` output on each bac
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -98,9 +99,16 @@ def single_blas_thread() -> Any:
     synchronisation than it saves, and stalls whenever another process holds a core
     (measured in bench/gates_speed.py).
     """
-    from threadpoolctl import threadpool_limits
+    return _blas_controller().limit(limits=1, user_api="blas")
 
-    return threadpool_limits(1, user_api="blas")
+
+@functools.cache
+def _blas_controller() -> Any:
+    # One controller per process: building one scans every loaded shared library (about 3 ms
+    # once TensorFlow is loaded); reusing it makes entering the limit cost about 10 µs.
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dict[str, np.ndarray]:
