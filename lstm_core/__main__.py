@@ -166,17 +166,19 @@ def _run(args: argparse.Namespace) -> int:
         raise LabError(run.train.message)
     write_run(run, args.out)
     scores = run.metrics
-    lstm_rmse = scores["lstm"]["rmse"]
-    naive_rmse = scores["naive"]["rmse"]
-    skill = scores["skill_vs_naive"]
     verdict = "beats" if scores["beats_naive"] else "does not beat"
     print(
-        f"{dataset.name}: LSTM RMSE {lstm_rmse:.4g}, naive RMSE {naive_rmse:.4g}, "
-        f"skill vs naive {skill if skill is None else round(skill, 3)} (the LSTM {verdict} the naive forecast). "
+        f"{dataset.name}: LSTM RMSE {_number((scores['lstm'] or {}).get('rmse'))}, "
+        f"naive RMSE {_number((scores['naive'] or {}).get('rmse'))}, "
+        f"skill vs naive {_number(scores['skill_vs_naive'])} (the LSTM {verdict} the naive forecast). "
         f"Results in {args.out}",
         file=sys.stderr,
     )
     return 0
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,6 +199,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: still one line; LSTM_LAB_VERBOSE=1 shows the traceback
+        if os.environ.get("LSTM_LAB_VERBOSE") == "1":
+            raise
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran "
+            "(LSTM_LAB_VERBOSE=1 shows the details).",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

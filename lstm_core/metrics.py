@@ -34,7 +34,13 @@ def mae(actual: np.ndarray, predicted: np.ndarray) -> float | None:
 
 def rmse(actual: np.ndarray, predicted: np.ndarray) -> float | None:
     actual, predicted = _pair(actual, predicted)
-    return _finite(np.sqrt(np.mean((actual - predicted) ** 2))) if actual.size else None
+    if not actual.size:
+        return None
+    errors = actual - predicted
+    largest = float(np.max(np.abs(errors))) if np.isfinite(errors).all() else math.inf
+    if not 0 < largest < math.inf:
+        return _finite(largest)  # 0 when perfect; None when an error is already infinite
+    return _finite(largest * np.sqrt(np.mean((errors / largest) ** 2)))  # scaled: no overflow for huge values
 
 
 def mape(actual: np.ndarray, predicted: np.ndarray) -> float | None:

@@ -87,3 +87,11 @@ def test_metrics_never_nan_or_inf(data):
         skill = metrics.skill_vs_naive(block["rmse"], metrics.rmse(actual, np.roll(actual, 1)))
     for value in [*block.values(), skill]:
         assert value is None or (isinstance(value, float) and math.isfinite(value))
+
+
+def test_rmse_of_huge_values_does_not_overflow():
+    """Errors near 1e300 give a finite RMSE (computed scaled), not None from an overflowing square."""
+    actual = np.array([1e300, 2e300, 3e300])
+    predicted = np.array([0.0, 0.0, 0.0])
+    expected = np.sqrt(np.mean((actual / 1e300) ** 2)) * 1e300
+    assert metrics.rmse(actual, predicted) == pytest.approx(expected, rel=1e-12)
