@@ -25,6 +25,12 @@ with st.form("train_form", border=True):
     settings.draw_form_fields()
     submitted = st.form_submit_button("Train", type="primary", key="train_submit", disabled=running)
 
+choice = st.session_state.get("train_device", "auto")
+if choice == "gpu" or (choice == "auto" and monitor.gpu_detected()):
+    advice = settings.gpu_advice()
+    if advice:
+        st.caption(advice)
+
 if submitted:
     try:
         state.start_training(settings.config_from_widgets(st.session_state.config))

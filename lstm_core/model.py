@@ -16,7 +16,16 @@ from typing import Any
 
 from lstm_core.config import ModelConfig
 
-__all__ = ["JIT_MIN_SAMPLES", "UNROLL_MIN_SAMPLES", "backend_name", "build_model", "compile_options", "load_model"]
+__all__ = [
+    "GPU_WORTHWHILE_WORK",
+    "JIT_MIN_SAMPLES",
+    "UNROLL_MIN_SAMPLES",
+    "backend_name",
+    "build_model",
+    "compile_options",
+    "gpu_advice",
+    "load_model",
+]
 
 
 def backend_name() -> str:
@@ -62,6 +71,24 @@ def compile_options(
     else:
         options["jit_compile"] = "auto"
     return options
+
+
+# Below this much work per batch step (units x batch size x window), a GPU is no faster than the CPU:
+# measured in DESIGN.md, the seed model (50 x 32 x 10) runs at about the same speed on an H100
+# as on 2 CPU cores, while LSTM(256), window 60, batch 256 is several times faster there.
+GPU_WORTHWHILE_WORK = 256 * 64 * 30
+
+
+def gpu_advice(config: ModelConfig, *, batch_size: int, window: int) -> str | None:
+    """A sentence for a user about to train a model too small for a GPU to speed up, else None."""
+    work = config.units * batch_size * window
+    if work >= GPU_WORTHWHILE_WORK:
+        return None
+    return (
+        f"This model is small (LSTM({config.units}), batch {batch_size}, window {window}): each training step "
+        "is bound by overhead, not arithmetic, so a GPU will be no faster than the CPU. A GPU helps from "
+        "about LSTM(256) with batch 256 and longer windows."
+    )
 
 
 def build_model(

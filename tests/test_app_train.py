@@ -207,3 +207,11 @@ def test_failed_training_shows_the_error() -> None:
     assert any("GPU was asked for" in text for text in messages(at.error))
     assert at.number_input(key="train_units").value == 4
     assert at.session_state["dataset"].name == "airline-passengers"
+
+
+def test_small_model_on_gpu_gets_advice() -> None:
+    """Asking for a GPU with the seed-sized model says a GPU will be no faster than the CPU."""
+    at = open_train_page(device="gpu")
+    at.button(key="train_submit").click().run()
+    assert not at.exception
+    assert any("a GPU will be no faster than the CPU" in c.value for c in at.caption)

@@ -61,3 +61,12 @@ def test_save_and_load_round_trip(trained, windows, tmp_path):
     np.testing.assert_allclose(
         loaded.predict(windows.x_test, verbose=0), trained.model.predict(windows.x_test, verbose=0), atol=1e-6
     )
+
+
+def test_gpu_advice_only_for_small_models():
+    """The seed model gets the too-small-for-a-GPU sentence; LSTM(256), batch 256, window 60 does not."""
+    from lstm_core.config import ModelConfig
+    from lstm_core.model import gpu_advice
+
+    assert "no faster than the CPU" in gpu_advice(ModelConfig(), batch_size=32, window=10)
+    assert gpu_advice(ModelConfig(units=256), batch_size=256, window=60) is None

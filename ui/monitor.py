@@ -18,7 +18,7 @@ from lstm_core.model import backend_name
 from ui import charts, state
 from ui.format import duration
 
-__all__ = ["POLL_SECONDS", "devices_text", "live_training", "sidebar_monitor", "stop_training"]
+__all__ = ["POLL_SECONDS", "devices_text", "gpu_detected", "live_training", "sidebar_monitor", "stop_training"]
 
 POLL_SECONDS = 0.5  # the finish is seen within half a second; a poll redraws the chart only after a new epoch
 
@@ -118,6 +118,16 @@ def _device_list() -> str:
     from lstm_core.train import list_devices
 
     return ", ".join(list_devices())
+
+
+def gpu_detected() -> bool:
+    """True once Keras is loaded and lists a GPU (never imports Keras itself)."""
+    if "keras" not in sys.modules or _running():
+        return False
+    try:
+        return "gpu" in _device_list() or "cuda" in _device_list()
+    except Exception:
+        return False
 
 
 def devices_text() -> str:

@@ -11,9 +11,18 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import DEVICES, LIMITS, SCALERS, ExperimentConfig
+from lstm_core.config import DEVICES, LIMITS, SCALERS, ExperimentConfig, ModelConfig
+from lstm_core.errors import LabError
+from lstm_core.model import gpu_advice as model_advice
 
-__all__ = ["SEED_PRESET", "apply_seed_preset", "config_from_widgets", "draw_form_fields", "fill_missing_widgets"]
+__all__ = [
+    "SEED_PRESET",
+    "apply_seed_preset",
+    "config_from_widgets",
+    "draw_form_fields",
+    "fill_missing_widgets",
+    "gpu_advice",
+]
 
 # The classic example: LSTM(50), window 10, Dense(1), Adam lr 0.001, MSE, batch 32, one layer, no dropout.
 SEED_PRESET = {"units": 50, "layers": 1, "window": 10, "batch_size": 32, "learning_rate": 0.001, "dropout": 0.0}
@@ -56,6 +65,16 @@ def apply_seed_preset() -> None:
     for key, value in _values(config).items():
         if key.removeprefix("train_") in SEED_PRESET:
             st.session_state[key] = value
+
+
+def gpu_advice() -> str | None:
+    """The model-too-small-for-a-GPU sentence for the settings now in the form, or None."""
+    s = st.session_state
+    try:
+        model = ModelConfig(units=int(s.train_units), layers=int(s.train_layers))
+    except LabError:
+        return None
+    return model_advice(model, batch_size=int(s.train_batch_size), window=int(s.train_window))
 
 
 def config_from_widgets(base: ExperimentConfig) -> ExperimentConfig:
