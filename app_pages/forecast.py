@@ -44,36 +44,13 @@ st.caption(
 )
 
 st.subheader("Downloads")
-csv_column, metrics_column, model_column, config_column = st.columns(4)
-csv_column.download_button(
-    "Forecast CSV",
-    downloads.forecast_csv(run),
-    file_name="forecast.csv",
-    mime="text/csv",
-    key="forecast_download_csv",
-    on_click="ignore",
-)
-metrics_column.download_button(
-    "Metrics JSON",
-    downloads.metrics_json(run),
-    file_name="metrics.json",
-    mime="application/json",
-    key="forecast_download_metrics",
-    on_click="ignore",
-)
-model_column.download_button(
-    "Trained model (.keras)",
-    lambda: downloads.model_bytes(run),
-    file_name="model.keras",
-    mime="application/octet-stream",
-    key="forecast_download_model",
-    on_click="ignore",
-)
-config_column.download_button(
-    "Config JSON",
-    downloads.config_json(run),
-    file_name="config.json",
-    mime="application/json",
-    key="forecast_download_config",
-    on_click="ignore",
-)
+files = [  # label, data (the model is built only when clicked), file name, type, key
+    ("Forecast CSV", downloads.forecast_csv(run), "forecast.csv", "text/csv", "csv"),
+    ("Metrics JSON", downloads.metrics_json(run), "metrics.json", "application/json", "metrics"),
+    ("Trained model (.keras)", lambda: downloads.model_bytes(run), "model.keras", "application/octet-stream", "model"),
+    ("Config JSON", downloads.config_json(run), "config.json", "application/json", "config"),
+]
+for column, (label, payload, file_name, mime, key) in zip(st.columns(len(files)), files, strict=True):
+    column.download_button(
+        label, payload, file_name=file_name, mime=mime, key=f"forecast_download_{key}", on_click="ignore"
+    )

@@ -117,8 +117,8 @@ def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
     if not np.isfinite(values).all():
         raise LabError("The series contains missing or infinite values; clean it before windowing.")
     train_end, val_end = split_points(len(values), config)
-    scaler = Scaler.fit(config.scaler, values[:train_end])
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below, as one sentence
+        scaler = Scaler.fit(config.scaler, values[:train_end])
         scaled = scaler.transform(values)  # (T, F)
     if not (np.isfinite(scaler.scale).all() and np.isfinite(scaler.offset).all() and np.isfinite(scaled).all()):
         largest = float(np.max(np.abs(values)))

@@ -150,7 +150,8 @@ def test_job_without_heartbeats_stops_within_the_timeout() -> None:
         job.wait(30)
     assert job.state == "stopped" and job.stop_reason == "abandoned"
     assert epochs_while_watched >= 1 and len(job.epochs) < 1000
-    assert timeout <= latency < timeout + 5, latency
+    # measured from just after the last heartbeat was sent, so it may read a little under the timeout
+    assert timeout - 0.5 <= latency < timeout + 5, latency
     assert job.run is not None and job.run.model is not None
     assert running_trainings() == 0
     cpu = time.process_time()
