@@ -320,7 +320,10 @@ def _finish(
     missing = frame.isna().sum()
     if missing.sum():
         has_dates = isinstance(frame.index, pd.DatetimeIndex)
-        frame = frame.interpolate(method="time" if has_dates else "linear", limit_direction="both").ffill().bfill()
+        filled = frame.interpolate(method="time" if has_dates else "linear", limit_direction="both")
+        # Between two values near the float limit, interpolation itself can overflow: keep the nearest value there.
+        nearest = frame.ffill().bfill()
+        frame = filled.where(np.isfinite(filled), nearest).ffill().bfill()
         detail = ", ".join(f"{int(k)} in {c!r}" for c, k in missing.items() if k)
         how = "time-based interpolation" if has_dates else "linear interpolation"
         notes.append(f"Filled {int(missing.sum())} missing value(s) by {how} ({detail}).")

@@ -219,3 +219,12 @@ def test_row_counter_column_is_not_the_default_target() -> None:
     dataset = read_csv(csv_bytes(text))
     assert dataset.target == "value" and "column_1" in dataset.frame.columns
     assert read_csv(csv_bytes(text), column="column_1").target == "column_1"
+
+
+def test_filling_between_values_near_the_float_limit_stays_finite():
+    """A gap between 1e291 and -1.8e308 is filled with the nearest value where interpolation would overflow."""
+    cells = ["0.0"] * 8 + ["9.9792015476736e+291", "inf", "-1.7976931348623157e+308"]
+    dataset = read_csv(("c0\n" + "\n".join(cells) + "\n").encode())
+    values = dataset.frame["c0"].to_numpy()
+    assert np.isfinite(values).all()
+    assert values[9] == pytest.approx(9.9792015476736e291)
