@@ -17,10 +17,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from hypothesis import settings  # noqa: E402
 from tiny import TINY, tiny_dataset  # noqa: E402
 
 from lstm_core.config import ExperimentConfig  # noqa: E402
 from lstm_core.dataset import Dataset  # noqa: E402
+
+# Property tests search the same examples on every run, so CI is reproducible; set
+# HYPOTHESIS_PROFILE=explore to search afresh (that is how the float-limit CSV bug was found).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")
