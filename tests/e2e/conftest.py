@@ -13,29 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_helpers import (  # noqa: F401  (re-exported: tests/e2e/test_isolation_load.py loads them from here)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
-    free_port,
-    start_server,
-    stop_server,
-    wait_for_health,
-    wait_idle,
-)
+from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, serve_app
 
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """A running `streamlit run app.py` for the whole e2e session."""
-    port = free_port()
-    process = start_server(ROOT / "app.py", port=port, env={"LSTM_LAB_MAX_TRAININGS": "2"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url)
+    with serve_app({"LSTM_LAB_MAX_TRAININGS": "2"}) as (url, _):
         yield url
-    finally:
-        stop_server(process)
 
 
 @pytest.fixture(scope="session")

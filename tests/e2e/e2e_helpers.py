@@ -7,6 +7,7 @@ visible; nothing here reads the server's state.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +71,19 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@contextlib.contextmanager
+def serve_app(env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free loopback port, answering its health check: (url, process)."""
+    port = free_port()
+    process = start_server(ROOT / "app.py", port=port, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(url)
+        yield url, process
+    finally:
+        stop_server(process)
 
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"

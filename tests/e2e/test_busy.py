@@ -10,15 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 from e2e_helpers import (
-    ROOT,
     assert_no_exception,
     click_train,
-    free_port,
     open_page,
+    serve_app,
     set_training,
-    start_server,
-    stop_server,
-    wait_for_health,
     wait_trained,
 )
 
@@ -28,14 +24,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 @pytest.fixture(scope="module")
 def one_training_url() -> Iterator[str]:
     """A second server that allows one training at a time."""
-    port = free_port()
-    process = start_server(ROOT / "app.py", port=port, env={"LSTM_LAB_MAX_TRAININGS": "1"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url)
+    with serve_app({"LSTM_LAB_MAX_TRAININGS": "1"}) as (url, _):
         yield url
-    finally:
-        stop_server(process)
 
 
 def test_second_visitor_is_told_the_server_is_busy(browser, one_training_url) -> None:

@@ -25,8 +25,8 @@ VIEWERS = 6
 
 
 def _e2e_helpers():
-    """The server and page helpers of tests/e2e/conftest.py (a conftest cannot be imported by name)."""
-    spec = importlib.util.spec_from_file_location("lstm_lab_e2e_helpers", HERE / "conftest.py")
+    """The server and page helpers of tests/e2e/e2e_helpers.py, loaded by path."""
+    spec = importlib.util.spec_from_file_location("lstm_lab_e2e_helpers", HERE / "e2e_helpers.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -84,16 +84,10 @@ class ServerProbe:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, ServerProbe]]:
-    port = helpers.free_port()
-    process = helpers.start_server(ROOT / "app.py", port=port, env={"LSTM_LAB_MAX_TRAININGS": "2"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        helpers.wait_for_health(url)
+    with helpers.serve_app({"LSTM_LAB_MAX_TRAININGS": "2"}) as (url, process):
         probe = ServerProbe(process.pid).start()
         yield url, probe
         probe.stop()
-    finally:
-        helpers.stop_server(process)
 
 
 def new_page(browser, url: str, path: str = "", *, wait: bool = True):
