@@ -6,11 +6,7 @@ from ui import charts, downloads, state
 from ui.format import METRIC_NAMES, metrics_table, skill_sentence, time_label
 
 st.title("Forecast")
-record = state.latest_record()
-if record is None or record.run is None:
-    st.info("There is no trained network yet: train one first.")
-    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+record = state.require_trained_record("There is no trained network yet: train one first.")
 
 run = record.run
 metrics = record.metrics

@@ -8,18 +8,12 @@ from ui.equations import EQUATIONS, GATE_ORDER, MEANINGS
 from ui.format import time_label, unit_summary
 
 st.title("Gates")
-record = state.latest_record()
-if record is None or record.run is None:
-    st.info("The gates come from a trained network: train one first.")
-    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+record = state.require_trained_record("The gates come from a trained network: train one first.")
 
 run = record.run
 windows, index = run.windows, run.dataset.frame.index
 if len(windows.x_test) == 0:
-    st.info("This run has no test windows; train with a larger test fraction.")
-    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+    state.stop_with_link_to_train("This run has no test windows; train with a larger test fraction.")
 
 st.caption(f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states.")
 layer_count = len(run.weights.lstm)

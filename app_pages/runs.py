@@ -8,9 +8,7 @@ from ui.runs_table import runs_table
 st.title("Runs")
 runs = st.session_state.runs
 if not runs:
-    st.info("No runs yet: every training you finish in this session is kept here.")
-    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+    state.stop_with_link_to_train("No runs yet: every training you finish in this session is kept here.")
 
 st.dataframe(runs_table(runs), hide_index=True, key="runs_table")
 st.caption(

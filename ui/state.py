@@ -38,8 +38,10 @@ __all__ = [
     "load_sample",
     "load_sample_config",
     "preview_upload",
+    "require_trained_record",
     "set_dataset",
     "start_training",
+    "stop_with_link_to_train",
 ]
 
 MODELS_KEPT = 5  # older runs keep config, metrics, history and forecast, but not the model
@@ -159,6 +161,21 @@ def latest_record() -> RunRecord | None:
     """The newest run (it always keeps its model), or None before the first training."""
     runs = st.session_state.get("runs") or []
     return runs[-1] if runs else None
+
+
+def stop_with_link_to_train(message: str) -> None:
+    """A page's missing precondition: say what to do, link to Train, and end the page here."""
+    st.info(message)
+    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.stop()
+
+
+def require_trained_record(message: str) -> RunRecord:
+    """The newest run with its model; otherwise `stop_with_link_to_train(message)`."""
+    record = latest_record()
+    if record is None or record.run is None:
+        stop_with_link_to_train(message)
+    return record
 
 
 def preview_upload(raw: bytes, file_id: str, file_name: str) -> Dataset:
