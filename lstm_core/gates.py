@@ -171,6 +171,17 @@ def network_gates(x: np.ndarray, weights: NetworkWeights) -> list[dict[str, np.n
     return layers
 
 
+# The step loop keeps, per layer, about 6 x window x units float32 values per window (the input
+# products for every step plus the gate, cell and hidden buffers). Chunking the windows keeps that
+# under ~128 MB, so a long test set at window 365 and 512 units cannot exhaust memory.
+CHUNK_FLOATS = 32 * 1024 * 1024
+
+
+def _rows_per_chunk(steps: int, weights: NetworkWeights) -> int:
+    units = max(layer.units for layer in weights.lstm)
+    return max(1, CHUNK_FLOATS // (6 * max(1, steps) * units))
+
+
 def predict(x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True) -> np.ndarray:
     """The network's one-step prediction for each window, scaled units: x (B, T, F) -> (B,).
 
@@ -179,7 +190,11 @@ def predict(x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True) 
     if limit_blas:
         with single_blas_thread():
             return predict(x, weights, limit_blas=False)
-    inputs = np.asarray(x, dtype=np.float32)  # (B, T, F)
+    x = np.asarray(x, dtype=np.float32)  # (B, T, F)
+    rows = _rows_per_chunk(x.shape[1], weights)
+    if len(x) > rows:
+        return np.concatenate([predict(x[s : s + rows], weights, limit_blas=False) for s in range(0, len(x), rows)])
+    inputs = x
     for k, layer in enumerate(weights.lstm):
         last = k == len(weights.lstm) - 1
         gates = lstm_gates(inputs, layer, keep=not last)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
+from lstm_core.gates import NetworkWeights, predict
 from lstm_core.model import backend_name, build_model, compile_options
 from lstm_core.windows import Windows
 
@@ -35,6 +36,7 @@ __all__ = [
     "resolve_device",
     "steady_samples_per_second",
     "train",
+    "validation_loss",
 ]
 
 
@@ -141,6 +143,7 @@ def train(
             on_epoch=on_epoch,
             on_batch=on_batch,
             should_stop=should_stop,
+            validation=(windows.x_val, windows.y_val) if has_val else None,
         )
         callbacks: list[Any] = [reporter]
         if settings.patience:
@@ -151,10 +154,11 @@ def train(
                     restore_best_weights=True,
                 )
             )
+        # Validation is not Keras's: the reporter computes val_loss from the weights in NumPy (see
+        # `validation_loss`), which costs a fraction of an `evaluate` pass per epoch.
         model.fit(
             windows.x_train,
             windows.y_train,
-            validation_data=(windows.x_val, windows.y_val) if has_val else None,
             epochs=settings.epochs,
             batch_size=settings.batch_size,
             callbacks=callbacks,
@@ -251,6 +255,20 @@ def _finite_or_none(value: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
+    """Mean squared error of `model` on the validation windows, computed in NumPy from its weights.
+
+    The same number Keras's `evaluate` gives (to float32 rounding; tests/test_train.py checks
+    it), without its per-epoch cost: on TensorFlow an `evaluate` pass is a new tf.data iterator
+    and a graph call, about a quarter of a seed-model epoch; this is a few milliseconds
+    (bench/train_speed.py). NaN or infinite weights give NaN, which the reporter treats as a NaN loss.
+    """
+    weights = NetworkWeights.from_model(model)
+    with np.errstate(all="ignore"):
+        errors = predict(x_val, weights).astype(np.float64) - np.asarray(y_val, dtype=np.float64).reshape(-1)
+        return float(np.mean(np.square(errors)))
+
+
 def _make_reporter(**kwargs: Any) -> Any:
     """The Keras callback behind `train` (the class is made here so the module imports without Keras)."""
     import keras
@@ -264,8 +282,9 @@ def _make_reporter(**kwargs: Any) -> Any:
 class _ReporterMixin:
     """Records each epoch, forwards progress, and turns a stop request or NaN into stop_training."""
 
-    def __init__(self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop) -> None:
+    def __init__(self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop, validation=None) -> None:
         super().__init__()
+        self.validation = validation
         self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
         self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
         self.rows: list[tuple[int, float | None, float | None, float]] = []
@@ -305,7 +324,10 @@ class _ReporterMixin:
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        logs = logs or {}
+        logs = logs if logs is not None else {}
+        if self.validation is not None:
+            # Set in the shared logs before the callbacks after this one (EarlyStopping) read them.
+            logs["val_loss"] = validation_loss(self.model, *self.validation)
         now = time.perf_counter()
         seconds = now - self.epoch_started
         loss, val_loss = _finite_or_none(logs.get("loss")), _finite_or_none(logs.get("val_loss"))

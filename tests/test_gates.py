@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+from lstm_core import gates as gates_module
 from lstm_core.gates import GATE_NAMES, NetworkWeights, lstm_gates, network_gates, predict
 
 ATOL = 1e-5  # float32
@@ -86,3 +87,13 @@ def test_unsupported_layer_is_refused():
     model = keras.Sequential([keras.Input(shape=(4, 1)), keras.layers.GRU(3, name="gru"), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="gru"):
         NetworkWeights.from_model(model)
+
+
+def test_predict_in_chunks_equals_one_pass(trained, windows, monkeypatch):
+    """A long input is predicted in chunks (bounded memory) with the same result as in one pass."""
+    weights = NetworkWeights.from_model(trained.model)
+    whole = predict(windows.x_test, weights)
+    window, units = windows.window, weights.lstm[0].units
+    monkeypatch.setattr(gates_module, "CHUNK_FLOATS", 6 * window * units * 4)  # 4 windows per chunk
+    assert gates_module._rows_per_chunk(window, weights) == 4 < len(windows.x_test)
+    np.testing.assert_allclose(predict(windows.x_test, weights), whole, atol=1e-6, rtol=0)  # BLAS blocks differ by size

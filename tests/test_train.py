@@ -10,7 +10,7 @@ from tiny import TINY, tiny_values
 
 from lstm_core.config import WindowConfig
 from lstm_core.errors import LabError
-from lstm_core.train import list_devices, resolve_device, steady_samples_per_second, train
+from lstm_core.train import list_devices, resolve_device, steady_samples_per_second, train, validation_loss
 from lstm_core.windows import prepare
 
 
@@ -77,6 +77,15 @@ def test_should_stop_ends_within_one_execution_step(windows):
     assert batches[0].samples_done == 32 < len(windows.x_train)  # steps_per_execution = 32 batches of 1
     assert result.epochs_run == 1 and len(result.history) == 1
     assert "Stopped by request" in result.message
+
+
+@pytest.mark.parametrize("fixture", ["trained", "stacked"])
+def test_val_loss_equals_keras_evaluate(fixture, request, windows):
+    """The val_loss computed in NumPy each epoch is the loss Keras's own `evaluate` gives."""
+    result = request.getfixturevalue(fixture)
+    keras_val_loss = result.model.evaluate(windows.x_val, windows.y_val, verbose=0)
+    assert result.history["val_loss"].iloc[-1] == pytest.approx(keras_val_loss, rel=1e-5, abs=1e-8)
+    assert validation_loss(result.model, windows.x_val, windows.y_val) == result.history["val_loss"].iloc[-1]
 
 
 def test_nan_loss_stops_with_message():
