@@ -27,6 +27,11 @@ if len(test):
     )
 for note in run.notes:
     st.info(note)
+if run.leaves_training_range and not run.config.windows.difference:
+    st.info(
+        "Try turning on **Predict differences** on the Train page: the network then learns the change from one "
+        "step to the next instead of the level, so a trend no longer takes it outside what it saw in training."
+    )
 
 st.subheader("Errors on the test part")
 table = metrics_table(metrics)

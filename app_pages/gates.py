@@ -15,7 +15,14 @@ windows, index = run.windows, run.dataset.frame.index
 if len(windows.x_test) == 0:
     state.stop_with_link_to_train("This run has no test windows; train with a larger test fraction.")
 
-st.caption(f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states.")
+differences = windows.difference  # the network's inputs are step-to-step changes, not levels
+caption = f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states."
+if differences:
+    caption += (
+        " **Predict differences** is on: the network's inputs are the changes from one step to the next, "
+        "so the line above each gate shows those changes, not the levels."
+    )
+st.caption(caption)
 layer_count = len(run.weights.lstm)
 layer = 0
 if layer_count > 1:
@@ -24,19 +31,24 @@ last = len(windows.x_test) - 1
 position = st.slider("Test window", 1, last + 1, value=last + 1, key="gates_window") - 1  # 0-based from here
 start, end = windows.val_end + position - windows.window, windows.val_end + position  # inputs [start, end)
 times = index[start:end]
+levels = run.dataset.series.to_numpy()  # (T,)
+change = f", a change of {levels[end] - levels[end - 1]:+.4g}" if differences else ""
 st.markdown(
     f"Window **{position + 1} of {last + 1}**: inputs {time_label(times[0])} → {time_label(times[-1])}, "
-    f"predicting **{time_label(index[end])}** (actual {run.dataset.series.iloc[end]:.4g})."
+    f"predicting **{time_label(index[end])}** (actual {levels[end]:.4g}{change})."
 )
 if layer > 0:
     st.caption(f"Layer {layer + 1} reads the hidden states h of layer {layer}, not the series itself.")
 
 gates = run.gates([position])[layer]  # each (1, window, units)
-inputs = run.dataset.series.to_numpy()[start:end]  # (window,)
+if differences:  # start >= 1 always: the first window starts after d_0, which does not exist
+    inputs, input_label = levels[start:end] - levels[start - 1 : end - 1], f"change in {run.dataset.target}"
+else:
+    inputs, input_label = levels[start:end], run.dataset.target  # (window,)
 for name in GATE_ORDER:
     st.latex(EQUATIONS[name])
     st.caption(MEANINGS[name])
-    figure = charts.gate_figure(name, gates[name][0], times, inputs, target=run.dataset.target)
+    figure = charts.gate_figure(name, gates[name][0], times, inputs, target=input_label)
     st.plotly_chart(figure, key=f"gates_chart_{name}")
 
 st.subheader("Per unit: which units remember, which forget")

@@ -53,44 +53,6 @@ def reference_gates(x: Any, layer: Any) -> dict[str, Any]:
     return out
 
 
-def proposed_gates(x: Any, layer: Any) -> dict[str, Any]:
-    """A leaner batched kernel (a proposal for gates.lstm_gates, measured here, not shipped).
-
-    The 0.5 of σ(z) = 0.5·tanh(0.5·z) + 0.5 is folded into the i, f, o columns of the weights,
-    so one tanh over all 4U columns gives every gate, and i, f, g, o are written in one slice
-    assignment per step into a (B, T, 4U) array: about half the NumPy calls per step.
-    """
-    import numpy as np
-
-    units = layer.units
-    scale = np.full(4 * units, 0.5, np.float32)  # (4U,)
-    scale[2 * units : 3 * units] = 1.0  # g keeps tanh(z)
-    recurrent_kernel = layer.recurrent_kernel * scale  # (U, 4U)
-    x = np.asarray(x, dtype=np.float32)  # (B, T, F)
-    batch, steps, _ = x.shape
-    xw = x @ (layer.kernel * scale) + layer.bias * scale  # (B, T, 4U)
-    gates = np.empty((batch, steps, 4 * units), np.float32)  # (B, T, 4U): i, f, g, o
-    cells = np.empty((batch, steps, units), np.float32)  # (B, T, U)
-    hidden = np.empty((batch, steps, units), np.float32)  # (B, T, U)
-    h = np.zeros((batch, units), np.float32)  # (B, U)
-    c = np.zeros((batch, units), np.float32)  # (B, U)
-    for t in range(steps):
-        a = np.tanh(xw[:, t] + h @ recurrent_kernel)  # (B, 4U)
-        a[:, : 2 * units] = a[:, : 2 * units] * 0.5 + 0.5  # i, f: σ
-        a[:, 3 * units :] = a[:, 3 * units :] * 0.5 + 0.5  # o: σ
-        c = a[:, units : 2 * units] * c + a[:, :units] * a[:, 2 * units : 3 * units]  # (B, U)
-        h = a[:, 3 * units :] * np.tanh(c)  # (B, U)
-        gates[:, t], cells[:, t], hidden[:, t] = a, c, h
-    return {
-        "i": gates[..., :units],
-        "f": gates[..., units : 2 * units],
-        "g": gates[..., 2 * units : 3 * units],
-        "o": gates[..., 3 * units :],
-        "c": cells,
-        "h": hidden,
-    }
-
-
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     import keras
     import numpy as np
@@ -111,7 +73,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     weights = NetworkWeights.from_model(model)
     from_model_seconds = time.perf_counter() - started
 
-    times: dict[str, list[float]] = {"reference": [], "ours": [], "proposed": []}
+    times: dict[str, list[float]] = {"reference": [], "ours": []}
     network_gates(x, weights)  # warm-up (first-touch allocations)
     outputs: dict[str, Any] = {}
     for _ in range(args.repeats):
@@ -121,9 +83,6 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter()
         outputs["ours"] = network_gates(x, weights)[0]
         times["ours"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        outputs["proposed"] = proposed_gates(x, weights.lstm[0])
-        times["proposed"].append(time.perf_counter() - started)
     keras_h = None
     if args.check_keras:  # Keras's own h for every step, from the same weights
         sequence = keras.layers.LSTM(args.units, return_sequences=True)
@@ -139,9 +98,6 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         "from_model_seconds": from_model_seconds,
         "max_abs_diff_h_vs_reference": float(
             max(np.abs(outputs["ours"][k] - outputs["reference"][k]).max() for k in outputs["ours"])
-        ),
-        "max_abs_diff_proposed_vs_ours": float(
-            max(np.abs(outputs["proposed"][k] - outputs["ours"][k]).max() for k in outputs["ours"])
         ),
     }
     if keras_h is not None:
@@ -195,8 +151,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, runs in results.items():
         reference = [t for r in runs for t in r["seconds"]["reference"]]
         ours = [t for r in runs for t in r["seconds"]["ours"]]
-        proposed = [t for r in runs for t in r["seconds"]["proposed"]]
-        stats = {"reference": spread(reference), "ours": spread(ours), "proposed": spread(proposed)}
+        stats = {"reference": spread(reference), "ours": spread(ours)}
         ratio = stats["reference"]["median"] / stats["ours"]["median"]
         paired = spread([a / b for a, b in zip(reference, ours, strict=True)])
         met = ratio >= TARGET_SPEEDUP and stats["ours"]["median"] < TARGET_SECONDS
@@ -208,22 +163,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"  ratio {ratio:.1f}x (paired {paired['min']:.1f}-{paired['max']:.1f}x); target >= {TARGET_SPEEDUP:.0f}x "
             f"and median < {TARGET_SECONDS} s: {'met' if met else 'MISSED'}"
         )
-        proposed_ratio = stats["reference"]["median"] / stats["proposed"]["median"]
-        print(f"  proposed leaner kernel (bench only): {fmt(stats['proposed'], ' s', 4)}; ratio {proposed_ratio:.1f}x")
         summary[name] = {
             "stats": stats,
             "speedup": ratio,
             "paired_speedup": paired,
             "target_met": met,
-            "proposed_speedup": proposed_ratio,
         }
     diffs = [r["max_abs_diff_h_vs_reference"] for runs in results.values() for r in runs]
     keras_diffs = [r.get("max_abs_diff_h_vs_keras", 0.0) for runs in results.values() for r in runs]
-    proposed_diffs = [r["max_abs_diff_proposed_vs_ours"] for runs in results.values() for r in runs]
-    print(
-        f"  max |diff| of all gates vs reference {max(diffs):.1e}; h vs Keras's own output {max(keras_diffs):.1e}; "
-        f"proposed vs ours {max(proposed_diffs):.1e}"
-    )
+    print(f"  max |diff| of all gates vs reference {max(diffs):.1e}; h vs Keras's own output {max(keras_diffs):.1e}")
     path = write_result(
         "gates_speed_quick" if args.quick else "gates_speed",
         {

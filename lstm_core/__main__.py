@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--val-fraction", type=float, default=defaults.windows.val_fraction)
     run.add_argument("--test-fraction", type=float, default=defaults.windows.test_fraction)
     run.add_argument("--scaler", default=defaults.windows.scaler, choices=["minmax", "standard", "none"])
+    run.add_argument(
+        "--difference",
+        action="store_true",
+        help="learn the change from one step to the next instead of the level (helps on trending series); "
+        "forecasts and metrics stay in the series' units",
+    )
     run.add_argument("--units", type=int, default=defaults.model.units)
     run.add_argument("--layers", type=int, default=defaults.model.layers)
     run.add_argument("--dropout", type=float, default=defaults.model.dropout)
@@ -108,6 +114,7 @@ def _config(args: argparse.Namespace) -> ExperimentConfig:
             val_fraction=args.val_fraction,
             test_fraction=args.test_fraction,
             scaler=args.scaler,
+            difference=args.difference,
         ),
         model=ModelConfig(
             units=args.units,

@@ -1,7 +1,7 @@
 """Every choice a user makes, as frozen, validated, hashable dataclasses.
 
 The same names are used in the app, the command line and the JSON files: `window`,
-`units`, `layers`, `dropout`, `epochs`, `batch_size`, `learning_rate`, `forecast_steps`.
+`difference`, `units`, `layers`, `dropout`, `epochs`, `batch_size`, `learning_rate`, `forecast_steps`.
 Construction validates; a bad value raises `LabError` naming the parameter and the value,
 in Keras's form: "`window` must be at least 1. Received: window=0".
 Caps keep one visitor from taking a whole shared server.
@@ -68,6 +68,12 @@ def _check_float(
         raise LabError(f"`{name}` must be in {left}{low}, {high}{right}. Received: {name}={value}")
 
 
+def _check_bool(name: str, value: Any) -> None:
+    # Only a real bool: JSON "true"/"false" arrive as bools, while a string like "false" would be truthy.
+    if not isinstance(value, bool):
+        raise LabError(f"`{name}` must be true or false. Received: {name}={value!r}")
+
+
 def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
         options = ", ".join(repr(c) for c in choices)
@@ -99,12 +105,17 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class WindowConfig:
-    """How the series is cut: `window` past steps predict the next value."""
+    """How the series is cut: `window` past steps predict the next value.
+
+    `difference`: the network learns the target's first differences (the change from one step
+    to the next) instead of its levels; forecasts are mapped back to levels.
+    """
 
     window: int = 10
     val_fraction: float = 0.1
     test_fraction: float = 0.2
     scaler: str = "minmax"
+    difference: bool = False
 
     def __post_init__(self) -> None:
         _check_int("window", self.window, 1, LIMITS["window"])
@@ -116,6 +127,7 @@ class WindowConfig:
                 f"Received: val_fraction={self.val_fraction}, test_fraction={self.test_fraction}"
             )
         _check_choice("scaler", self.scaler, SCALERS)
+        _check_bool("difference", self.difference)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,12 @@ class Run:
     def test_index(self) -> pd.Index:
         return self.dataset.frame.index[self.windows.val_end :]
 
+    @property
+    def leaves_training_range(self) -> bool:
+        """Whether the test part's levels go outside the training part's (predicting differences may help)."""
+        target = self.dataset.series.to_numpy(dtype=np.float64)  # (T,)
+        return _outside(target[: self.windows.train_end], target[self.windows.val_end :])
+
     def gates(self, positions: np.ndarray | list[int]) -> list[dict[str, np.ndarray]]:
         """Gates of every LSTM layer for the chosen test windows: each (B, window, units)."""
         return network_gates(self.windows.x_test[np.asarray(positions)], self.weights)
@@ -84,13 +90,9 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         notes.append(f"Seasonal naive needs {season} points before the test part; it is left out.")
     drift = baselines.drift(target, start)
     train_part = target[: windows.train_end]
-    low, high = float(train_part.min()), float(train_part.max())
-    if len(actual) and (actual.max() > high or actual.min() < low):
-        notes.append(
-            f"The test part leaves the range the model was trained on ({low:.4g} to {high:.4g}; test: "
-            f"{actual.min():.4g} to {actual.max():.4g}). An LSTM rarely extrapolates a trend beyond what it "
-            "has seen, so a trending series favours the naive forecast."
-        )
+    range_note = _range_note(target, windows)
+    if range_note:
+        notes.append(range_note)
 
     def block(predicted: np.ndarray | None) -> dict[str, float | None] | None:
         if predicted is None or not np.isfinite(predicted).all():
@@ -160,4 +162,34 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         metrics=summary,
         season_length=season,
         notes=tuple(notes),
+    )
+
+
+def _outside(seen: np.ndarray, test: np.ndarray) -> bool:
+    return bool(len(test) and len(seen) and (test.max() > seen.max() or test.min() < seen.min()))
+
+
+def _range_note(target: np.ndarray, windows: Windows) -> str | None:
+    """A note when the test targets leave the range of what the network was trained on, else None.
+
+    With differences the network sees changes, not levels: a trend is then no problem, but
+    changes larger than any seen in training are (for example a season that grows with the level).
+    """
+    if windows.difference:
+        changes = np.diff(target)  # (T - 1,): changes[t - 1] = y_t - y_{t-1}
+        seen, test = changes[: windows.train_end - 1], changes[windows.val_end - 1 :]
+        if not _outside(seen, test):
+            return None
+        return (
+            f"The test part's changes from one step to the next leave the range the model was trained on "
+            f"({seen.min():.4g} to {seen.max():.4g}; test: {test.min():.4g} to {test.max():.4g}). "
+            "An LSTM rarely predicts a change larger than those it has seen."
+        )
+    seen, test = target[: windows.train_end], target[windows.val_end :]
+    if not _outside(seen, test):
+        return None
+    return (
+        f"The test part leaves the range the model was trained on ({seen.min():.4g} to {seen.max():.4g}; test: "
+        f"{test.min():.4g} to {test.max():.4g}). An LSTM rarely extrapolates a trend beyond what it "
+        "has seen, so a trending series favours the naive forecast."
     )

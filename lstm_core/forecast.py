@@ -3,6 +3,8 @@
 Both run the trained weights through the NumPy kernel in gates.py, which the tests prove
 equal to Keras's own output; this avoids `model.predict`'s per-call overhead (a 200-step
 recursive forecast is one tiny call per step) and works the same on every backend.
+A network trained on differences predicts changes; `Windows.test_levels`/`future_levels`
+turn them back into levels, so callers always get levels in the user's units.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ def one_step(weights: NetworkWeights, windows: Windows) -> np.ndarray:
     """One-step-ahead predictions for every test window, in the user's units: (N_test,)."""
     if len(windows.x_test) == 0:
         return np.empty(0)
-    return windows.scaler.inverse_target(predict(windows.x_test, weights))  # (N_test,)
+    return windows.test_levels(predict(windows.x_test, weights))  # (N_test,)
 
 
 def recursive(weights: NetworkWeights, windows: Windows, steps: int) -> np.ndarray | None:
     """`steps` future values, each prediction fed back as the next input: (steps,) user units.
 
     Only defined for a univariate model: with extra feature columns the future inputs are
-    unknown, so this returns None rather than invent them.
+    unknown, so this returns None rather than invent them. With differences the fed-back values
+    are predicted changes, which add up from the last actual level.
     """
     if windows.n_features != 1 or steps <= 0:
         return None
@@ -38,7 +41,7 @@ def recursive(weights: NetworkWeights, windows: Windows, steps: int) -> np.ndarr
             out[step] = predict(history[None, :, None], weights, limit_blas=False)[0]  # (1, window, 1) -> scalar
             history = np.roll(history, -1)
             history[-1] = out[step]
-    return windows.scaler.inverse_target(out)  # (steps,)
+    return windows.future_levels(out)  # (steps,)
 
 
 def future_index(index: pd.Index, freq: str | None, steps: int) -> pd.Index:

@@ -50,14 +50,19 @@ class LSTMWeights:
         return self.recurrent_kernel.shape[0]
 
     @cached_property
-    def stepped(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """kernel, recurrent_kernel, bias for the step loop: columns reordered to i, f, o, g and the
-        sigmoid gates' columns halved, so that σ(z) = 0.5·tanh(z/2) + 0.5 lets one tanh serve all four."""
+    def fused(self) -> np.ndarray:
+        """One (F + U + 1, 4U) matrix for the step loop: the input kernel, the recurrent kernel and the
+        bias stacked as rows, so that one product [x_t, h_{t-1}, 1]·[W; U; b] gives z for all four gates.
+
+        Its columns are reordered to i, f, o, g and the sigmoid gates' columns halved, so that
+        σ(z) = 0.5·tanh(z/2) + 0.5 lets one tanh serve all four gates.
+        """
         units = self.units
         order = np.r_[0 : 2 * units, 3 * units : 4 * units, 2 * units : 3 * units]  # i, f, o, g
         scale = np.ones(4 * units, np.float32)  # (4U,)
         scale[: 3 * units] = 0.5
-        return self.kernel[:, order] * scale, self.recurrent_kernel[:, order] * scale, self.bias[order] * scale
+        stacked = np.concatenate([self.kernel, self.recurrent_kernel, self.bias[None, :]], axis=0)  # (F+U+1, 4U)
+        return np.ascontiguousarray(stacked[:, order] * scale, dtype=np.float32)
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,23 +123,25 @@ def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dic
     h and c, each (B, 1, U), which is all a forecast needs.
     """
     x = np.asarray(x, dtype=np.float32)  # (B, T, F)
-    batch, steps, _ = x.shape
+    batch, steps, features = x.shape
     units = weights.units
-    kernel, recurrent_kernel, bias = weights.stepped  # (F, 4U), (U, 4U), (4U,): columns i, f, o, g
-    # Time-major buffers make every per-step slice contiguous, so each step writes in place.
-    xw = np.transpose(x, (1, 0, 2)) @ kernel + bias  # (T, B, 4U): the input part of every step at once
+    stacked = weights.fused  # (F+U+1, 4U): columns i, f, o, g
+    # The row buffer [x_t, h_{t-1}, 1] holds h in place, so each step is one matrix product and
+    # no (T, B, 4U) block of input products is ever built (half the time of precomputing x·W).
+    row = np.zeros((batch, features + units + 1), np.float32)  # (B, F+U+1)
+    row[:, -1] = 1.0
+    h = row[:, features : features + units]  # (B, U) view: h_{t-1}, then h_t
     rows = steps if keep else 1
     gates = np.empty((rows, batch, 4 * units), np.float32)  # (T, B, 4U): i, f, o, g after the loop
-    cells = np.empty((rows, batch, units), np.float32)  # (T, B, U)
+    cells = np.empty((rows, batch, units), np.float32)  # (T, B, U); time-major: each step writes in place
     hidden = np.empty((rows, batch, units), np.float32)  # (T, B, U)
     scratch = np.empty((batch, units), np.float32)  # (B, U)
-    h = np.zeros((batch, units), np.float32)  # (B, U)
     c = np.zeros((batch, units), np.float32)  # (B, U)
     for t in range(steps):
         k = t if keep else 0
-        a, c_new, h_new = gates[k], cells[k], hidden[k]  # (B, 4U), (B, U), (B, U) views
-        np.matmul(h, recurrent_kernel, out=a)
-        a += xw[t]
+        a, c_new = gates[k], cells[k]  # (B, 4U), (B, U) views
+        row[:, :features] = x[:, t]
+        np.matmul(row, stacked, out=a)  # z (halved for i, f, o)
         np.tanh(a, out=a)  # tanh(z/2) for i, f, o; tanh(z) for g
         sigmoid = a[:, : 3 * units]
         sigmoid *= 0.5
@@ -143,11 +150,12 @@ def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dic
         np.multiply(f, c, out=c_new)
         np.multiply(i, g, out=scratch)
         c_new += scratch  # c = f·c₋₁ + i·g
-        np.tanh(c_new, out=h_new)
-        h_new *= o  # h = o·tanh(c)
-        h, c = h_new, c_new  # with keep=False these are the same buffers again next step: safe, read first
+        np.tanh(c_new, out=h)
+        h *= o  # h = o·tanh(c), written where the next step's product reads it
+        hidden[k] = h
+        c = c_new  # with keep=False this is the same buffer again next step: safe, read first
     if not keep:
-        return {"c": c[:, None], "h": h[:, None]}  # (B, 1, U) each
+        return {"c": np.transpose(cells, (1, 0, 2)), "h": np.transpose(hidden, (1, 0, 2))}  # (B, 1, U) each
     batch_major = np.transpose(gates, (1, 0, 2))  # (B, T, 4U) view
     return {
         "i": batch_major[..., :units],

@@ -6,6 +6,12 @@ A window of `window` past steps predicts the next target value. A window's *inpu
 reach back into an earlier part (a test window starts in the validation part); its
 *target* always lies in the part it belongs to, so no target is ever seen in training.
 The scaler sees only the training part.
+
+With `difference=True` the target column holds first differences d_t = y_t - y_{t-1}
+(extra feature columns stay levels). d_0 does not exist, so the first training window
+starts one step later; validation and test targets are the same positions as without
+differencing, so the LSTM is scored on exactly the points the baselines are.
+`Windows.test_levels` and `Windows.future_levels` map predictions back to levels.
 """
 
 from __future__ import annotations
@@ -90,11 +96,13 @@ class Windows:
     y_val: np.ndarray  # (N_val,)
     x_test: np.ndarray  # (N_test, window, F)
     y_test: np.ndarray  # (N_test,)
-    scaled: np.ndarray  # (T, F) the whole series, scaled
+    scaled: np.ndarray  # (T, F) the whole series as the network sees it, scaled
     scaler: Scaler
     window: int
     train_end: int
     val_end: int
+    difference: bool = False  # column 0 of `scaled` holds first differences of the target
+    levels: np.ndarray | None = None  # (T,) the target in user units, to map differences back to levels
 
     @property
     def n_features(self) -> int:
@@ -108,6 +116,30 @@ class Windows:
         """The inputs of test window `position` (0-based within the test part): (window, F)."""
         return self.x_test[position]
 
+    def test_levels(self, predicted: np.ndarray) -> np.ndarray:
+        """Scaled one-step predictions for the test targets (N_test,) as levels in user units.
+
+        With differences, each prediction is a change: level = the actual level one step
+        before the target + the predicted change (the naive forecast plus a correction).
+        """
+        values = self.scaler.inverse_target(predicted)  # (N_test,)
+        if not self.difference:
+            return values
+        previous = self._levels()[self.val_end - 1 : self.length - 1]  # (N_test,) actual y_{t-1}
+        return previous + values
+
+    def future_levels(self, predicted: np.ndarray) -> np.ndarray:
+        """A recursive path of scaled predictions (steps,) as levels: changes add up from the last actual level."""
+        values = self.scaler.inverse_target(predicted)  # (steps,)
+        if not self.difference:
+            return values
+        return self._levels()[-1] + np.cumsum(values)
+
+    def _levels(self) -> np.ndarray:
+        if self.levels is None:
+            raise ValueError("These windows hold differences but not the levels needed to map them back.")
+        return self.levels
+
 
 def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
     """Split `values` (T, F; target in column 0) by time, scale on train only, and window."""
@@ -117,16 +149,21 @@ def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
     if not np.isfinite(values).all():
         raise LabError("The series contains missing or infinite values; clean it before windowing.")
     train_end, val_end = split_points(len(values), config)
+    # With differences the first row has no d_0: it is left out of the scaler's fit and no window reads it.
+    first = 1 if config.difference else 0
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below, as one sentence
-        scaler = Scaler.fit(config.scaler, values[:train_end])
-        scaled = scaler.transform(values)  # (T, F)
+        inputs = _differenced(values) if config.difference else values  # (T, F)
+        scaler = Scaler.fit(config.scaler, inputs[first:train_end])
+        scaled = scaler.transform(inputs)  # (T, F)
     if not (np.isfinite(scaler.scale).all() and np.isfinite(scaler.offset).all() and np.isfinite(scaled).all()):
         largest = float(np.max(np.abs(values)))
         raise LabError(
             f"The values are too large to train on (largest magnitude {largest:.3g}); "
             "rescale the column (for example divide it by a power of ten) and load it again."
         )
-    x_train, y_train = make_windows(scaled, config.window, config.window, train_end)
+    # The first training target moves one step later with differences (its inputs must start at d_1);
+    # split_points leaves at least two training targets, so one always remains.
+    x_train, y_train = make_windows(scaled, config.window, config.window + first, train_end)
     x_val, y_val = make_windows(scaled, config.window, train_end, val_end)
     x_test, y_test = make_windows(scaled, config.window, val_end, len(values))
     return Windows(
@@ -141,4 +178,17 @@ def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
         window=config.window,
         train_end=train_end,
         val_end=val_end,
+        difference=config.difference,
+        levels=values[:, 0].copy(),
     )
+
+
+def _differenced(values: np.ndarray) -> np.ndarray:
+    """`values` (T, F) with column 0 replaced by its first difference; row 0 gets a placeholder change of 0.
+
+    d_0 does not exist. A zero keeps the array finite (callers check that); no window reads it.
+    """
+    out = values.copy()  # (T, F)
+    out[1:, 0] = np.diff(values[:, 0])
+    out[0, 0] = 0.0
+    return out

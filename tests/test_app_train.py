@@ -28,7 +28,7 @@ def open_train_page(**settings: object) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("app_pages/train.py").run()
     for key, value in settings.items():
-        widget = next(w for w in (*at.number_input, *at.selectbox, *at.slider) if w.key == f"train_{key}")
+        widget = next(w for w in (*at.number_input, *at.selectbox, *at.slider, *at.checkbox) if w.key == f"train_{key}")
         widget.set_value(value)
     return at
 
@@ -111,6 +111,39 @@ def test_forecast_page_has_chart_metrics_and_downloads(trained: AppTest) -> None
     assert any("naive forecast" in text for text in verdicts)
     downloads = [button.proto.label for button in trained.get("download_button")]
     assert downloads == ["Forecast CSV", "Metrics JSON", "Trained model (.keras)", "Config JSON"]
+
+
+def test_forecast_page_suggests_differences_on_a_trend(trained: AppTest) -> None:
+    """Airline passengers leaves the training range; with differences off, the Forecast page suggests them."""
+    trained.switch_page("app_pages/forecast.py").run()
+    assert not trained.exception
+    infos = messages(trained.info)
+    assert any("leaves the range the model was trained on" in text for text in infos)
+    assert any("**Predict differences**" in text for text in infos)
+
+
+def test_predict_differences_reaches_the_training_and_stays() -> None:
+    """The checkbox is on the Train page, its value reaches the trained run's config and survives a page switch."""
+    at = open_train_page(units=4, epochs=2, window=6)
+    assert at.checkbox(key="train_difference").value is False
+    at.checkbox(key="train_difference").check()
+    job = train(at)
+    assert job.state == "done", job.error
+    assert at.session_state["config"].windows.difference is True
+    record = at.session_state["runs"][-1]
+    assert record.config.windows.difference is True and record.run.windows.difference is True
+    assert record.label.endswith("· differences")
+    for page in ("data", "train"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
+    assert at.checkbox(key="train_difference").value is True
+    at.switch_page("app_pages/forecast.py").run()
+    assert not at.exception
+    assert not any("**Predict differences**" in text for text in messages(at.info))
+    at.switch_page("app_pages/gates.py").run()
+    assert not at.exception
+    assert "the network's inputs are the changes from one step to the next" in at.caption[0].value
+    assert "a change of" in at.markdown[0].value
 
 
 def test_model_download_is_a_keras_file(trained: AppTest) -> None:

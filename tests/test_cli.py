@@ -124,3 +124,28 @@ def test_bad_input_is_one_error_line(args, expected, tmp_path):
     assert lines[0].startswith("error: ") and expected in lines[0]
     assert "Traceback" not in done.stderr + done.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_difference_runs_end_to_end(tmp_path):
+    """`--difference` trains on a small CSV, writes the six files with `difference: true`, all in the series' units."""
+    steps = np.arange(80)
+    values = 100.0 + 2.0 * steps + 5.0 * np.sin(2 * np.pi * steps / 12)  # a trend plus a season
+    dates = pd.date_range("2000-01-01", periods=len(values), freq="MS")
+    pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "value": values}).to_csv(tmp_path / "trend.csv", index=False)
+    out = tmp_path / "out"
+    args = ["--window", "6", "--epochs", "1", "--units", str(UNITS), "--forecast-steps", "4", "--difference"]
+    done = cli("run", "--data", str(tmp_path / "trend.csv"), *args, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    check_output_folder(out, UNITS)
+    assert json.loads((out / "config.json").read_text())["windows"]["difference"] is True
+    forecast = pd.read_csv(out / "forecast.csv")
+    test = forecast[forecast["actual"].notna()]
+    assert len(test) == round(len(values) * 0.2)  # the same test points as without differences
+    assert (test["lstm"] - test["naive"]).abs().max() < 50  # levels near the last value, not scaled changes
+
+
+def test_help_documents_difference():
+    """`run --help` lists --difference with what it does."""
+    done = cli("run", "--help")
+    assert done.returncode == 0
+    assert "--difference" in done.stdout and "change from one step to the next" in done.stdout

@@ -141,3 +141,22 @@ def test_replace_single_settings_and_parts():
         config.replace(colour="red")
     with pytest.raises(LabError, match="window=0"):
         config.replace(window=0)
+
+
+def test_difference_round_trips_and_defaults_to_off():
+    """`difference` survives the JSON round trip and `replace`; JSON written before it existed loads with False."""
+    config = ExperimentConfig().replace(difference=True, window=12)
+    assert config.windows.difference is True
+    text = config.to_json()
+    assert json.loads(text)["windows"]["difference"] is True
+    assert ExperimentConfig.from_json(text) == config
+    old = json.loads(ExperimentConfig().to_json())
+    del old["windows"]["difference"]
+    assert ExperimentConfig.from_dict(old).windows.difference is False
+
+
+@pytest.mark.parametrize("value", ["false", 1, None])
+def test_difference_must_be_a_bool(value):
+    """A `difference` that is not true or false is refused in one sentence, even if truthy."""
+    with pytest.raises(LabError, match=rf"^`difference` must be true or false\. Received: difference={value!r}$"):
+        WindowConfig(difference=value)

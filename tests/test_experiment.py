@@ -99,3 +99,31 @@ def test_trend_beyond_training_range_is_explained(run, dataset, windows, trained
     repeated = type(dataset)(frame=flat, target="value", name="flat", source="tests", freq=dataset.freq)
     flat_windows = prepare(repeated.values, TINY.windows)
     assert not any("leaves the range" in note for note in evaluate(repeated, TINY, flat_windows, trained).notes)
+
+
+def test_differences_are_scored_in_levels_on_the_same_points(run, dataset, trained):
+    """With differences, the LSTM's test predictions are levels on exactly the naive forecast's points and dates.
+
+    The shared model was trained on levels; its weights fit differenced windows of the same shape, which is
+    all this test needs: the mapping back to levels, not a good forecast.
+    """
+    from lstm_core.gates import NetworkWeights, predict
+
+    config = TINY.replace(difference=True)
+    changes = prepare(dataset.values, config.windows)
+    result = evaluate(dataset, config, changes, trained)
+    test = result.forecast[result.forecast["part"] == "test"]
+    levels_test = run.forecast[run.forecast["part"] == "test"]
+    assert test.index.equals(levels_test.index)
+    np.testing.assert_array_equal(test["actual"], levels_test["actual"])
+    np.testing.assert_array_equal(test["naive"], levels_test["naive"])
+    target = dataset.series.to_numpy()
+    predicted = changes.scaler.inverse_target(predict(changes.x_test, NetworkWeights.from_model(trained.model)))
+    np.testing.assert_allclose(test["lstm"], target[changes.val_end - 1 : -1] + predicted, rtol=1e-6)
+    expected_rmse = float(np.sqrt(np.mean((test["lstm"] - test["actual"]) ** 2)))
+    assert result.metrics["lstm"]["rmse"] == pytest.approx(expected_rmse)
+    assert result.metrics["naive"] == run.metrics["naive"]
+    future = result.forecast[result.forecast["part"] == "future"]
+    assert len(future) == TINY.forecast.forecast_steps and np.isfinite(future["lstm"]).all()
+    assert not any("leaves the range the model was trained on (" in note for note in result.notes)
+    assert result.leaves_training_range and run.leaves_training_range  # the levels do; the suggestion uses this

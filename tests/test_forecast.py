@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 from tiny import TINY
 
+from lstm_core.config import WindowConfig
 from lstm_core.forecast import future_index, one_step, recursive
-from lstm_core.gates import NetworkWeights
-from lstm_core.windows import prepare
+from lstm_core.gates import DenseWeights, LSTMWeights, NetworkWeights
+from lstm_core.windows import Windows, prepare
 
 
 def test_one_step_equals_model_predict(trained, windows):
@@ -40,6 +41,39 @@ def test_recursive_needs_univariate(trained, dataset):
     weights = NetworkWeights.from_model(trained.model)
     assert recursive(weights, multi, 5) is None
     assert recursive(weights, prepare(dataset.values, TINY.windows), 0) is None
+
+
+def constant_weights(value: float, units: int = 3) -> NetworkWeights:
+    """An LSTM whose weights are all zero, so h stays 0, and a Dense head that outputs `value` (scaled) every time."""
+    lstm = LSTMWeights(
+        kernel=np.zeros((1, 4 * units), np.float32),  # (F, 4U)
+        recurrent_kernel=np.zeros((units, 4 * units), np.float32),  # (U, 4U)
+        bias=np.zeros(4 * units, np.float32),  # (4U,)
+    )
+    head = DenseWeights(kernel=np.zeros((units, 1), np.float32), bias=np.array([value], np.float32))  # (U, 1), (1,)
+    return NetworkWeights(lstm=(lstm,), head=head)
+
+
+def constant_change(windows: Windows, change: float) -> NetworkWeights:
+    """Weights that always predict `change`, in user units, as the windows' scaler encodes it."""
+    return constant_weights((change - windows.scaler.offset[0]) / windows.scaler.scale[0])
+
+
+def test_recursive_with_differences_is_a_line_from_the_last_value(dataset):
+    """A network that always predicts a change of 2.5 forecasts a line rising 2.5 a step from the last value."""
+    windows = prepare(dataset.values, WindowConfig(window=8, difference=True))
+    future = recursive(constant_change(windows, 2.5), windows, 6)
+    last = dataset.values[-1, 0]
+    np.testing.assert_allclose(future, last + 2.5 * np.arange(1, 7), rtol=1e-5)
+
+
+def test_one_step_with_differences_adds_the_change_to_the_previous_level(dataset):
+    """One-step test predictions with differences are the previous actual level plus the predicted change."""
+    windows = prepare(dataset.values, WindowConfig(window=8, difference=True))
+    ours = one_step(constant_change(windows, -1.5), windows)
+    previous = dataset.values[windows.val_end - 1 : -1, 0]
+    assert ours.shape == (len(windows.x_test),)
+    np.testing.assert_allclose(ours, previous - 1.5, rtol=1e-5)
 
 
 def test_future_index_monthly():

@@ -97,3 +97,57 @@ def test_zero_validation_fraction_gives_no_validation_windows():
     """val_fraction 0 leaves no validation windows and a test part right after training."""
     w = prepare(np.arange(50.0), WindowConfig(window=5, val_fraction=0.0))
     assert len(w.x_val) == 0 and w.train_end == w.val_end
+
+
+@pytest.mark.parametrize("scaler", ["minmax", "standard", "none"])
+def test_differences_keep_target_positions(scaler):
+    """With differences, the split, the validation and test targets and their counts are those of levels."""
+    values = tiny_values(160)
+    levels = prepare(values, WindowConfig(window=8, scaler=scaler))
+    changes = prepare(values, WindowConfig(window=8, scaler=scaler, difference=True))
+    assert (changes.train_end, changes.val_end) == (levels.train_end, levels.val_end)
+    assert len(changes.y_val) == len(levels.y_val) and len(changes.y_test) == len(levels.y_test)
+    assert len(changes.y_train) == len(levels.y_train) - 1  # d_0 does not exist: the first window starts later
+    steps = np.diff(values)  # steps[t - 1] = y_t - y_{t-1}
+    inverse = changes.scaler.inverse_target
+    np.testing.assert_allclose(inverse(changes.y_train), steps[8 : changes.train_end - 1], atol=1e-4)
+    np.testing.assert_allclose(inverse(changes.y_val), steps[changes.train_end - 1 : changes.val_end - 1], atol=1e-4)
+    np.testing.assert_allclose(inverse(changes.y_test), steps[changes.val_end - 1 :], atol=1e-4)
+    # The last test window's inputs are the 8 changes just before the last target.
+    np.testing.assert_allclose(inverse(changes.x_test[-1, :, 0]), steps[-9:-1], atol=1e-4)
+
+
+@pytest.mark.parametrize("scaler", ["minmax", "standard", "none"])
+def test_true_differences_map_back_to_test_levels(scaler):
+    """Feeding the true (scaled) differences through test_levels gives back the actual test levels."""
+    values = tiny_values(160)
+    w = prepare(values, WindowConfig(window=8, scaler=scaler, difference=True))
+    np.testing.assert_allclose(w.test_levels(w.y_test), values[w.val_end :], rtol=1e-6, atol=1e-4)
+
+
+def test_future_levels_add_changes_to_the_last_level():
+    """A path of predicted changes becomes levels by adding up from the last actual value."""
+    values = tiny_values(100)
+    w = prepare(values, WindowConfig(window=5, difference=True))
+    changes = np.array([1.0, -2.0, 0.5])
+    scaled = (changes - w.scaler.offset[0]) / w.scaler.scale[0]
+    np.testing.assert_allclose(w.future_levels(scaled), values[-1] + np.cumsum(changes), atol=1e-9)
+
+
+def test_differences_leave_feature_columns_as_levels():
+    """Only the target column is differenced; extra feature columns are fed as levels."""
+    values = np.stack([np.arange(60.0) ** 2, np.arange(60.0) * 10], axis=1)  # (60, 2)
+    w = prepare(values, WindowConfig(window=5, scaler="none", difference=True))
+    np.testing.assert_array_equal(w.x_test[0][:, 1], values[w.val_end - 5 : w.val_end, 1])
+    np.testing.assert_array_equal(w.x_test[0][:, 0], np.diff(values[:, 0])[w.val_end - 6 : w.val_end - 1])
+    assert np.isfinite(w.scaled).all()
+
+
+def test_differences_on_the_shortest_series():
+    """A series just long enough for the window still works with differences; one point shorter is a LabError."""
+    values = np.arange(10.0) ** 2  # 10 points, window 5: 7 for training, one training window left
+    w = prepare(values, WindowConfig(window=5, difference=True))
+    assert len(w.y_train) == 1 and len(w.y_test) == 2
+    np.testing.assert_allclose(w.test_levels(w.y_test), values[w.val_end :], atol=1e-4)
+    with pytest.raises(LabError, match="too few for windows of 5 steps"):
+        prepare(values[:9], WindowConfig(window=5, difference=True))

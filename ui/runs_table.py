@@ -28,6 +28,7 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
                 "units": config.model.units,
                 "layers": config.model.layers,
                 "window": config.windows.window,
+                "differences": config.windows.difference,
                 "dropout": config.model.dropout,
                 "learning rate": config.train.learning_rate,
                 "batch": config.train.batch_size,

@@ -39,6 +39,7 @@ def _values(config: ExperimentConfig) -> dict[str, Any]:
         "train_dropout": float(config.model.dropout),
         "train_window": config.windows.window,
         "train_scaler": config.windows.scaler,
+        "train_difference": bool(config.windows.difference),
         "train_val_fraction": float(config.windows.val_fraction),
         "train_test_fraction": float(config.windows.test_fraction),
         "train_epochs": config.train.epochs,
@@ -86,6 +87,7 @@ def config_from_widgets(base: ExperimentConfig) -> ExperimentConfig:
         dropout=float(s.train_dropout),
         window=int(s.train_window),
         scaler=s.train_scaler,
+        difference=bool(s.train_difference),
         val_fraction=float(s.train_val_fraction),
         test_fraction=float(s.train_test_fraction),
         epochs=int(s.train_epochs),
@@ -140,6 +142,12 @@ def draw_form_fields() -> None:
         st.number_input("Window (past steps per prediction)", 1, LIMITS["window"], step=1, key="train_window")
         st.selectbox(
             "Scaler (fit on the training part only)", SCALERS, key="train_scaler", format_func=_SCALER_LABELS.get
+        )
+        st.checkbox(
+            "Predict differences",
+            key="train_difference",
+            help="The network learns the change from one step to the next instead of the level; helps on series "
+            "with a trend, like airline-passengers. Forecasts and errors stay in the series' units.",
         )
         st.slider("Validation fraction", 0.0, 0.45, step=0.05, key="train_val_fraction")
         st.slider("Test fraction", 0.05, 0.45, step=0.05, key="train_test_fraction")

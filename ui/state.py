@@ -67,7 +67,8 @@ class RunRecord:
     @property
     def label(self) -> str:
         model, window = self.config.model, self.config.windows.window
-        return f"#{self.number} {self.dataset_name} · {model.layers}×LSTM({model.units}) · window {window}"
+        label = f"#{self.number} {self.dataset_name} · {model.layers}×LSTM({model.units}) · window {window}"
+        return label + (" · differences" if self.config.windows.difference else "")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
