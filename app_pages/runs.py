@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lstm_core.export import safe_csv
 from ui import charts, state
 from ui.runs_table import runs_table
 
@@ -10,7 +11,16 @@ runs = st.session_state.runs
 if not runs:
     state.stop_with_link_to_train("No runs yet: every training you finish in this session is kept here.")
 
-st.dataframe(runs_table(runs), hide_index=True, key="runs_table")
+table = runs_table(runs)
+st.dataframe(table, hide_index=True, key="runs_table")
+st.download_button(
+    "Download this table (CSV)",
+    data=safe_csv(table),
+    file_name="lstm-lab-runs.csv",
+    mime="text/csv",
+    key="runs_table_csv",
+    on_click="ignore",
+)
 st.caption(
     f"Every run keeps its settings, metrics, loss history and forecast. The trained model is kept for the "
     f"last {state.MODELS_KEPT} runs only, to save memory; older runs cannot be downloaded or shown on the Gates page. "

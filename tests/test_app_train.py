@@ -6,11 +6,13 @@ and Runs tests; Keras is imported once per test process.
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,7 +21,9 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from lstm_core.export import safe_csv  # noqa: E402
 from lstm_core.jobs import TrainingJob  # noqa: E402
+from ui.runs_table import runs_table  # noqa: E402
 
 TIMEOUT = 60  # seconds per script run; a run itself never waits for a training
 
@@ -185,6 +189,9 @@ def test_runs_page_overlays_two_runs(trained: AppTest) -> None:
     assert len(trained.dataframe[0].value) == len(trained.session_state["runs"]) >= 2
     assert len(trained.multiselect(key="runs_compare").value) == 2
     assert len(trained.get("plotly_chart")) == 2
+    assert [button.proto.label for button in trained.get("download_button")] == ["Download this table (CSV)"]
+    table = pd.read_csv(io.StringIO(safe_csv(runs_table(trained.session_state["runs"]))))
+    assert len(table) == len(trained.session_state["runs"]) and (table["seconds"] > 0).all()
 
 
 def test_stop_ends_training_and_keeps_history() -> None:

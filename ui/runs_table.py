@@ -39,6 +39,7 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
                 "skill vs naive": metrics.get("skill_vs_naive"),
                 "beats naive": bool(metrics.get("beats_naive")),
                 "seconds": metrics.get("train_seconds"),
+                "samples/s": metrics.get("samples_per_second"),
                 "model kept": record.run is not None,
             }
         )
