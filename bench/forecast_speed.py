@@ -29,44 +29,6 @@ SCRIPT = Path(__file__).resolve()
 TARGET = 20.0
 
 
-def proposed_recursive(weights: Any, windows: Any, steps: int) -> Any:
-    """A leaner NumPy kernel for the same forecast (a proposal for lstm_core, measured here).
-
-    Two changes to gates.lstm_gates: the 0.5 of σ(z) = 0.5·tanh(0.5·z) + 0.5 is folded into the
-    i, f, o columns of the weights once, so one tanh over all 4U values gives every gate; and a
-    single window is kept 1-D, (T, 4U) and (U,), so each step is ~9 small NumPy calls, not ~20.
-    """
-    import numpy as np
-
-    prepared = []
-    for layer in weights.lstm:
-        units = layer.units
-        scale = np.full(4 * units, 0.5, np.float32)  # (4U,)
-        scale[2 * units : 3 * units] = 1.0  # the candidate g keeps tanh(z)
-        prepared.append((layer.kernel * scale, layer.recurrent_kernel * scale, layer.bias * scale, units))
-    head_kernel, head_bias = weights.head.kernel[:, 0], float(weights.head.bias[0])  # (U,), scalar
-    history = windows.scaled[-windows.window :, 0].astype(np.float32)  # (window,)
-    out = np.empty(steps, np.float32)
-    for step in range(steps):
-        inputs = history[:, None]  # (T, 1)
-        for kernel, recurrent_kernel, bias, units in prepared:
-            xw = inputs @ kernel + bias  # (T, 4U)
-            h = np.zeros(units, np.float32)  # (U,)
-            c = np.zeros(units, np.float32)  # (U,)
-            sequence = np.empty((len(xw), units), np.float32)  # (T, U): the next layer's input
-            for t in range(len(xw)):
-                a = np.tanh(xw[t] + h @ recurrent_kernel)  # (4U,): tanh(z/2) for i, f, o; tanh(z) for g
-                gate = a * 0.5 + 0.5  # (4U,): σ(z) for i, f, o (the g block is unused)
-                c = gate[units : 2 * units] * c + gate[:units] * a[2 * units : 3 * units]  # (U,)
-                h = gate[3 * units :] * np.tanh(c)  # (U,)
-                sequence[t] = h
-            inputs = sequence
-        out[step] = h @ head_kernel + head_bias
-        history = np.roll(history, -1)
-        history[-1] = out[step]
-    return windows.scaler.inverse_target(out)  # (steps,)
-
-
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     import keras
     import numpy as np
@@ -115,14 +77,10 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     def ours(steps: int = args.steps) -> np.ndarray:
         return recursive(weights, windows, steps)
 
-    def proposed(steps: int = args.steps) -> np.ndarray:
-        return proposed_recursive(weights, windows, steps)
-
     contenders = {
         "predict_per_step": reference_predict,
         "call_per_step": reference_call,
         "ours": ours,
-        "proposed": proposed,
     }
     if keras.backend.backend() not in args.call_backends.split(","):
         del contenders["call_per_step"]  # eager model(x) on JAX: over 100 s per forecast here
@@ -132,7 +90,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     for _ in range(args.repeats):
         for name, function in contenders.items():  # interleaved: A B C A B C
-            inner = args.inner if name in ("ours", "proposed") else 1  # ours is too fast to time one call alone
+            inner = args.inner if name == "ours" else 1  # ours is too fast to time one call alone
             started = time.perf_counter()
             for _ in range(inner):
                 outputs[name] = function()
@@ -146,7 +104,6 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         "max_abs_diff_vs_call": (
             float(np.abs(outputs["ours"] - outputs["call_per_step"]).max()) if "call_per_step" in outputs else None
         ),
-        "max_abs_diff_proposed_vs_predict": float(np.abs(outputs["proposed"] - outputs["predict_per_step"]).max()),
         "value_scale": scale,
     }
 
@@ -195,7 +152,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         result["speedup_vs_call"] = (
             stats["call_per_step"]["median"] / stats["ours"]["median"] if "call_per_step" in stats else None
         )
-        result["proposed_speedup_vs_predict"] = stats["predict_per_step"]["median"] / stats["proposed"]["median"]
         result["target_met"] = ratio >= TARGET
         results[result["backend"]] = result
         name = result["backend"]
@@ -209,11 +165,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             + (f", {result['speedup_vs_call']:.1f}x vs model(x)" if result["speedup_vs_call"] else "")
             + f"; target >= {TARGET:.0f}x: {'met' if result['target_met'] else 'MISSED'}; "
             f"max |diff| {result['max_abs_diff_vs_predict']:.2e} (values ~{result['value_scale']:.1f})"
-        )
-        print(
-            f"  proposed leaner kernel (bench only): {fmt(stats['proposed'], ' s', 5)}; ratio "
-            f"{result['proposed_speedup_vs_predict']:.1f}x vs predict; max |diff| "
-            f"{result['max_abs_diff_proposed_vs_predict']:.2e}"
         )
     path = write_result(
         "forecast_speed_quick" if args.quick else args.name,

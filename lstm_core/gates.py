@@ -202,9 +202,33 @@ def predict(x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True) 
     rows = _rows_per_chunk(x.shape[1], weights)
     if len(x) > rows:
         return np.concatenate([predict(x[s : s + rows], weights, limit_blas=False) for s in range(0, len(x), rows)])
+    if len(x) == 1:
+        return np.array([_predict_window(x[0], weights)], np.float32)  # (1,)
     inputs = x
     for k, layer in enumerate(weights.lstm):
         last = k == len(weights.lstm) - 1
         gates = lstm_gates(inputs, layer, keep=not last)
         inputs = gates["h"]  # (B, T, U), or (B, 1, U) for the last layer
     return (inputs[:, -1] @ weights.head.kernel + weights.head.bias)[:, 0]  # (B,)
+
+
+def _predict_window(x: np.ndarray, weights: NetworkWeights) -> float:
+    """`predict` for one window x (T, F), kept 1-D: the recursive forecast calls this once per step,
+    where each NumPy call's fixed cost, not arithmetic, is the time (9 calls per LSTM step, not 13)."""
+    inputs = x  # (T, F)
+    for layer in weights.lstm:
+        features, units = inputs.shape[1], layer.units
+        stacked = layer.fused  # (F+U+1, 4U): columns i, f, o, g, the sigmoid ones halved
+        xw = inputs @ stacked[:features] + stacked[-1]  # (T, 4U): the input part of every step at once
+        recurrent_kernel = stacked[features : features + units]  # (U, 4U)
+        h = np.zeros(units, np.float32)  # (U,)
+        c = np.zeros(units, np.float32)  # (U,)
+        sequence = np.empty((len(xw), units), np.float32)  # (T, U): the next layer's input
+        for t in range(len(xw)):
+            a = np.tanh(xw[t] + h @ recurrent_kernel)  # (4U,): tanh(z/2) for i, f, o; tanh(z) for g
+            gate = a * 0.5 + 0.5  # (4U,): σ(z) for i, f, o (its g block is unused)
+            c = gate[units : 2 * units] * c + gate[:units] * a[3 * units :]  # c = f·c₋₁ + i·g
+            h = gate[2 * units : 3 * units] * np.tanh(c)  # h = o·tanh(c)
+            sequence[t] = h
+        inputs = sequence
+    return float(h @ weights.head.kernel[:, 0] + weights.head.bias[0])

@@ -97,3 +97,12 @@ def test_predict_in_chunks_equals_one_pass(trained, windows, monkeypatch):
     monkeypatch.setattr(gates_module, "CHUNK_FLOATS", 6 * window * units * 4)  # 4 windows per chunk
     assert gates_module._rows_per_chunk(window, weights) == 4 < len(windows.x_test)
     np.testing.assert_allclose(predict(windows.x_test, weights), whole, atol=1e-6, rtol=0)  # BLAS blocks differ by size
+
+
+@pytest.mark.parametrize("fixture", ["trained", "stacked"])
+def test_single_window_path_equals_batch_path(fixture, request, windows):
+    """One window goes through the 1-D kernel; it gives what the batched kernel gives for that window."""
+    weights = NetworkWeights.from_model(request.getfixturevalue(fixture).model)
+    batched = predict(windows.x_test[:3], weights)  # (3,)
+    singles = np.concatenate([predict(windows.x_test[k : k + 1], weights) for k in range(3)])  # (3,)
+    np.testing.assert_allclose(singles, batched, atol=1e-6, rtol=0)
