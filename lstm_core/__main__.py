@@ -190,7 +190,11 @@ def _number(value: float | None) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = _parser().parse_args(argv)
+        args, extra = _parser().parse_known_args(argv)
+        if extra:  # named here, where the command is known (argparse would name the top-level program)
+            raise LabError(
+                f"unrecognized arguments: {' '.join(extra)}. See `python -m lstm_core {args.command} --help`."
+            )
         if args.command == "samples":
             return _samples()
         return _run(args)

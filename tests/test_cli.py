@@ -149,3 +149,10 @@ def test_help_documents_difference():
     done = cli("run", "--help")
     assert done.returncode == 0
     assert "--difference" in done.stdout and "change from one step to the next" in done.stdout
+
+
+def test_unrecognised_argument_names_the_command(tmp_path):
+    """A stray value after a flag is named, with the help of the command that was run."""
+    done = cli("run", "--data", "sample:sine", "--out", str(tmp_path / "out"), "--difference", "yes")
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("error: unrecognized arguments: yes. See `python -m lstm_core run --help`.")
