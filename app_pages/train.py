@@ -18,7 +18,10 @@ st.button(
     key="train_seed_preset",
     on_click=settings.apply_seed_preset,
     disabled=running,
-    help="The classic example: LSTM(50), window 10, batch 32, Adam lr 0.001, MSE, 1 layer, no dropout.",
+    help=(
+        "The classic example: LSTM(50), window 10, batch 32, Adam lr 0.001, MSE, 1 layer, no dropout, "
+        "min-max scaled levels."
+    ),
 )
 
 with st.form("train_form", border=True):

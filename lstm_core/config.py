@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from lstm_core.errors import LabError
 
 __all__ = [
@@ -68,6 +70,15 @@ def _check_float(
         raise LabError(f"`{name}` must be in {left}{low}, {high}{right}. Received: {name}={value}")
 
 
+def _plain_scalars(config: Any) -> None:
+    """Replace NumPy scalars (np.int64 from a DataFrame, np.float32, np.bool_) by Python ones, so that
+    `ModelConfig(units=np.int64(64))` is accepted like 64 and the config still writes to JSON."""
+    for item in dataclasses.fields(config):
+        value = getattr(config, item.name)
+        if isinstance(value, np.generic):
+            object.__setattr__(config, item.name, value.item())
+
+
 def _check_bool(name: str, value: Any) -> None:
     # Only a real bool: JSON "true"/"false" arrive as bools, while a string like "false" would be truthy.
     if not isinstance(value, bool):
@@ -96,6 +107,7 @@ class DataConfig:
     interval: str = "1d"
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         if not isinstance(self.source, str) or not self.source.strip():
             raise LabError(
                 f"`source` must be a CSV path, sample:NAME or yahoo:TICKER. Received: source={self.source!r}"
@@ -118,6 +130,7 @@ class WindowConfig:
     difference: bool = False
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         _check_int("window", self.window, 1, LIMITS["window"])
         _check_float("val_fraction", self.val_fraction, 0.0, 0.5, high_open=True)
         _check_float("test_fraction", self.test_fraction, 0.0, 0.5, low_open=True, high_open=True)
@@ -144,6 +157,7 @@ class ModelConfig:
     recurrent_dropout: float = 0.0
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         _check_int("units", self.units, 1, LIMITS["units"])
         _check_int("layers", self.layers, 1, LIMITS["layers"])
         _check_float("dropout", self.dropout, 0.0, 0.9)
@@ -162,6 +176,7 @@ class TrainConfig:
     device: str = "auto"
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         _check_int("epochs", self.epochs, 1, LIMITS["epochs"])
         _check_int("batch_size", self.batch_size, 1, LIMITS["batch_size"])
         _check_float("learning_rate", self.learning_rate, 0.0, 1.0, low_open=True)
@@ -179,6 +194,7 @@ class ForecastConfig:
     season_length: int | None = None  # None: inferred from the series' frequency
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         _check_int("forecast_steps", self.forecast_steps, 0, LIMITS["forecast_steps"])
         if self.season_length is not None:
             _check_int("season_length", self.season_length, 2, LIMITS["season_length"])

@@ -49,7 +49,11 @@ def future_index(index: pd.Index, freq: str | None, steps: int) -> pd.Index:
     if isinstance(index, pd.DatetimeIndex) and len(index):
         if freq:
             try:
-                return pd.date_range(index[-1], periods=steps + 1, freq=freq)[1:]
+                # last + one period, not date_range(last, ...)[1:]: when the last date is off the frequency
+                # (month-end dates with "MS"), date_range would start at the next on-frequency date and [1:]
+                # would skip it.
+                offset = pd.tseries.frequencies.to_offset(freq)
+                return pd.date_range(index[-1] + offset, periods=steps, freq=offset)
             except (ValueError, TypeError):
                 pass
         spacing = (index[-1] - index[0]) / max(len(index) - 1, 1)

@@ -65,9 +65,13 @@ def trained() -> Iterator[AppTest]:
 
 
 def test_seed_preset_sets_the_classic_example() -> None:
-    """Seed preset puts LSTM(50), window 10, batch 32, lr 0.001, 1 layer, dropout 0 into the form."""
+    """Seed preset puts LSTM(50), window 10, batch 32, lr 0.001, 1 layer, dropout 0, min-max levels into the form."""
     at = open_train_page(units=7, window=3, layers=2, dropout=0.3)
+    at.checkbox(key="train_difference").check().run()
+    at.selectbox(key="train_scaler").set_value("standard").run()
     at.button(key="train_seed_preset").click().run()
+    assert at.checkbox(key="train_difference").value is False
+    assert at.selectbox(key="train_scaler").value == "minmax"
     assert not at.exception
     values = {w.key: w.value for w in (*at.number_input, *at.slider)}
     assert values["train_units"] == 50 and values["train_window"] == 10 and values["train_batch_size"] == 32

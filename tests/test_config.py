@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from lstm_core.config import (
@@ -160,3 +161,15 @@ def test_difference_must_be_a_bool(value):
     """A `difference` that is not true or false is refused in one sentence, even if truthy."""
     with pytest.raises(LabError, match=rf"^`difference` must be true or false\. Received: difference={value!r}$"):
         WindowConfig(difference=value)
+
+
+def test_numpy_scalars_are_accepted_as_plain_numbers():
+    """Values read from a DataFrame (np.int64, np.float64, np.bool_) work like Python numbers and write to JSON."""
+    config = ExperimentConfig().replace(
+        units=np.int64(16), learning_rate=np.float64(0.01), window=np.int32(12), difference=np.bool_(True)
+    )
+    assert config.model.units == 16 and type(config.model.units) is int
+    assert type(config.train.learning_rate) is float and type(config.windows.difference) is bool
+    assert ExperimentConfig.from_json(config.to_json()) == config
+    with pytest.raises(LabError, match="whole number"):
+        ExperimentConfig().replace(units=np.float64(16.5))

@@ -83,6 +83,13 @@ def test_future_index_monthly():
     assert list(out) == list(pd.to_datetime(["2020-07-01", "2020-08-01", "2020-09-01"]))
 
 
+def test_future_index_continues_from_a_date_off_the_frequency():
+    """Month-end dates with a month-start frequency: the next date is the next month's start, none skipped."""
+    index = pd.DatetimeIndex(["1960-10-31", "1960-11-30", "1960-12-31"])
+    assert list(future_index(index, "MS", 2)) == list(pd.to_datetime(["1961-01-01", "1961-02-01"]))
+    assert list(future_index(index, "ME", 2)) == list(pd.to_datetime(["1961-01-31", "1961-02-28"]))
+
+
 def test_future_index_daily_and_business_days():
     """Daily dates continue daily; business days skip the weekend."""
     daily = future_index(pd.date_range("2021-03-01", periods=5, freq="D"), "D", 2)

@@ -24,8 +24,18 @@ __all__ = [
     "gpu_advice",
 ]
 
-# The classic example: LSTM(50), window 10, Dense(1), Adam lr 0.001, MSE, batch 32, one layer, no dropout.
-SEED_PRESET = {"units": 50, "layers": 1, "window": 10, "batch_size": 32, "learning_rate": 0.001, "dropout": 0.0}
+# The classic example: LSTM(50), window 10, Dense(1), Adam lr 0.001, MSE, batch 32, one layer, no dropout,
+# min-max scaled levels (not differences).
+SEED_PRESET = {
+    "units": 50,
+    "layers": 1,
+    "window": 10,
+    "batch_size": 32,
+    "learning_rate": 0.001,
+    "dropout": 0.0,
+    "scaler": "minmax",
+    "difference": False,
+}
 
 _DEVICE_LABELS = {"auto": "auto", "cpu": "CPU", "gpu": "GPU"}
 _SCALER_LABELS = {"minmax": "min-max (0 to 1)", "standard": "standard (mean 0, std 1)", "none": "none"}
