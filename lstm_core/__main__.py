@@ -177,7 +177,8 @@ def _run(args: argparse.Namespace) -> int:
     print(
         f"{dataset.name}: LSTM RMSE {_number((scores['lstm'] or {}).get('rmse'))}, "
         f"naive RMSE {_number((scores['naive'] or {}).get('rmse'))}, "
-        f"skill vs naive {_number(scores['skill_vs_naive'])} (the LSTM {verdict} the naive forecast). "
+        f"skill vs naive {_number(scores['skill_vs_naive'])} (the LSTM {verdict} the naive forecast), "
+        f"skill vs seasonal naive {_number(scores['skill_vs_seasonal_naive'])}. "
         f"Results in {args.out}",
         file=sys.stderr,
     )

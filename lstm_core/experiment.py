@@ -108,10 +108,14 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     lstm_rmse = (scores["lstm"] or {}).get("rmse")
     naive_rmse = (scores["naive"] or {}).get("rmse")
     skill = metrics.skill_vs_naive(lstm_rmse, naive_rmse)
+    # The same score against "same time last season": the baseline to beat on a seasonal series.
+    seasonal_skill = metrics.skill_vs_naive(lstm_rmse, (scores["seasonal_naive"] or {}).get("rmse"))
     summary = {
         **scores,
         "skill_vs_naive": skill,
         "beats_naive": bool(skill is not None and skill > 0),
+        "skill_vs_seasonal_naive": seasonal_skill,
+        "beats_seasonal_naive": bool(seasonal_skill is not None and seasonal_skill > 0),
         "season_length": season,
         "epochs_run": result.epochs_run,
         "train_seconds": round(result.train_seconds, 4),

@@ -45,6 +45,14 @@ def test_metrics_never_nan_or_inf(run):
     json.dumps(run.metrics, allow_nan=False)
 
 
+def test_skill_vs_seasonal_naive_formula(run):
+    """skill_vs_seasonal_naive is 1 - RMSE_lstm / RMSE_seasonal_naive, with its own beats flag."""
+    scores = run.metrics
+    expected = 1 - scores["lstm"]["rmse"] / scores["seasonal_naive"]["rmse"]
+    assert scores["skill_vs_seasonal_naive"] == pytest.approx(expected)
+    assert scores["beats_seasonal_naive"] == (expected > 0)
+
+
 def test_skill_vs_naive_formula(run):
     """skill_vs_naive is 1 - RMSE_lstm / RMSE_naive, and beats_naive says whether it is above 0."""
     scores = run.metrics

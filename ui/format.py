@@ -117,12 +117,27 @@ def skill_sentence(metrics: dict[str, Any]) -> tuple[bool | None, str]:
     if metrics.get("beats_naive"):
         return True, (
             f'The LSTM beats the naive forecast ("tomorrow = today"): its RMSE is {number(lstm)} against '
-            f"{number(naive)}, a skill of {skill:.1%}."
+            f"{number(naive)}, a skill of {skill:.1%}.{_seasonal_clause(metrics)}"
         )
     return False, (
         f'The LSTM does not beat the naive forecast ("tomorrow = today"): its RMSE is {number(lstm)} against '
         f"{number(naive)} (skill {skill:.1%}), so here the simple baseline is the better forecast. More epochs "
         "or another window may help; for a series close to a random walk, naive is hard to beat at all."
+        f"{_seasonal_clause(metrics)}"
+    )
+
+
+def _seasonal_clause(metrics: dict[str, Any]) -> str:
+    """' Against the seasonal naive forecast ...' when there is one, else ''."""
+    skill = metrics.get("skill_vs_seasonal_naive")
+    seasonal = (metrics.get("seasonal_naive") or {}).get("rmse")
+    season = metrics.get("season_length")
+    if skill is None or seasonal is None or not season:
+        return ""
+    verdict = "beats" if skill > 0 else "does not beat"
+    return (
+        f" The seasonal naive forecast (the value {season} steps earlier) has an RMSE of {number(seasonal)}: "
+        f"the LSTM {verdict} it (skill {skill:.1%})."
     )
 
 

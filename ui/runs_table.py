@@ -38,6 +38,7 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
                 "naive RMSE": _rmse(metrics, "naive"),
                 "skill vs naive": metrics.get("skill_vs_naive"),
                 "beats naive": bool(metrics.get("beats_naive")),
+                "skill vs seasonal naive": metrics.get("skill_vs_seasonal_naive"),
                 "seconds": metrics.get("train_seconds"),
                 "samples/s": metrics.get("samples_per_second"),
                 "model kept": record.run is not None,

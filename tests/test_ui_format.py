@@ -1,0 +1,33 @@
+"""The plain sentences the app shows about a run's skill."""
+
+from __future__ import annotations
+
+from ui.format import skill_sentence
+
+
+def _metrics(lstm: float, naive: float, seasonal: float | None, season: int | None = 12) -> dict:
+    return {
+        "lstm": {"rmse": lstm},
+        "naive": {"rmse": naive},
+        "seasonal_naive": {"rmse": seasonal} if seasonal is not None else None,
+        "skill_vs_naive": 1 - lstm / naive,
+        "beats_naive": lstm < naive,
+        "skill_vs_seasonal_naive": 1 - lstm / seasonal if seasonal is not None else None,
+        "season_length": season,
+    }
+
+
+def test_sentence_names_both_baselines():
+    """Beating naive but not seasonal naive: the sentence says both, with the numbers."""
+    beats, sentence = skill_sentence(_metrics(lstm=40.0, naive=50.0, seasonal=30.0))
+    assert beats is True
+    assert "beats the naive forecast" in sentence and "a skill of 20.0%" in sentence
+    assert "the value 12 steps earlier) has an RMSE of 30" in sentence
+    assert "the LSTM does not beat it (skill -33.3%)" in sentence
+
+
+def test_sentence_without_a_season_mentions_naive_only():
+    """No seasonal baseline (no season found): only the naive comparison."""
+    beats, sentence = skill_sentence(_metrics(lstm=60.0, naive=50.0, seasonal=None, season=None))
+    assert beats is False
+    assert "does not beat the naive forecast" in sentence and "seasonal" not in sentence
