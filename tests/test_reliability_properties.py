@@ -84,6 +84,40 @@ def test_prepare_windows_or_raises_lab_error(values: np.ndarray, config: WindowC
 
 
 @SETTINGS
+@given(values=series(), config=configs())
+def test_differences_keep_the_test_points_and_map_back_exactly(values: np.ndarray, config: WindowConfig) -> None:
+    """With differences: the same validation and test targets as levels (or the same LabError), and the
+    true changes, mapped back, give the actual test values and add up from the last actual value."""
+    differenced = WindowConfig(**{**config.__dict__, "difference": True})
+    try:
+        levels = prepare(values, config)
+    except LabError:
+        with pytest.raises(LabError):
+            prepare(values, differenced)
+        return
+    try:
+        windows = prepare(values, differenced)
+    except LabError as error:  # a constant-magnitude series can overflow once differenced: one sentence
+        assert "too large" in str(error)
+        return
+    assert (windows.train_end, windows.val_end) == (levels.train_end, levels.val_end)
+    assert len(windows.y_val) == len(levels.y_val) and len(windows.y_test) == len(levels.y_test)
+    assert len(windows.y_train) == len(levels.y_train) - 1  # d_0 does not exist
+    target = values[:, 0]
+    np.testing.assert_allclose(
+        windows.test_levels(windows.y_test), target[windows.val_end :], rtol=1e-5, atol=1e-5 * np.abs(target).max()
+    )
+    changes = np.diff(target[-4:]) if len(target) >= 4 else np.zeros(0)
+    scaled_changes = windows.scaler.transform(np.column_stack([changes] + [changes] * (values.shape[1] - 1)))[:, 0]
+    np.testing.assert_allclose(
+        windows.future_levels(scaled_changes.astype(np.float32)),
+        target[-1] + np.cumsum(changes),
+        rtol=1e-5,
+        atol=1e-5 * max(1.0, np.abs(target).max()),
+    )
+
+
+@SETTINGS
 @given(
     length=st.integers(1, 400),
     window=st.integers(1, 365),
