@@ -14,11 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 pytest.importorskip("jax")
 
 # Gate equality, one-step and recursive forecasts against Keras, seeding,
-# stop/NaN handling, and one real command-line run.
+# the NumPy validation loss against evaluate, stop/NaN handling, and one real command-line run.
 SELECTION = [
     "tests/test_gates.py",
     "tests/test_forecast.py",
     "tests/test_train.py::test_other_seed_other_start",
+    "tests/test_train.py::test_val_loss_equals_keras_evaluate",
     "tests/test_train.py::test_should_stop_ends_within_one_execution_step",
     "tests/test_train.py::test_nan_loss_stops_with_message",
     "tests/test_train.py::test_list_devices_includes_cpu",
