@@ -202,8 +202,11 @@ WORKERS = {"plain": worker_plain, "ours": worker_ours, "torch": worker_torch}
 # --- the parent ------------------------------------------------------------------------------
 def contenders(args: argparse.Namespace) -> list[dict[str, Any]]:
     """(name, worker, backend, overrides) for every contender of this run."""
+    # The plain reference keeps TensorFlow's own thread default ("0": TensorFlow chooses), not the
+    # one-thread default that importing lstm_core sets on small machines (see lstm_core/__init__.py).
+    tf_default = {"TF_NUM_INTRAOP_THREADS": "0"}
     items = [
-        {"name": "plain-tf", "worker": "plain", "backend": "tensorflow"},
+        {"name": "plain-tf", "worker": "plain", "backend": "tensorflow", "env": tf_default},
         {"name": "ours-tf", "worker": "ours", "backend": "tensorflow"},
     ]
     if not args.no_jax:
@@ -221,7 +224,10 @@ def contenders(args: argparse.Namespace) -> list[dict[str, Any]]:
     for spec in args.env_variant:  # a process setting, not a compile option: both contenders get it
         env = dict(pair.split("=", 1) for pair in spec.split(","))
         for worker, short in (("plain", "plain-tf"), ("ours", "ours-tf")):
-            items.append({"name": f"{short} [{spec}]", "worker": worker, "backend": "tensorflow", "env": env})
+            base = tf_default if worker == "plain" else {}
+            items.append(
+                {"name": f"{short} [{spec}]", "worker": worker, "backend": "tensorflow", "env": {**base, **env}}
+            )
     for spec in args.variant:
         backend, _, overrides = spec.partition(":")
         backend = {"tf": "tensorflow"}.get(backend, backend)
