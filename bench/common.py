@@ -47,6 +47,50 @@ def length_for_windows(
     return round((train_windows + window) / (1.0 - val_fraction - test_fraction))
 
 
+def torch_fit(
+    windows: Any, *, units: int, batch_size: int, epochs: int, seed: int = 0, device: str = "cpu"
+) -> tuple[list[float], list[float]]:
+    """A plain PyTorch loop, the benches' outside reference: nn.LSTM + Linear, Adam(1e-3), MSE, shuffled
+    batches, the validation loss after every epoch. Returns (seconds, val_losses) per epoch."""
+    import torch
+
+    torch.manual_seed(seed)
+
+    class Net(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = torch.nn.LSTM(windows.n_features, units, batch_first=True)
+            self.head = torch.nn.Linear(units, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out, _ = self.lstm(x)  # (B, T, U)
+            return self.head(out[:, -1])[:, 0]  # (B,)
+
+    net = Net().to(device)
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
+    loss_fn = torch.nn.MSELoss()
+    x, y = (torch.from_numpy(a).to(device) for a in (windows.x_train, windows.y_train))
+    xv, yv = (torch.from_numpy(a).to(device) for a in (windows.x_val, windows.y_val))
+    generator = torch.Generator(device=device).manual_seed(seed)
+    seconds: list[float] = []
+    val_losses: list[float] = []
+    for _ in range(epochs):
+        started = time.perf_counter()
+        net.train()
+        order = torch.randperm(len(x), generator=generator, device=device)
+        for start in range(0, len(x), batch_size):
+            batch = order[start : start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(net(x[batch]), y[batch])
+            loss.backward()
+            optimizer.step()
+        net.eval()
+        with torch.no_grad():
+            val_losses.append(float(loss_fn(net(xv), yv)))  # float() also waits for a GPU
+        seconds.append(time.perf_counter() - started)
+    return seconds, val_losses
+
+
 def emit(result: dict[str, Any]) -> None:
     """A worker's answer: one line on stdout the parent can find among library chatter."""
     print(RESULT_PREFIX + json.dumps(result), flush=True)

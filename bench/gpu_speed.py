@@ -28,12 +28,11 @@ import argparse
 import importlib.util
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result
+from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, torch_fit, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGET = 0.9
@@ -93,46 +92,17 @@ def worker_torch(model: dict[str, int], epochs: int) -> dict[str, Any]:
     import torch
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    torch.manual_seed(0)
     torch.backends.cudnn.benchmark = True
     windows = load_windows(model)
-
-    class Net(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.lstm = torch.nn.LSTM(1, model["units"], batch_first=True)
-            self.head = torch.nn.Linear(model["units"], 1)
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            out, _ = self.lstm(x)  # (B, T, U)
-            return self.head(out[:, -1])[:, 0]  # (B,)
-
-    net = Net().to(device)
-    optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
-    loss_fn = torch.nn.MSELoss()
-    x, y = (torch.from_numpy(a).to(device) for a in (windows.x_train, windows.y_train))
-    xv, yv = (torch.from_numpy(a).to(device) for a in (windows.x_val, windows.y_val))
-    seconds, val_losses = [], []
-    for _ in range(epochs):
-        started = time.perf_counter()
-        net.train()
-        order = torch.randperm(len(x), device=device)
-        for start in range(0, len(x), model["batch"]):
-            batch = order[start : start + model["batch"]]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(net(x[batch]), y[batch])
-            loss.backward()
-            optimizer.step()
-        net.eval()
-        with torch.no_grad():
-            val_losses.append(float(loss_fn(net(xv), yv)))  # float() waits for the GPU
-        seconds.append(time.perf_counter() - started)
+    seconds, val_losses = torch_fit(
+        windows, units=model["units"], batch_size=model["batch"], epochs=epochs, device=device
+    )
     steady = seconds[1:] or seconds
     return {
         "contender": "torch",
         "device": device,
         "card": torch.cuda.get_device_name(0) if device == "cuda" else None,
-        "samples_per_second": float(np.median([len(x) / s for s in steady])),
+        "samples_per_second": float(np.median([len(windows.x_train) / s for s in steady])),
         "first_epoch_seconds": seconds[0],
         "epoch_seconds": seconds,
         "final_val_loss": val_losses[-1],

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result
+from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, torch_fit, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGETS = {"ours-tf": 2.5, "ours-jax": 5.0}
@@ -147,46 +147,13 @@ def worker_ours(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def worker_torch(args: argparse.Namespace) -> dict[str, Any]:
-    """A plain PyTorch loop: nn.LSTM + Linear, Adam, MSE, shuffled batches of 32."""
+    """A plain PyTorch loop: nn.LSTM + Linear, Adam, MSE, shuffled batches of 32 (common.torch_fit)."""
     import numpy as np
     import torch
 
     torch.set_num_threads(2)
-    torch.manual_seed(args.seed)
     windows = load_windows(args.data, args.train_windows, args.window)
-
-    class Net(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.lstm = torch.nn.LSTM(1, args.units, batch_first=True)
-            self.head = torch.nn.Linear(args.units, 1)
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            out, _ = self.lstm(x)  # (B, T, U)
-            return self.head(out[:, -1])[:, 0]  # (B,)
-
-    net = Net()
-    optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
-    loss_fn = torch.nn.MSELoss()
-    x, y = torch.from_numpy(windows.x_train), torch.from_numpy(windows.y_train)
-    xv, yv = torch.from_numpy(windows.x_val), torch.from_numpy(windows.y_val)
-    generator = torch.Generator().manual_seed(args.seed)
-    seconds: list[float] = []
-    val_losses: list[float | None] = []
-    for _ in range(args.epochs):
-        started = time.perf_counter()
-        net.train()
-        order = torch.randperm(len(x), generator=generator)
-        for start in range(0, len(x), 32):
-            batch = order[start : start + 32]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(net(x[batch]), y[batch])
-            loss.backward()
-            optimizer.step()
-        net.eval()
-        with torch.no_grad():
-            val_losses.append(float(loss_fn(net(xv), yv)))
-        seconds.append(time.perf_counter() - started)
+    seconds, val_losses = torch_fit(windows, units=args.units, batch_size=32, epochs=args.epochs, seed=args.seed)
     assert np.isfinite(val_losses[-1])
     return {
         "contender": "torch",

@@ -179,8 +179,8 @@ def network_gates(x: np.ndarray, weights: NetworkWeights) -> list[dict[str, np.n
     return layers
 
 
-# The step loop keeps, per layer, about 6 x window x units float32 values per window (the input
-# products for every step plus the gate, cell and hidden buffers). Chunking the windows keeps that
+# The step loop keeps, per layer, about 6 x window x units float32 values per window (the gate
+# buffer, 4U per step, plus the cell and hidden buffers, U each). Chunking the windows keeps that
 # under ~128 MB, so a long test set at window 365 and 512 units cannot exhaust memory.
 CHUNK_FLOATS = 32 * 1024 * 1024
 
