@@ -57,7 +57,7 @@ EXPECTED: dict[str, tuple] = {
     "daily_gaps.csv": ("loads", 30, "3 time step(s)"),
     "excel_sep_hint.csv": ("loads", 30, None),
     "tab_separated.csv": ("loads", 30, None),
-    "quoted_newlines.csv": ("loads", 20, "Ignored 1 column(s)"),
+    "quoted_newlines.csv": ("loads", 20, "Left out 1 text column(s)"),
     "day_first_dates.csv": ("loads", 31, None),
     "some_bad_dates.csv": ("loads", 28, "could not be read"),
     "short_for_window.csv": ("loads", 15, None),  # training then says it is too short (test_reliability_cli.py)
