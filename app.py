@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from ui import monitor, runtime, state  # noqa: E402
+from ui.format import plain  # noqa: E402
 
 runtime.keep_keras_state_between_reruns()
 
@@ -37,7 +38,7 @@ navigation = st.navigation(pages)
 
 with st.sidebar:
     dataset = st.session_state.dataset
-    st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
+    st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
     monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")

@@ -3,14 +3,14 @@
 import streamlit as st
 
 from ui import charts, downloads, state
-from ui.format import METRIC_NAMES, metrics_table, skill_sentence, time_label
+from ui.format import METRIC_NAMES, metrics_table, plain, skill_sentence, time_label
 
 st.title("Forecast")
 record = state.require_trained_record("There is no trained network yet: train one first.")
 
 run = record.run
 metrics = record.metrics
-st.caption(f"{record.label}. {record.message}")
+st.caption(f"{plain(record.label)}. {record.message}")
 beats, sentence = skill_sentence(metrics)
 (st.success if beats else st.warning)(sentence)
 

@@ -34,7 +34,6 @@ _YEAR_NAME = re.compile(r"year|yr|jahr|ann[ée]e|año", re.IGNORECASE)
 _TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _QUARTER = re.compile(r"(?:(?P<y1>\d{4})\s*[-/ ]?\s*Q(?P<q1>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4}))", re.I)
 _WEEK = re.compile(r"(?P<y>\d{4})\s*-?\s*W(?P<w>\d{1,2})(?:-?(?P<d>[1-7]))?", re.IGNORECASE)
-_INTEGER = re.compile(r"[+-]?\d+(?:\.0*)?")
 UNITS = ("year", "month", "day", "hour", "minute")
 _UNIT_NAMES = {
     "year": {"year", "years", "yr", "yrs", "yyyy"},
@@ -73,26 +72,29 @@ def match_name(wanted: str, names: list[str]) -> str | None:
 
 
 def find_time_axis(
-    table: pd.DataFrame, numeric: list[str], date_column: str | None, row_numbers: list[int]
+    table: pd.DataFrame, values: pd.DataFrame, numeric: list[str], date_column: str | None, row_numbers: list[int]
 ) -> TimeAxis:
-    """The time axis of `table` (text cells); `date_column` None finds it, "none" refuses one."""
+    """The time axis of `table` (text cells; `values` the same as numbers, NaN where not one).
+
+    `numeric` names the columns that hold numbers; `date_column` None finds the axis, "none" asks for none.
+    """
     names = list(table.columns)
     if wants_no_date(date_column):
         return TimeAxis("none", notes=("No date column was chosen; rows are steps in file order.",))
-    split = _split_time(table)
+    split = _split_time(table, values)
     if date_column is not None:
         match = match_name(date_column, names)
         if match is None:
             raise LabError(f"Date column {date_column!r} is not in the file. Choose one of: {', '.join(names)}.")
         if match in split:
-            return _combine(table, split)
+            return _combine(table, values, split)
         stamps, had_tz, how = read_time_column(match, table[match])
         present = _present(table[match])
         if present.any() and stamps.notna().sum() >= 0.5 * present.sum():
             return TimeAxis("dates", (match,), stamps, had_tz=had_tz, notes=_how_note(match, how))
         raise LabError(_unreadable(match, table[match], stamps, row_numbers))
     if len(split) >= 2:
-        return _combine(table, split)
+        return _combine(table, values, split)
     for name in names:  # years in a `year` column, Unix times in a `time` column
         stamps = _numeric_time(name, table[name])
         if stamps is not None:
@@ -139,7 +141,7 @@ def read_time_column(name: str, cells: pd.Series) -> tuple[pd.Series, bool, str]
 
 
 def _present(cells: pd.Series) -> pd.Series:
-    return ~cells.str.strip().str.lower().isin(MISSING)
+    return ~cells.str.lower().isin(MISSING)  # cells come stripped from csvtext.split_rows
 
 
 def _how_note(name: str, how: str) -> tuple[str, ...]:
@@ -232,19 +234,19 @@ def _better(best: pd.Series | None, text: pd.Series, **options: object) -> pd.Se
     return parsed if score(parsed) > score(best) else best
 
 
-def _split_time(table: pd.DataFrame) -> dict[str, str]:
+def _split_time(table: pd.DataFrame, values: pd.DataFrame) -> dict[str, str]:
     """unit -> column for a time split over columns (year, month, day, hour, minute); {} if there is none."""
     found: dict[str, str] = {}
     for name in table.columns:
         unit = next((u for u, words in _UNIT_NAMES.items() if re.sub(r"[^a-z]", "", name.lower()) in words), None)
         if unit is None or unit in found:
             continue
-        cells = table[name][_present(table[name])]
-        if len(cells) == 0 or not cells.str.fullmatch(_INTEGER).all():
+        present = _present(table[name]).to_numpy()
+        numbers = values[name].to_numpy()[present]
+        if len(numbers) == 0 or np.isnan(numbers).any() or not np.all(numbers == np.round(numbers)):
             continue
-        values = pd.to_numeric(cells).to_numpy()
         low, high = _UNIT_RANGE[unit]
-        if values.min() >= low and values.max() <= high:
+        if numbers.min() >= low and numbers.max() <= high:
             found[unit] = name
     chain: list[str] = []
     for unit in UNITS:
@@ -252,18 +254,16 @@ def _split_time(table: pd.DataFrame) -> dict[str, str]:
             chain.append(unit)
         elif chain and not (unit == "month" and chain == ["year"]):  # year and day of year is a known layout
             break
-    if "day" in chain and "month" in chain and int(pd.to_numeric(table[found["day"]], errors="coerce").max()) > 31:
+    if "day" in chain and "month" in chain and values[found["day"]].max() > 31:
         chain = chain[: chain.index("day")]
     return {unit: found[unit] for unit in chain} if len(chain) >= 2 else {}
 
 
-def _combine(table: pd.DataFrame, split: dict[str, str]) -> TimeAxis:
+def _combine(table: pd.DataFrame, values: pd.DataFrame, split: dict[str, str]) -> TimeAxis:
     """One timestamp from the time split over columns, or row labels when there is no year."""
     columns = tuple(split.values())
     shown = ", ".join(columns)
-    numbers = {
-        unit: pd.to_numeric(table[name].where(_present(table[name])), errors="coerce") for unit, name in split.items()
-    }
+    numbers = {unit: values[name].set_axis(table.index) for unit, name in split.items()}
     stamps = None
     if "year" in numbers and numbers["year"].between(1678, 2261).any():
         year = numbers["year"].where(numbers["year"].between(1678, 2261))

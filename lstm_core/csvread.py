@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lstm_core.csvdates import TimeAxis, find_time_axis, match_name
-from lstm_core.csvtext import COMMA_NUMBER, DOT_NUMBER, MISSING, Source, decode, read_bytes, split_rows
+from lstm_core.csvdates import NO_DATE_COLUMN, TimeAxis, find_time_axis, match_name
+from lstm_core.csvtext import COMMA_NUMBER, DOT_NUMBER, MISSING, Source, decode, head, read_bytes, split_rows
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 
-__all__ = ["MAX_COLUMNS", "MIN_ROWS", "read_csv"]
+__all__ = ["MAX_COLUMNS", "MIN_ROWS", "NO_DATE_COLUMN", "column_names", "read_csv"]
 
 MIN_ROWS = 10  # fewer usable rows than this cannot be split into train/validation/test windows
 MAX_COLUMNS = 50  # numeric columns kept; more than this is a matrix, not a handful of series
@@ -56,6 +56,16 @@ def read_csv(
             f"The file could not be read as a table ({type(error).__name__}: {str(error)[:120]}); "
             "save it as a plain CSV with one header row and one row per time step."
         ) from error
+
+
+def column_names(raw: bytes, *, head_bytes: int = 256 * 1024) -> list[str]:
+    """The column names `read_csv` gives the file (same decoding, separator and header rules), from its head."""
+    notes: list[str] = []
+    try:
+        names = split_rows(decode(head(raw, head_bytes), notes), notes)[0]
+    except LabError:
+        return []
+    return names
 
 
 def _numbers(cells: np.ndarray, decimal_comma: bool | None, sep: str) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
@@ -107,9 +117,10 @@ def _parse(
     nonempty = dict(zip(names, n_nonempty.tolist(), strict=False))
     numeric_cols = [n for n, k, m in zip(names, n_numeric, n_nonempty, strict=False) if k > 0 and k >= 0.5 * m]
 
-    axis = find_time_axis(table, numeric_cols, date_column, row_numbers)
+    all_values = pd.DataFrame(values, columns=names)
+    axis = find_time_axis(table, all_values, numeric_cols, date_column, row_numbers)
     numeric_cols = [n for n in numeric_cols if n not in axis.columns]
-    frame = pd.DataFrame(values, columns=names)[numeric_cols]
+    frame = all_values[numeric_cols]
     asked = {match_name(c, names) for c in (column, *features) if c is not None}
     row_counters = [c for c in numeric_cols if c not in asked and _is_named_counter(c, frame[c].to_numpy())]
     numeric_cols = [n for n in numeric_cols if n not in row_counters]

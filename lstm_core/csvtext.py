@@ -54,6 +54,19 @@ def read_bytes(source: Source, *, max_bytes: int | None) -> tuple[bytes, str]:
     return raw, label
 
 
+def head(raw: bytes, limit: int) -> bytes:
+    """The first whole lines of `raw` within `limit` bytes (all of it if shorter; UTF-16 stays whole characters)."""
+    if len(raw) <= limit:
+        return raw
+    cut = raw.rfind(b"\n", 0, limit)
+    if cut <= 0:
+        return raw[:limit]
+    keep = cut + 1
+    if keep % 2 and raw[keep : keep + 1] == b"\x00":  # "\n" in UTF-16 little-endian is 0A 00
+        keep += 1
+    return raw[:keep]
+
+
 def human_size(n: int) -> str:
     if n < 1024:
         return f"{n} bytes"

@@ -1,8 +1,9 @@
-"""Numbers, durations and tables in the words the pages use."""
+"""Numbers, durations, tables and the user's own names in the words the pages use."""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ __all__ = [
     "duration",
     "metrics_table",
     "number",
+    "plain",
     "skill_sentence",
     "time_label",
     "unit_summary",
@@ -38,6 +40,19 @@ _FREQ_WORDS = {
     "h": "hourly",
     "H": "hourly",
 }
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def plain(text: object) -> str:
+    """`text` (a column or file name, a note quoting one) escaped so Streamlit markdown shows it as typed.
+
+    Every ASCII punctuation character gets a backslash (CommonMark's escape), so no `$...$` becomes
+    LaTeX, no `[x](y)` a link, no `:red[...]` a colour and no `*`, `_` or `#` formatting; line breaks
+    become spaces so a name cannot start a new block.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def duration(seconds: float | None) -> str:
@@ -87,6 +102,8 @@ def dataset_facts(dataset: Dataset) -> dict[str, str]:
     index = dataset.frame.index
     if dataset.has_dates and len(index):
         span = f"{time_label(index[0])} → {time_label(index[-1])}"
+    elif dataset.labels:  # the file's own labels, such as "1-01" → "3-12"
+        span = f"{dataset.labels[0]} → {dataset.labels[-1]}"
     else:
         span = f"steps 0 → {len(index) - 1}"
     return {
