@@ -139,6 +139,10 @@ def split_rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]],
         header, body = numbered[0][1], numbered[1:]
     else:
         header, body = [], numbered
+    footer = _footer_lines([row for _, row in body]) if had_header and len(header) > 1 else 0
+    if footer:
+        notes.append(f"Skipped {footer} line(s) of text at the end of the file (a footer): {body[-footer][1][0]!r}.")
+        body = body[:-footer]
     width = len(header) if had_header else max(len(row) for _, row in body)
     fixed: list[list[str]] = []
     numbers: list[int] = []
@@ -166,6 +170,16 @@ def split_rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]],
         notes.append(f"{short} row(s) had fewer fields than the header; their missing cells count as empty.")
     names = _clean_names(header, width)
     return names, fixed, had_header, sep, numbers
+
+
+def _footer_lines(rows: list[list[str]]) -> int:
+    """How many rows at the end are a footer: one field of words (a title or source line), at most 3."""
+    count = 0
+    for row in reversed(rows[-3:]):
+        if len(row) != 1 or not re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", row[0]):  # not a label such as "3-12"
+            break
+        count += 1
+    return count if count < len(rows) else 0
 
 
 def _sniff_separator(text: str) -> str:
