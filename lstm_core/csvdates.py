@@ -86,7 +86,7 @@ def find_time_axis(
         match = match_name(date_column, names)
         if match is None:
             raise LabError(f"Date column {date_column!r} is not in the file. Choose one of: {', '.join(names)}.")
-        if match in split:
+        if match in split.values():
             return _combine(table, values, split)
         stamps, had_tz, how = read_time_column(match, table[match])
         present = _present(table[match])
