@@ -145,7 +145,8 @@ def test_pm25_trains_through_the_cli(trained) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     for note in PM25_NOTES:
         assert f"note: {note}" in done.stderr.splitlines()
-    forecast = pd.read_csv(out / "forecast.csv", parse_dates=["time"])
+    forecast = pd.read_csv(out / "forecast.csv")
+    forecast["time"] = pd.to_datetime(forecast["time"], format="ISO8601")
     assert forecast["time"].diff().dropna().eq(pd.Timedelta(hours=1)).all()
     assert forecast["time"].iloc[-1] == pd.Timestamp("2014-12-31 23:00") + pd.Timedelta(hours=12)
     assert json.loads((out / "metrics.json").read_text())["season_length"] == 24
