@@ -46,14 +46,20 @@ _FREQ_WORDS = {
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 
 
+_AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto)(?=\\[.:])|(?=\\@)")  # where GFM would start a bare link
+_WORD_JOINER = "\u2060"  # invisible and unbreakable: it only stops a bare link from being recognised
+
+
 def plain(text: object) -> str:
     """`text` (a column or file name, a note quoting one) escaped so Streamlit markdown shows it as typed.
 
     Every ASCII punctuation character gets a backslash (CommonMark's escape), so no `$...$` becomes
     LaTeX, no `[x](y)` a link, no `:red[...]` a colour and no `*`, `_` or `#` formatting; line breaks
-    become spaces so a name cannot start a new block.
+    become spaces so a name cannot start a new block. Bare `www.`, `http://` and e-mail addresses are
+    linked by GFM even when escaped, so an invisible word joiner goes before their `.`, `:` or `@`.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _AUTOLINK.sub(lambda match: match.group(0) + _WORD_JOINER, escaped)
 
 
 def duration(seconds: float | None) -> str:
