@@ -69,15 +69,21 @@ def column_names(raw: bytes, *, head_bytes: int = 256 * 1024) -> list[str]:
 
 
 def _numbers(cells: np.ndarray, decimal_comma: bool | None, sep: str) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Parse a (rows, cols) array of text cells; return float values, a numeric mask and counts."""
-    flat = pd.Series(cells.ravel(), dtype=object)
+    """Parse a (rows, cols) array of text cells; return float values, a numeric mask and counts.
+
+    Each distinct cell text is parsed once (a long file repeats its years, hours and codes), then
+    the results are spread back over the cells.
+    """
+    codes, distinct = pd.factorize(pd.Series(cells.ravel(), dtype=object))  # (cells,), (distinct,)
+    weights = np.bincount(codes, minlength=len(distinct))  # how often each distinct text occurs
+    flat = pd.Series(distinct, dtype=object)
     lower = flat.str.lower()
     missing = lower.isin(MISSING).to_numpy().copy()
     infinite = lower.isin(_INF).to_numpy().copy()
     dot = flat.str.fullmatch(DOT_NUMBER).to_numpy(dtype=bool)
     comma = flat.str.fullmatch(COMMA_NUMBER).to_numpy(dtype=bool)
     if decimal_comma is None:
-        dot_only, comma_only = int((dot & ~comma).sum()), int((comma & ~dot).sum())
+        dot_only, comma_only = int(weights[dot & ~comma].sum()), int(weights[comma & ~dot].sum())
         decimal_comma = comma_only > dot_only or (comma_only == dot_only and sep == ";")
     if decimal_comma:
         ok = comma
@@ -90,10 +96,14 @@ def _numbers(cells: np.ndarray, decimal_comma: bool | None, sep: str) -> tuple[n
     values[infinite] = np.nan
     numeric = (ok | infinite) & ~missing
     formula = flat.str.match(r"[=+\-@]").to_numpy(dtype=bool) & ~numeric & ~missing
-    counts = {"inf": int(infinite.sum()), "formula": int(formula.sum()), "comma": int(decimal_comma)}
+    counts = {
+        "inf": int(weights[infinite].sum()),
+        "formula": int(weights[formula].sum()),
+        "comma": int(decimal_comma),
+    }
     shape = cells.shape
-    nonempty = (~missing).reshape(shape)
-    return values.reshape(shape), np.stack([numeric.reshape(shape), nonempty]), counts
+    nonempty = (~missing)[codes].reshape(shape)
+    return values[codes].reshape(shape), np.stack([numeric[codes].reshape(shape), nonempty]), counts
 
 
 def _parse(
