@@ -42,6 +42,11 @@ _UNIT_NAMES = {
     "hour": {"hour", "hours", "hr", "hrs", "hh"},
     "minute": {"minute", "minutes", "min", "mins", "mi", "mn"},
 }
+_MONTHS = {
+    m: k + 1 for k, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+_TIME_OF_DAY_NAMES = {"time", "timeofday", "clock", "zeit", "heure", "hora"}
 _UNIT_RANGE = {"year": (1, 9999), "month": (1, 12), "day": (1, 366), "hour": (0, 24), "minute": (0, 60)}
 
 
@@ -81,6 +86,7 @@ def find_time_axis(
     names = list(table.columns)
     if wants_no_date(date_column):
         return TimeAxis("none", notes=("No date column was chosen; rows are steps in file order.",))
+    values = _month_names(table, values)
     split = _split_time(table, values)
     if date_column is not None:
         match = match_name(date_column, names)
@@ -91,7 +97,8 @@ def find_time_axis(
         stamps, had_tz, how = read_time_column(match, table[match])
         present = _present(table[match])
         if present.any() and stamps.notna().sum() >= 0.5 * present.sum():
-            return TimeAxis("dates", (match,), stamps, had_tz=had_tz, notes=_how_note(match, how))
+            axis = TimeAxis("dates", (match,), stamps, had_tz=had_tz, notes=_how_note(match, how))
+            return _with_time_of_day(table, axis)
         raise LabError(_unreadable(match, table[match], stamps, row_numbers))
     if len(split) >= 2:
         return _combine(table, values, split)
@@ -105,7 +112,8 @@ def find_time_axis(
         present = int(_present(table[name]).sum())
         stamps, had_tz, how = read_time_column(name, table[name])
         if present and stamps.notna().sum() >= MIN_DATE_SHARE * present:
-            return TimeAxis("dates", (name,), stamps, had_tz=had_tz, notes=_how_note(name, how))
+            axis = TimeAxis("dates", (name,), stamps, had_tz=had_tz, notes=_how_note(name, how))
+            return _with_time_of_day(table, axis)
     labels = _label_column(table, named, numeric)
     if labels is not None:
         cells = table[labels]
@@ -286,6 +294,47 @@ def _combine(table: pd.DataFrame, values: pd.DataFrame, split: dict[str, str]) -
         "they are kept as row labels, and rows are steps in file order."
     )
     return TimeAxis("labels", columns, labels=labels, notes=(note,))
+
+
+def _month_names(table: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """`values` with month names ("Jan", "January") as numbers 1-12 in a column named like a month."""
+    for name in table.columns:
+        if re.sub(r"[^a-z]", "", name.lower()) not in _UNIT_NAMES["month"]:
+            continue
+        cells = table[name][_present(table[name])]
+        if len(cells) and cells.str.fullmatch(r"[A-Za-z]{3,9}\.?").all():
+            months = table[name].str.lower().str[:3].map(_MONTHS)
+            if months[cells.index].notna().all():
+                values = values.copy()
+                values[name] = months.astype(float).to_numpy()
+    return values
+
+
+def _with_time_of_day(table: pd.DataFrame, axis: TimeAxis) -> TimeAxis:
+    """A date-only axis plus the time of day from a separate `time` ("13:45") or `hour` (0-24) column."""
+    stamps = axis.stamps.dropna()
+    if not len(stamps) or (stamps.dt.normalize() != stamps).any():
+        return axis
+    for name in table.columns:
+        word = re.sub(r"[^a-z]", "", name.lower())
+        cells = table[name].where(_present(table[name]))
+        present = cells.dropna()
+        if name in axis.columns or not len(present):
+            continue
+        if word in _TIME_OF_DAY_NAMES and present.str.fullmatch(_CLOCK).all():
+            clock = cells.str.replace(r"^(\d{1,2}:\d{2})$", r"\1:00", regex=True)
+            offset = pd.to_timedelta(clock, errors="coerce")
+        elif (
+            word in _UNIT_NAMES["hour"] and present.str.fullmatch(r"\d{1,2}").all() and present.astype(int).le(24).all()
+        ):
+            offset = pd.to_timedelta(pd.to_numeric(cells, errors="coerce"), unit="h")
+        else:
+            continue
+        note = f"The date in {axis.columns[0]!r} and the time of day in {name!r} were combined into one timestamp."
+        return TimeAxis(
+            "dates", (*axis.columns, name), axis.stamps + offset, had_tz=axis.had_tz, notes=(*axis.notes, note)
+        )
+    return axis
 
 
 def _label_column(table: pd.DataFrame, named: list[str], numeric: list[str]) -> str | None:

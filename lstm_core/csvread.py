@@ -84,7 +84,9 @@ def _numbers(cells: np.ndarray, decimal_comma: bool | None, sep: str) -> tuple[n
     comma = flat.str.fullmatch(COMMA_NUMBER).to_numpy(dtype=bool)
     if decimal_comma is None:
         dot_only, comma_only = int(weights[dot & ~comma].sum()), int(weights[comma & ~dot].sum())
-        decimal_comma = comma_only > dot_only or (comma_only == dot_only and sep == ";")
+        # A tie ("4.216" reads either way) goes to the decimal comma only in a `;` file that has a comma in a number.
+        any_comma = bool((comma & flat.str.contains(",", regex=False).to_numpy(dtype=bool)).any())
+        decimal_comma = comma_only > dot_only or (comma_only == dot_only and sep == ";" and any_comma)
     if decimal_comma:
         ok = comma
         cleaned = flat.str.replace(r"[. \u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)

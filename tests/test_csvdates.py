@@ -161,3 +161,19 @@ def test_column_names_match_the_loader_for_awkward_encodings() -> None:
         assert column_names(raw) == ["Datum", "Größe °C"]
         assert read_csv(raw).target == "Größe °C"
     assert column_names(b"\x00\x01\x02binary" * 100) == []
+
+
+def test_date_and_time_of_day_columns_make_one_timestamp() -> None:
+    """A `Date` column and a `Time` column ("17:24:00") make minutes, found or with Date chosen explicitly."""
+    text = csv("Date;Time;power", [f"16/12/2006;17:{m:02d}:00;{m}.5" for m in range(12)])
+    for date_column in (None, "Date"):
+        dataset = read_csv(text, date_column=date_column)
+        assert dataset.freq == "min" and dataset.frame.index[0] == pd.Timestamp("2006-12-16 17:00")
+        assert list(dataset.frame.columns) == ["power"]
+
+
+def test_dot_numbers_with_three_decimals_in_a_semicolon_file() -> None:
+    """In a `;` file whose numbers have no comma at all, "4.216" is four and a bit, not 4216."""
+    dataset = read_csv(csv("date;value", [f"2020-01-{d:02d};4.{200 + d}" for d in range(1, 13)]))
+    assert dataset.frame["value"].iloc[0] == 4.201
+    assert not any("decimal comma" in note for note in dataset.notes)

@@ -76,10 +76,22 @@ EXPECTED: dict[str, tuple] = {
     "missing_value_words.csv": ("loads", 24, "Filled 6 missing value(s)"),
     "text_column.csv": ("loads", 20, "Left out 1 text column(s) from the inputs (only numbers can be): direction."),
     "markdown_in_names.csv": ("loads", 20, None),
+    "date_and_time_columns.csv": ("loads", 30, "time of day in 'Time' were combined"),
+    "date_and_hour_columns.csv": ("loads", 24, "time of day in 'hour' were combined"),
+    "year_and_month_names.csv": ("loads", 24, "columns Year, Month; they were combined"),
 }
 
 # file -> (index kind, frequency, first index value, first label or None, the frame's columns) for the time-axis cases
 TIME_AXES: dict[str, tuple] = {
+    "date_and_time_columns.csv": (
+        "dates",
+        "min",
+        pd.Timestamp("2006-12-16 23:50"),
+        None,
+        ["Global_active_power", "Voltage"],
+    ),
+    "date_and_hour_columns.csv": ("dates", "2h", pd.Timestamp("2020-01-01"), None, ["value"]),
+    "year_and_month_names.csv": ("dates", "MS", pd.Timestamp("1949-01-01"), None, ["Passengers"]),
     "split_time_columns.csv": ("dates", "h", pd.Timestamp("2010-12-31 20:00"), None, ["pm2.5", "DEWP"]),
     "split_time_short_names.csv": ("dates", "10min", pd.Timestamp("2021-03-01 23:30"), None, ["load"]),
     "split_year_month.csv": ("dates", "MS", pd.Timestamp("2019-01-01"), None, ["Sales"]),

@@ -187,6 +187,22 @@ def dates_and_real_files() -> dict[str, str]:
     files["markdown_in_names.csv"] = table(
         "date,$\\href{http://x}{y}$,**bold** :red[x] <b>", [f"{d},{k % 5}.5,{k % 3}" for k, d in enumerate(days(20))]
     )
+    power = [dt.datetime(2006, 12, 16, 23, 50) + dt.timedelta(minutes=k) for k in range(30)]
+    files["date_and_time_columns.csv"] = table(
+        "Date;Time;Global_active_power;Voltage",
+        [
+            f"{t.day}/{t.month}/{t.year};{t:%H:%M:%S};{'?' if k == 7 else f'{4 + (k % 5) * 0.125:.3f}'};{234 + k % 3}.840"
+            for k, t in enumerate(power)
+        ],
+    )
+    files["date_and_hour_columns.csv"] = table(
+        "date,hour,value", [f"{d},{h},{(h * 5) % 9}" for d in days(2) for h in range(0, 24, 2)]
+    )
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
+    months += ["November", "December"]
+    files["year_and_month_names.csv"] = table(
+        "Year,Month,Passengers", [f"{1949 + k // 12},{months[k % 12]},{112 + (k * 7) % 30}" for k in range(24)]
+    )
     return files
 
 
