@@ -288,7 +288,7 @@ def _combine(table: pd.DataFrame, values: pd.DataFrame, split: dict[str, str]) -
     if stamps is not None and stamps.notna().sum() >= MIN_DATE_SHARE * len(stamps):
         note = f"The time is split over the columns {shown}; they were combined into one timestamp."
         return TimeAxis("dates", columns, stamps.astype("datetime64[ns]"), notes=(note,))
-    labels = table[list(columns)].apply(lambda row: " ".join(row), axis=1)
+    labels = table[columns[0]].str.cat([table[c] for c in columns[1:]], sep=" ")
     note = (
         f"The time is split over the columns {shown} but gives no calendar dates (no year, or years out of range); "
         "they are kept as row labels, and rows are steps in file order."
