@@ -82,9 +82,10 @@ def test_switch_renders_the_chinese_learn_page() -> None:
     assert at.title[0].value == "Learn" and "lang" not in at.query_params
 
 
-def test_lang_zh_in_the_url_selects_chinese() -> None:
-    """A link with ?lang=zh opens the app in Chinese: the switch shows 中文 and Learn is in Chinese."""
-    at = open_learn({"lang": "zh"})
+@pytest.mark.parametrize("asked", ["zh", "zh-CN", "ZH"])
+def test_lang_zh_in_the_url_selects_chinese(asked: str) -> None:
+    """A link with ?lang=zh (or zh-CN, ZH) opens the app in Chinese: the switch shows 中文, Learn is in Chinese."""
+    at = open_learn({"lang": asked})
     assert at.button_group(key="lang").value == "zh"
     assert at.title[0].value == "学习" and "遗忘门" in page_text(at)
     assert at.query_params == {"lang": "zh"}

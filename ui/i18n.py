@@ -80,7 +80,8 @@ def gate_caption(gate: str, lang: str | None = None) -> str:
 
 
 def _from_url() -> str:
-    requested = st.query_params.get(KEY, DEFAULT)
+    """The language a link asks for: `zh`, and also `ZH`, `zh-CN` or `zh_TW`; anything else is the default."""
+    requested = st.query_params.get(KEY, DEFAULT).strip().lower().replace("_", "-").split("-")[0]
     return requested if requested in LANGUAGES else DEFAULT
 
 
