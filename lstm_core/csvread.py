@@ -34,6 +34,7 @@ MAX_COLUMNS = 50  # numeric columns kept; more than this is a matrix, not a hand
 
 _INF = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "-∞"}
 _COUNTER_NAMES = {"no", "index", "step", "id", "row", "rowid", "rownumber", "unnamed0"}  # letters and digits only
+_STEP_NAMES = {"t", "time", "timestep", "steps", "period"}  # a time counted in steps: 0, 1, 2, ... (or 1, 2, 3, ...)
 
 
 def read_csv(
@@ -213,11 +214,13 @@ def _on_time_index(
 
 
 def _is_named_counter(name: str, values: np.ndarray) -> bool:
-    """A column named like a row counter (No, index, step, id) holding whole numbers."""
-    if re.sub(r"[^a-z0-9]", "", name.lower()) not in _COUNTER_NAMES:
-        return False
+    """A column named like a row counter (No, index, step, id) holding whole numbers, or a time in steps."""
+    word = re.sub(r"[^a-z0-9]", "", name.lower())
     present = values[~np.isnan(values)]
-    return len(present) > 0 and bool(np.all(present == np.round(present)))
+    whole = len(present) > 0 and bool(np.all(present == np.round(present)))
+    if word in _STEP_NAMES:  # `time` 0, 1, 2, ...: the step index itself
+        return whole and len(present) == len(values) and _is_counter(present)
+    return word in _COUNTER_NAMES and whole
 
 
 def _is_counter(values: np.ndarray) -> bool:

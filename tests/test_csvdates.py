@@ -177,3 +177,12 @@ def test_dot_numbers_with_three_decimals_in_a_semicolon_file() -> None:
     dataset = read_csv(csv("date;value", [f"2020-01-{d:02d};4.{200 + d}" for d in range(1, 13)]))
     assert dataset.frame["value"].iloc[0] == 4.201
     assert not any("decimal comma" in note for note in dataset.notes)
+
+
+def test_time_counted_in_steps_is_the_step_index() -> None:
+    """A `time` column 0, 1, 2, ... is the step index, left out of the inputs; a `time` of measurements is kept."""
+    steps = read_csv(csv("time,value", [f"{k},{k % 4}.5" for k in range(12)]))
+    assert list(steps.frame.columns) == ["value"] and not steps.has_dates
+    assert "Left out the row counter time: a row number is not a measurement." in steps.notes
+    measured = read_csv(csv("t,value", [f"{(k * 7) % 5},{k % 4}.5" for k in range(12)]))
+    assert list(measured.frame.columns) == ["t", "value"]
