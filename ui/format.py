@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from typing import Any
@@ -14,6 +15,7 @@ from lstm_core.metrics import RunMetrics
 __all__ = [
     "METRIC_NAMES",
     "MODEL_NAMES",
+    "chart_text",
     "dataset_facts",
     "duration",
     "metrics_table",
@@ -60,6 +62,11 @@ def plain(text: object) -> str:
     """
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
     return _AUTOLINK.sub(lambda match: match.group(0) + _WORD_JOINER, escaped)
+
+
+def chart_text(text: object) -> str:
+    """`text` for a Plotly title, legend or axis: its HTML-like tags (<b>, <br>, <a href>) shown, not obeyed."""
+    return html.escape(str(text), quote=False)
 
 
 def duration(seconds: float | None) -> str:
