@@ -3,7 +3,8 @@
 Contract: `find_time_axis` looks at a table of text cells and returns a `TimeAxis`:
 - kind "dates": `stamps` (datetime64, NaT where a row's time cannot be read) from one column of
   calendar dates, quarters (`1990 Q1`, `Q1-1990`), ISO weeks (`2020-W05`), years or Unix times,
-  or from the time split over columns (year, month, day, hour, minute; any case, short names);
+  or from the time split over columns (year, month, day, hour, minute; any case, short names,
+  month names), or from a date column plus a time-of-day (`13:45`) or `hour` column;
 - kind "labels": time labels that are not calendar dates (year-less `1-01`, a split time without
   a year): `labels` keeps them, and rows are steps in file order;
 - kind "none": no time column (or `date_column="none"`): rows are steps in file order.
@@ -15,13 +16,12 @@ then one sentence names its first failing value and row.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from lstm_core.csvtext import MISSING
+from lstm_core.datecells import DATE_NAME, is_present, numeric_time, read_time_column
 from lstm_core.errors import LabError
 
 __all__ = ["NO_DATE_COLUMN", "TimeAxis", "find_time_axis", "match_name", "wants_no_date"]
@@ -29,11 +29,6 @@ __all__ = ["NO_DATE_COLUMN", "TimeAxis", "find_time_axis", "match_name", "wants_
 NO_DATE_COLUMN = "none"  # date_column="none" (any case): no date column, rows in file order
 MIN_DATE_SHARE = 0.8  # share of non-empty cells that must read as dates for a column to be found as the time axis
 
-_DATE_NAME = re.compile(r"(date|time|month|timestamp|day|period|week|quarter|^ds$|^dt$)", re.IGNORECASE)
-_YEAR_NAME = re.compile(r"year|yr|jahr|ann[ée]e|año", re.IGNORECASE)
-_TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
-_QUARTER = re.compile(r"(?:(?P<y1>\d{4})\s*[-/ ]?\s*Q(?P<q1>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4}))", re.I)
-_WEEK = re.compile(r"(?P<y>\d{4})\s*-?\s*W(?P<w>\d{1,2})(?:-?(?P<d>[1-7]))?", re.IGNORECASE)
 UNITS = ("year", "month", "day", "hour", "minute")
 _UNIT_NAMES = {
     "year": {"year", "years", "yr", "yrs", "yyyy"},
@@ -95,7 +90,7 @@ def find_time_axis(
         if match in split.values():
             return _combine(table, values, split)
         stamps, had_tz, how = read_time_column(match, table[match])
-        present = _present(table[match])
+        present = is_present(table[match])
         if present.any() and stamps.notna().sum() >= 0.5 * present.sum():
             axis = TimeAxis("dates", (match,), stamps, had_tz=had_tz, notes=_how_note(match, how))
             return _with_time_of_day(table, axis)
@@ -103,13 +98,13 @@ def find_time_axis(
     if len(split) >= 2:
         return _combine(table, values, split)
     for name in names:  # years in a `year` column, Unix times in a `time` column
-        stamps = _numeric_time(name, table[name])
+        stamps = numeric_time(name, table[name])
         if stamps is not None:
             return TimeAxis("dates", (name,), stamps)
-    named = [n for n in names if _DATE_NAME.search(n)]
+    named = [n for n in names if DATE_NAME.search(n)]
     others = [n for n in names if n not in named and n not in numeric]
     for name in (named + others)[:10]:
-        present = int(_present(table[name]).sum())
+        present = int(is_present(table[name]).sum())
         stamps, had_tz, how = read_time_column(name, table[name])
         if present and stamps.notna().sum() >= MIN_DATE_SHARE * present:
             axis = TimeAxis("dates", (name,), stamps, had_tz=had_tz, notes=_how_note(name, how))
@@ -126,32 +121,6 @@ def find_time_axis(
     return TimeAxis("none", notes=("No date column was found; rows are steps in file order.",))
 
 
-def read_time_column(name: str, cells: pd.Series) -> tuple[pd.Series, bool, str]:
-    """One column as timestamps (NaT where unreadable), whether it had time zones, and what it held."""
-    present = cells[_present(cells)]
-    nothing = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
-    if not len(present):
-        return nothing, False, "dates"
-    for how, reader in (("quarters", _quarters), ("weeks", _weeks)):
-        stamps = reader(cells)
-        if stamps.notna().sum() >= 0.5 * len(present):
-            return stamps, False, how
-    numeric = _numeric_time(name, cells, any_name=True)
-    if numeric is not None:
-        return numeric, False, "dates"
-    # A calendar date names its year: four digits, or three numbers (day, month, two-digit year). Without one
-    # ("1-01", "12:00") a parser would invent the current year, so the labels are not read as dates.
-    has_year = present.str.contains(r"\d{4}") | (present.str.count(r"\d+") >= 3)
-    if has_year.sum() < 0.5 * len(present):
-        return nothing, False, "dates"
-    stamps, had_tz = _parse_dates(cells.where(_present(cells)))
-    return stamps, had_tz, "dates"
-
-
-def _present(cells: pd.Series) -> pd.Series:
-    return ~cells.str.lower().isin(MISSING)  # cells come stripped from csvtext.split_rows
-
-
 def _how_note(name: str, how: str) -> tuple[str, ...]:
     if how == "quarters":
         return (f"The quarters in {name!r} were read as the first day of each quarter.",)
@@ -161,7 +130,7 @@ def _how_note(name: str, how: str) -> tuple[str, ...]:
 
 
 def _unreadable(name: str, cells: pd.Series, stamps: pd.Series, row_numbers: list[int]) -> str:
-    failing = _present(cells) & stamps.isna()
+    failing = is_present(cells) & stamps.isna()
     if not failing.any():
         return f"Column {name!r} has no values to read as dates; choose another date column, or none."
     position = int(np.flatnonzero(failing.to_numpy())[0])
@@ -171,77 +140,6 @@ def _unreadable(name: str, cells: pd.Series, stamps: pd.Series, row_numbers: lis
     )
 
 
-def _quarters(cells: pd.Series) -> pd.Series:
-    parts = cells.str.strip().str.extract(f"^(?:{_QUARTER.pattern})$", flags=re.IGNORECASE)
-    year = pd.to_numeric(parts["y1"].fillna(parts["y2"]), errors="coerce")
-    quarter = pd.to_numeric(parts["q1"].fillna(parts["q2"]), errors="coerce")
-    frame = pd.DataFrame({"year": year, "month": (quarter - 1) * 3 + 1, "day": 1.0})
-    return pd.to_datetime(frame.where(year.notna()), errors="coerce")
-
-
-def _weeks(cells: pd.Series) -> pd.Series:
-    parts = cells.str.strip().str.extract(f"^(?:{_WEEK.pattern})$", flags=re.IGNORECASE).astype(object)
-    if parts["y"].isna().all():
-        return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
-    text = parts["y"] + "-W" + parts["w"].str.zfill(2) + "-" + parts["d"].fillna("1")
-    return pd.to_datetime(text, format="%G-W%V-%u", errors="coerce")
-
-
-def _numeric_time(name: str, cells: pd.Series, *, any_name: bool = False) -> pd.Series | None:
-    """Distinct years in a column named like `year`, or Unix seconds/milliseconds in one named like `time`."""
-    present = cells[cells != ""]
-    if len(present) == 0 or not present.str.fullmatch(r"\d+").all():
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if _YEAR_NAME.fullmatch(name.strip()) and present.str.fullmatch(r"[12]\d{3}").all() and present.is_unique:
-            return pd.to_datetime(cells, format="%Y", errors="coerce")
-        if (any_name or _DATE_NAME.search(name)) and present.str.fullmatch(r"\d{10}|\d{13}").all():
-            unit = "s" if len(present.iloc[0]) == 10 else "ms"
-            return pd.to_datetime(pd.to_numeric(cells, errors="coerce"), unit=unit, errors="coerce")
-    return None
-
-
-def _parse_dates(text: pd.Series) -> tuple[pd.Series, bool]:
-    """Parse text cells (NaN where missing) as timestamps; return (datetime64 with NaT where unreadable, had_tz)."""
-    present = text.dropna()
-    nothing = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    had_tz = bool(present.head(50).str.contains(_TZ_SUFFIX).any())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if present.str.fullmatch(r"\d{8}").all():
-            return pd.to_datetime(text, format="%Y%m%d", errors="coerce"), False
-        if not present.str.contains(r"[-/.:\sA-Za-z]").any():
-            return nothing, False  # bare numbers are not dates
-        best: pd.Series | None = None
-        for options in ({}, {"dayfirst": True}):
-            best = _better(best, text, utc=had_tz, **options)
-        if best is None or 0.2 * len(present) <= best.notna().sum() < 0.9 * len(present):
-            for dayfirst in (False, True):
-                best = _better(best, text, utc=had_tz, format="mixed", dayfirst=dayfirst)
-    if best is None:
-        return nothing, False
-    if had_tz:
-        best = best.dt.tz_convert("UTC").dt.tz_localize(None)
-    return best, had_tz
-
-
-def _better(best: pd.Series | None, text: pd.Series, **options: object) -> pd.Series | None:
-    """The better of `best` and a new parse: more cells read, then more regular spacing (day-first or not)."""
-    try:
-        parsed = pd.to_datetime(text, errors="coerce", **options)
-    except (ValueError, TypeError, OverflowError):
-        return best
-    if best is None:
-        return parsed
-
-    def score(series: pd.Series) -> tuple[int, int]:
-        steps = series.dropna().drop_duplicates().sort_values().diff().nunique()
-        return int(series.notna().sum()), -int(steps)
-
-    return parsed if score(parsed) > score(best) else best
-
-
 def _split_time(table: pd.DataFrame, values: pd.DataFrame) -> dict[str, str]:
     """unit -> column for a time split over columns (year, month, day, hour, minute); {} if there is none."""
     found: dict[str, str] = {}
@@ -249,7 +147,7 @@ def _split_time(table: pd.DataFrame, values: pd.DataFrame) -> dict[str, str]:
         unit = next((u for u, words in _UNIT_NAMES.items() if re.sub(r"[^a-z]", "", name.lower()) in words), None)
         if unit is None or unit in found:
             continue
-        present = _present(table[name]).to_numpy()
+        present = is_present(table[name]).to_numpy()
         numbers = values[name].to_numpy()[present]
         if len(numbers) == 0 or np.isnan(numbers).any() or not np.all(numbers == np.round(numbers)):
             continue
@@ -301,7 +199,7 @@ def _month_names(table: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     for name in table.columns:
         if re.sub(r"[^a-z]", "", name.lower()) not in _UNIT_NAMES["month"]:
             continue
-        cells = table[name][_present(table[name])]
+        cells = table[name][is_present(table[name])]
         if len(cells) and cells.str.fullmatch(r"[A-Za-z]{3,9}\.?").all():
             months = table[name].str.lower().str[:3].map(_MONTHS)
             if months[cells.index].notna().all():
@@ -317,7 +215,7 @@ def _with_time_of_day(table: pd.DataFrame, axis: TimeAxis) -> TimeAxis:
         return axis
     for name in table.columns:
         word = re.sub(r"[^a-z]", "", name.lower())
-        cells = table[name].where(_present(table[name]))
+        cells = table[name].where(is_present(table[name]))
         present = cells.dropna()
         if name in axis.columns or not len(present):
             continue
@@ -343,7 +241,7 @@ def _label_column(table: pd.DataFrame, named: list[str], numeric: list[str]) -> 
     for name in dict.fromkeys(named + first):
         if name in numeric:
             continue
-        cells = table[name][_present(table[name])]
+        cells = table[name][is_present(table[name])]
         if len(cells) and cells.nunique() >= 0.9 * len(cells) and cells.str.contains(r"\d").mean() >= MIN_DATE_SHARE:
             return name
     return None

@@ -8,9 +8,11 @@ Every problem the user can fix raises `LabError`; no pandas/NumPy/csv exception 
 
 What it copes with: UTF-8 with or without BOM, UTF-16 with BOM, Latin-1; `,` `;` tab `|`
 separators; decimal commas and thousands separators; quoted fields; monthly dates like
-`1949-01`; Yahoo Finance exports; timezone-aware timestamps (converted to UTC); unsorted
-and duplicate timestamps; missing or inf cells (interpolated); ragged rows; no header row;
-text that looks like spreadsheet formulas (never a number); thousands of columns (capped).
+`1949-01`; quarters, ISO weeks and time split over columns (see csvdates.py); year-less
+labels (kept, rows in file order); row counters and text columns (left out); Yahoo Finance
+exports; timezone-aware timestamps (converted to UTC); unsorted and duplicate timestamps;
+missing or inf cells (interpolated); ragged rows; no header row; a footer line; text that
+looks like spreadsheet formulas (never a number); thousands of columns (capped).
 """
 
 from __future__ import annotations
