@@ -81,6 +81,9 @@ def numeric_time(name: str, cells: pd.Series, *, any_name: bool = False) -> pd.S
     return None
 
 
+_YEAR_FIRST = r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)"
+
+
 def _parse_dates(text: pd.Series) -> tuple[pd.Series, bool]:
     """Parse text cells (NaN where missing) as timestamps; return (datetime64 with NaT where unreadable, had_tz)."""
     present = text.dropna()
@@ -93,10 +96,13 @@ def _parse_dates(text: pd.Series) -> tuple[pd.Series, bool]:
         if not present.str.contains(r"[-/.:\sA-Za-z]").any():
             return nothing, False  # bare numbers are not dates
         best: pd.Series | None = None
-        for options in ({}, {"dayfirst": True}):
+        # Year first (ISO 8601, 2000-02-01) is always year-month-day: trying day-first there would read monthly
+        # dates as daily ones (2000-02-01 as 2 January), whose spacing looks more regular than months'.
+        year_first = bool(present.str.match(_YEAR_FIRST).all())
+        for options in ({},) if year_first else ({}, {"dayfirst": True}):
             best = _better(best, text, utc=had_tz, **options)
         if best is None or 0.2 * len(present) <= best.notna().sum() < 0.9 * len(present):
-            for dayfirst in (False, True):
+            for dayfirst in (False,) if year_first else (False, True):
                 best = _better(best, text, utc=had_tz, format="mixed", dayfirst=dayfirst)
     if best is None:
         return nothing, False

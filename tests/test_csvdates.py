@@ -186,3 +186,18 @@ def test_time_counted_in_steps_is_the_step_index() -> None:
     assert "Left out the row counter time: a row number is not a measurement." in steps.notes
     measured = read_csv(csv("t,value", [f"{(k * 7) % 5},{k % 4}.5" for k in range(12)]))
     assert list(measured.frame.columns) == ["t", "value"]
+
+
+def test_iso_month_start_dates_stay_monthly(tmp_path):
+    """ISO dates on the first of each month are read year-month-day (monthly), never day-first as daily dates."""
+    import numpy as np
+    import pandas as pd
+
+    from lstm_core.data import load
+
+    index = pd.date_range("2000-01-01", periods=40, freq="MS")
+    path = tmp_path / "monthly.csv"
+    pd.DataFrame({"date": index.strftime("%Y-%m-%d"), "value": np.arange(40.0)}).to_csv(path, index=False)
+    dataset = load(str(path))
+    assert dataset.freq == "MS"
+    assert list(dataset.frame.index) == list(index)
