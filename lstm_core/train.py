@@ -9,6 +9,10 @@ that wants a responsive UI runs it in a worker thread (see jobs.py).
 - `should_stop()` is polled at the same points; True ends training there, keeping the
   weights reached and the history so far (a partial last epoch is still reported).
 - A NaN or infinite loss ends training with stop_reason "nan" and a message.
+
+`config.train.seeds` = N > 1 trains a seed ensemble (seeds seed, seed + 1, ...) as one compiled
+model of N independent branches (see model.py); the reported loss and val_loss are the means over
+the members, and `TrainResult.members` holds each member's weights (one entry for a single model).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,6 +37,7 @@ __all__ = [
     "EpochReport",
     "TrainResult",
     "list_devices",
+    "member_validation_losses",
     "resolve_device",
     "steady_samples_per_second",
     "train",
@@ -72,6 +77,11 @@ class TrainResult:
     device: str
     backend: str
     message: str
+    members: list[NetworkWeights] = field(default_factory=list)  # one per seed; [weights] for a single model
+
+    @property
+    def seeds(self) -> int:
+        return max(1, len(self.members))
 
 
 def list_devices() -> list[str]:
@@ -135,6 +145,8 @@ def train(
             unroll=options["unroll"],
             jit_compile=options["jit_compile"],
             steps_per_execution=options["steps_per_execution"],
+            members=settings.seeds,
+            seed=settings.seed,
         )
         reporter = _make_reporter(
             epochs=settings.epochs,
@@ -156,9 +168,13 @@ def train(
             )
         # Validation is not Keras's: the reporter computes val_loss from the weights in NumPy (see
         # `validation_loss`), which costs a fraction of an `evaluate` pass per epoch.
+        # An ensemble's N heads all learn the same target: (N_train, N), each column one member's.
+        targets = (
+            windows.y_train if settings.seeds == 1 else np.repeat(windows.y_train[:, None], settings.seeds, axis=1)
+        )
         model.fit(
             windows.x_train,
-            windows.y_train,
+            targets,
             epochs=settings.epochs,
             batch_size=settings.batch_size,
             callbacks=callbacks,
@@ -200,6 +216,7 @@ def train(
         device=device,
         backend=backend,
         message=message,
+        members=NetworkWeights.members_from_model(model),
     )
 
 
@@ -262,11 +279,20 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     it), without its per-epoch cost: on TensorFlow an `evaluate` pass is a new tf.data iterator
     and a graph call, about a quarter of a seed-model epoch; this is a few milliseconds
     (bench/train_speed.py). NaN or infinite weights give NaN, which the reporter treats as a NaN loss.
+    With a seed ensemble, the mean over its members (what its training loss is too).
     """
-    weights = NetworkWeights.from_model(model)
+    return float(np.mean(member_validation_losses(model, x_val, y_val)))
+
+
+def member_validation_losses(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
+    """Each member's validation mean squared error, in NumPy from its weights: (N,) (one for a single model)."""
+    target = np.asarray(y_val, dtype=np.float64).reshape(-1)  # (N_val,)
+    losses = []
     with np.errstate(all="ignore"):
-        errors = predict(x_val, weights).astype(np.float64) - np.asarray(y_val, dtype=np.float64).reshape(-1)
-        return float(np.mean(np.square(errors)))
+        for weights in NetworkWeights.members_from_model(model):
+            errors = predict(x_val, weights).astype(np.float64) - target
+            losses.append(float(np.mean(np.square(errors))))
+    return np.array(losses)
 
 
 def _make_reporter(**kwargs: Any) -> Any:
