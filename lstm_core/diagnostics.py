@@ -6,7 +6,8 @@ Pure NumPy, from the series, the test predictions and the settings:
   (lowest RMSE). Lag 1 with skill near zero means the network learned persistence.
 - `window_shorter_than_season`: the window cannot reach last season's value.
 - `residual_autocorrelation`: the test errors' autocorrelation at lags 1..season (or 1..10
-  without a season) against the ±1.96/√n band of white noise: what structure is left.
+  without a season) against white noise's band ±z/√n, z chosen so that noise crosses it at any
+  of the L lags checked only 5% of the time (z = Φ⁻¹(1 - 0.025/L), Bonferroni): what structure is left.
 
 `diagnose(...)` returns a list of `Diagnostic(code, value, sentence)`; `to_dict()` is what
 `metrics.json` holds under `diagnostics`.
@@ -17,10 +18,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
-__all__ = ["Diagnostic", "autocorrelation", "copies", "diagnose", "lag_rmse"]
+__all__ = ["Diagnostic", "autocorrelation", "copies", "diagnose", "lag_rmse", "noise_band"]
 
 MAX_COPY_LAG = 3
 NEAR_ZERO_SKILL = 0.05  # |skill vs naive| below this: no better or worse than repeating the last value
@@ -117,7 +119,7 @@ def residual_autocorrelation(residuals: np.ndarray, season: int | None) -> Diagn
     if max_lag < 1 or n < 8:
         return None
     acf = autocorrelation(residuals, max_lag)  # (max_lag,)
-    band = 1.96 / math.sqrt(n)
+    band = noise_band(n, max_lag)
     strongest = int(np.argmax(np.abs(acf))) + 1
     value = float(acf[strongest - 1])
     significant = [k + 1 for k in range(max_lag) if abs(acf[k]) > band]
@@ -127,11 +129,14 @@ def residual_autocorrelation(residuals: np.ndarray, season: int | None) -> Diagn
             "residual_autocorrelation",
             value,
             f"No autocorrelation stands out in the test errors at {where} (strongest {value:+.2f} at lag {strongest}; "
-            f"within ±{band:.2f}, the range of noise for {n} points): what is left looks like noise.",
+            f"within ±{band:.2f}, the range of noise for {n} points at {max_lag} lags): what is left looks like noise.",
         )
     ranked = sorted(significant, key=lambda k: -abs(acf[k - 1]))[:3]
     listed = ", ".join(f"{acf[k - 1]:+.2f} at lag {k}" for k in ranked)
-    sentence = f"The test errors are still autocorrelated ({listed}; noise for {n} points stays within ±{band:.2f})."
+    sentence = (
+        f"The test errors are still autocorrelated ({listed}; noise for {n} points at {max_lag} lags stays "
+        f"within ±{band:.2f})."
+    )
     if 1 in significant and acf[0] > 0:
         sentence += (
             " Errors persist from one step to the next, so the forecast trails the level: try predicting "
@@ -149,6 +154,11 @@ def residual_autocorrelation(residuals: np.ndarray, season: int | None) -> Diagn
             f" A pattern {strongest} steps apart is left unexplained: a window of at least {strongest + 1} may help."
         )
     return Diagnostic("residual_autocorrelation", value, sentence)
+
+
+def noise_band(n: int, lags: int) -> float:
+    """The autocorrelation white noise of n points stays within at all `lags` lags checked, 95% of the time."""
+    return NormalDist().inv_cdf(1.0 - 0.025 / lags) / math.sqrt(n)
 
 
 def diagnose(

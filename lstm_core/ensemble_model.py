@@ -7,7 +7,7 @@ N separate LSTM loops (which on TensorFlow/XLA cost about N times as much per st
 compile N times as long). `EnsembleDense` is the N heads. The first layer reads the shared
 input window; later layers read their own member's hidden states, so the members never mix:
 member n's output depends only on member n's weights, and with the target repeated N times
-and mean squared error its gradient comes from its own head only.
+and the summed squared error (`summed_loss`) its gradient is exactly its own, as if trained alone.
 
 Each member's weights are initialised as Keras's LSTM initialises them (Glorot-uniform kernel,
 orthogonal recurrent kernel, zero bias with the forget gate's at 1), from its own seed.
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["build_ensemble_outputs", "is_ensemble", "layer_classes", "member_weights"]
+__all__ = ["build_ensemble_outputs", "is_ensemble", "layer_classes", "member_weights", "summed_loss"]
 
 
 def _stacked(kind: str, seeds: list[int]) -> Any:
@@ -34,6 +34,23 @@ def _stacked(kind: str, seeds: list[int]) -> Any:
         return keras.ops.stack([maker(seed=seed)(tuple(shape[1:]), dtype=dtype) for seed in seeds])
 
     return initialise
+
+
+@functools.cache
+def summed_loss() -> Any:
+    """The ensemble's loss: the sum over members of each member's squared error, averaged over the batch.
+
+    A sum, not a mean, so each member's gradient is exactly what it would be trained alone (a mean would
+    scale it by 1/N, which Adam's epsilon makes not quite harmless). Keras reports N times the members'
+    mean loss; train.py divides by N before reporting.
+    """
+    import keras
+
+    @keras.saving.register_keras_serializable(package="lstm_lab")
+    def members_summed_squared_error(y_true: Any, y_pred: Any) -> Any:
+        return keras.ops.sum(keras.ops.square(y_pred - y_true), axis=-1)  # (B,)
+
+    return members_summed_squared_error
 
 
 @functools.cache

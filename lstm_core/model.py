@@ -6,7 +6,8 @@ compiled with Adam(learning_rate) on mean squared error, as in Keras's own time-
 example. Layers are named `lstm_1`, `lstm_2`, ... so the Gates page can pick one.
 
 A seed ensemble (`members` > 1) is one functional model with N independent members on the same
-input and a (B, N) output: vectorised (ensemble_model.py: all N recurrences in one loop), or with
+input and a (B, N) output, trained on the sum of the members' squared errors: vectorised
+(ensemble_model.py: all N recurrences in one loop), or with
 recurrent dropout N separate stacks whose layers are named `m{m}_lstm_1`, ..., `m{m}_forecast`.
 Each member is initialised from its own seed. Trained on the target repeated N
 times with mean squared error, the loss is the mean of the members' losses and each member's
@@ -142,9 +143,15 @@ def build_model(
             heads.append(hidden)  # (B, 1)
         outputs = layers.Concatenate(name="members")(heads)  # (B, N)
         model = keras.Model(inputs, outputs, name="lstm_lab_ensemble")
+    if members > 1:
+        from lstm_core.ensemble_model import summed_loss
+
+        loss: Any = summed_loss()  # the members' squared errors summed: each member's gradient is its own
+    else:
+        loss = "mse"
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss="mse",
+        loss=loss,
         jit_compile=jit_compile,
         steps_per_execution=steps_per_execution,
     )
@@ -193,8 +200,9 @@ def load_model(path: str) -> Any:
     """Load a `.keras` file written by LSTM Lab (safe mode: no arbitrary code)."""
     import keras
 
-    from lstm_core.ensemble_model import layer_classes
+    from lstm_core.ensemble_model import layer_classes, summed_loss
 
-    layer_classes()  # registers the seed-ensemble layers, so their models load too
+    layer_classes()  # registers the seed-ensemble layers and loss, so their models load too
+    summed_loss()
 
     return keras.saving.load_model(path, safe_mode=True, compile=False)

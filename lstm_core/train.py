@@ -156,6 +156,7 @@ def train(
             on_batch=on_batch,
             should_stop=should_stop,
             validation=(windows.x_val, windows.y_val) if has_val else None,
+            members=settings.seeds,
         )
         callbacks: list[Any] = [reporter]
         if settings.patience:
@@ -308,8 +309,11 @@ def _make_reporter(**kwargs: Any) -> Any:
 class _ReporterMixin:
     """Records each epoch, forwards progress, and turns a stop request or NaN into stop_training."""
 
-    def __init__(self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop, validation=None) -> None:
+    def __init__(
+        self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop, validation=None, members=1
+    ) -> None:
         super().__init__()
+        self.members = members  # an ensemble's Keras loss is the sum over its members: reported as their mean
         self.validation = validation
         self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
         self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
@@ -321,6 +325,10 @@ class _ReporterMixin:
         self.epoch_started = self.started
         self.samples_done = 0
 
+    def _loss(self, logs: dict) -> float | None:
+        loss = _finite_or_none(logs.get("loss"))
+        return None if loss is None else loss / self.members
+
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch_started = time.perf_counter()
         self.samples_done = 0
@@ -328,7 +336,7 @@ class _ReporterMixin:
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         logs = logs or {}
         self.samples_done = min((batch + 1) * self.batch_size, self.n_train)
-        loss = _finite_or_none(logs.get("loss"))
+        loss = self._loss(logs)
         if "loss" in logs and loss is None:
             self.nan_at = len(self.rows) + 1
             self.model.stop_training = True
@@ -356,7 +364,7 @@ class _ReporterMixin:
             logs["val_loss"] = validation_loss(self.model, *self.validation)
         now = time.perf_counter()
         seconds = now - self.epoch_started
-        loss, val_loss = _finite_or_none(logs.get("loss")), _finite_or_none(logs.get("val_loss"))
+        loss, val_loss = self._loss(logs), _finite_or_none(logs.get("val_loss"))
         if self.nan_at is None and loss is None:
             self.nan_at = epoch + 1
             self.model.stop_training = True
