@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             runs[name].append(result)
             print(
                 f"  round {round_index + 1}/{args.rounds} {name:<8} wall {result['wall_seconds']:.2f} s  "
-                f"first epoch {result['first_epoch_seconds']:.2f} s  steady epoch {result['steady_epoch_seconds']:.3f} s",
+                f"first epoch {result['first_epoch_seconds']:.2f} s  "
+                f"steady epoch {result['steady_epoch_seconds']:.3f} s",
                 flush=True,
             )
     summary: dict[str, Any] = {}

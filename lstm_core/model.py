@@ -9,8 +9,7 @@ A seed ensemble (`members` > 1) is one functional model with N independent membe
 input and a (B, N) output, trained on the sum of the members' squared errors: vectorised
 (ensemble_model.py: all N recurrences in one loop), or with
 recurrent dropout N separate stacks whose layers are named `m{m}_lstm_1`, ..., `m{m}_forecast`.
-Each member is initialised from its own seed. Trained on the target repeated N
-times with mean squared error, the loss is the mean of the members' losses and each member's
+Each member is initialised from its own seed; with the target repeated N times, each member's
 gradient comes from its own head only: the members learn independently, in one compiled step.
 The defaults keep the fast fused GPU kernel usable (tanh/sigmoid, use_bias,
 recurrent_dropout=0, unroll=False); `recurrent_dropout` > 0 gives it up.
