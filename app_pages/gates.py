@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import charts, i18n, state
 from ui.equations import EQUATIONS, GATE_ORDER
-from ui.format import time_label, unit_summary
+from ui.format import plain, time_label, unit_summary
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
@@ -17,7 +17,7 @@ if len(windows.x_test) == 0:
 
 lag = windows.lag  # 1: inputs are step-to-step changes; s: changes since the same step last season; 0: levels
 differences = lag > 0
-caption = f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states."
+caption = f"{plain(record.label)}. Recomputed in NumPy from the trained weights, from zero initial states."
 if differences:
     since = "from one step to the next" if lag == 1 else f"since the same step one season ({lag} steps) before"
     caption += (
