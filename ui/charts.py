@@ -133,6 +133,7 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
             x=test.index, y=test["actual"], mode="lines", name="actual", line={"color": COLORS["actual"], "width": 2}
         )
     )
+    _seed_band(fig, forecast)
     for column, name, dash in (
         ("lstm", "LSTM", None),
         ("naive", "naive", "dot"),
@@ -167,6 +168,29 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
     fig.update_xaxes(rangeslider={"visible": True})
     fig.update_layout(title={"text": title, "x": 0})
     return _layout(fig, height=460)
+
+
+def _seed_band(fig: go.Figure, forecast: pd.DataFrame) -> None:
+    """A seed ensemble's range: the lowest to the highest member's prediction at each step, shaded."""
+    members = [name for name in forecast.columns if name.startswith("lstm_seed_")]
+    if len(members) < 2:
+        return
+    values = forecast[members].to_numpy(dtype=float)  # (rows, N)
+    low, high = values.min(axis=1), values.max(axis=1)
+    fig.add_trace(
+        go.Scatter(x=forecast.index, y=high, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=forecast.index,
+            y=low,
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor="rgba(37, 99, 235, 0.15)",
+            name=f"LSTM seeds (range of {len(members)})",
+        )
+    )
 
 
 def _vline_x(value: Any) -> Any:

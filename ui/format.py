@@ -171,6 +171,39 @@ def _seasonal_clause(metrics: RunMetrics) -> str:
     )
 
 
+def seed_spread_table(metrics: RunMetrics) -> pd.DataFrame | None:
+    """A seed ensemble's LSTM scores and skills as mean and sd across seeds (rows), or None for one seed."""
+    spread = metrics.extra.get("seed_spread")
+    if not spread:
+        return None
+    rows = {label: spread["lstm"][metric] for metric, label in METRIC_NAMES.items()}
+    rows["Skill vs naive"] = spread["skill_vs_naive"]
+    rows["Skill vs seasonal naive"] = spread["skill_vs_seasonal_naive"]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["mean", "sd"]).astype(float)
+    table.columns = ["Mean across seeds", "SD across seeds"]
+    return table
+
+
+def seed_spread_sentence(metrics: RunMetrics) -> str | None:
+    """What the seed spread means for this run, in one or two sentences; None for one seed."""
+    spread = metrics.extra.get("seed_spread")
+    if not spread:
+        return None
+    seeds = metrics.extra.get("seeds", len(spread.get("per_seed", [])))
+    rmse, skill = spread["lstm"]["rmse"], spread["skill_vs_naive"]
+    if rmse["mean"] is None:
+        return f"{seeds} seeds were trained; their scores could not all be measured."
+    text = (
+        f"{seeds} seeds were trained together; the forecast above is their mean (RMSE {number(metrics.rmse('lstm'))}). "
+        f"One seed alone scores RMSE {number(rmse['mean'])} ± {number(rmse['sd'])} (mean ± sd across seeds)"
+    )
+    if skill["mean"] is not None:
+        text += f", skill against naive {skill['mean']:.1%} ± {skill['sd']:.1%}"
+    return text + (
+        ". A difference between two settings smaller than about two of these sds may be seed noise, not the settings."
+    )
+
+
 def unit_summary(gates: dict[str, Any]) -> pd.DataFrame:
     """Per unit, over the window: mean input, forget and output gate, mean |c|, and the last h."""
     first = {name: value[0] for name, value in gates.items()}  # each (window, units)
