@@ -9,6 +9,8 @@ that wants a responsive UI runs it in a worker thread (see jobs.py).
 - `should_stop()` is polled at the same points; True ends training there, keeping the
   weights reached and the history so far (a partial last epoch is still reported).
 - A NaN or infinite loss ends training with stop_reason "nan" and a message.
+- `recorder` (a probe.GateRecorder), if given, receives the weights after every recorded epoch
+  (the same weights the NumPy validation loss is computed from) and the final weights at the end.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.gates import NetworkWeights, predict
 from lstm_core.model import backend_name, build_model, compile_options
+from lstm_core.probe import GateHistory, GateRecorder, probe_window
 from lstm_core.windows import Windows
 
 __all__ = [
@@ -72,6 +75,7 @@ class TrainResult:
     device: str
     backend: str
     message: str
+    gate_history: GateHistory | None = None  # snapshots over training, when a recorder was given
 
 
 def list_devices() -> list[str]:
@@ -105,6 +109,7 @@ def train(
     on_epoch: Callable[[EpochReport], None] | None = None,
     on_batch: Callable[[BatchReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    recorder: GateRecorder | None = None,
 ) -> TrainResult:
     """Seed, build and fit a model on `windows`; see the module docstring."""
     import keras
@@ -124,6 +129,8 @@ def train(
         samples_to_train=n_train * settings.epochs,
     )
     has_val = len(windows.x_val) > 0
+    if recorder is not None:
+        recorder.begin(probe_window(windows), settings.epochs)
 
     _set_seed(keras, settings.seed, backend)
     with keras.device(device):
@@ -144,6 +151,7 @@ def train(
             on_batch=on_batch,
             should_stop=should_stop,
             validation=(windows.x_val, windows.y_val) if has_val else None,
+            recorder=recorder,
         )
         callbacks: list[Any] = [reporter]
         if settings.patience:
@@ -169,6 +177,9 @@ def train(
     epochs_run = len(history)
     seconds = history["seconds"].to_numpy()
     speed = steady_samples_per_second(reporter.samples, seconds)
+    if recorder is not None and epochs_run:
+        # The network the run keeps (early stopping may have restored an earlier epoch's weights).
+        recorder.record(epochs_run, NetworkWeights.from_model(model))
 
     if reporter.nan_at is not None:
         reason = "nan"
@@ -200,6 +211,7 @@ def train(
         device=device,
         backend=backend,
         message=message,
+        gate_history=recorder.history() if recorder is not None else None,
     )
 
 
@@ -263,7 +275,10 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     and a graph call, about a quarter of a seed-model epoch; this is a few milliseconds
     (bench/train_speed.py). NaN or infinite weights give NaN, which the reporter treats as a NaN loss.
     """
-    weights = NetworkWeights.from_model(model)
+    return _validation_loss(NetworkWeights.from_model(model), x_val, y_val)
+
+
+def _validation_loss(weights: NetworkWeights, x_val: np.ndarray, y_val: np.ndarray) -> float:
     with np.errstate(all="ignore"):
         errors = predict(x_val, weights).astype(np.float64) - np.asarray(y_val, dtype=np.float64).reshape(-1)
         return float(np.mean(np.square(errors)))
@@ -282,9 +297,12 @@ def _make_reporter(**kwargs: Any) -> Any:
 class _ReporterMixin:
     """Records each epoch, forwards progress, and turns a stop request or NaN into stop_training."""
 
-    def __init__(self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop, validation=None) -> None:
+    def __init__(
+        self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop, validation=None, recorder=None
+    ) -> None:
         super().__init__()
         self.validation = validation
+        self.recorder = recorder
         self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
         self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
         self.rows: list[tuple[int, float | None, float | None, float]] = []
@@ -325,9 +343,13 @@ class _ReporterMixin:
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs if logs is not None else {}
+        record = self.recorder is not None and self.recorder.wants(epoch + 1)
+        weights = NetworkWeights.from_model(self.model) if self.validation is not None or record else None
         if self.validation is not None:
             # Set in the shared logs before the callbacks after this one (EarlyStopping) read them.
-            logs["val_loss"] = validation_loss(self.model, *self.validation)
+            logs["val_loss"] = _validation_loss(weights, *self.validation)
+        if record:
+            self.recorder.record(epoch + 1, weights)  # the same weights, no second read from the model
         now = time.perf_counter()
         seconds = now - self.epoch_started
         loss, val_loss = _finite_or_none(logs.get("loss")), _finite_or_none(logs.get("val_loss"))
