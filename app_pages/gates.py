@@ -58,10 +58,14 @@ def gates_at_epoch() -> None:
     epochs_run = len(record.history)
     st.caption(gate_views.epoch_caption(history, snapshot, epochs_run=epochs_run, stop_reason=record.stop_reason))
     gates = network_gates(windows.x_test[[position]], weights)[layer]  # each (1, window, units)
+    saturated = saturation_over_test(windows.x_test, weights, layer)
+    figures = gate_views.cached_figures(
+        (record.number, position, layer), lambda: gate_views.build_figures(gates, times, inputs, input_label, saturated)
+    )
     for name in GATE_ORDER:
         st.latex(EQUATIONS[name])
         st.caption(MEANINGS[name])
-        figure = charts.gate_figure(name, gates[name][0], times, inputs, target=input_label)
+        figure = inside_charts.set_gate_values(figures[name], name, gates[name][0])
         st.plotly_chart(figure, key=f"gates_chart_{name}")
 
     st.subheader("Per unit: which units remember, which forget")
@@ -76,8 +80,8 @@ def gates_at_epoch() -> None:
 
     st.subheader(TEXT["saturation_header"])
     st.caption(TEXT["saturation_caption"])
-    saturated = saturation_over_test(windows.x_test, weights, layer)
-    st.plotly_chart(inside_charts.saturation_figure(saturated), key="gates_saturation")
+    figure = inside_charts.set_saturation_values(figures["saturation"], saturated)
+    st.plotly_chart(figure, key="gates_saturation")
 
 
 gates_at_epoch()

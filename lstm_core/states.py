@@ -25,45 +25,16 @@ __all__ = ["saturation", "saturation_over_test", "sequence_states", "window_stat
 def sequence_states(x: np.ndarray, weights: NetworkWeights) -> list[dict[str, np.ndarray]]:
     """Every layer's gates and states over the whole series read as one sequence: x (T, F) -> each (T, U).
 
-    A 1-D step loop (one window of length T): each NumPy call's fixed cost, not arithmetic, is the
-    time here, so the input products of all steps are made at once and each step is 7 small calls.
+    The series is one window of T steps for the batched kernel (`gates.lstm_gates`, batch of one): the
+    same step loop the tests hold against Keras, about 10 NumPy calls per step (bench/inside_speed.py).
     """
-    inputs = np.asarray(x, dtype=np.float32)  # (T, F)
-    steps = len(inputs)
+    inputs = np.asarray(x, dtype=np.float32)[None]  # (1, T, F)
     layers = []
     with single_blas_thread():
         for layer in weights.lstm:
-            features, units = inputs.shape[1], layer.units
-            stacked = layer.fused  # (F+U+1, 4U): columns i, f, o, g, the sigmoid ones halved
-            xw = inputs @ stacked[:features] + stacked[-1]  # (T, 4U)
-            recurrent_kernel = stacked[features : features + units]  # (U, 4U)
-            gates = np.empty((steps, 4 * units), np.float32)  # (T, 4U): tanh(z/2) for i, f, o; tanh(z) for g
-            cells = np.empty((steps, units), np.float32)  # (T, U)
-            hidden = np.empty((steps, units), np.float32)  # (T, U)
-            h = np.zeros(units, np.float32)  # (U,)
-            c = np.zeros(units, np.float32)  # (U,)
-            u1, u2, u3 = units, 2 * units, 3 * units
-            for t in range(steps):
-                a = gates[t]  # (4U,) view
-                np.tanh(xw[t] + h @ recurrent_kernel, out=a)
-                c = (a[u1:u2] * 0.5 + 0.5) * c + (a[:u1] * 0.5 + 0.5) * a[u3:]  # c = f·c₋₁ + i·g
-                cells[t] = c
-                h = (a[u2:u3] * 0.5 + 0.5) * np.tanh(c)  # h = o·tanh(c)
-                hidden[t] = h
-            sigmoid = gates[:, :u3]
-            sigmoid *= 0.5
-            sigmoid += 0.5  # σ(z) = 0.5·tanh(z/2) + 0.5, for all steps at once
-            layers.append(
-                {
-                    "i": gates[:, :u1],
-                    "f": gates[:, u1:u2],
-                    "g": gates[:, u3:],
-                    "o": gates[:, u2:u3],
-                    "c": cells,
-                    "h": hidden,
-                }
-            )
-            inputs = hidden  # the next layer reads this layer's h
+            gates = lstm_gates(inputs, layer)  # each (1, T, U)
+            layers.append({name: value[0] for name, value in gates.items()})
+            inputs = gates["h"]  # the next layer reads this layer's h
     return layers
 
 

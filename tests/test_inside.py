@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from tiny import TINY, tiny_dataset
 
-from lstm_core.gates import GATE_NAMES, DenseWeights, LSTMWeights, NetworkWeights, lstm_gates, network_gates
+from lstm_core.gates import GATE_NAMES, DenseWeights, LSTMWeights, NetworkWeights, network_gates
 from lstm_core.probe import GateRecorder, probe_window
 from lstm_core.select import on_ranges, select_and_match
 from lstm_core.states import saturation, saturation_over_test, sequence_states, window_states
@@ -70,13 +70,21 @@ def test_stacked_sequence_states_equal_keras(stacked, windows):
     np.testing.assert_allclose(layers[1]["h"], second, atol=ATOL, rtol=0)
 
 
-def test_sequence_states_equal_batch_kernel(recorded):
-    """The 1-D whole-series loop gives all six gates exactly as the batched kernel does for one long window."""
-    x = recorded.windows.scaled
-    ours = sequence_states(x, recorded.weights)[0]
-    batched = lstm_gates(x[None], recorded.weights.lstm[0])
-    for name in GATE_NAMES:
-        np.testing.assert_allclose(ours[name], batched[name][0], atol=1e-6, rtol=0)
+def test_sequence_states_follow_the_six_equations(recorded):
+    """All six whole-series gates equal the textbook equations stepped one at a time in float64."""
+    x = recorded.windows.scaled.astype(np.float64)  # (T, 1)
+    layer = recorded.weights.lstm[0]
+    units = layer.units
+    ours = sequence_states(recorded.windows.scaled, recorded.weights)[0]
+    h, c = np.zeros(units), np.zeros(units)
+    for t in range(len(x)):
+        z = x[t] @ layer.kernel + h @ layer.recurrent_kernel + layer.bias  # (4U,): blocks i, f, c, o
+        i, f = 1 / (1 + np.exp(-z[:units])), 1 / (1 + np.exp(-z[units : 2 * units]))
+        g, o = np.tanh(z[2 * units : 3 * units]), 1 / (1 + np.exp(-z[3 * units :]))
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        for name, value in (("i", i), ("f", f), ("g", g), ("o", o), ("c", c), ("h", h)):
+            np.testing.assert_allclose(ours[name][t], value, atol=ATOL, rtol=0, err_msg=f"{name} at step {t}")
 
 
 def test_window_states_are_the_last_step_of_each_window(recorded):

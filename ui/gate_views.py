@@ -7,14 +7,26 @@ depend on the epoch. Play is a toggle outside the fragment (a full rerun sets th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
+from ui import charts, inside_charts
+from ui.equations import GATE_ORDER
 from ui.gate_text import TEXT
 
-__all__ = ["PLAY_SECONDS", "epoch_caption", "epoch_slider", "over_epochs", "play_interval", "play_toggle"]
+__all__ = [
+    "PLAY_SECONDS",
+    "build_figures",
+    "cached_figures",
+    "epoch_caption",
+    "epoch_slider",
+    "over_epochs",
+    "play_interval",
+    "play_toggle",
+]
 
 PLAY_SECONDS = 1.0
 
@@ -77,3 +89,21 @@ def epoch_caption(history: Any, snapshot: Any, *, epochs_run: int, stop_reason: 
 def over_epochs(history: Any, layer: int, name: str = "f") -> tuple[np.ndarray, np.ndarray]:
     """Epochs (E,) and the probe window's mean `name` gate per unit after each, (E, units)."""
     return history.epochs, history.probe_gates(layer)[name].mean(axis=1)
+
+
+def cached_figures(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Figures built once per `key` (run, window, layer) and kept for this visitor; the epoch only changes numbers.
+
+    One entry: a new key replaces the old figures.
+    """
+    cached = st.session_state.get("gates_figures")
+    if cached is None or cached[0] != key:
+        cached = (key, build())
+        st.session_state.gates_figures = cached
+    return cached[1]
+
+
+def build_figures(gates: dict, times: Any, inputs: np.ndarray, target: str, saturated: dict) -> dict[str, Any]:
+    """The six gate heatmaps of one window (gates: each (1, window, units)) and the saturation scatter."""
+    figures = {name: charts.gate_figure(name, gates[name][0], times, inputs, target=target) for name in GATE_ORDER}
+    return {**figures, "saturation": inside_charts.saturation_figure(saturated)}

@@ -15,7 +15,14 @@ from plotly.subplots import make_subplots
 
 from ui.charts import COLORS, GATE_TITLES, _layout
 
-__all__ = ["live_gate_figure", "saturation_figure", "states_figure", "unit_epochs_figure"]
+__all__ = [
+    "live_gate_figure",
+    "saturation_figure",
+    "set_gate_values",
+    "set_saturation_values",
+    "states_figure",
+    "unit_epochs_figure",
+]
 
 PART_COLORS = {"train": "rgba(148,163,184,0.10)", "validation": "rgba(249,115,22,0.10)", "test": "rgba(37,99,235,0.08)"}
 SELECTION_COLOR = "rgba(250,204,21,0.35)"
@@ -142,3 +149,25 @@ def states_figure(
     fig.update_yaxes(title_text=state_name, row=2, col=1)
     fig.update_layout(dragmode="select", selectdirection="h", hovermode="x unified")
     return _layout(fig, height=520)
+
+
+def set_gate_values(fig: go.Figure, name: str, values: np.ndarray) -> go.Figure:
+    """Put new gate values (window, units) into a figure made by `charts.gate_figure` for the same window.
+
+    Moving the epoch slider changes only the heatmap's numbers; rebuilding six subplot figures costs
+    several times more than replacing their z (bench/inside_speed.py).
+    """
+    heatmap = fig.data[1]
+    heatmap.z = values.T  # (units, window)
+    if name == "c":
+        bound = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+        heatmap.zmin, heatmap.zmax = -(bound or 1.0), bound or 1.0
+    return fig
+
+
+def set_saturation_values(fig: go.Figure, result: dict[str, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
+    """Put new fractions into a figure made by `saturation_figure` for the same gates."""
+    markers = [trace for trace in fig.data if trace.mode == "markers"]
+    for trace, (below, above) in zip(markers, result.values(), strict=True):
+        trace.x, trace.y = below, above
+    return fig
