@@ -115,10 +115,17 @@ def states_figure(
     matches: Sequence[tuple[int, int]] = (),
 ) -> go.Figure:
     """The series on top and the chosen units' states under it on one time axis; parts, selection and matches
-    shaded. Lines only: a box drag reports its time range, not thousands of points."""
+    shaded. Only the series has (tiny) markers, so a box drag selects its points, never the states'."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.35, 0.65], vertical_spacing=0.04)
     fig.add_trace(
-        go.Scatter(x=index, y=series, mode="lines", name=target, line={"color": COLORS["actual"], "width": 1.2}),
+        go.Scatter(
+            x=index,
+            y=series,
+            mode="lines+markers",  # plotly selects points only on traces with markers
+            name=target,
+            line={"color": COLORS["actual"], "width": 1.2},
+            marker={"size": 2, "color": COLORS["actual"]},
+        ),
         row=1,
         col=1,
     )

@@ -37,30 +37,38 @@ def states_for(record: Any, reading: str) -> list[dict[str, np.ndarray]]:
     return cache[key]
 
 
-def _position(index: pd.Index, value: Any) -> int:
+def _position(index: pd.Index, value: Any, side: str = "left") -> int:
+    """The position of a chart x value (a date string for a date axis) in the index."""
     if isinstance(index, pd.DatetimeIndex):
         value = pd.Timestamp(value)
         if index.tz is not None and value.tzinfo is None:
             value = value.tz_localize(index.tz)
-    return int(index.searchsorted(value))
+    return int(index.searchsorted(value, side=side))
+
+
+def _brushed(selection: Any, index: pd.Index) -> tuple[int, int] | None:
+    """The [first, last] positions of a box selection: its x range, else the series points it holds."""
+    boxes = selection.get("box") or []
+    if boxes and len(boxes[0].get("x") or []) >= 2:
+        x0, x1 = boxes[0]["x"][:2]
+        if _position(index, x1) < _position(index, x0):
+            x0, x1 = x1, x0
+        return _position(index, x0), _position(index, x1, "right") - 1  # the points inside [x0, x1]
+    points = [p["point_index"] for p in selection.get("points") or [] if p.get("curve_number") == 0]
+    return (min(points), max(points)) if points else None
 
 
 def apply_brush(chart_key: str, index: pd.Index, start_key: str, end_key: str) -> None:
     """A new box drawn on the chart `chart_key` sets the range inputs (before they are drawn in this run)."""
     event = st.session_state.get(chart_key)
-    boxes = (event or {}).get("selection", {}).get("box") or []
-    if not boxes or "x" not in boxes[0]:
-        return
-    x0, x1 = sorted(boxes[0]["x"][:2], key=lambda v: _position(index, v))
-    first, last = _position(index, x0), _position(index, x1)
-    signature = (first, last)
-    if st.session_state.get("inside_brushed") == signature:
-        return  # this box was applied already; the inputs may have been changed since
-    st.session_state.inside_brushed = signature
-    first = min(max(first, 0), len(index) - 1)
-    last = min(max(last, first + 1), len(index))
+    brushed = _brushed((event or {}).get("selection") or {}, index)
+    if brushed is None or st.session_state.get("inside_brushed") == brushed:
+        return  # nothing drawn, or this box was applied already (the inputs may have been changed since)
+    st.session_state.inside_brushed = brushed
+    first = min(max(brushed[0], 0), len(index) - 1)
+    last = min(max(brushed[1], first), len(index) - 1)
     st.session_state[start_key] = first
-    st.session_state[end_key] = last - 1  # inclusive
+    st.session_state[end_key] = last  # inclusive
 
 
 def match_sentence(selection: Any, index: pd.Index) -> str:
