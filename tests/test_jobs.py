@@ -43,7 +43,7 @@ def test_request_stop_keeps_history(dataset):
     assert job.wait(60)
     assert job.state == "stopped" and job.stop_reason == "stopped"
     assert 2 <= len(job.run.history) < 1000
-    assert job.run.metrics["naive"] is not None
+    assert job.run.metrics.to_dict()["naive"] is not None
 
 
 def test_abandoned_job_stops_itself(dataset):

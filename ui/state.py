@@ -25,6 +25,7 @@ from lstm_core.config import DataConfig, ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs import TrainingJob
+from lstm_core.metrics import RunMetrics
 from ui import loaders
 
 __all__ = [
@@ -56,7 +57,7 @@ class RunRecord:
     number: int
     dataset_name: str
     config: ExperimentConfig
-    metrics: dict[str, Any]
+    metrics: RunMetrics
     history: pd.DataFrame  # epoch, loss, val_loss, seconds
     forecast: pd.DataFrame  # index time; actual, lstm, naive, seasonal_naive, drift, part
     message: str
@@ -68,7 +69,8 @@ class RunRecord:
     def label(self) -> str:
         model, window = self.config.model, self.config.windows.window
         label = f"#{self.number} {self.dataset_name} · {model.layers}×LSTM({model.units}) · window {window}"
-        return label + (" · differences" if self.config.windows.difference else "")
+        difference = self.config.windows.difference
+        return label + ("" if difference == "none" else f" · {difference} differences")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
