@@ -29,7 +29,7 @@ from lstm_core.windows import Windows
 __all__ = ["GateHistory", "GateRecorder", "Snapshot", "probe_window"]
 
 MAX_SNAPSHOTS = 200
-MAX_FLOATS = 4 * 1024 * 1024  # 16 MiB of float32 per run for weights and probe gates together
+MAX_FLOATS = 2 * 1024 * 1024  # 8 MiB of float32 per run for weights and probe gates together (seed model: 149)
 
 
 def probe_window(windows: Windows) -> np.ndarray:
