@@ -118,7 +118,11 @@ def bench_states_and_select(args: argparse.Namespace) -> dict[str, Any]:
     diff_keras = float(np.abs(h - keras_h).max())
     diff_batched = float(np.abs(h - textbook).max())
 
-    start, end, threshold = args.steps // 2, args.steps // 2 + 30, args.threshold
+    # A query that selects units and finds matches: six steps at a peak of the most varying unit, with the
+    # threshold at the median state (the sine makes its units periodic: a match at about every period).
+    unit = int(np.argmax(h.std(axis=0)))
+    start = args.steps // 2 + int(np.argmax(h[args.steps // 2 : args.steps // 2 + 30, unit])) - 3
+    end, threshold = start + 6, float(np.median(h))
     select_times: dict[str, list[float]] = {"ours": [], "reference": []}
     for repeat in range(args.repeats * 4):
         seconds, selection = _timed(lambda: select_and_match(h, start, end, threshold=threshold))
@@ -135,6 +139,7 @@ def bench_states_and_select(args: argparse.Namespace) -> dict[str, Any]:
         "select_agrees_with_reference": agree,
         "selected_units": selection.units.tolist(),
         "matches": len(selection.matches),
+        "query": {"start": start, "end": end, "threshold": threshold},
     }
 
 
@@ -192,7 +197,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--steps", type=int, default=10_000)
     parser.add_argument("--units", type=int, default=64)
     parser.add_argument("--window", type=int, default=60)
-    parser.add_argument("--threshold", type=float, default=0.1)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--keras-repeats", type=int, default=2)
     parser.add_argument("--slider-length", type=int, default=1500)
@@ -214,7 +218,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         args.slider_length, args.slider_epochs, args.slider_repeats = 200, 2, 1
     worker_args = ["--worker"] + [
         item
-        for name in ("steps", "units", "window", "threshold", "repeats", "keras_repeats", "slider_length",
+        for name in ("steps", "units", "window", "repeats", "keras_repeats", "slider_length",
                      "slider_epochs", "slider_repeats")
         for item in (f"--{name.replace('_', '-')}", str(getattr(args, name)))
     ] + (["--no-slider"] if args.no_slider else [])  # fmt: skip
