@@ -1,8 +1,8 @@
 """Inside the network: whole-series states, select and match, and the Gates page's epoch slider, each timed
 against a reference measured in the same process, alternating (A B A B).
 
-1. Whole-series states, 10,000 steps x LSTM(64), one feature. Ours: `states.sequence_states` (the
-   fused step kernel on a batch of one). References: the six equations stepped as one writes them
+1. Whole-series states, 10,000 steps x LSTM(64), one feature. Ours: `states.sequence_states` (a 1-D
+   step loop on the fused weights). References: the six equations stepped as one writes them
    first (x·W + h·U + b, sigmoid by exp), and Keras's own LSTM layer (`return_sequences=True`, compiled
    `predict`, traced beforehand) over the whole sequence; h must agree. Target: < 0.5 s.
 2. Select and match on those h (10,000 x 64). Ours: `select.select_and_match` (vectorised). Reference:
