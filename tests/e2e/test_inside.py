@@ -61,9 +61,8 @@ def test_epoch_slider_redraws_an_earlier_epoch(visitor, app_url, shots) -> None:
     visitor.locator(HEATMAP_IMAGE).first.wait_for()
     assert f"after epoch {EPOCHS} of {EPOCHS}" in epoch_caption(visitor)
     before = visitor.locator(HEATMAP_IMAGE).nth(1).get_attribute("href")  # the forget gate's picture
-    sliders = visitor.locator("[data-testid='stElementContainer']:has([role='slider'])")
-    widget = sliders.filter(has_text=re.compile("^Epoch"))
-    thumb = widget.locator("[role='slider']")
+    widget = visitor.locator("[data-testid='stSlider']").filter(has_text=re.compile("^Epoch"))
+    thumb = widget.get_by_role("slider")  # react-aria: a visually hidden <input type="range"> in the thumb
     thumb.focus()
     thumb.press("ArrowLeft")
     visitor.get_by_text(re.compile(rf"^The network after epoch {EPOCHS - 1} of {EPOCHS}")).first.wait_for()
