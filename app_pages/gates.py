@@ -5,8 +5,8 @@ import streamlit as st
 
 from lstm_core.gates import network_gates
 from lstm_core.states import saturation_over_test
-from ui import charts, gate_views, inside_charts, state
-from ui.equations import EQUATIONS, GATE_ORDER, MEANINGS
+from ui import charts, gate_views, i18n, inside_charts, state
+from ui.equations import EQUATIONS, GATE_ORDER
 from ui.format import time_label, unit_summary
 from ui.gate_text import TEXT
 
@@ -64,7 +64,7 @@ def gates_at_epoch() -> None:
     )
     for name in GATE_ORDER:
         st.latex(EQUATIONS[name])
-        st.caption(MEANINGS[name])
+        st.caption(i18n.gate_caption(name))  # in the visitor's language (English / 中文)
         figure = inside_charts.set_gate_values(figures[name], name, gates[name][0])
         st.plotly_chart(figure, key=f"gates_chart_{name}")
 
