@@ -7,7 +7,7 @@ from lstm_core.gates import network_gates
 from lstm_core.states import saturation_over_test
 from ui import charts, gate_views, i18n, inside_charts, state
 from ui.equations import EQUATIONS, GATE_ORDER
-from ui.format import time_label, unit_summary
+from ui.format import plain, time_label, unit_summary
 from ui.gate_text import TEXT
 
 st.title("Gates")
@@ -19,7 +19,7 @@ if len(windows.x_test) == 0:
     state.stop_with_link_to_train("This run has no test windows; train with a larger test fraction.")
 
 differences = windows.difference  # the network's inputs are step-to-step changes, not levels
-caption = f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states."
+caption = f"{plain(record.label)}. Recomputed in NumPy from the trained weights, from zero initial states."
 if differences:
     caption += (
         " **Predict differences** is on: the network's inputs are the changes from one step to the next, "

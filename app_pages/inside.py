@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_core.select import select_and_match
 from ui import inside_charts, inside_views, state
-from ui.format import time_label
+from ui.format import plain, time_label
 from ui.gate_text import TEXT
 
 st.title("Inside")
@@ -14,7 +14,7 @@ run = record.run
 windows, index = run.windows, run.dataset.frame.index
 steps = len(index)
 inside_views.apply_brush("inside_chart", index, "inside_start", "inside_end")
-st.caption(f"{record.label}. States recomputed in NumPy from the trained weights.")
+st.caption(f"{plain(record.label)}. States recomputed in NumPy from the trained weights.")
 
 columns = st.columns(3)
 reading = columns[0].radio(

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ui.charts import COLORS, GATE_TITLES, _layout
+from ui.format import chart_text
 
 __all__ = [
     "live_gate_figure",
@@ -122,7 +123,7 @@ def states_figure(
             x=index,
             y=series,
             mode="lines+markers",  # plotly selects points only on traces with markers
-            name=target,
+            name=chart_text(target),
             line={"color": COLORS["actual"], "width": 1.2},
             marker={"size": 2, "color": COLORS["actual"]},
         ),
@@ -152,7 +153,7 @@ def states_figure(
     shaded = [(m, MATCH_COLOR) for m in matches] + ([(selection, SELECTION_COLOR)] if selection else [])
     for (first, last), color in shaded:
         fig.add_vrect(x0=_x(index, first), x1=_x(index, last - 1), fillcolor=color, line_width=0, layer="below")
-    fig.update_yaxes(title_text=target, row=1, col=1)
+    fig.update_yaxes(title_text=chart_text(target), row=1, col=1)
     fig.update_yaxes(title_text=state_name, row=2, col=1)
     fig.update_layout(dragmode="select", selectdirection="h", hovermode="x unified")
     return _layout(fig, height=520)
