@@ -33,6 +33,7 @@ pages = [
     st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page("app_pages/forecast.py", title="Forecast", icon=":material/timeline:"),
     st.Page("app_pages/gates.py", title="Gates", icon=":material/grid_on:"),
+    st.Page("app_pages/inside.py", title="Inside", icon=":material/insights:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),
 ]

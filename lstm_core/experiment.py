@@ -24,6 +24,7 @@ from lstm_core.dataset import Dataset
 from lstm_core.ensemble import member_one_step, member_recursive, seed_spread
 from lstm_core.forecast import future_index
 from lstm_core.gates import NetworkWeights, network_gates
+from lstm_core.probe import GateHistory, GateRecorder
 from lstm_core.windows import Windows, prepare
 
 __all__ = ["Run", "evaluate", "run_experiment"]
@@ -52,6 +53,11 @@ class Run:
         return self.train.history
 
     @property
+    def gate_history(self) -> GateHistory | None:
+        """The probe window's gates and the weights over training (None for a run trained without recording)."""
+        return getattr(self.train, "gate_history", None)
+
+    @property
     def test_index(self) -> pd.Index:
         return self.dataset.frame.index[self.windows.val_end :]
 
@@ -74,12 +80,23 @@ def run_experiment(
     on_epoch: Callable | None = None,
     on_batch: Callable | None = None,
     should_stop: Callable[[], bool] | None = None,
+    recorder: GateRecorder | None = None,
 ) -> Run:
-    """Prepare, train and evaluate; raises LabError for bad input, never for a stopped run."""
+    """Prepare, train and evaluate; raises LabError for bad input, never for a stopped run.
+
+    Gates over training are always recorded (into `recorder` when given, so another thread can watch them).
+    """
     from lstm_core.train import train
 
     windows = prepare(dataset.values, config.windows, season_length=season_length(dataset, config))
-    result = train(windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop)
+    result = train(
+        windows,
+        config,
+        on_epoch=on_epoch,
+        on_batch=on_batch,
+        should_stop=should_stop,
+        recorder=recorder if recorder is not None else GateRecorder(),
+    )
     return evaluate(dataset, config, windows, result)
 
 

@@ -13,6 +13,8 @@ that wants a responsive UI runs it in a worker thread (see jobs.py).
 `config.train.seeds` = N > 1 trains a seed ensemble (seeds seed, seed + 1, ...) as one compiled
 model of N independent branches (see model.py); the reported loss and val_loss are the means over
 the members, and `TrainResult.members` holds each member's weights (one entry for a single model).
+- `recorder` (a probe.GateRecorder), if given, receives the weights after every recorded epoch
+  (the same weights the NumPy validation loss is computed from) and the final weights at the end.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.gates import NetworkWeights, predict
 from lstm_core.model import backend_name, build_model, compile_options
+from lstm_core.probe import GateHistory, GateRecorder, probe_window
 from lstm_core.windows import Windows
 
 __all__ = [
@@ -78,6 +81,7 @@ class TrainResult:
     backend: str
     message: str
     members: list[NetworkWeights] = field(default_factory=list)  # one per seed; [weights] for a single model
+    gate_history: GateHistory | None = None  # snapshots over training, when a recorder was given
 
     @property
     def seeds(self) -> int:
@@ -115,6 +119,7 @@ def train(
     on_epoch: Callable[[EpochReport], None] | None = None,
     on_batch: Callable[[BatchReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    recorder: GateRecorder | None = None,
 ) -> TrainResult:
     """Seed, build and fit a model on `windows`; see the module docstring."""
     import keras
@@ -134,6 +139,8 @@ def train(
         samples_to_train=n_train * settings.epochs,
     )
     has_val = len(windows.x_val) > 0
+    if recorder is not None:
+        recorder.begin(probe_window(windows), settings.epochs)
 
     _set_seed(keras, settings.seed, backend)
     with keras.device(device):
@@ -157,6 +164,7 @@ def train(
             should_stop=should_stop,
             validation=(windows.x_val, windows.y_val) if has_val else None,
             members=settings.seeds,
+            recorder=recorder,
         )
         callbacks: list[Any] = [reporter]
         if settings.patience:
@@ -186,6 +194,9 @@ def train(
     epochs_run = len(history)
     seconds = history["seconds"].to_numpy()
     speed = steady_samples_per_second(reporter.samples, seconds)
+    if recorder is not None and epochs_run:
+        # The network the run keeps (early stopping may have restored an earlier epoch's weights).
+        recorder.record(epochs_run, NetworkWeights.members_from_model(model)[0])
 
     if reporter.nan_at is not None:
         reason = "nan"
@@ -218,6 +229,7 @@ def train(
         backend=backend,
         message=message,
         members=NetworkWeights.members_from_model(model),
+        gate_history=recorder.history() if recorder is not None else None,
     )
 
 
@@ -287,13 +299,17 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
 
 def member_validation_losses(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
     """Each member's validation mean squared error, in NumPy from its weights: (N,) (one for a single model)."""
+    return _member_losses(NetworkWeights.members_from_model(model), x_val, y_val)
+
+
+def _member_losses(members: list[NetworkWeights], x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
     target = np.asarray(y_val, dtype=np.float64).reshape(-1)  # (N_val,)
     losses = []
     with np.errstate(all="ignore"):
-        for weights in NetworkWeights.members_from_model(model):
+        for weights in members:
             errors = predict(x_val, weights).astype(np.float64) - target
             losses.append(float(np.mean(np.square(errors))))
-    return np.array(losses)
+    return np.array(losses)  # (N,)
 
 
 def _make_reporter(**kwargs: Any) -> Any:
@@ -310,11 +326,22 @@ class _ReporterMixin:
     """Records each epoch, forwards progress, and turns a stop request or NaN into stop_training."""
 
     def __init__(
-        self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop, validation=None, members=1
+        self,
+        *,
+        epochs,
+        n_train,
+        batch_size,
+        on_epoch,
+        on_batch,
+        should_stop,
+        validation=None,
+        members=1,
+        recorder=None,
     ) -> None:
         super().__init__()
         self.members = members  # an ensemble's Keras loss is the sum over its members: reported as their mean
         self.validation = validation
+        self.recorder = recorder
         self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
         self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
         self.rows: list[tuple[int, float | None, float | None, float]] = []
@@ -359,9 +386,14 @@ class _ReporterMixin:
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs if logs is not None else {}
+        record = self.recorder is not None and self.recorder.wants(epoch + 1)
+        read = self.validation is not None or record
+        members = NetworkWeights.members_from_model(self.model) if read else []
         if self.validation is not None:
             # Set in the shared logs before the callbacks after this one (EarlyStopping) read them.
-            logs["val_loss"] = validation_loss(self.model, *self.validation)
+            logs["val_loss"] = float(np.mean(_member_losses(members, *self.validation)))
+        if record:  # the first member's gates (a single model's own); the same weights, no second read
+            self.recorder.record(epoch + 1, members[0])
         now = time.perf_counter()
         seconds = now - self.epoch_started
         loss, val_loss = self._loss(logs), _finite_or_none(logs.get("val_loss"))
