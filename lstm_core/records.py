@@ -1,8 +1,6 @@
 """What the store keeps of a run: its data fingerprint, environment and artifacts, as a `store.NewRun`.
 
-`fingerprint(dataset)` is "sha256:" + the SHA-256 of the loaded data: the model's input columns (names
-and float64 values) and the index (dates as nanoseconds, or steps). The source (a path, sample:NAME,
-upload:NAME) is kept beside it, not in it, so the same file given again under another path matches.
+The fingerprint is `lstm_core.fingerprint.fingerprint(dataset)`; the source is kept beside it.
 
 `new_run(run, ...)` keeps config, metrics, history, notes, fingerprint, timings, versions, backend and
 device, and the artifacts `forecast.csv` (the whole forecast frame) and `weights.npz` (every layer's
@@ -12,7 +10,6 @@ weights as NumPy arrays; `model.keras` only when the caller hands its bytes). Th
 
 from __future__ import annotations
 
-import hashlib
 import io
 import platform
 from importlib import metadata
@@ -21,26 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lstm_core.dataset import Dataset
+from lstm_core.fingerprint import fingerprint
 from lstm_core.store import NewRun
 
-__all__ = ["environment", "fingerprint", "forecast_from_csv", "new_run", "weights_npz"]
+__all__ = ["environment", "forecast_from_csv", "new_run", "weights_npz"]
 
 _LIBRARIES = ("keras", "tensorflow", "jax", "numpy", "pandas", "streamlit", "sqlalchemy", "optuna")
 _environment: dict[str, Any] | None = None
-
-
-def fingerprint(dataset: Dataset) -> str:
-    """ "sha256:<hex>" of the input columns' names and values and of the index (see the module docstring)."""
-    digest = hashlib.sha256()
-    digest.update("\x1f".join(map(str, dataset.input_columns)).encode("utf-8"))
-    digest.update(np.ascontiguousarray(dataset.values, dtype="<f8").tobytes())  # (T, F)
-    index = dataset.frame.index
-    if isinstance(index, pd.DatetimeIndex):
-        digest.update(np.asarray(index.asi8, dtype="<i8").tobytes())
-    else:
-        digest.update(np.arange(len(index), dtype="<i8").tobytes())
-    return "sha256:" + digest.hexdigest()
 
 
 def environment(backend: str, device: str) -> dict[str, Any]:
