@@ -112,6 +112,7 @@ def _run(args: argparse.Namespace) -> int:
     import time
 
     from lstm_core.data import load
+    from lstm_core.determinism import note as determinism_note
     from lstm_core.experiment import run_experiment
     from lstm_core.export import write_run
     from lstm_core.fingerprint import fingerprint_note
@@ -146,6 +147,9 @@ def _run(args: argparse.Namespace) -> int:
     if run.train.stop_reason == "nan":
         raise LabError(run.train.message)
     trained = time.perf_counter()
+    deterministic_note = config.train.deterministic and determinism_note(run.metrics.backend, run.metrics.device)
+    if deterministic_note:
+        print(f"note: {deterministic_note}", file=sys.stderr)
     write_run(run, args.out)
     timings = {"load_seconds": round(loaded - started, 4), "run_seconds": round(trained - loaded, 4),
                "write_seconds": round(time.perf_counter() - trained, 4)}  # fmt: skip
