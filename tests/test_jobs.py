@@ -36,7 +36,7 @@ def test_job_runs_in_thread_and_finishes(dataset):
 
 def test_request_stop_keeps_history(dataset):
     """request_stop mid-training ends the job 'stopped', keeping the epochs and a usable run."""
-    job = TrainingJob(dataset, LONG).start()
+    job = TrainingJob(dataset, LONG, heartbeat_timeout=600).start()  # no UI here: a slow machine must not abandon it
     wait_for(lambda: len(job.epochs) >= 2 or job.finished)
     assert job.seconds_left is not None and job.seconds_left > 0
     job.request_stop()
