@@ -146,3 +146,33 @@ def test_a_bad_link_is_one_error_and_the_app_opens():
     assert [e.value for e in at.error] == ["This link could not be opened: The link's `units` must be a number. "
                                           "Received: units='many'"]  # fmt: skip
     assert os.environ["LSTM_LAB_DB"]
+
+
+class FakeTicker:
+    """Stands in for yfinance.Ticker (the network is the one thing mocked): 80 business days of prices."""
+
+    def __init__(self, ticker: str) -> None:
+        self.ticker = ticker
+
+    def history(self, **kwargs: object):
+        import numpy as np
+        import pandas as pd
+
+        index = pd.bdate_range("2024-01-01", periods=80, tz="America/New_York", name="Date")
+        close = 100 + np.cumsum(np.linspace(-1, 1, 80))
+        return pd.DataFrame({"Open": close, "High": close, "Low": close, "Close": close, "Volume": 1e6}, index=index)
+
+
+def test_a_yahoo_link_fetches_the_ticker_with_its_period_and_interval(tmp_path, monkeypatch):
+    """A link naming a Yahoo ticker, period and interval loads those prices, and the share link says the same."""
+    import yfinance
+
+    monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(yfinance, "Ticker", FakeTicker)
+    config = ExperimentConfig().replace(source="yahoo:MSFT", period="6mo", interval="1d", column="Close", units=9)
+    at = open_app("train", **config_to_params(config))
+    assert at.session_state["data_config"].source == "yahoo:MSFT"
+    assert at.session_state["data_config"].period == "6mo" and len(at.session_state["dataset"]) == 80
+    assert at.number_input(key="train_units").value == 9
+    link = at.session_state["config"]
+    assert config_to_params(link)["data"] == "yahoo:MSFT" and config_to_params(link)["period"] == "6mo"
