@@ -6,7 +6,11 @@ noisy sine. Each measurement is a fresh subprocess (TensorFlow's op determinism 
 interleaved (off, on, off, on, ...). Speed is steady-state windows per second over epochs 2..N; the
 final validation loss of two deterministic workers must be identical (same seed, same machine).
 
-    python bench/determinism_speed.py [--rounds 3] [--epochs 8] [--backend tensorflow] [--quick] [--out DIR]
+    python bench/determinism_speed.py [--rounds 3] [--epochs 8] [--backend tensorflow] [--threads N] [--quick]
+
+`--threads N` sets TF_NUM_INTRAOP_THREADS for the workers (by default the workers keep TensorFlow's own
+choice; the app and the command line choose 1 on two cores or fewer). The result also says whether the
+runs without the switch were identical too.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--train-windows", type=int, default=4000)
     parser.add_argument("--backend", default="tensorflow", choices=("tensorflow", "jax"))
+    parser.add_argument("--threads", type=int, default=None, help="TF_NUM_INTRAOP_THREADS for the workers")
     parser.add_argument("--quick", action="store_true", help="tiny and in-process: proves the script runs")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--worker", choices=("off", "on"), help=argparse.SUPPRESS)
@@ -56,6 +61,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         args.rounds, args.epochs, args.train_windows = 1, 2, 200
     results: dict[str, list[dict[str, Any]]] = {"off": [], "on": []}
+    env = {"KERAS_BACKEND": args.backend}
+    if args.threads:
+        env["TF_NUM_INTRAOP_THREADS"] = str(args.threads)
     for _ in range(args.rounds):
         for mode in ("off", "on"):
             inline = (lambda m=mode: worker(args.epochs, args.train_windows, m == "on")) if args.quick else None
@@ -64,10 +72,12 @@ def main(argv: list[str] | None = None) -> None:
     speed = {mode: spread([r["samples_per_second"] for r in rows]) for mode, rows in results.items()}
     ratio = speed["on"]["median"] / speed["off"]["median"]
     losses = [r["final_val_loss"] for r in results["on"]]
+    plain_losses = [r["final_val_loss"] for r in results["off"]]
     print(f"deterministic off (reference): {fmt(speed['off'], ' windows/s')}")
     print(f"deterministic on: {fmt(speed['on'], ' windows/s')}")
     print(f"ratio on / off: {ratio:.3f} ({args.backend}; cost {100 * (1 - ratio):.1f}% of the speed)")
     print(f"deterministic final val_loss identical across workers: {len(set(losses)) == 1} ({losses})")
+    print(f"without it, identical: {len(set(plain_losses)) == 1} ({plain_losses})")
     payload = {
         "backend": args.backend,
         "epochs": args.epochs,
@@ -79,9 +89,13 @@ def main(argv: list[str] | None = None) -> None:
         },
         "deterministic_val_losses": losses,
         "deterministic_identical": len(set(losses)) == 1,
+        "plain_val_losses": plain_losses,
+        "plain_identical": len(set(plain_losses)) == 1,
+        "intra_op_threads": args.threads or "default (1 on two cores or fewer)",
         "rows": results,
     }
     name = "determinism_speed" + ("_quick" if args.quick else "" if args.backend == "tensorflow" else "_jax")
+    name += f"_threads{args.threads}" if args.threads and not args.quick else ""
     path = write_result(name, payload, out_dir=args.out)
     print(f"wrote {path}")
 
