@@ -163,6 +163,14 @@ def test_read_only_folder(tmp_path):
         folder.chmod(stat.S_IRWXU)
 
 
+def test_a_folder_no_one_can_write_gives_one_sentence():
+    """A store under /proc (read-only even for root) gives a StoreError sentence, not a crash."""
+    with pytest.raises(
+        StoreError, match=r"^The run store \(the SQLite file /proc/lstm-lab-test/runs.sqlite\) cannot be"
+    ):
+        open_store("sqlite:////proc/lstm-lab-test/runs.sqlite")
+
+
 def test_read_only_file(tmp_path):
     """A store opened read-only (as on a read-only disk) fails on save with one sentence; reading still works."""
     path = tmp_path / "runs.sqlite"
