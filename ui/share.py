@@ -111,4 +111,7 @@ def draw_share_link() -> None:
                 "uploads the file on the Data page."
             )
         else:
-            st.caption("The link opens this data and these settings, ready to train (copy it with the icon).")
+            st.caption(
+                "The link opens this data and these settings, ready to train (copy it with the icon). It holds the "
+                "form as last submitted: a setting changed since then joins the link when you press Train."
+            )
