@@ -96,8 +96,8 @@ def draw_share_link() -> None:
     with st.popover("Copy share link", icon=":material/link:"):
         try:
             config = settings.config_from_widgets(st.session_state.config)
-        except LabError as error:
-            st.error(str(error))
+        except LabError:  # the Train button's error says what is wrong; one sentence is enough
+            st.caption("The settings in the form are not valid; fix them to get a link.")
             return
         data_config = st.session_state.data_config
         with_workspace = st.checkbox(
