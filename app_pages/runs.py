@@ -4,11 +4,12 @@ import streamlit as st
 
 from lstm_core.export import safe_csv
 from ui import charts, runs_charts, runstore, state
+from ui.format import plain
 from ui.runs_table import runs_table, stored_runs_table
 
 st.title("Runs")
 if problem := runstore.problem():
-    st.warning(problem)
+    st.warning(plain(problem))
 stored = runstore.list_runs()
 unsaved = [record for record in st.session_state.runs if record.store_id is None]
 numbers = {record.store_id: record.number for record in st.session_state.runs if record.store_id}
@@ -84,7 +85,7 @@ upload = st.file_uploader("Import runs from an export", type=["zip"], key="runs_
 if upload is not None and st.button("Import", key="runs_import"):
     added = runstore.import_bytes(upload.getvalue())
     if added is None:
-        st.error(runstore.problem() or "The run store cannot be used now; try again later.")
+        st.error(plain(runstore.problem() or "The run store cannot be used now; try again later."))
     else:
         st.session_state.runs_message = f"Imported {added} new run(s) into this workspace."
         st.rerun()

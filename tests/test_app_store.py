@@ -19,6 +19,7 @@ if str(ROOT) not in sys.path:
 from lstm_core.config import ExperimentConfig  # noqa: E402
 from lstm_core.links import config_to_params  # noqa: E402
 from lstm_core.store import NewRun, new_workspace, open_store  # noqa: E402
+from ui.format import plain  # noqa: E402
 
 TIMEOUT = 60
 FORECAST = (
@@ -112,7 +113,7 @@ def test_a_broken_store_is_one_warning_and_runs_stay_in_memory(tmp_path, monkeyp
     monkeypatch.setenv("LSTM_LAB_DB", f"sqlite:///{broken}")
     at = open_app("train")
     [warning] = at.warning
-    assert warning.value.startswith("The run store (the SQLite file") and "in memory only" in warning.value
+    assert warning.value.startswith(plain("The run store (the SQLite file")) and "in memory only" in warning.value
     at.switch_page("app_pages/runs.py").run()
     assert not at.exception and any("No runs yet" in info.value for info in at.info)
     for page in ("data", "learn"):
@@ -135,7 +136,7 @@ def test_an_upload_link_says_the_file_cannot_travel():
     """A link made from an upload fills the settings and says the file must be uploaded again."""
     config = ExperimentConfig().replace(source="upload:prices.csv", units=12)
     at = open_app("data", **config_to_params(config))
-    assert any("cannot travel in a link" in info.value and "prices.csv" in info.value for info in at.info)
+    assert any("cannot travel in a link" in info.value and plain("prices.csv") in info.value for info in at.info)
     at.switch_page("app_pages/train.py").run()
     assert at.number_input(key="train_units").value == 12
 
@@ -143,8 +144,8 @@ def test_an_upload_link_says_the_file_cannot_travel():
 def test_a_bad_link_is_one_error_and_the_app_opens():
     """A link with a bad value gives one error sentence; the app opens on its defaults."""
     at = open_app("data", units="many")
-    assert [e.value for e in at.error] == ["This link could not be opened: The link's `units` must be a number. "
-                                          "Received: units='many'"]  # fmt: skip
+    expected = "This link could not be opened: The link's `units` must be a number. Received: units='many'"
+    assert [e.value for e in at.error] == [plain(expected)]  # shown as typed, not as markdown
     assert os.environ["LSTM_LAB_DB"]
 
 

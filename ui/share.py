@@ -18,6 +18,7 @@ from lstm_core.config import DataConfig, ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.links import UPLOAD_KEY, config_from_params, config_to_params, link_keys
 from lstm_core.store import new_workspace
+from ui.format import plain
 
 __all__ = ["on_every_run", "share_url", "workspace"]
 
@@ -44,8 +45,8 @@ def on_every_run() -> None:
     if st.query_params.get("ws") != token:
         st.query_params["ws"] = token
     message = st.session_state.pop("share_message", None)
-    if message:
-        getattr(st, message[0])(message[1])
+    if message:  # it may quote the link (a file name, a value): shown as typed, never as markdown
+        getattr(st, message[0])(plain(message[1]))
 
 
 def _open_link() -> None:
