@@ -1,6 +1,9 @@
 """Build the Keras model from the configuration, in plain backend-neutral Keras 3.
 
-    Input (window, F) -> LSTM(units) x layers [-> Dropout(dropout) after each] -> Dense(1)
+    Input (window, F) -> LSTM(units) x layers [-> Dropout(dropout) after each] -> Dense(outputs)
+
+`outputs` is 1 (one step ahead; longer forecasts feed predictions back) or the horizon H of a
+direct multi-step model (one output per horizon step).
 
 compiled with Adam(learning_rate) on mean squared error, as in Keras's own time-series
 example. Layers are named `lstm_1`, `lstm_2`, ... so the Gates page can pick one.
@@ -100,6 +103,7 @@ def build_model(
     unroll: bool = False,
     jit_compile: bool | str = "auto",
     steps_per_execution: int = 1,
+    outputs: int = 1,
 ) -> Any:
     """A compiled `keras.Sequential`. Call with the seed already set (see train.py)."""
     import keras
@@ -118,7 +122,7 @@ def build_model(
         )
         if config.dropout > 0:
             stack.append(layers.Dropout(config.dropout, name=f"dropout_{k + 1}"))
-    stack.append(layers.Dense(1, name="forecast"))
+    stack.append(layers.Dense(outputs, name="forecast"))
     model = keras.Sequential(stack, name="lstm_lab")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),

@@ -135,6 +135,7 @@ def train(
             unroll=options["unroll"],
             jit_compile=options["jit_compile"],
             steps_per_execution=options["steps_per_execution"],
+            outputs=1 if windows.y_train.ndim == 1 else windows.y_train.shape[1],  # H for a direct model
         )
         reporter = _make_reporter(
             epochs=settings.epochs,
@@ -265,7 +266,8 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     """
     weights = NetworkWeights.from_model(model)
     with np.errstate(all="ignore"):
-        errors = predict(x_val, weights).astype(np.float64) - np.asarray(y_val, dtype=np.float64).reshape(-1)
+        predicted = predict(x_val, weights, all_outputs=True).astype(np.float64)  # (N, H); H = 1 unless direct
+        errors = predicted - np.asarray(y_val, dtype=np.float64).reshape(predicted.shape)
         return float(np.mean(np.square(errors)))
 
 
