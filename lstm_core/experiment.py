@@ -7,6 +7,7 @@ baseline next to it: `metrics` always holds both, and `skill_vs_naive`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core import baselines, metrics
+from lstm_core.bands import add_bands
 from lstm_core.config import ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.forecast import future_index, one_step, recursive
@@ -153,6 +155,10 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         )
         test_rows = pd.concat([test_rows, future_rows])
     test_rows.index.name = "time"
+    intervals, band_notes = add_bands(test_rows, result, windows, config.forecast.levels)
+    notes += band_notes
+    if intervals:
+        summary = dataclasses.replace(summary, extra={**summary.extra, "intervals": intervals})
     return Run(
         config=config,
         dataset=dataset,

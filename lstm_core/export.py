@@ -6,6 +6,7 @@ carriage return is prefixed with a single quote so it is shown, not run as a for
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 
 from lstm_core.experiment import Run
 
-__all__ = ["forecast_frame", "gates_arrays", "metrics_json", "safe_csv", "write_run"]
+__all__ = ["backtest_frame", "forecast_frame", "gates_arrays", "metrics_json", "safe_csv", "write_backtest", "write_run"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,21 +42,49 @@ def safe_csv(frame: pd.DataFrame, *, index: bool = False) -> str:
     return buffer.getvalue()
 
 
+def _times(index: pd.Index) -> Any:
+    if isinstance(index, pd.DatetimeIndex):
+        return index.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
+    return index.astype(int)
+
+
 def forecast_frame(run: Run) -> pd.DataFrame:
-    """`time, actual, lstm, naive`: one row per test step, then one per future step (actual empty)."""
+    """`time, actual, lstm, naive`, then `lower_<L>, upper_<L>` per interval level: one row per test step,
+    then one per future step (actual empty)."""
     rows = run.forecast
-    if isinstance(rows.index, pd.DatetimeIndex):
-        time = rows.index.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
-    else:
-        time = rows.index.astype(int)
+    bands = [c for c in rows.columns if c.startswith(("lower_", "upper_"))]
     return pd.DataFrame(
         {
-            "time": time,
+            "time": _times(rows.index),
             "actual": rows["actual"].to_numpy(),
             "lstm": rows["lstm"].to_numpy(),
             "naive": rows["naive"].to_numpy(),
+            **{column: rows[column].to_numpy() for column in bands},
         }
     )
+
+
+def backtest_frame(backtest: Any) -> pd.DataFrame:
+    """backtest.csv: `fold, origin, step, time, actual, lstm, naive, seasonal_naive, drift, lower_<L>, upper_<L>`."""
+    frame = backtest.frame.copy()
+    frame["origin"] = _times(pd.Index(frame["origin"]))
+    frame["time"] = _times(pd.Index(frame["time"]))
+    return frame
+
+
+def write_backtest(backtest: Any, out_dir: str | Path) -> list[Path]:
+    """Write backtest.csv, backtest_metrics.json (with the backtest's settings) and config.json."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {**backtest.summary, "backtest": dataclasses.asdict(backtest.backtest)}
+    written = {
+        "backtest.csv": safe_csv(backtest_frame(backtest)),
+        "backtest_metrics.json": json.dumps(summary, indent=2, allow_nan=False),
+        "config.json": backtest.config.to_json(),
+    }
+    for name, text in written.items():
+        (out / name).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    return [out / name for name in written]
 
 
 def metrics_json(run: Run) -> str:
