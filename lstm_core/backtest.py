@@ -132,7 +132,9 @@ def run_backtest(
         origin = int(origins[group[0]])
         low = 0 if backtest.window_type == "expanding" else origin - span
         until = int(origins[group[-1]])  # the group's forecasts read inputs before their origins only
-        windows, inputs = _training_part(transformed, low, origin, until, config, horizon, strategy, differenced, levels)
+        windows, inputs = _training_part(
+            transformed, low, origin, until, config, horizon, strategy, differenced, levels
+        )
         result = train(windows, config, on_epoch=on_epoch, should_stop=should_stop)
         train_seconds += result.train_seconds
         if result.stop_reason == "nan":

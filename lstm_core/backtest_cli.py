@@ -37,12 +37,16 @@ def run_backtest_command(args: argparse.Namespace, config: ExperimentConfig) -> 
     def progress(report) -> None:
         trained = " (after a new training)" if report.retrained else ""
         print(
-            f"fold {report.fold}/{report.folds} origin {report.origin}{trained} ({report.elapsed:.1f} s)",
+            f"fold {report.fold}/{report.folds} origin {time_text(report.origin)}{trained} ({report.elapsed:.1f} s)",
             file=sys.stderr,
             flush=True,
         )
 
-    result = run_backtest(dataset, config, backtest, on_fold=progress)
+    def epoch(report) -> None:
+        val = "" if report.val_loss is None else f" val_loss {report.val_loss:.5f}"
+        print(f"  epoch {report.epoch}/{report.epochs} loss {report.loss:.5f}{val}", file=sys.stderr, flush=True)
+
+    result = run_backtest(dataset, config, backtest, on_fold=progress, on_epoch=epoch)
     if result.folds == 0:
         raise LabError("The backtest produced no folds; choose an earlier start or a shorter horizon.")
     write_backtest(result, args.out)
@@ -64,6 +68,12 @@ def run_backtest_command(args: argparse.Namespace, config: ExperimentConfig) -> 
             parts.append(f"no {level_name(float(level))}% bands (too few calibration errors)")
     print(", ".join(parts) + f". Results in {args.out}", file=sys.stderr)
     return 0
+
+
+def time_text(value: object) -> str:
+    """A time as a user reads it: 1956-03-01 (no midnight), 1956-03-01 09:30, or a step number."""
+    text = str(value)
+    return text.removesuffix(" 00:00:00")
 
 
 def _mean_sd(block: dict | None) -> str:

@@ -17,7 +17,15 @@ import pandas as pd
 
 from lstm_core.experiment import Run
 
-__all__ = ["backtest_frame", "forecast_frame", "gates_arrays", "metrics_json", "safe_csv", "write_backtest", "write_run"]
+__all__ = [
+    "backtest_frame",
+    "forecast_frame",
+    "gates_arrays",
+    "metrics_json",
+    "safe_csv",
+    "write_backtest",
+    "write_run",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

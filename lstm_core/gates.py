@@ -190,7 +190,9 @@ def _rows_per_chunk(steps: int, weights: NetworkWeights) -> int:
     return max(1, CHUNK_FLOATS // (6 * max(1, steps) * units))
 
 
-def predict(x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True, all_outputs: bool = False) -> np.ndarray:
+def predict(
+    x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True, all_outputs: bool = False
+) -> np.ndarray:
     """The network's one-step prediction for each window, scaled units: x (B, T, F) -> (B,).
 
     `all_outputs=True` gives every output of the head, (B, H) (a direct model's H horizon steps).
@@ -202,7 +204,9 @@ def predict(x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True, 
     x = np.asarray(x, dtype=np.float32)  # (B, T, F)
     rows = _rows_per_chunk(x.shape[1], weights)
     if len(x) > rows:
-        parts = [predict(x[s : s + rows], weights, limit_blas=False, all_outputs=all_outputs) for s in range(0, len(x), rows)]
+        parts = [
+            predict(x[s : s + rows], weights, limit_blas=False, all_outputs=all_outputs) for s in range(0, len(x), rows)
+        ]
         return np.concatenate(parts)
     if all_outputs:
         inputs = x
