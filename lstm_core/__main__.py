@@ -63,7 +63,7 @@ def _add_backtest_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--config", help="a config.json to backtest (options given here override it)")
     parser.add_argument("--out", required=True, help="folder for the results")
-    add_config_options(parser, RUN_PARTS + (BacktestConfig,))
+    add_config_options(parser, (*RUN_PARTS, BacktestConfig))
 
 
 # name -> (help, add its arguments, run it). A new command is one line here and a function.

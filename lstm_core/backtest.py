@@ -70,7 +70,7 @@ def first_origin(index: pd.Index, backtest: BacktestConfig) -> int:
     """The position of the first origin: `start` as a fraction of the series, or the first date on or after it."""
     fraction = backtest.start_fraction
     if fraction is not None:
-        return int(round(len(index) * fraction))
+        return round(len(index) * fraction)
     if not isinstance(index, pd.DatetimeIndex):
         raise LabError(
             f"`start` is a date ({backtest.start}) but the series has no dates; give a fraction such as 0.7."
