@@ -31,6 +31,7 @@ pages = [
     st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:", default=True),
     st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page("app_pages/forecast.py", title="Forecast", icon=":material/timeline:"),
+    st.Page("app_pages/backtest.py", title="Backtest", icon=":material/fact_check:"),
     st.Page("app_pages/gates.py", title="Gates", icon=":material/grid_on:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),

@@ -4,11 +4,22 @@ import streamlit as st
 
 from lstm_core.export import safe_csv
 from ui import charts, state
+from ui.backtest_charts import backtests_table
 from ui.runs_table import runs_table
+
+
+def backtests_section() -> None:
+    """This session's backtests, beside the runs."""
+    records = st.session_state.get("backtests") or []
+    if records:
+        st.subheader("Backtests")
+        st.dataframe(backtests_table(records), hide_index=True, key="runs_backtests_table")
+
 
 st.title("Runs")
 runs = st.session_state.runs
 if not runs:
+    backtests_section()
     state.stop_with_link_to_train("No runs yet: every training you finish in this session is kept here.")
 
 table = runs_table(runs)
@@ -26,6 +37,8 @@ st.caption(
     f"last {state.MODELS_KEPT} runs only, to save memory; older runs cannot be downloaded or shown on the Gates page. "
     f"At most {state.MAX_RUNS} runs are kept."
 )
+
+backtests_section()
 
 by_label = {record.label: record for record in runs}
 labels = list(by_label)

@@ -96,6 +96,7 @@ def run_backtest(
     *,
     on_fold: Callable[[FoldReport], None] | None = None,
     on_epoch: Callable | None = None,
+    on_batch: Callable | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Backtest:
     """Run the walk-forward backtest; raises LabError for bad input before any training."""
@@ -135,7 +136,7 @@ def run_backtest(
         windows, inputs = _training_part(
             transformed, low, origin, until, config, horizon, strategy, differenced, levels
         )
-        result = train(windows, config, on_epoch=on_epoch, should_stop=should_stop)
+        result = train(windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop)
         train_seconds += result.train_seconds
         if result.stop_reason == "nan":
             raise LabError(result.message)
