@@ -71,6 +71,22 @@ def coverage_sentence(level: str, block: dict[str, Any]) -> str:
     return f"{level}% bands covered {block['empirical']:.0%} of {block['points']:,} held-out points."
 
 
+def interval_caption(intervals: dict[str, Any] | None) -> str | None:
+    """A run's bands in one sentence: where they were calibrated and what they covered on the test part."""
+    if not intervals:
+        return None
+    if not intervals.get("calibration"):
+        return intervals.get("note")
+    parts = [
+        f"{level}% band covered {block['empirical']:.0%} of {block['points']} test points"
+        for level, block in intervals["levels"].items()
+        if block["empirical"] is not None
+    ]
+    if not parts:
+        return None
+    return f"Shaded: prediction intervals calibrated on {intervals['calibration']}; " + ", ".join(parts) + "."
+
+
 def fold_figure(series: pd.Series, frame: pd.DataFrame, fold: int) -> go.Figure:
     """The series with every fold's origin, and fold `fold`'s forecasts and bands."""
     fig = go.Figure()
