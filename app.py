@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
-from ui import monitor, runtime, state  # noqa: E402
+from ui import backtests, monitor, runtime, state  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
@@ -24,6 +24,8 @@ st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layo
 
 state.init()
 state.collect_finished_job()
+backtests.init()
+backtests.collect_finished()
 
 # The folder is app_pages/, not pages/: a pages/ folder next to the entrypoint switches Streamlit into its
 # legacy multipage mode on a session's first run (and on every AppTest run), which skips this file.
@@ -42,6 +44,7 @@ with st.sidebar:
     dataset = st.session_state.dataset
     st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
     monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
+    backtests.sidebar_monitor(poll=navigation.title != "Backtest")
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")
 

@@ -7,7 +7,6 @@ from ui import backtest_charts, backtests, settings
 from ui.format import time_label
 
 st.title("Backtest")
-backtests.init()
 dataset = st.session_state.dataset
 job = backtests.current_job()
 running = job is not None and not job.finished
@@ -47,7 +46,6 @@ if running:
     backtests.live_progress()
     st.stop()
 
-backtests.collect_finished()
 if st.session_state.backtest_error:
     st.error(st.session_state.backtest_error)
 if not st.session_state.backtests:

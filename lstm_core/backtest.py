@@ -31,7 +31,7 @@ from lstm_core.backtest_summary import summarise
 from lstm_core.config import BacktestConfig, ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
-from lstm_core.intervals import half_widths, level_name
+from lstm_core.intervals import level_name, rolling_bands
 from lstm_core.multistep import Inputs, forecast_from, member_weights
 from lstm_core.windows import Scaler, Windows, make_windows
 
@@ -164,7 +164,7 @@ def run_backtest(
     season = config.forecast.season_length or baselines.season_length_for(dataset.freq)
     forecasts = {"lstm": predictions, **_baselines(levels, origins, horizon, season)}
     levels_wanted = config.forecast.levels
-    lower, upper = _bands(predictions, origins, calibration, levels_wanted)  # (L, K, H) each
+    lower, upper = rolling_bands(predictions, origins, calibration, levels_wanted)  # (L, K, H) each
 
     index = dataset.frame.index
     frame = pd.DataFrame(
@@ -268,22 +268,3 @@ def _baselines(levels: np.ndarray, origins: np.ndarray, horizon: int, season: in
         if path is not None:
             seasonal[k] = path
     return {"naive": naive, "seasonal_naive": seasonal, "drift": drift}
-
-
-def _bands(
-    predictions: np.ndarray, origins: np.ndarray, calibration: list[tuple[int, np.ndarray]], levels: tuple[float, ...]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per level, fold and step: the conformal band from the errors whose horizon ended by the fold's origin."""
-    shape = (len(levels), *predictions.shape)  # (L, K, H)
-    lower, upper = np.full(shape, np.nan), np.full(shape, np.nan)
-    if not calibration or not levels:
-        return lower, upper
-    ends = np.array([end for end, _ in calibration])  # (n,)
-    errors = np.array([e for _, e in calibration])  # (n, H)
-    for k, origin in enumerate(origins):
-        available = errors[ends <= origin]  # forecasts whose whole horizon is known at this origin
-        if len(available):
-            widths = half_widths(available, levels)  # (L, H)
-            lower[:, k] = predictions[k] - widths
-            upper[:, k] = predictions[k] + widths
-    return lower, upper

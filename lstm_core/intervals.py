@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["coverage", "half_width", "half_widths", "level_name", "minimum_errors"]
+__all__ = ["coverage", "half_width", "half_widths", "level_name", "minimum_errors", "rolling_bands"]
 
 
 def level_name(level: float) -> str:
@@ -61,3 +61,23 @@ def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> dict[s
         "mean_width": float(np.mean(upper[has] - lower[has])),
         "points": points,
     }
+
+
+def rolling_bands(
+    predictions: np.ndarray, origins: np.ndarray, calibration: list[tuple[int, np.ndarray]], levels: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bands (L, K, H) for forecasts `predictions` (K, H) from `origins` (K,): per level, fold and step, from the
+    calibration errors (end position, |errors| (H,)) whose whole horizon ended by the fold's origin."""
+    shape = (len(levels), *predictions.shape)  # (L, K, H)
+    lower, upper = np.full(shape, np.nan), np.full(shape, np.nan)
+    if not calibration or not levels:
+        return lower, upper
+    ends = np.array([end for end, _ in calibration])  # (n,)
+    errors = np.array([e for _, e in calibration])  # (n, H)
+    for k, origin in enumerate(origins):
+        available = errors[ends <= origin]  # forecasts whose whole horizon is known at this origin
+        if len(available):
+            widths = half_widths(available, levels)  # (L, H)
+            lower[:, k] = predictions[k] - widths
+            upper[:, k] = predictions[k] + widths
+    return lower, upper

@@ -32,6 +32,7 @@ __all__ = [
     "init",
     "live_progress",
     "settings_from_widgets",
+    "sidebar_monitor",
     "start",
     "stop",
 ]
@@ -163,3 +164,27 @@ def _progress() -> None:
     left = job.seconds_left
     details = f"{duration(job.elapsed)} elapsed" + ("" if left is None else f" · about {duration(left)} left")
     st.progress(job.fraction_done, text=f"{verb}: {text} · {details}")
+
+
+def sidebar_monitor(*, poll: bool = True) -> None:
+    """A running backtest's progress in the sidebar of every page, so it keeps its heartbeat from any page.
+
+    `poll=False` on the Backtest page, which polls the job itself.
+    """
+    job = current_job()
+    if job is None or (job.finished and st.session_state.backtest_collected):
+        return
+    st.fragment(run_every=POLL_SECONDS if poll and not job.finished else None)(_sidebar_body)()
+
+
+def _sidebar_body() -> None:
+    job = current_job()
+    if job is None:
+        return
+    if job.finished:
+        if not st.session_state.backtest_collected:
+            st.rerun()  # the whole app: collect the backtest, show it everywhere
+        return
+    job.heartbeat()
+    st.progress(job.fraction_done, text=f"Backtest: {len(job.folds)} of {job.total_folds} folds")
+    st.button("Stop backtest", key="sidebar_backtest_stop", on_click=stop, disabled=job.stopping)
