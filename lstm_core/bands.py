@@ -21,10 +21,15 @@ from lstm_core.windows import Windows
 __all__ = ["add_bands"]
 
 
-def add_bands(rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[float, ...]) -> tuple[dict, list[str]]:
+def add_bands(
+    rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[float, ...], *, difference: str = "none"
+) -> tuple[dict, list[str]]:
     """Add `lower_<L>`, `upper_<L>` columns to a run's forecast rows (in place); the metrics block and notes."""
     if not levels:
         return {}, []
+    if difference == "seasonal":  # its forecasts map back to levels through last season's values: not built here
+        note = "No prediction intervals yet for seasonal differences; choose first differences or levels for bands."
+        return {"calibration": None, "note": note}, [note]
     for level in levels:
         rows[f"lower_{level_name(level)}"] = np.nan
         rows[f"upper_{level_name(level)}"] = np.nan

@@ -155,7 +155,9 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         )
         test_rows = pd.concat([test_rows, future_rows])
     test_rows.index.name = "time"
-    intervals, band_notes = add_bands(test_rows, result, windows, config.forecast.levels)
+    intervals, band_notes = add_bands(
+        test_rows, result, windows, config.forecast.levels, difference=config.windows.difference
+    )
     notes += band_notes
     if intervals:
         summary = dataclasses.replace(summary, extra={**summary.extra, "intervals": intervals})
