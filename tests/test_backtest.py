@@ -77,7 +77,7 @@ def _changed_after(dataset: Dataset, position: int) -> Dataset:
         (QUICK.replace(difference="first"), BacktestConfig(start="0.5", horizon=3, stride=2)),
         (
             QUICK,
-            BacktestConfig(start="0.5", horizon=3, stride=4, retrain="2", strategy="direct", window_type="sliding"),
+            BacktestConfig(start="0.5", horizon=3, stride=8, retrain="4", strategy="direct", window_type="sliding"),
         ),
     ],
     ids=["recursive-never-differences", "direct-retrain-sliding"],
