@@ -63,6 +63,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         result = run_backtest(dataset, config, never)
         times["backtest_never"].append(time.perf_counter() - started)
         folds = result.folds
+        print(
+            f"run {times['run'][-1]:.1f} s, backtest {times['backtest_never'][-1]:.1f} s", file=sys.stderr, flush=True
+        )
     retrain = None
     if args.retrain_every:
         started = time.perf_counter()
@@ -96,6 +99,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--backends", default="tensorflow")
     parser.add_argument("--name", default="backtest_speed", help="result file name")
     parser.add_argument("--quick", action="store_true", help="smoke test: in-process, tiny")
+    parser.add_argument("--inline", action="store_true", help="measure in this process (progress lines visible)")
     parser.add_argument("--out", type=Path, default=None)
     return parser.parse_args(argv)
 
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ]  # fmt: skip
     results: dict[str, Any] = {}
     for backend in ["(in-process)"] if args.quick else args.backends.split(","):
-        inline = (lambda: worker(parse(worker_args))) if args.quick else None
+        inline = (lambda: worker(parse(worker_args))) if args.quick or args.inline else None
         result = run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": backend}, inline=inline, timeout=7200)
         stats = {name: spread(values) for name, values in result["seconds"].items()}
         ratio = stats["backtest_never"]["median"] / stats["run"]["median"]

@@ -251,6 +251,11 @@ def _training_part(
     scaler = Scaler.fit(config.windows.scaler, transformed[low + first : train_end])
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = scaler.transform(transformed[:until])  # (until, F): nothing at or after the last origin
+    if not np.isfinite(scaled).all():
+        raise LabError(
+            "The values are too large to train on; rescale the column (for example divide it by a power of ten) "
+            "and load it again."
+        )
     x_train, y_train = make_windows(scaled, window, low + window + first, train_end, horizon=targets)
     x_val, y_val = make_windows(scaled, window, max(train_end, low + window + first), high, horizon=targets)
     empty_x, empty_y = np.empty((0, window, scaled.shape[1]), np.float32), np.empty((0,), np.float32)
