@@ -92,3 +92,15 @@ def test_run_has_bands_and_coverage(run):
     assert future["lower_80"].notna().all()  # 16 - h + 1 >= 4 errors for each of the 5 future steps
     assert test["lower_95"].isna().all() and intervals["levels"]["95"]["empirical"] is None
     assert any("95% band" in note for note in run.notes)
+
+
+def test_forecast_chart_shades_the_bands(run):
+    """The Forecast chart shades each level that has a band, and the caption gives its measured coverage."""
+    from ui.backtest_charts import interval_caption
+    from ui.charts import forecast_figure
+
+    names = [trace.name for trace in forecast_figure(run.forecast).data]
+    assert "80% band" in names and "95% band" not in names  # 95% has no band with 16 validation errors
+    caption = interval_caption(run.metrics.extra["intervals"])
+    assert caption.startswith("Shaded: prediction intervals calibrated on rolling-origin forecasts")
+    assert "80% band covered" in caption and "test points" in caption
