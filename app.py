@@ -16,6 +16,7 @@ import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
 from ui import backtests, i18n, monitor, runtime, state  # noqa: E402
+from ui.format import plain  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
@@ -43,7 +44,7 @@ navigation = st.navigation(pages)
 with st.sidebar:
     i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
     dataset = st.session_state.dataset
-    st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
+    st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
     monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
     backtests.sidebar_monitor(poll=navigation.title != "Backtest")
     if st.session_state.runs:

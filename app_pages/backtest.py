@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_core.errors import LabError
 from ui import backtest_charts, backtests, settings
-from ui.format import time_label
+from ui.format import plain, time_label
 
 st.title("Backtest")
 dataset = st.session_state.dataset
@@ -37,7 +37,7 @@ if submitted:
         chosen, backtest = backtests.settings_from_widgets(config)
         backtests.start(dataset, chosen, backtest)
     except LabError as error:
-        st.error(str(error))  # a bad setting or a busy server: data and settings stay as they are
+        st.error(plain(error))  # a bad setting or a busy server: data and settings stay as they are
     else:
         st.rerun()
 
@@ -47,7 +47,7 @@ if running:
     st.stop()
 
 if st.session_state.backtest_error:
-    st.error(st.session_state.backtest_error)
+    st.error(plain(st.session_state.backtest_error))
 if not st.session_state.backtests:
     st.info(
         "Choose where the first forecast origin lies, how far each fold forecasts and how often to retrain, then "
@@ -62,7 +62,7 @@ st.text(record.label)  # the data's name is the user's: plain text, not markdown
 if result.stop_reason == "stopped":
     st.warning(f"Stopped by request after {result.folds} fold(s); the folds done are shown.")
 for note in result.notes:
-    st.info(note)
+    st.info(plain(note))
 
 frame = result.frame
 series = dataset.series if record.dataset_name == dataset.name else None

@@ -4,20 +4,20 @@ import streamlit as st
 
 from ui import charts, downloads, state
 from ui.backtest_charts import interval_caption
-from ui.format import METRIC_NAMES, metrics_table, skill_sentence, time_label
+from ui.format import METRIC_NAMES, chart_text, metrics_table, plain, skill_sentence, time_label
 
 st.title("Forecast")
 record = state.require_trained_record("There is no trained network yet: train one first.")
 
 run = record.run
 metrics = record.metrics
-st.caption(f"{record.label}. {record.message}")
+st.caption(f"{plain(record.label)}. {record.message}")
 beats, sentence = skill_sentence(metrics)
 (st.success if beats else st.warning)(sentence)
 
 test = record.forecast[record.forecast["part"] == "test"]
 future = record.forecast[record.forecast["part"] == "future"]
-title = f"{run.dataset.target}: one-step predictions on the test part ({len(test)} points)"
+title = f"{chart_text(run.dataset.target)}: one-step predictions on the test part ({len(test)} points)"
 if len(future):
     title += f", then {len(future)} steps into the future"
 st.plotly_chart(charts.forecast_figure(record.forecast, run.dataset.series, title=title), key="forecast_chart")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import charts, i18n, state
 from ui.equations import EQUATIONS, GATE_ORDER
-from ui.format import time_label, unit_summary
+from ui.format import plain, time_label, unit_summary
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
@@ -16,7 +16,7 @@ if len(windows.x_test) == 0:
     state.stop_with_link_to_train("This run has no test windows; train with a larger test fraction.")
 
 differences = windows.difference  # the network's inputs are step-to-step changes, not levels
-caption = f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states."
+caption = f"{plain(record.label)}. Recomputed in NumPy from the trained weights, from zero initial states."
 if differences:
     caption += (
         " **Predict differences** is on: the network's inputs are the changes from one step to the next, "

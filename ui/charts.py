@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lstm_core.dataset import Dataset
+from ui.format import chart_text
 
 __all__ = [
     "COLORS",
@@ -73,13 +74,14 @@ def series_figure(dataset: Dataset) -> go.Figure:
             x=series.index,
             y=series.to_numpy(),
             mode="lines",
-            name=dataset.target,
+            name=chart_text(dataset.target),
             line={"color": COLORS["lstm"], "width": 1.5},
         )
     )
     fig.update_xaxes(rangeslider={"visible": True})
-    fig.update_layout(showlegend=False, title={"text": f"{dataset.name}: {dataset.target}", "x": 0})
-    return _layout(fig, height=420, y_title=dataset.target)
+    title = f"{chart_text(dataset.name)}: {chart_text(dataset.target)}"
+    fig.update_layout(showlegend=False, title={"text": title, "x": 0})
+    return _layout(fig, height=420, y_title=chart_text(dataset.target))
 
 
 def epochs_frame(reports: Sequence[Any]) -> pd.DataFrame:
@@ -216,7 +218,7 @@ def gate_figure(
             x=times,
             y=inputs,
             mode="lines+markers",
-            name=target,
+            name=chart_text(target),
             line={"color": COLORS["actual"]},
             marker={"size": 4},
             showlegend=False,
@@ -243,7 +245,7 @@ def gate_figure(
         row=2,
         col=1,
     )
-    fig.update_yaxes(title_text=target, row=1, col=1)
+    fig.update_yaxes(title_text=chart_text(target), row=1, col=1)
     fig.update_yaxes(title_text="unit", row=2, col=1, showticklabels=units <= 32)
     fig.update_layout(title={"text": GATE_TITLES.get(name, name), "x": 0}, hovermode="closest")
     return _layout(fig, height=260 + min(units, 64) * 6)
@@ -285,7 +287,7 @@ def runs_loss_figure(records: Sequence[Any]) -> go.Figure:
                 x=history["epoch"],
                 y=history[column],
                 mode="lines",
-                name=f"{record.label} ({column.replace('_', ' ')})",
+                name=f"{chart_text(record.label)} ({column.replace('_', ' ')})",
                 line={"color": _run_color(position)},
             )
         )
@@ -307,13 +309,17 @@ def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
                     x=test.index,
                     y=test["actual"],
                     mode="lines",
-                    name=f"actual ({record.dataset_name})",
+                    name=f"actual ({chart_text(record.dataset_name)})",
                     line={"color": COLORS["actual"], "width": 2},
                 )
             )
         fig.add_trace(
             go.Scatter(
-                x=frame.index, y=frame["lstm"], mode="lines", name=record.label, line={"color": _run_color(position)}
+                x=frame.index,
+                y=frame["lstm"],
+                mode="lines",
+                name=chart_text(record.label),
+                line={"color": _run_color(position)},
             )
         )
     fig.update_layout(title={"text": "Forecasts (test part, then future)", "x": 0})
