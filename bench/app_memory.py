@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import (
     RssSampler,
     assert_no_exception,
@@ -37,7 +35,8 @@ from browser import (
     tensorflow_loaded,
     wait_trained,
 )
-from common import write_result
+
+from bench.common import write_result
 
 TRAIN_TIMEOUT_MS = 600_000
 

@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import assert_no_exception, chromium, click_train, open_page, server, set_training
-from common import emit, fmt, run_worker, spread, write_result
 from e2e_helpers import wait_trained
+
+from bench.common import emit, fmt, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 SAMPLE = "daily-min-temperatures"

@@ -21,8 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result
+from bench.common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGET = 1.2

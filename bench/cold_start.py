@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import ROOT, TRACE_LINE, chromium, free_port, start_server, stop_server, tensorflow_loaded, wait_for_health
-from common import fmt, spread, write_result
+
+from bench.common import fmt, spread, write_result
 
 TARGET_EXTRA_SECONDS = 1.5
 MINIMAL_APP = """import plotly.graph_objects as go

@@ -17,13 +17,11 @@ Target: ours >= 20x faster than `model.predict` per step.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, run_worker, spread, write_result
+from bench.common import emit, fmt, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGET = 20.0

@@ -16,13 +16,11 @@ Targets: ours >= 10x the reference, and under 0.3 s absolute (median).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, run_worker, spread, write_result
+from bench.common import emit, fmt, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGET_SPEEDUP = 10.0

@@ -19,13 +19,11 @@ against a reference measured in the same process, alternating (A B A B).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, emit, fmt, noisy_sine, run_worker, spread, write_result
+from bench.common import ROOT, emit, fmt, noisy_sine, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGETS = {"states": 0.5, "select": 0.1, "slider": 0.3}

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, peak_rss_mb, rss_mb, run_worker, spread, write_result
+from bench.common import emit, fmt, peak_rss_mb, rss_mb, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGET_MB = 1200.0  # "1.2 GB", read as 1.2e9 bytes would be 1144 MiB; we report MiB and check both

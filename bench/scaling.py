@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, emit, length_for_windows, noisy_sine, peak_rss_mb, run_worker, write_result
+from bench.common import RESULTS, emit, length_for_windows, noisy_sine, peak_rss_mb, run_worker, write_result
 
 SCRIPT = Path(__file__).resolve()
 SEED = {"length": length_for_windows(4000), "units": 50, "window": 10}

@@ -18,13 +18,11 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, fmt, spread, write_result
+from bench.common import ROOT, fmt, spread, write_result
 
 TARGET_SAVE_SECONDS = 0.020
 TARGET_PAGE_SECONDS = 1.0

@@ -26,13 +26,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, torch_fit, write_result
+from bench.common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, torch_fit, write_result
 
 SCRIPT = Path(__file__).resolve()
 TARGETS = {"ours-tf": 2.5, "ours-jax": 5.0}

@@ -19,8 +19,6 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 CSV = "day,price,volume\n" + "".join(f"2024-01-{d:02d},{100 + d * 1.5},{1000 + d * 10}\n" for d in range(1, 31))
 

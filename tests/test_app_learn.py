@@ -5,7 +5,6 @@ Only the last test trains (a tiny LSTM), to see the Gates page's captions in Chi
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -14,8 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from ui import i18n  # noqa: E402
 from ui.equations import EQUATIONS, GATE_ORDER  # noqa: E402

@@ -4,7 +4,6 @@ and share links that open an experiment in the Train form."""
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from lstm_core.config import ExperimentConfig  # noqa: E402
 from lstm_core.links import config_to_params  # noqa: E402

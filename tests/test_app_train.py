@@ -7,7 +7,6 @@ and Runs tests; Keras is imported once per test process.
 from __future__ import annotations
 
 import io
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,6 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from lstm_core.export import safe_csv  # noqa: E402
 from lstm_core.jobs import TrainingJob  # noqa: E402

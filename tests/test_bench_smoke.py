@@ -7,9 +7,8 @@ no subprocess); memory.py's numbers in this mode are the test process's own and 
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,7 @@ pytestmark = pytest.mark.timeout(180)
 
 
 def _load(name: str):
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module(f"bench.{name}")  # bench is installed with the project (requirements-dev.txt)
 
 
 @pytest.mark.parametrize(

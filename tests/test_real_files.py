@@ -22,8 +22,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from lstm_core.csvread import read_csv  # noqa: E402
 from lstm_core.errors import LabError  # noqa: E402

@@ -7,7 +7,6 @@ choice survives, not just the default. No test here trains, so none imports Tens
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from lstm_core import yahoo  # noqa: E402
 from lstm_core.csvread import read_csv  # noqa: E402

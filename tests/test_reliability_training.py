@@ -8,7 +8,6 @@ imported once for the module.
 from __future__ import annotations
 
 import io
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +20,6 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from tiny import TINY, tiny_dataset  # noqa: E402
 
