@@ -3,10 +3,17 @@
 `run_experiment` is what the command line and the app both call. Its `Run` keeps
 everything a page or a file needs. An LSTM result never goes out without the naive
 baseline next to it: `metrics` always holds both, and `skill_vs_naive`.
+
+A `Run` keeps the trained network as NumPy arrays (`weights`), not as a Keras model: a
+model holds its compiled train and predict functions and its optimizer state, which a
+server keeping many visitors' runs cannot afford. Everything a page shows is computed from
+the weights; `keras_model()` rebuilds a Keras model only for a download or a `model.keras`
+file. The kept windows are the test part only (`Windows.for_inference`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,16 +36,21 @@ class Run:
     config: ExperimentConfig
     dataset: Dataset
     windows: Windows
-    train: Any  # TrainResult
+    train: Any  # TrainResult without its model (train.model is None)
     weights: NetworkWeights
     forecast: pd.DataFrame  # index: time; columns actual, lstm, naive, seasonal_naive, drift, part
     metrics: dict[str, Any]
     season_length: int | None
     notes: tuple[str, ...]
 
-    @property
-    def model(self) -> Any:
-        return self.train.model
+    def keras_model(self) -> Any:
+        """A new Keras model with this run's architecture and trained weights (imports Keras; for export).
+
+        It predicts exactly as the trained model did; its optimizer starts afresh.
+        """
+        from lstm_core.model import rebuild_model
+
+        return rebuild_model(self.config, self.weights, window=self.windows.window, n_features=self.windows.n_features)
 
     @property
     def history(self) -> pd.DataFrame:
@@ -66,17 +78,29 @@ def run_experiment(
     on_epoch: Callable | None = None,
     on_batch: Callable | None = None,
     should_stop: Callable[[], bool] | None = None,
+    time_limit: float | None = None,
 ) -> Run:
-    """Prepare, train and evaluate; raises LabError for bad input, never for a stopped run."""
+    """Prepare, train and evaluate; raises LabError for bad input, never for a stopped run.
+
+    `time_limit` (seconds) ends training there, keeping the weights (stop_reason "time_limit").
+    """
+    from lstm_core.model import release_model
     from lstm_core.train import train
 
     windows = prepare(dataset.values, config.windows)
-    result = train(windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop)
-    return evaluate(dataset, config, windows, result)
+    result = train(
+        windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop, time_limit=time_limit
+    )
+    run = evaluate(dataset, config, windows, result)
+    release_model(result.model)  # the Run keeps the weights; the model's traced graphs go now
+    return run
 
 
 def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, result: Any) -> Run:
-    """Test predictions, baselines, metrics and future forecast for a trained model."""
+    """Test predictions, baselines, metrics and future forecast for a trained model.
+
+    The returned Run holds the weights, not `result.model` (`result` itself is left as it is).
+    """
     weights = NetworkWeights.from_model(result.model)
     target = dataset.series.to_numpy(dtype=np.float64)  # (T,)
     start = windows.val_end
@@ -159,8 +183,8 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     return Run(
         config=config,
         dataset=dataset,
-        windows=windows,
-        train=result,
+        windows=windows.for_inference(),
+        train=dataclasses.replace(result, model=None),
         weights=weights,
         forecast=test_rows,
         metrics=summary,

@@ -82,5 +82,5 @@ def write_run(run: Run, out_dir: str | Path) -> list[Path]:
     for name, text in written.items():
         (out / name).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
     np.savez(out / "gates.npz", **gates_arrays(run))
-    run.model.save(out / "model.keras")
+    run.keras_model().save(out / "model.keras")
     return [out / name for name in [*written, "gates.npz", "model.keras"]]

@@ -16,6 +16,7 @@ differencing, so the LSTM is scored on exactly the points the baselines are.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,6 +112,16 @@ class Windows:
     @property
     def length(self) -> int:
         return self.scaled.shape[0]
+
+    def for_inference(self) -> Windows:
+        """These windows without the training and validation windows (a kept run needs only the test part).
+
+        The training windows repeat each value `window` times: for a long series they are the
+        largest thing a finished run would otherwise keep.
+        """
+        empty_x = np.empty((0, self.window, self.n_features), np.float32)  # (0, window, F)
+        empty_y = np.empty((0,), np.float32)  # (0,)
+        return dataclasses.replace(self, x_train=empty_x, y_train=empty_y, x_val=empty_x, y_val=empty_y)
 
     def test_window(self, position: int) -> np.ndarray:
         """The inputs of test window `position` (0-based within the test part): (window, F)."""
