@@ -38,7 +38,8 @@ navigation = st.navigation(pages)
 with st.sidebar:
     dataset = st.session_state.dataset
     st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
-    monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
+    # The Train page polls the job itself; elsewhere the sidebar does while a training runs.
+    monitor.sidebar_monitor(poll=state.training_running() and navigation.title != "Train")
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")
 
