@@ -51,10 +51,12 @@ _TIME = {
     "tensorflow": {"step": 1.07e-4, "work": 2.02e-10, "epoch": 0.04, "first_epoch": 3.0, "xla_compile": 6.0},
     "jax": {"step": 3.42e-5, "work": 1.19e-10, "epoch": 0.01, "first_epoch": 3.0, "xla_compile": 0.0},
 }
-# MiB a training adds to the process; measured peaks over the level after importing the backend.
+# MiB a training adds to the process: peaks over the level after importing the backend, measured by
+# bench/budget_calibration.py (TensorFlow: 57-67 MiB for LSTM(50) at batch 8-128, 93 with two layers,
+# 79 for LSTM(128) window 30, 203 with XLA on 20,000 windows; JAX: 183-197, 218 with two layers, 248).
 _MEMORY = {
-    "tensorflow": {"fixed": 80.0, "xla": 200.0, "data_copies": 4.0},
-    "jax": {"fixed": 220.0, "xla": 0.0, "data_copies": 2.0},
+    "tensorflow": {"fixed": 60.0, "per_extra_layer": 35.0, "xla": 150.0, "data_copies": 4.0},
+    "jax": {"fixed": 185.0, "per_extra_layer": 35.0, "xla": 0.0, "data_copies": 2.0},
 }
 # What importing the backend adds to a server that has not trained yet (measured: TensorFlow ~700 MiB,
 # JAX ~230 MiB over a Streamlit server's ~110 MiB).
@@ -114,7 +116,7 @@ def estimate(config: ExperimentConfig, *, length: int, n_features: int, backend:
     activation_bytes = batch * window * units * layers * _ACTIVATION_FLOATS * 4
     weights_bytes = 4 * _layer_work(config, n_features) * 4  # weights, gradients and Adam's two moments
     megabytes = (memory["data_copies"] * window_bytes + activation_bytes + weights_bytes) / 2**20
-    fixed = memory["fixed"] + (memory["xla"] if xla else 0.0)
+    fixed = memory["fixed"] + memory["per_extra_layer"] * (layers - 1) + (memory["xla"] if xla else 0.0)
     return Estimate(
         memory_mb=round((fixed + megabytes) * _SLACK, 1),
         seconds=round(seconds, 1),
