@@ -22,8 +22,9 @@ st.download_button(
     on_click="ignore",
 )
 st.caption(
-    f"Every run keeps its settings, metrics, loss history and forecast. The trained model is kept for the "
-    f"last {state.MODELS_KEPT} runs only, to save memory; older runs cannot be downloaded or shown on the Gates page. "
+    f"Every run keeps its settings, metrics, loss history and forecast. The trained network (its weights) is kept "
+    f"for the last {state.MODELS_KEPT} runs only, to save memory; older runs cannot be downloaded or shown on the "
+    "Gates page. "
     f"At most {state.MAX_RUNS} runs are kept."
 )
 
