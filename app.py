@@ -14,8 +14,10 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 
 import streamlit as st  # noqa: E402
 
-from ui import monitor, runtime, state  # noqa: E402
+from lstm_core.runtime import configure_threads  # noqa: E402
+from ui import i18n, monitor, runtime, state  # noqa: E402
 
+configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
 
 st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
@@ -36,6 +38,7 @@ pages = [
 navigation = st.navigation(pages)
 
 with st.sidebar:
+    i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
     dataset = st.session_state.dataset
     st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
     # The Train page polls the job itself; elsewhere the sidebar does while a training runs.

@@ -27,7 +27,7 @@ if len(test):
     )
 for note in run.notes:
     st.info(note)
-if run.leaves_training_range and not run.config.windows.difference:
+if run.leaves_training_range and run.config.windows.difference == "none":
     st.info(
         "Try turning on **Predict differences** on the Train page: the network then learns the change from one "
         "step to the next instead of the level, so a trend no longer takes it outside what it saw in training."
@@ -37,7 +37,7 @@ st.subheader("Errors on the test part")
 table = metrics_table(metrics)
 number_format = {label: st.column_config.NumberColumn(label, format="%.4g") for label in METRIC_NAMES.values()}
 st.dataframe(table, column_config=number_format, key="forecast_metrics_table")
-season = metrics.get("season_length")
+season = metrics.season_length
 st.caption(
     "MAE and RMSE are in the series' units; sMAPE and MAPE in percent (MAPE is left empty when an actual value is 0); "
     "MASE below 1 beats the in-sample naive forecast. "

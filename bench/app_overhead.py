@@ -57,7 +57,7 @@ def worker(epochs: int) -> None:
     started = time.perf_counter()
     run = run_experiment(dataset, config.replace(epochs=epochs))
     seconds = time.perf_counter() - started
-    metrics = run.metrics
+    metrics = run.metrics.to_dict()
     emit(
         {
             "seconds": seconds,

@@ -105,6 +105,9 @@ def worker_plain(args: argparse.Namespace) -> dict[str, Any]:
 
 def worker_ours(args: argparse.Namespace) -> dict[str, Any]:
     """lstm_core.train.train, optionally with compile_options overridden (to try a lever)."""
+    from lstm_core.runtime import configure_threads
+
+    configure_threads()  # as the app and the command line do, before TensorFlow starts
     import keras
 
     import lstm_core.train as train_module
@@ -170,7 +173,7 @@ WORKERS = {"plain": worker_plain, "ours": worker_ours, "torch": worker_torch}
 def contenders(args: argparse.Namespace) -> list[dict[str, Any]]:
     """(name, worker, backend, overrides) for every contender of this run."""
     # The plain reference keeps TensorFlow's own thread default ("0": TensorFlow chooses), not the
-    # one-thread default that importing lstm_core sets on small machines (see lstm_core/__init__.py).
+    # one-thread default that lstm_core.runtime.configure_threads sets on small machines.
     tf_default = {"TF_NUM_INTRAOP_THREADS": "0"}
     items = [
         {"name": "plain-tf", "worker": "plain", "backend": "tensorflow", "env": tf_default},

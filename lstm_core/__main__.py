@@ -11,17 +11,13 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from lstm_core.config import (
-    DataConfig,
-    ExperimentConfig,
-    ForecastConfig,
-    ModelConfig,
-    TrainConfig,
-    WindowConfig,
-)
+from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
+from lstm_core.options import RUN_PARTS, add_config_options, config_from_args
+from lstm_core.runtime import configure_threads
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's start-up chatter off stderr
 
@@ -53,85 +49,45 @@ def _quiet_native_logs() -> None:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise LabError(f"{message}. See `python -m lstm_core {self.prog.split()[-1]} --help`.")
+        raise LabError(f"{message}. See `{self.prog} --help`.")
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="a config.json to run again (options given here override it)")
+    parser.add_argument("--out", required=True, help="folder for the results")
+    add_config_options(parser, RUN_PARTS)
+
+
+# name -> (help, add its arguments, run it). A new command is one line here and a function.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
+    "samples": ("list the bundled sample series", lambda parser: None, lambda args: _samples()),
+    "run": ("train an LSTM and write its results to --out", _add_run_arguments, lambda args: _run(args)),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
-    defaults = ExperimentConfig()
-    parser = _Parser(prog="lstm_core", description="LSTM Lab from the command line.")
+    parser = _Parser(prog="python -m lstm_core", description="LSTM Lab from the command line.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    commands.add_parser("samples", help="list the bundled sample series")
-    run = commands.add_parser("run", help="train an LSTM and write its results to --out")
-    run.add_argument("--data", required=True, help="a CSV path, sample:NAME or yahoo:TICKER")
-    run.add_argument("--out", required=True, help="folder for the results")
-    run.add_argument("--column", help="target column (default: detected)")
-    run.add_argument("--date-column", help="date column (default: detected)")
-    run.add_argument("--features", default="", help="extra input columns, comma-separated")
-    run.add_argument("--period", default=defaults.data.period, help="Yahoo period, e.g. 1y, 5y, max")
-    run.add_argument("--interval", default=defaults.data.interval, help="Yahoo interval, e.g. 1d, 1wk")
-    run.add_argument("--window", type=int, default=defaults.windows.window)
-    run.add_argument("--val-fraction", type=float, default=defaults.windows.val_fraction)
-    run.add_argument("--test-fraction", type=float, default=defaults.windows.test_fraction)
-    run.add_argument("--scaler", default=defaults.windows.scaler, choices=["minmax", "standard", "none"])
-    run.add_argument(
-        "--difference",
-        action="store_true",
-        help="learn the change from one step to the next instead of the level (helps on trending series); "
-        "forecasts and metrics stay in the series' units",
-    )
-    run.add_argument("--units", type=int, default=defaults.model.units)
-    run.add_argument("--layers", type=int, default=defaults.model.layers)
-    run.add_argument("--dropout", type=float, default=defaults.model.dropout)
-    run.add_argument(
-        "--recurrent-dropout",
-        type=float,
-        default=0.0,
-        help="> 0 disables the fast GPU kernel (much slower there)",
-    )
-    run.add_argument("--epochs", type=int, default=defaults.train.epochs)
-    run.add_argument("--batch-size", type=int, default=defaults.train.batch_size)
-    run.add_argument("--learning-rate", type=float, default=defaults.train.learning_rate)
-    run.add_argument("--patience", type=int, default=None, help="early-stopping patience in epochs")
-    run.add_argument("--seed", type=int, default=defaults.train.seed)
-    run.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"])
-    run.add_argument("--forecast-steps", type=int, default=defaults.forecast.forecast_steps)
-    run.add_argument("--season-length", type=int, default=None, help="default: from the date frequency")
+    for name, (help_text, add_arguments, _) in COMMANDS.items():
+        add_arguments(commands.add_parser(name, help=help_text, description=help_text))
     return parser
 
 
-def _config(args: argparse.Namespace) -> ExperimentConfig:
-    return ExperimentConfig(
-        data=DataConfig(
-            source=args.data,
-            column=args.column,
-            date_column=args.date_column,
-            features=tuple(f.strip() for f in args.features.split(",") if f.strip()),
-            period=args.period,
-            interval=args.interval,
-        ),
-        windows=WindowConfig(
-            window=args.window,
-            val_fraction=args.val_fraction,
-            test_fraction=args.test_fraction,
-            scaler=args.scaler,
-            difference=args.difference,
-        ),
-        model=ModelConfig(
-            units=args.units,
-            layers=args.layers,
-            dropout=args.dropout,
-            recurrent_dropout=args.recurrent_dropout,
-        ),
-        train=TrainConfig(
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            learning_rate=args.learning_rate,
-            patience=args.patience,
-            seed=args.seed,
-            device=args.device,
-        ),
-        forecast=ForecastConfig(forecast_steps=args.forecast_steps, season_length=args.season_length),
-    )
+def experiment_config(args: argparse.Namespace, parts: tuple[str, ...] = RUN_PARTS) -> ExperimentConfig:
+    """The config a command runs: `--config FILE` if given, else the defaults, with the options given on top."""
+    base = ExperimentConfig()
+    if getattr(args, "config", None):
+        try:
+            text = Path(args.config).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise LabError(f"The config file {args.config} cannot be read ({exc.strerror}). Check the path.") from None
+        base = ExperimentConfig.from_json(text)
+    config = config_from_args(args, base)
+    if not getattr(args, "config", None) and not hasattr(args, "source"):
+        raise LabError(
+            "the following arguments are required: --data (or --config). See `python -m lstm_core run --help`."
+        )
+    return config
 
 
 def _samples() -> int:
@@ -147,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     from lstm_core.experiment import run_experiment
     from lstm_core.export import write_run
 
-    config = _config(args)
+    config = experiment_config(args)
     data = config.data
     dataset = load(
         data.source,
@@ -173,12 +129,11 @@ def _run(args: argparse.Namespace) -> int:
         raise LabError(run.train.message)
     write_run(run, args.out)
     scores = run.metrics
-    verdict = "beats" if scores["beats_naive"] else "does not beat"
+    verdict = "beats" if scores.beats_naive else "does not beat"
     print(
-        f"{dataset.name}: LSTM RMSE {_number((scores['lstm'] or {}).get('rmse'))}, "
-        f"naive RMSE {_number((scores['naive'] or {}).get('rmse'))}, "
-        f"skill vs naive {_number(scores['skill_vs_naive'])} (the LSTM {verdict} the naive forecast), "
-        f"skill vs seasonal naive {_number(scores['skill_vs_seasonal_naive'])}. "
+        f"{dataset.name}: LSTM RMSE {_number(scores.rmse('lstm'))}, naive RMSE {_number(scores.rmse('naive'))}, "
+        f"skill vs naive {_number(scores.skill_vs_naive)} (the LSTM {verdict} the naive forecast), "
+        f"skill vs seasonal naive {_number(scores.skill_vs_seasonal_naive)}. "
         f"Results in {args.out}",
         file=sys.stderr,
     )
@@ -196,9 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise LabError(
                 f"unrecognized arguments: {' '.join(extra)}. See `python -m lstm_core {args.command} --help`."
             )
-        if args.command == "samples":
-            return _samples()
-        return _run(args)
+        return COMMANDS[args.command][2](args)
     except LabError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -223,5 +176,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    configure_threads()
     _quiet_native_logs()
     sys.exit(main())

@@ -22,8 +22,12 @@ from lstm_core.errors import LabError
 
 __all__ = [
     "DEVICES",
+    "DIFFERENCES",
     "LIMITS",
     "SCALERS",
+    "STRATEGIES",
+    "WINDOW_TYPES",
+    "BacktestConfig",
     "DataConfig",
     "ExperimentConfig",
     "ForecastConfig",
@@ -33,7 +37,17 @@ __all__ = [
 ]
 
 SCALERS = ("minmax", "standard", "none")
+SCALER_LABELS = {"minmax": "min-max (0 to 1)", "standard": "standard (mean 0, std 1)", "none": "none"}
 DEVICES = ("auto", "cpu", "gpu")
+DEVICE_LABELS = {"auto": "auto", "cpu": "CPU", "gpu": "GPU"}
+DIFFERENCES = ("none", "first", "seasonal")
+DIFFERENCE_LABELS = {
+    "none": "no: levels",
+    "first": "first: change since the last step",
+    "seasonal": "seasonal: change since last season",
+}
+WINDOW_TYPES = ("expanding", "sliding")
+STRATEGIES = ("recursive", "direct")
 
 # Upper bounds that keep one training within a shared server's means.
 LIMITS = {
@@ -45,7 +59,54 @@ LIMITS = {
     "forecast_steps": 1000,
     "season_length": 1000,
     "patience": 1000,
+    "seeds": 10,
 }
+
+
+def setting(
+    default: Any,
+    *,
+    kind: str,
+    help: str,
+    label: str | None = None,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    choices: tuple[str, ...] = (),
+    labels: dict[str, str] | None = None,
+    step: float | None = None,
+    flag: str | None = None,
+    const: Any = None,
+    optional: bool = False,
+) -> Any:
+    """A config field with everything the command line, the form and validation need to know about it.
+
+    `kind`: "int", "float", "bool", "choice", "text", "texts" (tuple of str) or "numbers" (tuple of float).
+    `low`/`high`: the limits (inclusive unless `*_open`); `optional`: None is allowed (off / inferred).
+    `flag`: the command-line option if not `--name-with-dashes`; `const`: the value of a bare flag.
+    """
+    metadata = {
+        "kind": kind,
+        "help": help,
+        "label": label or help,
+        "low": low,
+        "high": high,
+        "low_open": low_open,
+        "high_open": high_open,
+        "choices": choices,
+        "labels": labels or {},
+        "step": step,
+        "flag": flag,
+        "const": const,
+        "optional": optional,
+    }
+    return field(default=default, metadata=metadata)
+
+
+def settings_of(part: type) -> list[dataclasses.Field]:
+    """The fields of a config part that carry `setting` metadata, in declaration order."""
+    return [item for item in dataclasses.fields(part) if "kind" in item.metadata]
 
 
 def _check_int(name: str, value: Any, low: int, high: int | None = None) -> None:
@@ -70,15 +131,6 @@ def _check_float(
         raise LabError(f"`{name}` must be in {left}{low}, {high}{right}. Received: {name}={value}")
 
 
-def _plain_scalars(config: Any) -> None:
-    """Replace NumPy scalars (np.int64 from a DataFrame, np.float32, np.bool_) by Python ones, so that
-    `ModelConfig(units=np.int64(64))` is accepted like 64 and the config still writes to JSON."""
-    for item in dataclasses.fields(config):
-        value = getattr(config, item.name)
-        if isinstance(value, np.generic):
-            object.__setattr__(config, item.name, value.item())
-
-
 def _check_bool(name: str, value: Any) -> None:
     # Only a real bool: JSON "true"/"false" arrive as bools, while a string like "false" would be truthy.
     if not isinstance(value, bool):
@@ -91,6 +143,41 @@ def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
         raise LabError(f"`{name}` must be one of {options}. Received: {name}={value!r}")
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars (np.int64 from a DataFrame, np.float32, np.bool_) as Python ones, so that
+    `ModelConfig(units=np.int64(64))` is accepted like 64 and the config still writes to JSON."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _validate(config: Any) -> None:
+    """Check every `setting` field of a config part against its metadata (Keras-style messages)."""
+    for item in settings_of(type(config)):
+        name, meta = item.name, item.metadata
+        value = _plain(getattr(config, name))
+        if meta["kind"] in ("texts", "numbers"):
+            value = tuple(_plain(v) for v in (value or ()))
+        object.__setattr__(config, name, value)
+        if value is None and meta["optional"]:
+            continue
+        kind = meta["kind"]
+        if kind == "int":
+            _check_int(name, value, int(meta["low"]), None if meta["high"] is None else int(meta["high"]))
+        elif kind == "float":
+            _check_float(name, value, meta["low"], meta["high"], low_open=meta["low_open"], high_open=meta["high_open"])
+        elif kind == "bool":
+            _check_bool(name, value)
+        elif kind == "choice":
+            _check_choice(name, value, meta["choices"])
+        elif kind == "texts":
+            if not all(isinstance(v, str) for v in value):
+                raise LabError(f"`{name}` must be a list of column names. Received: {name}={list(value)!r}")
+        elif kind == "numbers":
+            for number in value:
+                _check_float(name, number, meta["low"], meta["high"], low_open=meta["low_open"], high_open=True)
+        elif kind == "text" and not isinstance(value, str):
+            raise LabError(f"`{name}` must be text. Received: {name}={value!r}")
+
+
 @dataclass(frozen=True)
 class DataConfig:
     """Where the series comes from and which columns to use.
@@ -99,48 +186,92 @@ class DataConfig:
     the first numeric column, or `Close` for prices); `features` are extra input columns.
     """
 
-    source: str = "sample:airline-passengers"
-    column: str | None = None
-    date_column: str | None = None
-    features: tuple[str, ...] = ()
-    period: str = "5y"
-    interval: str = "1d"
+    source: str = setting(
+        "sample:airline-passengers", kind="text", help="a CSV path, sample:NAME or yahoo:TICKER", flag="--data"
+    )
+    column: str | None = setting(None, kind="text", optional=True, help="target column (default: detected)")
+    date_column: str | None = setting(
+        None, kind="text", optional=True, help="date column (default: detected; `none`: rows in file order)"
+    )
+    features: tuple[str, ...] = setting((), kind="texts", help="extra input columns, comma-separated")
+    period: str = setting("5y", kind="text", help="Yahoo period, e.g. 1y, 5y, max")
+    interval: str = setting("1d", kind="text", help="Yahoo interval, e.g. 1d, 1wk")
 
     def __post_init__(self) -> None:
-        _plain_scalars(self)
         if not isinstance(self.source, str) or not self.source.strip():
             raise LabError(
                 f"`source` must be a CSV path, sample:NAME or yahoo:TICKER. Received: source={self.source!r}"
             )
-        object.__setattr__(self, "features", tuple(self.features))
+        _validate(self)
 
 
 @dataclass(frozen=True)
 class WindowConfig:
     """How the series is cut: `window` past steps predict the next value.
 
-    `difference`: the network learns the target's first differences (the change from one step
-    to the next) instead of its levels; forecasts are mapped back to levels.
+    `difference`: what the network learns for the target — its levels ("none"), its first
+    differences y_t - y_{t-1} ("first") or its seasonal differences y_t - y_{t-s} ("seasonal", s the
+    season length); forecasts are mapped back to levels. JSON `true`/`false` (older files) read as
+    "first"/"none".
     """
 
-    window: int = 10
-    val_fraction: float = 0.1
-    test_fraction: float = 0.2
-    scaler: str = "minmax"
-    difference: bool = False
+    window: int = setting(
+        10,
+        kind="int",
+        low=1,
+        high=LIMITS["window"],
+        label="Window (past steps per prediction)",
+        help="past steps the model sees to predict the next value",
+    )
+    val_fraction: float = setting(
+        0.1,
+        kind="float",
+        low=0.0,
+        high=0.5,
+        high_open=True,
+        step=0.05,
+        label="Validation fraction",
+        help="chronological validation part",
+    )
+    test_fraction: float = setting(
+        0.2,
+        kind="float",
+        low=0.0,
+        high=0.5,
+        low_open=True,
+        high_open=True,
+        step=0.05,
+        label="Test fraction",
+        help="chronological test part",
+    )
+    scaler: str = setting(
+        "minmax",
+        kind="choice",
+        choices=SCALERS,
+        label="Scaler (fit on the training part only)",
+        labels=SCALER_LABELS,
+        help="scaling fit on the training part only",
+    )
+    difference: str = setting(
+        "none",
+        kind="choice",
+        choices=DIFFERENCES,
+        const="first",
+        labels=DIFFERENCE_LABELS,
+        label="Predict differences",
+        help="learn levels (none), the change from one step to the next (first: helps on trending series) or "
+        "from the same step last season (seasonal); forecasts and metrics stay in the series' units",
+    )
 
     def __post_init__(self) -> None:
-        _plain_scalars(self)
-        _check_int("window", self.window, 1, LIMITS["window"])
-        _check_float("val_fraction", self.val_fraction, 0.0, 0.5, high_open=True)
-        _check_float("test_fraction", self.test_fraction, 0.0, 0.5, low_open=True, high_open=True)
+        if isinstance(self.difference, (bool, np.bool_)):  # configs written before seasonal differences
+            object.__setattr__(self, "difference", "first" if self.difference else "none")
+        _validate(self)
         if self.val_fraction + self.test_fraction >= 0.8:
             raise LabError(
                 "`val_fraction` + `test_fraction` must leave at least 20% of the series for training. "
                 f"Received: val_fraction={self.val_fraction}, test_fraction={self.test_fraction}"
             )
-        _check_choice("scaler", self.scaler, SCALERS)
-        _check_bool("difference", self.difference)
 
 
 @dataclass(frozen=True)
@@ -151,53 +282,202 @@ class ModelConfig:
     several times slower there.
     """
 
-    units: int = 50
-    layers: int = 1
-    dropout: float = 0.0
-    recurrent_dropout: float = 0.0
+    units: int = setting(
+        50,
+        kind="int",
+        low=1,
+        high=LIMITS["units"],
+        label="Units per LSTM layer",
+        help="size of the hidden and cell state of each layer",
+    )
+    layers: int = setting(
+        1,
+        kind="int",
+        low=1,
+        high=LIMITS["layers"],
+        label="LSTM layers",
+        help="stacked LSTM layers: each reads the previous layer's hidden states",
+    )
+    dropout: float = setting(
+        0.0,
+        kind="float",
+        low=0.0,
+        high=0.9,
+        step=0.05,
+        label="Dropout after each layer",
+        help="randomly zeroes outputs during training; one way to fight overfitting",
+    )
+    recurrent_dropout: float = setting(
+        0.0,
+        kind="float",
+        low=0.0,
+        high=0.9,
+        step=0.05,
+        label="Recurrent dropout",
+        help="dropout inside the recurrence; > 0 disables the fast GPU kernel",
+    )
 
     def __post_init__(self) -> None:
-        _plain_scalars(self)
-        _check_int("units", self.units, 1, LIMITS["units"])
-        _check_int("layers", self.layers, 1, LIMITS["layers"])
-        _check_float("dropout", self.dropout, 0.0, 0.9)
-        _check_float("recurrent_dropout", self.recurrent_dropout, 0.0, 0.9)
+        _validate(self)
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """How to fit: Adam on mean squared error, with optional early stopping."""
+    """How to fit: Adam on mean squared error, with optional early stopping.
 
-    epochs: int = 100
-    batch_size: int = 32
-    learning_rate: float = 0.001
-    patience: int | None = None
-    seed: int = 0
-    device: str = "auto"
+    `seeds` > 1 trains a seed ensemble (seeds `seed`, `seed + 1`, ...); `deterministic` also turns on
+    the backend's deterministic ops, so one config gives the same numbers twice on one machine.
+    """
+
+    epochs: int = setting(100, kind="int", low=1, high=LIMITS["epochs"], label="Epochs", help="passes over the data")
+    batch_size: int = setting(
+        32, kind="int", low=1, high=LIMITS["batch_size"], label="Batch size", help="windows per gradient step"
+    )
+    learning_rate: float = setting(
+        0.001,
+        kind="float",
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        step=0.0005,
+        label="Learning rate (Adam)",
+        help="Adam's step size",
+    )
+    patience: int | None = setting(
+        None,
+        kind="int",
+        low=1,
+        high=LIMITS["patience"],
+        optional=True,
+        label="Early-stopping patience (0 = off)",
+        help="stop after this many epochs without a better validation loss; the best weights are kept",
+    )
+    seed: int = setting(0, kind="int", low=0, high=2**31 - 1, label="Seed", help="makes a run reproducible")
+    seeds: int = setting(
+        1,
+        kind="int",
+        low=1,
+        high=LIMITS["seeds"],
+        label="Seeds (ensemble size)",
+        help="train this many seeds of the model and average them; metrics get a spread",
+    )
+    deterministic: bool = setting(
+        False,
+        kind="bool",
+        label="Deterministic",
+        help="seed everything and use the backend's deterministic ops (slower)",
+    )
+    device: str = setting(
+        "auto", kind="choice", choices=DEVICES, labels=DEVICE_LABELS, label="Device", help="where to train"
+    )
 
     def __post_init__(self) -> None:
-        _plain_scalars(self)
-        _check_int("epochs", self.epochs, 1, LIMITS["epochs"])
-        _check_int("batch_size", self.batch_size, 1, LIMITS["batch_size"])
-        _check_float("learning_rate", self.learning_rate, 0.0, 1.0, low_open=True)
-        if self.patience is not None:
-            _check_int("patience", self.patience, 1, LIMITS["patience"])
-        _check_int("seed", self.seed, 0, 2**31 - 1)
-        _check_choice("device", self.device, DEVICES)
+        _validate(self)
 
 
 @dataclass(frozen=True)
 class ForecastConfig:
-    """The future forecast and the seasonal baseline."""
+    """The future forecast, the seasonal baseline and the prediction intervals (levels in percent)."""
 
-    forecast_steps: int = 12
-    season_length: int | None = None  # None: inferred from the series' frequency
+    forecast_steps: int = setting(
+        12,
+        kind="int",
+        low=0,
+        high=LIMITS["forecast_steps"],
+        label="Forecast steps into the future",
+        help="future values forecast recursively (each prediction fed back)",
+    )
+    season_length: int | None = setting(
+        None,
+        kind="int",
+        low=2,
+        high=LIMITS["season_length"],
+        optional=True,
+        label="Season length",
+        help="season of the seasonal-naive baseline (default: from the date frequency, 12 for monthly data)",
+    )
+    levels: tuple[float, ...] = setting(
+        (80.0, 95.0),
+        kind="numbers",
+        low=0.0,
+        high=100.0,
+        low_open=True,
+        label="Interval levels (%)",
+        help="prediction-interval levels in percent, comma-separated (`none`: no intervals)",
+    )
 
     def __post_init__(self) -> None:
-        _plain_scalars(self)
-        _check_int("forecast_steps", self.forecast_steps, 0, LIMITS["forecast_steps"])
-        if self.season_length is not None:
-            _check_int("season_length", self.season_length, 2, LIMITS["season_length"])
+        _validate(self)
+
+
+@dataclass(frozen=True)
+class BacktestConfig:
+    """A walk-forward backtest: forecast origins from `start` to the end every `stride` steps.
+
+    `start`: a fraction of the series in (0, 1) or a date; `horizon`: steps forecast from each origin;
+    `window_type`: the training data grows with the origin ("expanding") or keeps its length ("sliding");
+    `retrain`: "never" (train once before the first origin, then roll forward) or every K folds
+    (a whole number as text, e.g. "5"); `strategy`: feed predictions back ("recursive") or one output
+    per horizon step ("direct").
+    """
+
+    start: str = setting(
+        "0.7",
+        kind="text",
+        help="first forecast origin: a fraction of the series (e.g. 0.7) or a date (e.g. 1958-01-01)",
+    )
+    horizon: int = setting(12, kind="int", low=1, high=LIMITS["forecast_steps"], help="steps forecast from each origin")
+    stride: int = setting(1, kind="int", low=1, high=100_000, help="steps between two origins")
+    window_type: str = setting(
+        "expanding",
+        kind="choice",
+        choices=WINDOW_TYPES,
+        help="training data before each origin: all of it, or a fixed length",
+    )
+    retrain: str = setting("never", kind="text", help="`never` (train once, roll forward) or K: retrain every K folds")
+    strategy: str = setting(
+        "recursive",
+        kind="choice",
+        choices=STRATEGIES,
+        help="multi-step forecasts: feed predictions back, or one output per step",
+    )
+
+    def __post_init__(self) -> None:
+        if isinstance(self.start, (int, float)) and not isinstance(self.start, bool):
+            object.__setattr__(self, "start", repr(float(self.start)))
+        if isinstance(self.retrain, int) and not isinstance(self.retrain, bool):
+            object.__setattr__(self, "retrain", str(self.retrain))
+        _validate(self)
+        start = self.start_fraction
+        if start is not None and not 0.0 < start < 1.0:
+            raise LabError(f"`start` must be a fraction in (0, 1) or a date. Received: start={self.start!r}")
+        if start is None:
+            try:
+                import pandas as pd
+
+                pd.Timestamp(self.start)
+            except (ValueError, TypeError):
+                raise LabError(
+                    f"`start` must be a fraction in (0, 1) or a date. Received: start={self.start!r}"
+                ) from None
+        if self.retrain != "never" and (not self.retrain.isdigit() or int(self.retrain) < 1):
+            raise LabError(
+                "`retrain` must be `never` or a whole number of folds of at least 1. "
+                f"Received: retrain={self.retrain!r}"
+            )
+
+    @property
+    def start_fraction(self) -> float | None:
+        """`start` as a fraction of the series, or None when it is a date."""
+        try:
+            return float(self.start)
+        except ValueError:
+            return None
+
+    @property
+    def retrain_every(self) -> int | None:
+        """Retrain every this many folds, or None for never."""
+        return None if self.retrain == "never" else int(self.retrain)
 
 
 _PARTS = {
@@ -211,7 +491,10 @@ _PARTS = {
 
 @dataclass(frozen=True)
 class ExperimentConfig:
-    """One experiment: all five parts. Hashable, so it can key a cache; JSON round-trips."""
+    """One experiment: all five parts. Hashable, so it can key a cache; JSON round-trips.
+
+    A backtest's own settings are a separate `BacktestConfig`.
+    """
 
     data: DataConfig = field(default_factory=DataConfig)
     windows: WindowConfig = field(default_factory=WindowConfig)
@@ -222,6 +505,7 @@ class ExperimentConfig:
     def to_dict(self) -> dict[str, dict[str, Any]]:
         out = dataclasses.asdict(self)
         out["data"]["features"] = list(self.data.features)
+        out["forecast"]["levels"] = list(self.forecast.levels)
         return out
 
     def to_json(self) -> str:
@@ -245,8 +529,6 @@ class ExperimentConfig:
                 raise LabError(
                     f"Unknown setting(s) in `{name}`: {', '.join(sorted(extra))}. Known: {', '.join(sorted(known))}"
                 )
-            if "features" in given:
-                given["features"] = tuple(given["features"] or ())
             parts[name] = part_cls(**given)
         return cls(**parts)
 

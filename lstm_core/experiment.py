@@ -39,7 +39,7 @@ class Run:
     train: Any  # TrainResult without its model (train.model is None)
     weights: NetworkWeights
     forecast: pd.DataFrame  # index: time; columns actual, lstm, naive, seasonal_naive, drift, part
-    metrics: dict[str, Any]
+    metrics: metrics.RunMetrics
     season_length: int | None
     notes: tuple[str, ...]
 
@@ -118,37 +118,34 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     if range_note:
         notes.append(range_note)
 
-    def block(predicted: np.ndarray | None) -> dict[str, float | None] | None:
+    def block(predicted: np.ndarray | None) -> metrics.Scores | None:
         if predicted is None or not np.isfinite(predicted).all():
             return None
-        return metrics.evaluate(actual, predicted, train=train_part, season_length=season)
+        return metrics.score(actual, predicted, train=train_part, season_length=season)
 
-    scores = {
-        "lstm": block(lstm),
-        "naive": block(naive),
-        "seasonal_naive": block(seasonal),
-        "drift": block(drift),
-    }
-    lstm_rmse = (scores["lstm"] or {}).get("rmse")
-    naive_rmse = (scores["naive"] or {}).get("rmse")
-    skill = metrics.skill_vs_naive(lstm_rmse, naive_rmse)
+    scores = {"lstm": block(lstm), "naive": block(naive), "seasonal_naive": block(seasonal), "drift": block(drift)}
+
+    def rmse(model: str) -> float | None:
+        return None if scores[model] is None else scores[model].rmse
+
+    skill = metrics.skill_vs_naive(rmse("lstm"), rmse("naive"))
     # The same score against "same time last season": the baseline to beat on a seasonal series.
-    seasonal_skill = metrics.skill_vs_naive(lstm_rmse, (scores["seasonal_naive"] or {}).get("rmse"))
-    summary = {
+    seasonal_skill = metrics.skill_vs_naive(rmse("lstm"), rmse("seasonal_naive"))
+    summary = metrics.RunMetrics(
         **scores,
-        "skill_vs_naive": skill,
-        "beats_naive": bool(skill is not None and skill > 0),
-        "skill_vs_seasonal_naive": seasonal_skill,
-        "beats_seasonal_naive": bool(seasonal_skill is not None and seasonal_skill > 0),
-        "season_length": season,
-        "epochs_run": result.epochs_run,
-        "train_seconds": round(result.train_seconds, 4),
-        "first_epoch_seconds": round(result.first_epoch_seconds, 4),
-        "samples_per_second": round(result.samples_per_second, 1),
-        "stop_reason": result.stop_reason,
-        "device": result.device,
-        "backend": result.backend,
-    }
+        skill_vs_naive=skill,
+        beats_naive=bool(skill is not None and skill > 0),
+        skill_vs_seasonal_naive=seasonal_skill,
+        beats_seasonal_naive=bool(seasonal_skill is not None and seasonal_skill > 0),
+        season_length=season,
+        epochs_run=result.epochs_run,
+        train_seconds=round(result.train_seconds, 4),
+        first_epoch_seconds=round(result.first_epoch_seconds, 4),
+        samples_per_second=round(result.samples_per_second, 1),
+        stop_reason=result.stop_reason,
+        device=result.device,
+        backend=result.backend,
+    )
 
     test_rows = pd.DataFrame(
         {

@@ -59,7 +59,7 @@ def forecast_frame(run: Run) -> pd.DataFrame:
 
 
 def metrics_json(run: Run) -> str:
-    return json.dumps(run.metrics, indent=2, allow_nan=False)
+    return json.dumps(run.metrics.to_dict(), indent=2, allow_nan=False)
 
 
 def gates_arrays(run: Run) -> dict[str, np.ndarray]:

@@ -7,11 +7,95 @@ Percentages are in percent (0-100 for MAPE, 0-200 for sMAPE).
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-__all__ = ["evaluate", "mae", "mape", "mase", "rmse", "skill_vs_naive", "smape"]
+__all__ = [
+    "MODELS",
+    "RunMetrics",
+    "Scores",
+    "evaluate",
+    "mae",
+    "mape",
+    "mase",
+    "rmse",
+    "score",
+    "skill_vs_naive",
+    "smape",
+]
+
+MODELS = ("lstm", "naive", "seasonal_naive", "drift")  # every forecast scored on the test part
+_SCORE_NAMES = ("mae", "rmse", "smape", "mase", "mape")
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One forecast's errors in the series' units; None where a metric is undefined for the data."""
+
+    mae: float | None
+    rmse: float | None
+    smape: float | None
+    mase: float | None
+    mape: float | None
+
+    def to_dict(self) -> dict[str, float | None]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class RunMetrics:
+    """Everything `metrics.json` holds for one run: each model's scores, the skills, and how training went.
+
+    A model's scores are None when it has no forecast (seasonal naive without a full season before the
+    test part, an LSTM whose loss became NaN). `to_dict()` is the JSON contract of `metrics.json`.
+    """
+
+    lstm: Scores | None
+    naive: Scores | None
+    seasonal_naive: Scores | None
+    drift: Scores | None
+    skill_vs_naive: float | None
+    beats_naive: bool
+    skill_vs_seasonal_naive: float | None
+    beats_seasonal_naive: bool
+    season_length: int | None
+    epochs_run: int
+    train_seconds: float
+    first_epoch_seconds: float
+    samples_per_second: float
+    stop_reason: str
+    device: str
+    backend: str
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # e.g. seed spread, interval coverage
+
+    def scores(self, model: str) -> Scores | None:
+        return getattr(self, model)
+
+    def rmse(self, model: str) -> float | None:
+        scores = self.scores(model)
+        return None if scores is None else scores.rmse
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "extra"}
+        for model in MODELS:
+            out[model] = None if out[model] is None else out[model].to_dict()
+        return {**out, **self.extra}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> RunMetrics:
+        """Read a `metrics.json` dict back (unknown keys are kept in `extra`)."""
+        names = {field.name for field in dataclasses.fields(cls)} - {"extra"}
+        given = {key: value for key, value in values.items() if key in names}
+        for model in MODELS:
+            block = given.get(model)
+            given[model] = (
+                None if block is None else Scores(**{k: block.get(k) for k in ("mae", "rmse", "smape", "mase", "mape")})
+            )
+        return cls(**given, extra={key: value for key, value in values.items() if key not in names})
 
 
 def _finite(value: float) -> float | None:
@@ -82,14 +166,19 @@ def skill_vs_naive(rmse_model: float | None, rmse_naive: float | None) -> float 
     return _finite(1.0 - rmse_model / rmse_naive)
 
 
+def score(actual: np.ndarray, predicted: np.ndarray, *, train: np.ndarray, season_length: int | None = None) -> Scores:
+    """All metrics for one forecast."""
+    return Scores(
+        mae=mae(actual, predicted),
+        rmse=rmse(actual, predicted),
+        smape=smape(actual, predicted),
+        mase=mase(actual, predicted, train, season_length or 1),
+        mape=mape(actual, predicted),
+    )
+
+
 def evaluate(
     actual: np.ndarray, predicted: np.ndarray, *, train: np.ndarray, season_length: int | None = None
 ) -> dict[str, float | None]:
     """All metrics for one forecast, as the JSON block {mae, rmse, smape, mase, mape}."""
-    return {
-        "mae": mae(actual, predicted),
-        "rmse": rmse(actual, predicted),
-        "smape": smape(actual, predicted),
-        "mase": mase(actual, predicted, train, season_length or 1),
-        "mape": mape(actual, predicted),
-    }
+    return score(actual, predicted, train=train, season_length=season_length).to_dict()

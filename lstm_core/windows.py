@@ -159,11 +159,14 @@ def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
         values = values[:, None]
     if not np.isfinite(values).all():
         raise LabError("The series contains missing or infinite values; clean it before windowing.")
+    if config.difference == "seasonal":
+        raise LabError("Seasonal differences are not built yet; choose first differences or levels.")
+    differenced = config.difference == "first"
     train_end, val_end = split_points(len(values), config)
     # With differences the first row has no d_0: it is left out of the scaler's fit and no window reads it.
-    first = 1 if config.difference else 0
+    first = 1 if differenced else 0
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below, as one sentence
-        inputs = _differenced(values) if config.difference else values  # (T, F)
+        inputs = _differenced(values) if differenced else values  # (T, F)
         scaler = Scaler.fit(config.scaler, inputs[first:train_end])
         scaled = scaler.transform(inputs)  # (T, F)
     if not (np.isfinite(scaler.scale).all() and np.isfinite(scaler.offset).all() and np.isfinite(scaled).all()):
@@ -189,7 +192,7 @@ def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
         window=config.window,
         train_end=train_end,
         val_end=val_end,
-        difference=config.difference,
+        difference=differenced,
         levels=values[:, 0].copy(),
     )
 

@@ -67,10 +67,10 @@ def trained() -> Iterator[AppTest]:
 def test_seed_preset_sets_the_classic_example() -> None:
     """Seed preset puts LSTM(50), window 10, batch 32, lr 0.001, 1 layer, dropout 0, min-max levels into the form."""
     at = open_train_page(units=7, window=3, layers=2, dropout=0.3)
-    at.checkbox(key="train_difference").check().run()
+    at.selectbox(key="train_difference").set_value("first").run()
     at.selectbox(key="train_scaler").set_value("standard").run()
     at.button(key="train_seed_preset").click().run()
-    assert at.checkbox(key="train_difference").value is False
+    assert at.selectbox(key="train_difference").value == "none"
     assert at.selectbox(key="train_scaler").value == "minmax"
     assert not at.exception
     values = {w.key: w.value for w in (*at.number_input, *at.slider)}
@@ -131,20 +131,20 @@ def test_forecast_page_suggests_differences_on_a_trend(trained: AppTest) -> None
 
 
 def test_predict_differences_reaches_the_training_and_stays() -> None:
-    """The checkbox is on the Train page, its value reaches the trained run's config and survives a page switch."""
+    """Predict differences is on the Train page; its value reaches the run's config and survives a page switch."""
     at = open_train_page(units=4, epochs=2, window=6)
-    assert at.checkbox(key="train_difference").value is False
-    at.checkbox(key="train_difference").check()
+    assert at.selectbox(key="train_difference").value == "none"
+    at.selectbox(key="train_difference").set_value("first")
     job = train(at)
     assert job.state == "done", job.error
-    assert at.session_state["config"].windows.difference is True
+    assert at.session_state["config"].windows.difference == "first"
     record = at.session_state["runs"][-1]
-    assert record.config.windows.difference is True and record.run.windows.difference is True
-    assert record.label.endswith("· differences")
+    assert record.config.windows.difference == "first" and record.run.windows.difference is True
+    assert record.label.endswith("· first differences")
     for page in ("data", "train"):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception
-    assert at.checkbox(key="train_difference").value is True
+    assert at.selectbox(key="train_difference").value == "first"
     at.switch_page("app_pages/forecast.py").run()
     assert not at.exception
     assert not any("**Predict differences**" in text for text in messages(at.info))

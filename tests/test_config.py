@@ -145,31 +145,39 @@ def test_replace_single_settings_and_parts():
 
 
 def test_difference_round_trips_and_defaults_to_off():
-    """`difference` survives the JSON round trip and `replace`; JSON written before it existed loads with False."""
-    config = ExperimentConfig().replace(difference=True, window=12)
-    assert config.windows.difference is True
+    """`difference` survives the JSON round trip and `replace`; JSON written before it existed loads as levels."""
+    config = ExperimentConfig().replace(difference="first", window=12)
+    assert config.windows.difference == "first"
     text = config.to_json()
-    assert json.loads(text)["windows"]["difference"] is True
+    assert json.loads(text)["windows"]["difference"] == "first"
     assert ExperimentConfig.from_json(text) == config
     old = json.loads(ExperimentConfig().to_json())
     del old["windows"]["difference"]
-    assert ExperimentConfig.from_dict(old).windows.difference is False
+    assert ExperimentConfig.from_dict(old).windows.difference == "none"
 
 
-@pytest.mark.parametrize("value", ["false", 1, None])
-def test_difference_must_be_a_bool(value):
-    """A `difference` that is not true or false is refused in one sentence, even if truthy."""
-    with pytest.raises(LabError, match=rf"^`difference` must be true or false\. Received: difference={value!r}$"):
+@pytest.mark.parametrize(("old", "new"), [(True, "first"), (False, "none")])
+def test_difference_written_as_a_bool_still_reads(old, new):
+    """Configs saved when `difference` was true/false load as first differences / levels."""
+    values = json.loads(ExperimentConfig().to_json())
+    values["windows"]["difference"] = old
+    assert ExperimentConfig.from_dict(values).windows.difference == new
+
+
+@pytest.mark.parametrize("value", ["false", 1, None, "second"])
+def test_difference_must_be_a_known_choice(value):
+    """A `difference` that is not none, first or seasonal is refused in one sentence, even if truthy."""
+    with pytest.raises(LabError, match=r"^`difference` must be one of 'none', 'first', 'seasonal'\. Received: "):
         WindowConfig(difference=value)
 
 
 def test_numpy_scalars_are_accepted_as_plain_numbers():
     """Values read from a DataFrame (np.int64, np.float64, np.bool_) work like Python numbers and write to JSON."""
     config = ExperimentConfig().replace(
-        units=np.int64(16), learning_rate=np.float64(0.01), window=np.int32(12), difference=np.bool_(True)
+        units=np.int64(16), learning_rate=np.float64(0.01), window=np.int32(12), deterministic=np.bool_(True)
     )
     assert config.model.units == 16 and type(config.model.units) is int
-    assert type(config.train.learning_rate) is float and type(config.windows.difference) is bool
+    assert type(config.train.learning_rate) is float and type(config.train.deterministic) is bool
     assert ExperimentConfig.from_json(config.to_json()) == config
     with pytest.raises(LabError, match="whole number"):
         ExperimentConfig().replace(units=np.float64(16.5))

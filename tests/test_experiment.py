@@ -26,7 +26,7 @@ def _walk(value):
 
 def test_metrics_structure(run):
     """metrics holds lstm, naive, seasonal_naive blocks and the documented run facts."""
-    scores = run.metrics
+    scores = run.metrics.to_dict()
     for key in ["lstm", "naive", "seasonal_naive", "skill_vs_naive", "epochs_run", "train_seconds"]:
         assert key in scores
     for key in ["samples_per_second", "device", "backend"]:
@@ -38,16 +38,24 @@ def test_metrics_structure(run):
     assert isinstance(scores["backend"], str) and isinstance(scores["samples_per_second"], float)
 
 
+def test_metrics_round_trip_through_json(run):
+    """RunMetrics.from_dict reads back exactly what to_dict (metrics.json) wrote."""
+    from lstm_core.metrics import RunMetrics
+
+    text = json.dumps(run.metrics.to_dict(), allow_nan=False)
+    assert RunMetrics.from_dict(json.loads(text)) == run.metrics
+
+
 def test_metrics_never_nan_or_inf(run):
     """Every number in metrics is finite (None where undefined), so it is strict JSON."""
-    for value in _walk(run.metrics):
+    for value in _walk(run.metrics.to_dict()):
         assert not (isinstance(value, float) and not math.isfinite(value))
-    json.dumps(run.metrics, allow_nan=False)
+    json.dumps(run.metrics.to_dict(), allow_nan=False)
 
 
 def test_skill_vs_seasonal_naive_formula(run):
     """skill_vs_seasonal_naive is 1 - RMSE_lstm / RMSE_seasonal_naive, with its own beats flag."""
-    scores = run.metrics
+    scores = run.metrics.to_dict()
     expected = 1 - scores["lstm"]["rmse"] / scores["seasonal_naive"]["rmse"]
     assert scores["skill_vs_seasonal_naive"] == pytest.approx(expected)
     assert scores["beats_seasonal_naive"] == (expected > 0)
@@ -55,7 +63,7 @@ def test_skill_vs_seasonal_naive_formula(run):
 
 def test_skill_vs_naive_formula(run):
     """skill_vs_naive is 1 - RMSE_lstm / RMSE_naive, and beats_naive says whether it is above 0."""
-    scores = run.metrics
+    scores = run.metrics.to_dict()
     expected = 1.0 - scores["lstm"]["rmse"] / scores["naive"]["rmse"]
     assert scores["skill_vs_naive"] == pytest.approx(expected)
     assert scores["beats_naive"] == (expected > 0)
@@ -65,7 +73,7 @@ def test_naive_metrics_match_hand_computation(run, dataset):
     """The naive block is the naive forecast of the test part scored against the actual values."""
     target = dataset.series.to_numpy()
     actual, naive = target[run.windows.val_end :], target[run.windows.val_end - 1 : -1]
-    assert run.metrics["naive"]["mae"] == pytest.approx(np.mean(np.abs(actual - naive)))
+    assert run.metrics.to_dict()["naive"]["mae"] == pytest.approx(np.mean(np.abs(actual - naive)))
 
 
 def test_forecast_table(run, dataset):
@@ -87,8 +95,8 @@ def test_nan_run_keeps_naive_and_nulls_lstm(dataset, windows, trained):
 
     broken = dataclasses.replace(trained, stop_reason="nan")
     result = evaluate(dataset, TINY, windows, broken)
-    assert result.metrics["lstm"] is None and result.metrics["skill_vs_naive"] is None
-    assert result.metrics["naive"]["rmse"] > 0
+    assert result.metrics.to_dict()["lstm"] is None and result.metrics.to_dict()["skill_vs_naive"] is None
+    assert result.metrics.to_dict()["naive"]["rmse"] > 0
     assert not (result.forecast["part"] == "future").any()
 
 
@@ -129,8 +137,8 @@ def test_differences_are_scored_in_levels_on_the_same_points(run, dataset, train
     predicted = changes.scaler.inverse_target(predict(changes.x_test, NetworkWeights.from_model(trained.model)))
     np.testing.assert_allclose(test["lstm"], target[changes.val_end - 1 : -1] + predicted, rtol=1e-6)
     expected_rmse = float(np.sqrt(np.mean((test["lstm"] - test["actual"]) ** 2)))
-    assert result.metrics["lstm"]["rmse"] == pytest.approx(expected_rmse)
-    assert result.metrics["naive"] == run.metrics["naive"]
+    assert result.metrics.to_dict()["lstm"]["rmse"] == pytest.approx(expected_rmse)
+    assert result.metrics.to_dict()["naive"] == run.metrics.to_dict()["naive"]
     future = result.forecast[result.forecast["part"] == "future"]
     assert len(future) == TINY.forecast.forecast_steps and np.isfinite(future["lstm"]).all()
     assert not any("leaves the range the model was trained on (" in note for note in result.notes)

@@ -54,7 +54,7 @@ frame = pd.DataFrame({"v": np.sin(np.arange(120) / 4.0) + 2.0}, index=pd.RangeIn
 config = ExperimentConfig().replace(window=6, units=4, epochs=1, batch_size=16, forecast_steps=3, device="cpu")
 run = run_experiment(Dataset(frame=frame, target="v"), config)
 run.gates([0])
-print(run.metrics["backend"], "tensorflow" in sys.modules)
+print(run.metrics.to_dict()["backend"], "tensorflow" in sys.modules)
 """
 
 

@@ -121,7 +121,7 @@ def test_stop_mid_epoch_keeps_history_and_a_usable_model(tmp_path: Path) -> None
     assert list(run.history["epoch"]) == [1, 2] and run.history["loss"].notna().all()
     assert np.isfinite(run.forecast["lstm"].to_numpy()).all()
     assert (run.forecast["part"] == "future").sum() == 6
-    assert run.metrics["lstm"]["rmse"] is not None and run.metrics["epochs_run"] == 2
+    assert run.metrics.to_dict()["lstm"]["rmse"] is not None and run.metrics.to_dict()["epochs_run"] == 2
     predictions = run.keras_model().predict(run.windows.x_test[:5], verbose=0)
     assert predictions.shape == (5, 1) and np.isfinite(predictions).all()
     gates = run.gates([0])[0]

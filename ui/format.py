@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from lstm_core.dataset import Dataset
+from lstm_core.metrics import RunMetrics
 
 __all__ = [
     "METRIC_NAMES",
@@ -96,25 +97,24 @@ def dataset_facts(dataset: Dataset) -> dict[str, str]:
     }
 
 
-def metrics_table(metrics: dict[str, Any]) -> pd.DataFrame:
+def metrics_table(metrics: RunMetrics) -> pd.DataFrame:
     """One row per model (LSTM, naive, seasonal naive, drift), one column per metric; None where undefined."""
     rows = {}
     for key, name in MODEL_NAMES.items():
-        block = metrics.get(key)
+        block = metrics.scores(key)
         if block is None:
             continue
-        rows[name] = {label: block.get(metric) for metric, label in METRIC_NAMES.items()}
+        rows[name] = {label: getattr(block, metric) for metric, label in METRIC_NAMES.items()}
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(METRIC_NAMES.values())).astype(float)
 
 
-def skill_sentence(metrics: dict[str, Any]) -> tuple[bool | None, str]:
+def skill_sentence(metrics: RunMetrics) -> tuple[bool | None, str]:
     """(beats_naive, a plain sentence) comparing the LSTM's RMSE to the naive forecast's."""
-    skill = metrics.get("skill_vs_naive")
-    lstm = (metrics.get("lstm") or {}).get("rmse")
-    naive = (metrics.get("naive") or {}).get("rmse")
+    skill = metrics.skill_vs_naive
+    lstm, naive = metrics.rmse("lstm"), metrics.rmse("naive")
     if skill is None or lstm is None or naive is None:
         return None, "The LSTM's skill against the naive forecast could not be measured on this test part."
-    if metrics.get("beats_naive"):
+    if metrics.beats_naive:
         return True, (
             f'The LSTM beats the naive forecast ("tomorrow = today"): its RMSE is {number(lstm)} against '
             f"{number(naive)}, a skill of {skill:.1%}.{_seasonal_clause(metrics)}"
@@ -127,11 +127,11 @@ def skill_sentence(metrics: dict[str, Any]) -> tuple[bool | None, str]:
     )
 
 
-def _seasonal_clause(metrics: dict[str, Any]) -> str:
+def _seasonal_clause(metrics: RunMetrics) -> str:
     """' Against the seasonal naive forecast ...' when there is one, else ''."""
-    skill = metrics.get("skill_vs_seasonal_naive")
-    seasonal = (metrics.get("seasonal_naive") or {}).get("rmse")
-    season = metrics.get("season_length")
+    skill = metrics.skill_vs_seasonal_naive
+    seasonal = metrics.rmse("seasonal_naive")
+    season = metrics.season_length
     if skill is None or seasonal is None or not season:
         return ""
     verdict = "beats" if skill > 0 else "does not beat"

@@ -11,10 +11,6 @@ import pandas as pd
 __all__ = ["runs_table"]
 
 
-def _rmse(metrics: dict[str, Any], model: str) -> float | None:
-    return (metrics.get(model) or {}).get("rmse")
-
-
 def runs_table(records: Sequence[Any]) -> pd.DataFrame:
     """Settings and results of each run, newest last."""
     rows = []
@@ -28,19 +24,19 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
                 "units": config.model.units,
                 "layers": config.model.layers,
                 "window": config.windows.window,
-                "differences": config.windows.difference,
+                "predict": config.windows.difference,
                 "dropout": config.model.dropout,
                 "learning rate": config.train.learning_rate,
                 "batch": config.train.batch_size,
-                "epochs run": metrics.get("epochs_run"),
+                "epochs run": metrics.epochs_run,
                 "ended": record.stop_reason.replace("_", " "),
-                "LSTM RMSE": _rmse(metrics, "lstm"),
-                "naive RMSE": _rmse(metrics, "naive"),
-                "skill vs naive": metrics.get("skill_vs_naive"),
-                "beats naive": bool(metrics.get("beats_naive")),
-                "skill vs seasonal naive": metrics.get("skill_vs_seasonal_naive"),
-                "seconds": metrics.get("train_seconds"),
-                "samples/s": metrics.get("samples_per_second"),
+                "LSTM RMSE": metrics.rmse("lstm"),
+                "naive RMSE": metrics.rmse("naive"),
+                "skill vs naive": metrics.skill_vs_naive,
+                "beats naive": metrics.beats_naive,
+                "skill vs seasonal naive": metrics.skill_vs_seasonal_naive,
+                "seconds": metrics.train_seconds,
+                "samples/s": metrics.samples_per_second,
                 "model kept": record.run is not None,
             }
         )

@@ -1,4 +1,8 @@
-"""The Train page's settings form: widget keys, their values from and back to an ExperimentConfig.
+"""The Train page's settings form, drawn from the config dataclasses' field metadata.
+
+Each setting's label, help, limits, step and choices come from `lstm_core.config` (the same
+source as the command line's options); this module only decides which settings the form shows
+and in which column. Widget keys are `train_<field name>`.
 
 Form widgets lose their state when the visitor opens another page, so the submitted
 settings live in `st.session_state.config` and the widgets are refilled from it when
@@ -7,58 +11,78 @@ their keys are missing. Changing a widget never trains: only the form's Train bu
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import DEVICES, LIMITS, SCALERS, ExperimentConfig, ModelConfig
+from lstm_core.config import ExperimentConfig, ModelConfig, settings_of
 from lstm_core.errors import LabError
 from lstm_core.model import gpu_advice as model_advice
 
 __all__ = [
+    "FORM_COLUMNS",
     "SEED_PRESET",
     "apply_seed_preset",
     "config_from_widgets",
     "draw_form_fields",
+    "draw_setting",
     "fill_missing_widgets",
     "gpu_advice",
 ]
 
-# The classic example: LSTM(50), window 10, Dense(1), Adam lr 0.001, MSE, batch 32, one layer, no dropout,
-# min-max scaled levels (not differences).
-SEED_PRESET = {
-    "units": 50,
-    "layers": 1,
-    "window": 10,
-    "batch_size": 32,
-    "learning_rate": 0.001,
-    "dropout": 0.0,
-    "scaler": "minmax",
-    "difference": False,
-}
+# Which settings the form shows, by column (heading, field names). Everything else about a setting
+# (label, help, limits, choices) comes from its field in lstm_core/config.py.
+FORM_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Network", ("units", "layers", "dropout", "forecast_steps")),
+    ("Windows", ("window", "scaler", "difference", "val_fraction", "test_fraction")),
+    ("Training", ("epochs", "batch_size", "learning_rate", "patience", "seed", "seeds", "deterministic", "device")),
+)
 
-_DEVICE_LABELS = {"auto": "auto", "cpu": "CPU", "gpu": "GPU"}
-_SCALER_LABELS = {"minmax": "min-max (0 to 1)", "standard": "standard (mean 0, std 1)", "none": "none"}
+# The classic example: LSTM(50), window 10, Dense(1), Adam lr 0.001, MSE, batch 32, one layer, no dropout,
+# min-max scaled levels: the defaults of these settings.
+_PRESET_NAMES = ("units", "layers", "window", "batch_size", "learning_rate", "dropout", "scaler", "difference")
+
+
+def _fields() -> dict[str, tuple[str, dataclasses.Field]]:
+    """Setting name -> (config part, field) for every setting of an experiment."""
+    out = {}
+    for part in dataclasses.fields(ExperimentConfig):
+        for item in settings_of(part.default_factory):  # type: ignore[arg-type]
+            out[item.name] = (part.name, item)
+    return out
+
+
+_FIELDS = _fields()
+_FORM_NAMES = tuple(name for _, names in FORM_COLUMNS for name in names)
+SEED_PRESET = {name: getattr(getattr(ExperimentConfig(), _FIELDS[name][0]), name) for name in _PRESET_NAMES}
+
+
+def _widget_value(name: str, value: Any) -> Any:
+    """A config value as its widget holds it (an optional whole number shows None as 0 = off)."""
+    meta = _FIELDS[name][1].metadata
+    if meta["kind"] == "int" and meta["optional"]:
+        return value or 0
+    if meta["kind"] == "float":
+        return float(value)
+    return value
+
+
+def _config_value(name: str, value: Any) -> Any:
+    meta = _FIELDS[name][1].metadata
+    if meta["kind"] == "int":
+        return (int(value) or None) if meta["optional"] else int(value)
+    if meta["kind"] == "float":
+        return float(value)
+    if meta["kind"] == "bool":
+        return bool(value)
+    return value
 
 
 def _values(config: ExperimentConfig) -> dict[str, Any]:
     """Widget key -> value for every setting in the form."""
     return {
-        "train_units": config.model.units,
-        "train_layers": config.model.layers,
-        "train_dropout": float(config.model.dropout),
-        "train_window": config.windows.window,
-        "train_scaler": config.windows.scaler,
-        "train_difference": bool(config.windows.difference),
-        "train_val_fraction": float(config.windows.val_fraction),
-        "train_test_fraction": float(config.windows.test_fraction),
-        "train_epochs": config.train.epochs,
-        "train_batch_size": config.train.batch_size,
-        "train_learning_rate": float(config.train.learning_rate),
-        "train_patience": config.train.patience or 0,
-        "train_seed": config.train.seed,
-        "train_device": config.train.device,
-        "train_forecast_steps": config.forecast.forecast_steps,
+        f"train_{name}": _widget_value(name, getattr(getattr(config, _FIELDS[name][0]), name)) for name in _FORM_NAMES
     }
 
 
@@ -91,90 +115,46 @@ def gpu_advice() -> str | None:
 def config_from_widgets(base: ExperimentConfig) -> ExperimentConfig:
     """The settings in the form as a config; raises LabError (one sentence) for a bad combination."""
     s = st.session_state
-    return base.replace(
-        units=int(s.train_units),
-        layers=int(s.train_layers),
-        dropout=float(s.train_dropout),
-        window=int(s.train_window),
-        scaler=s.train_scaler,
-        difference=bool(s.train_difference),
-        val_fraction=float(s.train_val_fraction),
-        test_fraction=float(s.train_test_fraction),
-        epochs=int(s.train_epochs),
-        batch_size=int(s.train_batch_size),
-        learning_rate=float(s.train_learning_rate),
-        patience=int(s.train_patience) or None,
-        seed=int(s.train_seed),
-        device=s.train_device,
-        forecast_steps=int(s.train_forecast_steps),
-    )
+    return base.replace(**{name: _config_value(name, s[f"train_{name}"]) for name in _FORM_NAMES})
+
+
+def draw_setting(name: str, *, key_prefix: str = "train_") -> None:
+    """One setting's widget, with its label, help and limits from the config field."""
+    meta = _FIELDS[name][1].metadata
+    key, label, help_text = f"{key_prefix}{name}", meta["label"], meta["help"]
+    help_text = help_text[:1].upper() + help_text[1:] + "."
+    kind = meta["kind"]
+    if kind == "bool":
+        st.checkbox(label, key=key, help=help_text)
+    elif kind == "choice":
+        labels = meta["labels"]
+        st.selectbox(label, meta["choices"], key=key, help=help_text, format_func=lambda v: labels.get(v, v))
+    elif kind == "int":
+        low = 0 if meta["optional"] else int(meta["low"])
+        st.number_input(label, low, int(meta["high"]), step=1, key=key, help=help_text)
+    elif kind == "float" and meta["high"] <= 1.0 and meta["step"] and meta["step"] >= 0.01:
+        step = meta["step"]
+        low = meta["low"] + (step if meta["low_open"] else 0.0)
+        high = meta["high"] - (step if meta["high_open"] else 0.0)
+        st.slider(label, float(low), float(round(high, 10)), step=step, key=key, help=help_text)
+    elif kind == "float":
+        st.number_input(
+            label,
+            min_value=1e-6,
+            max_value=float(meta["high"]),
+            step=meta["step"],
+            format="%.4f",
+            key=key,
+            help=help_text,
+        )
+    else:  # pragma: no cover - a kind the form does not draw; a bug in FORM_COLUMNS
+        raise ValueError(f"The form cannot draw setting {name!r} of kind {kind!r}.")
 
 
 def draw_form_fields() -> None:
     """The settings widgets, in three columns; call inside an `st.form`."""
-    model, data, fit = st.columns(3)
-    with model:
-        st.markdown("**Network**")
-        st.number_input(
-            "Units per LSTM layer",
-            1,
-            LIMITS["units"],
-            step=1,
-            key="train_units",
-            help="Size of the hidden and cell state of each layer.",
-        )
-        st.number_input(
-            "LSTM layers",
-            1,
-            LIMITS["layers"],
-            step=1,
-            key="train_layers",
-            help="Stacked layers: each reads the previous layer's hidden states.",
-        )
-        st.slider(
-            "Dropout after each layer",
-            0.0,
-            0.9,
-            step=0.05,
-            key="train_dropout",
-            help="Randomly zeroes outputs during training; one way to fight overfitting.",
-        )
-        st.number_input(
-            "Forecast steps into the future",
-            0,
-            LIMITS["forecast_steps"],
-            step=1,
-            key="train_forecast_steps",
-            help="Predictions fed back as inputs, one step at a time.",
-        )
-    with data:
-        st.markdown("**Windows**")
-        st.number_input("Window (past steps per prediction)", 1, LIMITS["window"], step=1, key="train_window")
-        st.selectbox(
-            "Scaler (fit on the training part only)", SCALERS, key="train_scaler", format_func=_SCALER_LABELS.get
-        )
-        st.checkbox(
-            "Predict differences",
-            key="train_difference",
-            help="The network learns the change from one step to the next instead of the level; helps on series "
-            "with a trend, like airline-passengers. Forecasts and errors stay in the series' units.",
-        )
-        st.slider("Validation fraction", 0.0, 0.45, step=0.05, key="train_val_fraction")
-        st.slider("Test fraction", 0.05, 0.45, step=0.05, key="train_test_fraction")
-    with fit:
-        st.markdown("**Training**")
-        st.number_input("Epochs", 1, LIMITS["epochs"], step=1, key="train_epochs")
-        st.number_input("Batch size", 1, LIMITS["batch_size"], step=1, key="train_batch_size")
-        st.number_input(
-            "Learning rate (Adam)", min_value=1e-6, max_value=1.0, step=0.0005, format="%.4f", key="train_learning_rate"
-        )
-        st.number_input(
-            "Early-stopping patience (0 = off)",
-            0,
-            LIMITS["patience"],
-            step=1,
-            key="train_patience",
-            help="Stop after this many epochs without a better validation loss; the best weights are kept.",
-        )
-        st.number_input("Seed", 0, 2**31 - 1, step=1, key="train_seed")
-        st.selectbox("Device", DEVICES, key="train_device", format_func=_DEVICE_LABELS.get)
+    for column, (heading, names) in zip(st.columns(len(FORM_COLUMNS)), FORM_COLUMNS, strict=True):
+        with column:
+            st.markdown(f"**{heading}**")
+            for name in names:
+                draw_setting(name)

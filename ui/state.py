@@ -31,6 +31,7 @@ from lstm_core.config import DataConfig, ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs import TrainingJob
+from lstm_core.metrics import RunMetrics
 from ui import loaders
 
 __all__ = [
@@ -65,7 +66,7 @@ class RunRecord:
     number: int
     dataset_name: str
     config: ExperimentConfig
-    metrics: dict[str, Any]
+    metrics: RunMetrics
     history: pd.DataFrame  # epoch, loss, val_loss, seconds
     forecast: pd.DataFrame  # index time; actual, lstm, naive, seasonal_naive, drift, part
     message: str
@@ -77,7 +78,8 @@ class RunRecord:
     def label(self) -> str:
         model, window = self.config.model, self.config.windows.window
         label = f"#{self.number} {self.dataset_name} · {model.layers}×LSTM({model.units}) · window {window}"
-        return label + (" · differences" if self.config.windows.difference else "")
+        difference = self.config.windows.difference
+        return label + ("" if difference == "none" else f" · {difference} differences")
 
 
 @dataclass(frozen=True, eq=False)
