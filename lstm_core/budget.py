@@ -110,7 +110,8 @@ def estimate(config: ExperimentConfig, *, length: int, n_features: int, backend:
     samples = n_train * config.train.epochs
     xla = backend == "jax" or (backend == "tensorflow" and samples >= _XLA_MIN_SAMPLES)
     seconds = timing["first_epoch"] + (timing["xla_compile"] if xla else 0.0) + per_epoch * config.train.epochs
-    seconds *= max(1, int(getattr(config.train, "seeds", 1) or 1))  # a seed ensemble trains its networks in turn
+    networks = max(1, int(getattr(config.train, "seeds", 1) or 1))  # a seed ensemble trains its networks in turn
+    seconds, per_epoch = seconds * networks, per_epoch * networks
 
     memory = _MEMORY[backend]
     window_bytes = (n_train + n_val) * window * n_features * 4
