@@ -82,7 +82,7 @@ class Estimate:
 def training_windows(length: int, config: ExperimentConfig) -> tuple[int, int]:
     """(training windows, validation windows) a series of `length` points gives; raises LabError if too short."""
     train_end, val_end = split_points(length, config.windows)
-    first = 1 if config.windows.difference else 0
+    first = 0 if config.windows.difference in ("none", False, None) else 1  # differences have no first value
     return max(0, train_end - config.windows.window - first), val_end - train_end
 
 
