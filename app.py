@@ -16,6 +16,7 @@ import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
 from ui import i18n, monitor, runtime, state  # noqa: E402
+from ui.format import plain  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
@@ -40,7 +41,7 @@ navigation = st.navigation(pages)
 with st.sidebar:
     i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
     dataset = st.session_state.dataset
-    st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
+    st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
     # The Train page polls the job itself; elsewhere the sidebar does while a training runs.
     monitor.sidebar_monitor(poll=state.training_running() and navigation.title != "Train")
     if st.session_state.runs:

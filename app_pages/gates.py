@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import charts, i18n, state
 from ui.equations import EQUATIONS, GATE_ORDER
-from ui.format import time_label, unit_summary
+from ui.format import plain, time_label, unit_summary
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
@@ -15,14 +15,22 @@ windows, index = run.windows, run.dataset.frame.index
 if len(windows.x_test) == 0:
     state.stop_with_link_to_train("This run has no test windows; train with a larger test fraction.")
 
-differences = windows.difference  # the network's inputs are step-to-step changes, not levels
-caption = f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states."
+lag = windows.lag  # 1: inputs are step-to-step changes; s: changes since the same step last season; 0: levels
+differences = lag > 0
+caption = f"{plain(record.label)}. Recomputed in NumPy from the trained weights, from zero initial states."
 if differences:
+    since = "from one step to the next" if lag == 1 else f"since the same step one season ({lag} steps) before"
     caption += (
-        " **Predict differences** is on: the network's inputs are the changes from one step to the next, "
+        f" **Predict differences** is on: the network's inputs are the changes {since}, "
         "so the line above each gate shows those changes, not the levels."
     )
 st.caption(caption)
+member = 0
+if len(run.members) > 1:
+    seed = run.config.train.seed
+    member = st.selectbox(
+        "Ensemble member", range(len(run.members)), format_func=lambda k: f"Seed {seed + k}", key="gates_member"
+    )
 layer_count = len(run.weights.lstm)
 layer = 0
 if layer_count > 1:
@@ -32,7 +40,7 @@ position = st.slider("Test window", 1, last + 1, value=last + 1, key="gates_wind
 start, end = windows.val_end + position - windows.window, windows.val_end + position  # inputs [start, end)
 times = index[start:end]
 levels = run.dataset.series.to_numpy()  # (T,)
-change = f", a change of {levels[end] - levels[end - 1]:+.4g}" if differences else ""
+change = f", a change of {levels[end] - levels[end - lag]:+.4g}" if differences else ""
 st.markdown(
     f"Window **{position + 1} of {last + 1}**: inputs {time_label(times[0])} → {time_label(times[-1])}, "
     f"predicting **{time_label(index[end])}** (actual {levels[end]:.4g}{change})."
@@ -40,9 +48,9 @@ st.markdown(
 if layer > 0:
     st.caption(f"Layer {layer + 1} reads the hidden states h of layer {layer}, not the series itself.")
 
-gates = run.gates([position])[layer]  # each (1, window, units)
-if differences:  # start >= 1 always: the first window starts after d_0, which does not exist
-    inputs, input_label = levels[start:end] - levels[start - 1 : end - 1], f"change in {run.dataset.target}"
+gates = run.gates([position], member=member)[layer]  # each (1, window, units)
+if differences:  # start >= lag always: the first window starts after the first difference that exists
+    inputs, input_label = levels[start:end] - levels[start - lag : end - lag], f"change in {run.dataset.target}"
 else:
     inputs, input_label = levels[start:end], run.dataset.target  # (window,)
 for name in GATE_ORDER:

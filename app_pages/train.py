@@ -4,13 +4,14 @@ import streamlit as st
 
 from lstm_core.errors import LabError
 from ui import charts, monitor, settings, state
-from ui.format import duration, number, skill_sentence
+from ui.format import duration, number, plain, skill_sentence
 
 st.title("Train")
 dataset = st.session_state.dataset
 running = state.training_running()
 
-st.caption(f"Data: **{dataset.name}**, {len(dataset):,} points, forecasting {dataset.target}. {monitor.devices_text()}")
+name, target = plain(dataset.name), plain(dataset.target)
+st.caption(f"Data: **{name}**, {len(dataset):,} points, forecasting {target}. {monitor.devices_text()}")
 settings.fill_missing_widgets(st.session_state.config)
 st.button(
     "Seed preset",
@@ -60,7 +61,7 @@ if record is None:
     st.info("Choose settings and press **Train**. Changing a setting never retrains by itself.")
     st.stop()
 
-st.subheader(f"Last run: {record.label}")
+st.subheader(f"Last run: {plain(record.label)}")
 (st.warning if record.stop_reason in ("stopped", "time_limit") else st.success)(record.message)
 metrics = record.metrics
 columns = st.columns(5)

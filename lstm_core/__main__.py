@@ -128,12 +128,25 @@ def _run(args: argparse.Namespace) -> int:
     if run.train.stop_reason == "nan":
         raise LabError(run.train.message)
     write_run(run, args.out)
+    for note in run.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for item in run.diagnostics:
+        print(f"note: {item.sentence}", file=sys.stderr)
     scores = run.metrics
     verdict = "beats" if scores.beats_naive else "does not beat"
+    spread = scores.extra.get("seed_spread")
+    seeds = ""
+    if spread:
+        rmse, skill = spread["lstm"]["rmse"], spread["skill_vs_naive"]
+        seeds = (
+            f" Across {scores.extra['seeds']} seeds (mean ± sd): LSTM RMSE {_number(rmse['mean'])} ± "
+            f"{_number(rmse['sd'])}, skill vs naive {_number(skill['mean'])} ± {_number(skill['sd'])}; "
+            "the figures above are the ensemble mean's."
+        )
     print(
         f"{dataset.name}: LSTM RMSE {_number(scores.rmse('lstm'))}, naive RMSE {_number(scores.rmse('naive'))}, "
         f"skill vs naive {_number(scores.skill_vs_naive)} (the LSTM {verdict} the naive forecast), "
-        f"skill vs seasonal naive {_number(scores.skill_vs_seasonal_naive)}. "
+        f"skill vs seasonal naive {_number(scores.skill_vs_seasonal_naive)}.{seeds} "
         f"Results in {args.out}",
         file=sys.stderr,
     )

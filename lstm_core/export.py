@@ -42,20 +42,21 @@ def safe_csv(frame: pd.DataFrame, *, index: bool = False) -> str:
 
 
 def forecast_frame(run: Run) -> pd.DataFrame:
-    """`time, actual, lstm, naive`: one row per test step, then one per future step (actual empty)."""
+    """`time, actual, lstm, naive[, lstm_seed_<seed>...]`: one row per test step, then one per future step."""
     rows = run.forecast
     if isinstance(rows.index, pd.DatetimeIndex):
         time = rows.index.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
     else:
         time = rows.index.astype(int)
-    return pd.DataFrame(
-        {
-            "time": time,
-            "actual": rows["actual"].to_numpy(),
-            "lstm": rows["lstm"].to_numpy(),
-            "naive": rows["naive"].to_numpy(),
-        }
-    )
+    columns = {
+        "time": time,
+        "actual": rows["actual"].to_numpy(),
+        "lstm": rows["lstm"].to_numpy(),
+        "naive": rows["naive"].to_numpy(),
+    }
+    # A seed ensemble's `lstm` is the members' mean; each member's own predictions follow it.
+    columns.update({name: rows[name].to_numpy() for name in rows.columns if name.startswith("lstm_seed_")})
+    return pd.DataFrame(columns)
 
 
 def metrics_json(run: Run) -> str:

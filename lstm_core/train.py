@@ -12,8 +12,9 @@ that wants a responsive UI runs it in a worker thread (see jobs.py).
   training with stop_reason "time_limit", keeping the weights reached (a shared server's cap).
 - A NaN or infinite loss ends training with stop_reason "nan" and a message.
 
-The returned `TrainResult` holds the Keras model; callers that keep a result for long
-(the app's runs) keep `NetworkWeights` instead and drop it (see experiment.py).
+`config.train.seeds` = N > 1 trains a seed ensemble (seeds seed, seed + 1, ...) as one compiled
+model of N independent branches (see model.py); the reported loss and val_loss are the means over
+the members, and `TrainResult.members` holds each member's weights (one entry for a single model).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,7 @@ __all__ = [
     "EpochReport",
     "TrainResult",
     "list_devices",
+    "member_validation_losses",
     "resolve_device",
     "steady_samples_per_second",
     "train",
@@ -67,7 +69,7 @@ class BatchReport:
 
 @dataclass(eq=False)
 class TrainResult:
-    model: Any  # the Keras model; None once a finished run has dropped it (experiment.evaluate)
+    model: Any
     history: pd.DataFrame  # columns: epoch, loss, val_loss, seconds
     epochs_run: int
     train_seconds: float
@@ -77,6 +79,11 @@ class TrainResult:
     device: str
     backend: str
     message: str
+    members: list[NetworkWeights] = field(default_factory=list)  # one per seed; [weights] for a single model
+
+    @property
+    def seeds(self) -> int:
+        return max(1, len(self.members))
 
 
 def list_devices() -> list[str]:
@@ -141,6 +148,8 @@ def train(
             unroll=options["unroll"],
             jit_compile=options["jit_compile"],
             steps_per_execution=options["steps_per_execution"],
+            members=settings.seeds,
+            seed=settings.seed,
         )
         reporter = _make_reporter(
             epochs=settings.epochs,
@@ -151,6 +160,7 @@ def train(
             should_stop=should_stop,
             time_limit=time_limit,
             validation=(windows.x_val, windows.y_val) if has_val else None,
+            members=settings.seeds,
         )
         callbacks: list[Any] = [reporter]
         if settings.patience:
@@ -163,9 +173,13 @@ def train(
             )
         # Validation is not Keras's: the reporter computes val_loss from the weights in NumPy (see
         # `validation_loss`), which costs a fraction of an `evaluate` pass per epoch.
+        # An ensemble's N heads all learn the same target: (N_train, N), each column one member's.
+        targets = (
+            windows.y_train if settings.seeds == 1 else np.repeat(windows.y_train[:, None], settings.seeds, axis=1)
+        )
         model.fit(
             windows.x_train,
-            windows.y_train,
+            targets,
             epochs=settings.epochs,
             batch_size=settings.batch_size,
             callbacks=callbacks,
@@ -214,6 +228,7 @@ def train(
         device=device,
         backend=backend,
         message=message,
+        members=NetworkWeights.members_from_model(model),
     )
 
 
@@ -283,11 +298,20 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     it), without its per-epoch cost: on TensorFlow an `evaluate` pass is a new tf.data iterator
     and a graph call, about a quarter of a seed-model epoch; this is a few milliseconds
     (bench/train_speed.py). NaN or infinite weights give NaN, which the reporter treats as a NaN loss.
+    With a seed ensemble, the mean over its members (what its training loss is too).
     """
-    weights = NetworkWeights.from_model(model)
+    return float(np.mean(member_validation_losses(model, x_val, y_val)))
+
+
+def member_validation_losses(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
+    """Each member's validation mean squared error, in NumPy from its weights: (N,) (one for a single model)."""
+    target = np.asarray(y_val, dtype=np.float64).reshape(-1)  # (N_val,)
+    losses = []
     with np.errstate(all="ignore"):
-        errors = predict(x_val, weights).astype(np.float64) - np.asarray(y_val, dtype=np.float64).reshape(-1)
-        return float(np.mean(np.square(errors)))
+        for weights in NetworkWeights.members_from_model(model):
+            errors = predict(x_val, weights).astype(np.float64) - target
+            losses.append(float(np.mean(np.square(errors))))
+    return np.array(losses)
 
 
 def _make_reporter(**kwargs: Any) -> Any:
@@ -304,11 +328,22 @@ class _ReporterMixin:
     """Records each epoch, forwards progress, and turns a stop request or NaN into stop_training."""
 
     def __init__(
-        self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop, time_limit=None, validation=None
+        self,
+        *,
+        epochs,
+        n_train,
+        batch_size,
+        on_epoch,
+        on_batch,
+        should_stop,
+        time_limit=None,
+        validation=None,
+        members=1,
     ) -> None:
         super().__init__()
         self.time_limit = time_limit
         self.time_limit_reached = False
+        self.members = members  # an ensemble's Keras loss is the sum over its members: reported as their mean
         self.validation = validation
         self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
         self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
@@ -320,6 +355,10 @@ class _ReporterMixin:
         self.epoch_started = self.started
         self.samples_done = 0
 
+    def _loss(self, logs: dict) -> float | None:
+        loss = _finite_or_none(logs.get("loss"))
+        return None if loss is None else loss / self.members
+
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch_started = time.perf_counter()
         self.samples_done = 0
@@ -327,7 +366,7 @@ class _ReporterMixin:
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         logs = logs or {}
         self.samples_done = min((batch + 1) * self.batch_size, self.n_train)
-        loss = _finite_or_none(logs.get("loss"))
+        loss = self._loss(logs)
         if "loss" in logs and loss is None:
             self.nan_at = len(self.rows) + 1
             self.model.stop_training = True
@@ -358,7 +397,7 @@ class _ReporterMixin:
             logs["val_loss"] = validation_loss(self.model, *self.validation)
         now = time.perf_counter()
         seconds = now - self.epoch_started
-        loss, val_loss = _finite_or_none(logs.get("loss")), _finite_or_none(logs.get("val_loss"))
+        loss, val_loss = self._loss(logs), _finite_or_none(logs.get("val_loss"))
         if self.nan_at is None and loss is None:
             self.nan_at = epoch + 1
             self.model.stop_training = True
