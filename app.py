@@ -47,7 +47,8 @@ with st.sidebar:
     i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
     dataset = st.session_state.dataset
     st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
-    monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
+    # The Train page polls the job itself; elsewhere the sidebar does while a training runs.
+    monitor.sidebar_monitor(poll=state.training_running() and navigation.title != "Train")
     backtests.sidebar_monitor(poll=navigation.title != "Backtest")
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")

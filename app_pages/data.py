@@ -89,7 +89,8 @@ with yahoo_tab:
                 st.rerun()  # as for an upload: redraw the sidebar with the new data
     st.caption("Yahoo answers are cached on disk; a host without internet access can still use samples and uploads.")
 
-if message := st.session_state.pop("data_message", None):
+if message := st.session_state.data_message:
+    st.session_state.data_message = None  # shown once
     st.error(message)
 
 dataset = st.session_state.dataset

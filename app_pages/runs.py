@@ -25,7 +25,9 @@ unsaved = [record for record in st.session_state.runs if record.store_id is None
 numbers = {record.store_id: record.number for record in st.session_state.runs if record.store_id}
 st.caption(
     "Runs are kept in your workspace, named by the `ws` part of this page's address: bookmark the address to "
-    "come back to them. Nobody else can list your runs, but anyone you give the address to can see them."
+    "come back to them. Nobody else can list your runs, but anyone you give the address to can see them. "
+    f"This session's trained networks (their weights) are kept for the last {state.MODELS_KEPT} runs only, to save "
+    "memory; older runs keep their settings, metrics, history and forecast, but not the Gates views."
 )
 if not stored and not unsaved:
     backtests_section()

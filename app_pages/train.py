@@ -8,8 +8,7 @@ from ui.format import duration, number, plain, skill_sentence
 
 st.title("Train")
 dataset = st.session_state.dataset
-job = state.current_job()
-running = job is not None and not job.finished
+running = state.training_running()
 
 name, target = plain(dataset.name), plain(dataset.target)
 st.caption(f"Data: **{name}**, {len(dataset):,} points, forecasting {target}. {monitor.devices_text()}")
@@ -73,7 +72,7 @@ if record is None:
     st.stop()
 
 st.subheader(f"Last run: {plain(record.label)}")
-(st.warning if record.stop_reason == "stopped" else st.success)(record.message)
+(st.warning if record.stop_reason in ("stopped", "time_limit") else st.success)(record.message)
 metrics = record.metrics
 columns = st.columns(5)
 columns[0].metric("LSTM RMSE (test)", number(metrics.rmse("lstm")))

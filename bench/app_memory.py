@@ -13,17 +13,32 @@ too. Phases, in one server, in this order:
 Each phase's peak is the maximum VmRSS sampled during it. This is the number that matters on
 Streamlit Community Cloud, where all visitors share one process (about 2.7 GB).
 
+`--repeat N` measures instead whether memory stays flat (issue 10's targets), in one server:
+
+    first      one visitor trains the default model once (peak: target <= 800 MiB)
+    again      the same visitor trains it N - 1 more times, then opens the Runs page; growth per
+               training = (memory after N - after the first) / (N - 1) (target <= 5 MiB per run kept)
+    left       the visitor closes the tab; the server runs with `server.disconnectedSessionTTL` of
+               SESSION_TTL seconds (default 120 s), and Streamlit drops an expired session when
+               the next one arrives, so a second visitor opens the Data page after the TTL
+               (target: memory within 50 MiB of the level after the first training)
+
+The backend is the one the server's Python has (run this script with another venv's python for
+`tensorflow-cpu`) and `KERAS_BACKEND` (jax).
+
     python bench/app_memory.py [--epochs 100] [--out bench/results]
+    python bench/app_memory.py --repeat 20 --name app_memory_repeat_tensorflow
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
-from browser import (
+from bench.browser import (
     RssSampler,
     assert_no_exception,
     chromium,
@@ -35,10 +50,10 @@ from browser import (
     tensorflow_loaded,
     wait_trained,
 )
-
 from bench.common import write_result
 
 TRAIN_TIMEOUT_MS = 600_000
+SESSION_TTL = 5  # seconds; Streamlit's default is 120
 
 
 def _visitor(browser, url: str):
@@ -92,11 +107,104 @@ def measure(epochs: int) -> dict:
     return {key: round(value, 1) if isinstance(value, float) else value for key, value in result.items()}
 
 
+def _settled_mb(pid: int, seconds: float = 3.0) -> float:
+    """VmRSS after a short pause (the last rerun's allocations settle), in MiB."""
+    time.sleep(seconds)
+    return proc_memory_mb(pid)["VmRSS"]
+
+
+def measure_repeat(epochs: int, repeat: int) -> dict:
+    import re
+
+    env = {"LSTM_LAB_MAX_TRAININGS": "2", "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL)}
+    with server(env=env) as (url, process), chromium() as browser:
+        pid = process.pid
+        result: dict = {"idle_mb": _settled_mb(pid, 1.0), "repeat": repeat, "session_ttl_seconds": SESSION_TTL}
+        with RssSampler(pid) as sampler:
+            context, page = _visitor(browser, url)
+            open_page(page, url, "Train")
+            set_training(page, epochs=epochs, units=50, window=10)
+            after: list[float] = []
+            seconds: list[float] = []
+            for number in range(1, repeat + 1):
+                sampler.reset()
+                started = time.perf_counter()
+                click_train(page)
+                heading = re.compile(rf"^Last run: #{number} ")
+                page.get_by_role("heading", name=heading).first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+                wait_trained(page, timeout=TRAIN_TIMEOUT_MS)
+                seconds.append(round(time.perf_counter() - started, 1))
+                assert_no_exception(page)
+                if number == 1:
+                    result["first_training_peak_mb"] = sampler.peak()
+                after.append(round(_settled_mb(pid), 1))
+                print(f"training {number}: {after[-1]:,.1f} MiB after, {seconds[-1]} s", flush=True)
+            open_page(page, url, "Runs")
+            assert_no_exception(page)
+            result["after_runs_page_mb"] = _settled_mb(pid)
+            result["after_each_training_mb"] = after
+            result["seconds_each_training"] = seconds
+            result["after_first_mb"] = after[0]
+            result["after_last_mb"] = after[-1]
+            result["growth_per_training_mb"] = (after[-1] - after[0]) / max(repeat - 1, 1)
+            result["peak_all_trainings_mb"] = sampler.peak()
+            context.close()
+            time.sleep(SESSION_TTL + 2)
+            # The next visitor's arrival makes Streamlit drop the expired session.
+            for _ in range(2):
+                newcomer, _page = _visitor(browser, url)
+                newcomer.close()
+                time.sleep(SESSION_TTL + 2)
+            result["after_visitor_left_mb"] = _settled_mb(pid, 5.0)
+            result["left_minus_first_mb"] = result["after_visitor_left_mb"] - after[0]
+        result["vmhwm_mb"] = proc_memory_mb(pid)["VmHWM"]
+    return {key: round(value, 1) if isinstance(value, float) else value for key, value in result.items()}
+
+
+def _backend() -> str:
+    import os
+    from importlib import metadata
+
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend != "tensorflow":
+        return backend
+    for package in ("tensorflow-cpu", "tensorflow"):
+        try:
+            return f"{package} {metadata.version(package)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return backend
+
+
+def main_repeat(args: argparse.Namespace) -> dict:
+    result = measure_repeat(args.epochs, args.repeat)
+    backend = _backend()
+    config = {"data": "sample:airline-passengers", "units": 50, "window": 10, "batch_size": 32, "epochs": args.epochs}
+    print(f"backend: {backend}, Python {sys.version.split()[0]}")
+    print(f"peak, first training:                 {result['first_training_peak_mb']:,.1f} MiB (target <= 800)")
+    print(f"after the first training:             {result['after_first_mb']:,.1f} MiB")
+    print(f"after training {args.repeat}:                  {result['after_last_mb']:,.1f} MiB")
+    print(f"growth per training:                  {result['growth_per_training_mb']:,.2f} MiB (target <= 5)")
+    print(
+        f"after the visitor left:               {result['after_visitor_left_mb']:,.1f} MiB "
+        f"({result['left_minus_first_mb']:+,.1f} MiB against after the first; target within 50)"
+    )
+    name = args.name or f"app_memory_repeat_{backend.split()[0]}"
+    path = write_result(name, {"config": config, "backend": backend, "result": result}, out_dir=args.out)
+    print(json.dumps(result))
+    print(f"wrote {path}")
+    return result
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=0, help="trainings by one visitor (flat-memory mode)")
+    parser.add_argument("--name", default=None, help="result file name (repeat mode)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.repeat:
+        return main_repeat(args)
     result = measure(args.epochs)
     config = {"data": "sample:airline-passengers", "units": 50, "window": 10, "batch_size": 32, "epochs": args.epochs}
     print(f"server idle:                           {result['idle_mb']:,.0f} MiB")

@@ -34,9 +34,9 @@ import io
 import time
 from pathlib import Path
 
-from browser import assert_no_exception, chromium, click_train, open_page, server, set_training
 from e2e_helpers import wait_trained
 
+from bench.browser import assert_no_exception, chromium, click_train, open_page, server, set_training
 from bench.common import emit, fmt, run_worker, spread, write_result
 
 SCRIPT = Path(__file__).resolve()

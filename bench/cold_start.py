@@ -23,8 +23,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from browser import ROOT, TRACE_LINE, chromium, free_port, start_server, stop_server, tensorflow_loaded, wait_for_health
-
+from bench.browser import (
+    ROOT,
+    TRACE_LINE,
+    chromium,
+    free_port,
+    start_server,
+    stop_server,
+    tensorflow_loaded,
+    wait_for_health,
+)
 from bench.common import fmt, spread, write_result
 
 TARGET_EXTRA_SECONDS = 1.5

@@ -7,6 +7,12 @@ baseline next to it: `metrics` always holds both, and `skill_vs_naive`.
 A seed ensemble (`train.seeds` > 1) forecasts the mean of its members; the forecast keeps each
 member's predictions (`lstm_seed_<seed>` columns) and the metrics hold `seeds` and `seed_spread`
 (every LSTM metric and skill as mean ± sd across seeds). Every run's metrics hold `diagnostics`.
+
+A `Run` keeps the trained network as NumPy arrays (`weights`, `members`), not as a Keras model: a
+model holds its compiled train and predict functions and its optimizer state, which a server
+keeping many visitors' runs cannot afford. Everything a page shows is computed from the weights;
+`keras_model()` rebuilds a Keras model (of the first member) only for a download or a
+`model.keras` file. The kept windows are the test part only (`Windows.for_inference`).
 """
 
 from __future__ import annotations
@@ -46,9 +52,14 @@ class Run:
     members: tuple[NetworkWeights, ...] = ()  # one per seed; `weights` is the first
     diagnostics: tuple[diagnostics.Diagnostic, ...] = ()
 
-    @property
-    def model(self) -> Any:
-        return self.train.model
+    def keras_model(self) -> Any:
+        """A new Keras model with this run's architecture and (first member's) trained weights, for export.
+
+        It predicts exactly as the trained (single) model did; its optimizer starts afresh.
+        """
+        from lstm_core.model import rebuild_model
+
+        return rebuild_model(self.config, self.weights, window=self.windows.window, n_features=self.windows.n_features)
 
     @property
     def history(self) -> pd.DataFrame:
@@ -83,11 +94,14 @@ def run_experiment(
     on_batch: Callable | None = None,
     should_stop: Callable[[], bool] | None = None,
     recorder: GateRecorder | None = None,
+    time_limit: float | None = None,
 ) -> Run:
     """Prepare, train and evaluate; raises LabError for bad input, never for a stopped run.
 
     Gates over training are always recorded (into `recorder` when given, so another thread can watch them).
+    `time_limit` (seconds) ends training there, keeping the weights (stop_reason "time_limit").
     """
+    from lstm_core.model import release_model
     from lstm_core.train import train
 
     windows = prepare(dataset.values, config.windows, season_length=season_length(dataset, config))
@@ -98,8 +112,11 @@ def run_experiment(
         on_batch=on_batch,
         should_stop=should_stop,
         recorder=recorder if recorder is not None else GateRecorder(),
+        time_limit=time_limit,
     )
-    return evaluate(dataset, config, windows, result)
+    run = evaluate(dataset, config, windows, result)
+    release_model(result.model)  # the Run keeps the weights; the model's traced graphs go now
+    return run
 
 
 def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, result: Any) -> Run:
@@ -222,8 +239,8 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     return Run(
         config=config,
         dataset=dataset,
-        windows=windows,
-        train=result,
+        windows=windows.for_inference(),
+        train=dataclasses.replace(result, model=None),
         weights=weights,
         forecast=test_rows,
         metrics=summary,

@@ -156,5 +156,5 @@ def write_run(run: Run, out_dir: str | Path) -> list[Path]:
     np.savez(out / "gates.npz", **gates_arrays(run))
     np.savez(out / "gates_epochs.npz", **gates_epochs_arrays(run))
     np.savez(out / "states.npz", **states_arrays(run))
-    run.model.save(out / "model.keras")
+    run.keras_model().save(out / "model.keras")
     return [out / name for name in [*written, "gates.npz", "gates_epochs.npz", "states.npz", "model.keras"]]

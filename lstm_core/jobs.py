@@ -11,15 +11,23 @@ report), `state`, and `run` when it is done. It makes no UI calls itself.
   `heartbeat_timeout` seconds stops itself, so a closed browser tab burns no CPU.
 - At most `max_concurrent_trainings()` jobs run at once in this process (env
   `LSTM_LAB_MAX_TRAININGS`, default 2); `start()` refuses another with a clear LabError.
+- `start()` also estimates the training's memory and time (budget.py) and refuses, with a
+  sentence saying what to reduce, one that would take the server past `LSTM_LAB_MEMORY_MB`
+  (counting the trainings already running) or run longer than `LSTM_LAB_MAX_TRAIN_SECONDS`;
+  a training that runs over the time limit anyway stops there with its weights kept
+  (stop_reason "time_limit").
 """
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 import threading
 import time
 from typing import Any
 
+from lstm_core import budget
 from lstm_core.config import ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
@@ -29,6 +37,8 @@ __all__ = ["TrainingJob", "max_concurrent_trainings", "running_trainings"]
 
 _lock = threading.Lock()
 _running = 0
+_reserved_mb = 0.0  # estimated memory of the trainings running now
+_FROM_ENVIRONMENT: Any = object()  # a limit read from the environment when the job is made
 
 
 def max_concurrent_trainings() -> int:
@@ -43,28 +53,84 @@ def running_trainings() -> int:
     return _running
 
 
-def _acquire() -> bool:
-    global _running
+def resident_mb() -> float:
+    """This process's resident memory now, in MiB (its peak where /proc is not available)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (2**20 if sys.platform == "darwin" else 1024.0)
+
+
+def _backend_loaded(backend: str) -> bool:
+    return (backend if backend in ("tensorflow", "jax", "torch") else "tensorflow") in sys.modules
+
+
+def _acquire(job: TrainingJob) -> None:
+    """Take a training slot and reserve the job's memory, or raise LabError saying why not."""
+    global _running, _reserved_mb
     with _lock:
         if _running >= max_concurrent_trainings():
-            return False
+            limit = max_concurrent_trainings()
+            running = "1 training is" if limit == 1 else f"{limit} trainings are"
+            raise LabError(
+                f"The server is busy: {running} running for other visitors. "
+                "Try again in a minute; your data and settings are kept."
+            )
+        expected = job.estimate
+        if expected is not None:
+            server = resident_mb() + budget.import_cost_mb(expected.backend, loaded=_backend_loaded(expected.backend))
+            budget.check_memory(
+                job.config,
+                expected,
+                length=len(job.dataset),
+                server_mb=server,
+                reserved_mb=_reserved_mb,
+                budget_mb=job.memory_budget_mb,
+            )
         _running += 1
-        return True
+        _reserved_mb += expected.memory_mb if expected is not None else 0.0
 
 
-def _release() -> None:
-    global _running
+def _release(job: TrainingJob) -> None:
+    global _running, _reserved_mb
     with _lock:
         _running = max(0, _running - 1)
+        _reserved_mb = max(0.0, _reserved_mb - (job.estimate.memory_mb if job.estimate is not None else 0.0))
 
 
 class TrainingJob:
     """One training of `config` on `dataset`, in a daemon thread."""
 
-    def __init__(self, dataset: Dataset, config: ExperimentConfig, *, heartbeat_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        config: ExperimentConfig,
+        *,
+        heartbeat_timeout: float = 30.0,
+        time_limit: float | None = _FROM_ENVIRONMENT,
+        memory_budget_mb: float | None = _FROM_ENVIRONMENT,
+    ) -> None:
+        """`time_limit` (seconds) and `memory_budget_mb` default to the server's limits (budget.py); None: none."""
+        from lstm_core.model import backend_name
+
         self.dataset = dataset
         self.config = config
         self.heartbeat_timeout = heartbeat_timeout
+        self.time_limit = budget.max_train_seconds() if time_limit is _FROM_ENVIRONMENT else time_limit
+        self.memory_budget_mb = budget.memory_budget_mb() if memory_budget_mb is _FROM_ENVIRONMENT else memory_budget_mb
+        try:
+            self.estimate: budget.Estimate | None = budget.estimate(
+                config, length=len(dataset), n_features=dataset.values.shape[1], backend=backend_name()
+            )
+        except LabError:  # a series too short for the settings: the training itself says so, as it always has
+            self.estimate = None
         self.state = "new"  # new -> running -> done | stopped | failed
         self.epochs: list[Any] = []  # EpochReport, appended by the worker
         self.progress: Any = None  # latest BatchReport
@@ -80,13 +146,10 @@ class TrainingJob:
 
     # --- called by the UI -------------------------------------------------------------
     def start(self) -> TrainingJob:
-        if not _acquire():
-            limit = max_concurrent_trainings()
-            running = "1 training is" if limit == 1 else f"{limit} trainings are"
-            raise LabError(
-                f"The server is busy: {running} running for other visitors. "
-                "Try again in a minute; your data and settings are kept."
-            )
+        """Start training in a thread; LabError when it would break a server limit or the server is busy."""
+        if self.estimate is not None:
+            budget.check_time(self.config, self.estimate, limit_seconds=self.time_limit)
+        _acquire(self)
         self.state = "running"
         self.started_at = time.monotonic()
         self._last_heartbeat = self.started_at
@@ -161,6 +224,7 @@ class TrainingJob:
                 on_batch=self._on_batch,
                 should_stop=self._should_stop,
                 recorder=self.recorder,
+                time_limit=self.time_limit,
             )
             self.run = run
             reason = run.train.stop_reason
@@ -169,7 +233,7 @@ class TrainingJob:
                 self.error = run.train.message
                 self.state = "failed"
             else:
-                self.state = "stopped" if reason == "stopped" else "done"
+                self.state = "stopped" if reason in ("stopped", "time_limit") else "done"
         except LabError as exc:
             self.error = str(exc)
             self.state = "failed"
@@ -178,7 +242,8 @@ class TrainingJob:
             self.state = "failed"
         finally:
             self.finished_at = time.monotonic()
-            _release()
+            _release(self)
+            gc.collect()  # a finished training's Keras objects form cycles: free them now, not at some later pass
 
     def _on_batch(self, report: Any) -> None:
         self.progress = report

@@ -8,6 +8,8 @@ that wants a responsive UI runs it in a worker thread (see jobs.py).
 - `on_batch(BatchReport)` after every execution step (`steps_per_execution` batches).
 - `should_stop()` is polled at the same points; True ends training there, keeping the
   weights reached and the history so far (a partial last epoch is still reported).
+- `time_limit` (seconds, None for none) is checked at the same points; reaching it ends
+  training with stop_reason "time_limit", keeping the weights reached (a shared server's cap).
 - A NaN or infinite loss ends training with stop_reason "nan" and a message.
 
 `config.train.seeds` = N > 1 trains a seed ensemble (seeds seed, seed + 1, ...) as one compiled
@@ -77,7 +79,7 @@ class TrainResult:
     train_seconds: float
     first_epoch_seconds: float
     samples_per_second: float  # steady state: epochs after the first when there are any
-    stop_reason: str  # "completed" | "early_stopping" | "stopped" | "nan"
+    stop_reason: str  # "completed" | "early_stopping" | "stopped" | "time_limit" | "nan"
     device: str
     backend: str
     message: str
@@ -121,6 +123,7 @@ def train(
     on_batch: Callable[[BatchReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     recorder: GateRecorder | None = None,
+    time_limit: float | None = None,
 ) -> TrainResult:
     """Seed, build and fit a model on `windows`; see the module docstring."""
     import keras
@@ -164,6 +167,7 @@ def train(
             on_epoch=on_epoch,
             on_batch=on_batch,
             should_stop=should_stop,
+            time_limit=time_limit,
             validation=(windows.x_val, windows.y_val) if has_val else None,
             members=settings.seeds,
             recorder=recorder,
@@ -205,6 +209,13 @@ def train(
         message = (
             f"Training stopped at epoch {reporter.nan_at}: the loss became NaN or infinite. "
             f"Lower the learning rate (now {settings.learning_rate}) or use a scaler."
+        )
+    elif reporter.time_limit_reached:
+        reason = "time_limit"
+        message = (
+            f"Stopped after {epochs_run} of {settings.epochs} epochs: the training reached this server's time limit "
+            f"of {_seconds_text(time_limit)}; the weights reached are kept. Use fewer epochs, fewer units or a larger "
+            "batch size to finish within it."
         )
     elif reporter.stop_requested:
         reason, message = (
@@ -280,6 +291,13 @@ def _set_seed(keras: Any, seed: int, backend: str) -> None:
         torch.manual_seed(seed)
 
 
+def _seconds_text(seconds: float | None) -> str:
+    seconds = float(seconds or 0.0)
+    if seconds >= 120:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds:.3g} seconds"
+
+
 def _finite_or_none(value: Any) -> float | None:
     if value is None:
         return None
@@ -337,11 +355,14 @@ class _ReporterMixin:
         on_epoch,
         on_batch,
         should_stop,
+        time_limit=None,
         validation=None,
         members=1,
         recorder=None,
     ) -> None:
         super().__init__()
+        self.time_limit = time_limit
+        self.time_limit_reached = False
         self.members = members  # an ensemble's Keras loss is the sum over its members: reported as their mean
         self.validation = validation
         self.recorder = recorder
@@ -385,6 +406,9 @@ class _ReporterMixin:
             )
         if self.should_stop is not None and self.should_stop():
             self.stop_requested = True
+            self.model.stop_training = True
+        elif self.time_limit is not None and time.perf_counter() - self.started > self.time_limit:
+            self.time_limit_reached = True
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:

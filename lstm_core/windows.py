@@ -21,6 +21,7 @@ predicted change. `Windows.lag` is the differencing lag: 0 (levels), 1 (first) o
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,6 +133,16 @@ class Windows:
     @property
     def length(self) -> int:
         return self.scaled.shape[0]
+
+    def for_inference(self) -> Windows:
+        """These windows without the training and validation windows (a kept run needs only the test part).
+
+        The training windows repeat each value `window` times: for a long series they are the
+        largest thing a finished run would otherwise keep.
+        """
+        empty_x = np.empty((0, self.window, self.n_features), np.float32)  # (0, window, F)
+        empty_y = np.empty((0,), np.float32)  # (0,)
+        return dataclasses.replace(self, x_train=empty_x, y_train=empty_y, x_val=empty_x, y_val=empty_y)
 
     def test_window(self, position: int) -> np.ndarray:
         """The inputs of test window `position` (0-based within the test part): (window, F)."""

@@ -13,6 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# The test process is no shared server: its memory (every backend and test module loaded) says nothing about
+# a training's. Tests of the budget set LSTM_LAB_MEMORY_MB themselves.
+os.environ.setdefault("LSTM_LAB_MEMORY_MB", "0")
 
 from hypothesis import settings  # noqa: E402
 from tiny import TINY, tiny_dataset  # noqa: E402

@@ -215,7 +215,7 @@ def test_stop_ends_training_and_keeps_history() -> None:
     assert not at.exception
     assert job.state == "stopped"
     record = at.session_state["runs"][-1]
-    assert record.stop_reason == "stopped" and len(record.history) >= 2 and record.run.model is not None
+    assert record.stop_reason == "stopped" and len(record.history) >= 2 and record.run.weights is not None
     assert any("Stopped by request" in text for text in messages(at.warning))
     assert len(at.get("plotly_chart")) == 1
 

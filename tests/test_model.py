@@ -70,3 +70,14 @@ def test_gpu_advice_only_for_small_models():
 
     assert "no faster than the CPU" in gpu_advice(ModelConfig(), batch_size=32, window=10)
     assert gpu_advice(ModelConfig(units=256), batch_size=256, window=60) is None
+
+
+def test_rebuilt_model_predicts_as_the_trained_one(run, trained, windows):
+    """A model rebuilt from a run's NumPy weights predicts exactly as the trained Keras model."""
+    from lstm_core.model import rebuild_model
+
+    rebuilt = rebuild_model(run.config, run.weights, window=windows.window, n_features=windows.n_features)
+    np.testing.assert_allclose(
+        rebuilt.predict(windows.x_test, verbose=0), trained.model.predict(windows.x_test, verbose=0), atol=1e-6
+    )
+    assert [layer.name for layer in rebuilt.layers] == [layer.name for layer in trained.model.layers]

@@ -119,7 +119,7 @@ def test_stop_mid_epoch_keeps_history_and_a_usable_model(tmp_path: Path) -> None
     assert np.isfinite(run.forecast["lstm"].to_numpy()).all()
     assert (run.forecast["part"] == "future").sum() == 6
     assert run.metrics.to_dict()["lstm"]["rmse"] is not None and run.metrics.to_dict()["epochs_run"] == 2
-    predictions = run.model.predict(run.windows.x_test[:5], verbose=0)
+    predictions = run.keras_model().predict(run.windows.x_test[:5], verbose=0)
     assert predictions.shape == (5, 1) and np.isfinite(predictions).all()
     gates = run.gates([0])[0]
     assert all(np.isfinite(value).all() for value in gates.values())
@@ -149,7 +149,7 @@ def test_job_without_heartbeats_stops_within_the_timeout() -> None:
     assert epochs_while_watched >= 1 and len(job.epochs) < 1000
     # measured from just after the last heartbeat was sent, so it may read a little under the timeout
     assert timeout - 0.5 <= latency < timeout + 5, latency
-    assert job.run is not None and job.run.model is not None
+    assert job.run is not None and job.run.weights.lstm[0].units == 4
     assert running_trainings() == 0
     cpu = time.process_time()
     time.sleep(1.5)
@@ -250,7 +250,7 @@ def test_two_sessions_are_isolated_and_downloads_are_safe(media: dict[str, bytes
     (one,), (two,) = first.session_state["runs"], second.session_state["runs"]
     assert (one.dataset_name, two.dataset_name) == ("sine", "formula_column_names.csv")
     assert (one.config.model.units, two.config.model.units) == (4, 3)
-    assert one.run.model is not two.run.model and one.run.dataset is not two.run.dataset
+    assert one.run.weights is not two.run.weights and one.run.dataset is not two.run.dataset
     assert first.session_state["dataset"].name == "sine" and second.session_state["dataset"].target == "=1+2"
     assert len(one.forecast) != len(two.forecast)
 

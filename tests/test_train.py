@@ -131,3 +131,13 @@ def test_steady_speed_ignores_first_epoch_and_one_stall():
     assert steady_samples_per_second(samples, seconds) == pytest.approx(4000.0)
     assert steady_samples_per_second([400], [2.0]) == pytest.approx(200.0)
     assert steady_samples_per_second([], []) == 0.0
+
+
+def test_time_limit_stops_with_weights_and_says_why(windows, tiny_config):
+    """A training past its time limit stops at the next step with stop_reason time_limit, keeping its weights."""
+    from lstm_core.train import train
+
+    result = train(windows, tiny_config.replace(epochs=500), time_limit=0.5)
+    assert result.stop_reason == "time_limit" and 1 <= result.epochs_run < 500
+    assert "time limit" in result.message and "fewer epochs" in result.message
+    assert result.model.get_layer("lstm_1").get_weights()[0].shape == (1, 4 * tiny_config.model.units)

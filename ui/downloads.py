@@ -26,11 +26,11 @@ def config_json(run: Any) -> str:
 
 
 def model_bytes(run: Any) -> bytes:
-    """The trained model as a `.keras` file (Keras saves only to a path, so through a temporary file)."""
+    """The trained model as a `.keras` file, rebuilt from the run's weights (Keras saves only to a path)."""
     handle, path = tempfile.mkstemp(suffix=".keras")
     os.close(handle)
     try:
-        run.model.save(path)
+        run.keras_model().save(path)
         with open(path, "rb") as file:
             return file.read()
     finally:

@@ -40,11 +40,6 @@ def stop_training() -> None:
         job.request_stop()
 
 
-def _running() -> bool:
-    job = state.current_job()
-    return job is not None and not job.finished
-
-
 def _rerun_when_finished() -> None:
     job = state.current_job()
     if job is not None and job.finished and not st.session_state.job_collected:
@@ -60,9 +55,10 @@ def _progress_text(job) -> str:
 def sidebar_monitor(*, poll: bool = True) -> None:
     """A compact progress view of the visitor's training; present on every page.
 
-    `poll=False` where the page itself polls the job (Train), so one fragment reruns, not two.
+    `poll=True` while a training runs, except where the page itself polls the job (Train), so one
+    fragment reruns, not two.
     """
-    st.fragment(run_every=POLL_SECONDS if poll and _running() else None)(_sidebar_body)()
+    st.fragment(run_every=POLL_SECONDS if poll else None)(_sidebar_body)()
 
 
 def _sidebar_body() -> None:
@@ -96,7 +92,7 @@ def live_training() -> None:
     the chart, the heavier element to build, send and draw, only every `CHART_SECONDS`. Measured on
     the 2-core machine with the browser beside the server, each redraw takes CPU from the training.
     """
-    running = _running()
+    running = state.training_running()
     st.fragment(run_every=POLL_SECONDS if running else None)(_live_progress)()
     st.fragment(run_every=CHART_SECONDS if running else None)(_live_chart)()
 
@@ -129,11 +125,11 @@ def _live_chart() -> None:
 
 def _live_figure(job) -> object:
     """The loss chart, rebuilt only when an epoch has ended since the last build."""
-    cached = st.session_state.get("live_figure")
-    if cached is None or cached[0] is not job or cached[1] != len(job.epochs):
-        cached = (job, len(job.epochs), charts.loss_figure(charts.epochs_frame(job.epochs)))
+    cached: state.LiveFigure | None = st.session_state.live_figure
+    if cached is None or cached.job is not job or cached.epochs != len(job.epochs):
+        cached = state.LiveFigure(job, len(job.epochs), charts.loss_figure(charts.epochs_frame(job.epochs)))
         st.session_state.live_figure = cached
-    return cached[2]
+    return cached.figure
 
 
 def _live_gate(job) -> None:
@@ -167,7 +163,7 @@ def _device_list() -> str:
 
 def gpu_detected() -> bool:
     """True once Keras is loaded and lists a GPU (never imports Keras itself)."""
-    if "keras" not in sys.modules or _running():
+    if "keras" not in sys.modules or state.training_running():
         return False
     try:
         return "gpu" in _device_list() or "cuda" in _device_list()
@@ -177,7 +173,7 @@ def gpu_detected() -> bool:
 
 def devices_text() -> str:
     """The Keras backend and devices; devices only once Keras is loaded (it is slow to import)."""
-    if "keras" not in sys.modules or _running():
+    if "keras" not in sys.modules or state.training_running():
         # A first training may be importing Keras in its thread right now: do not touch it.
         backend = os.environ.get("KERAS_BACKEND", "tensorflow")
         return f"Backend: {backend} · Devices: CPU (GPU detection after first training)"

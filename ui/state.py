@@ -1,11 +1,17 @@
 """Everything one visitor owns, in `st.session_state`, initialised only where missing.
 
-Keys (all set by `init`):
+Keys (all set by `init`, the one place a key is made; widgets make their own `data_*`/`train_*` keys):
 - `dataset`: the loaded `Dataset`; `data_config`: the `DataConfig` that names its source.
 - `config`: the `ExperimentConfig` of the last submitted training settings.
-- `job`: the current or last `TrainingJob` (None before the first training).
-- `runs`: every finished training as a `RunRecord`, oldest first.
+- `job`: the current or last `TrainingJob` (None before the first training);
+  `job_collected`: whether that job has been turned into a run or an error yet.
+- `runs`: every finished training as a `RunRecord`, oldest first; `run_counter`: the last run's number.
 - `train_error`: the sentence of the last failed training, shown on the Train page.
+- `data_message`: an error from a Data page callback, shown once on that page (None when none).
+- `upload_preview`: the `UploadPreview` of the last uploaded file (None before any).
+- `live_figure`: the Train page's `LiveFigure` while a training runs (None otherwise).
+
+`training_running()` is the one answer to "is this visitor's training running" for every page.
 
 Nothing here is shared between visitors: no `st.cache_resource`. Bundled samples are read
 through `st.cache_data`, which hands each caller its own copy.
@@ -31,7 +37,9 @@ from ui import loaders, runstore
 __all__ = [
     "MAX_RUNS",
     "MODELS_KEPT",
+    "LiveFigure",
     "RunRecord",
+    "UploadPreview",
     "collect_finished_job",
     "current_job",
     "init",
@@ -43,9 +51,10 @@ __all__ = [
     "set_dataset",
     "start_training",
     "stop_with_link_to_train",
+    "training_running",
 ]
 
-MODELS_KEPT = 5  # older runs keep config, metrics, history and forecast, but not the model
+MODELS_KEPT = 5  # older runs keep config, metrics, history and forecast, but not the weights and test windows
 MAX_RUNS = 50  # the oldest run is dropped after this many
 HEARTBEAT_TIMEOUT = 30.0  # seconds a training runs on without a watching browser tab
 
@@ -63,7 +72,7 @@ class RunRecord:
     message: str
     stop_reason: str
     finished_at: float  # time.time()
-    run: Any = None  # experiment.Run; None once MODELS_KEPT newer runs exist
+    run: Any = None  # experiment.Run (weights, test windows); None once MODELS_KEPT newer runs exist
     store_id: str | None = None  # its id in the run store; None when it could not be stored
 
     @property
@@ -72,6 +81,24 @@ class RunRecord:
         label = f"#{self.number} {self.dataset_name} · {model.layers}×LSTM({model.units}) · window {window}"
         difference = self.config.windows.difference
         return label + ("" if difference == "none" else f" · {difference} differences")
+
+
+@dataclass(frozen=True, eq=False)
+class UploadPreview:
+    """An uploaded file read with automatic choices: its dataset, or the sentence saying why it failed."""
+
+    file_id: str
+    dataset: Dataset | None
+    error: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class LiveFigure:
+    """The live loss chart of `job` as built after `epochs` epochs (rebuilt only when an epoch ends)."""
+
+    job: TrainingJob
+    epochs: int
+    figure: Any  # plotly Figure
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -102,6 +129,9 @@ def init() -> None:
     state.setdefault("runs", [])
     state.setdefault("run_counter", 0)
     state.setdefault("train_error", None)
+    state.setdefault("data_message", None)
+    state.setdefault("upload_preview", None)
+    state.setdefault("live_figure", None)
 
 
 def set_dataset(dataset: Dataset, data_config: DataConfig) -> None:
@@ -114,11 +144,16 @@ def current_job() -> TrainingJob | None:
     return st.session_state.get("job")
 
 
+def training_running() -> bool:
+    """Whether this visitor's training is running now (started and not finished)."""
+    job = current_job()
+    return job is not None and not job.finished
+
+
 def start_training(config: ExperimentConfig) -> TrainingJob:
     """Start a training of the loaded data in a worker thread; raises LabError when the server is busy."""
     state = st.session_state
-    job = current_job()
-    if job is not None and not job.finished:
+    if training_running():
         raise LabError("A training is already running; stop it or wait for it to finish first.")
     config = config.replace(data=state.data_config)
     job = TrainingJob(state.dataset, config, heartbeat_timeout=HEARTBEAT_TIMEOUT).start()
@@ -136,6 +171,7 @@ def collect_finished_job() -> RunRecord | None:
     if job is None or not job.finished or state.job_collected:
         return None
     state.job_collected = True
+    state.live_figure = None  # the live chart's figure (and its hold on the job) goes with the training
     if job.state == "failed" or job.run is None:
         state.train_error = job.error or "Training failed; your data and settings are kept."
         return None
@@ -158,7 +194,7 @@ def collect_finished_job() -> RunRecord | None:
     runs.append(record)
     del runs[:-MAX_RUNS]
     for old in runs[:-MODELS_KEPT]:
-        old.run = None  # frees the model, windows and data copy of older runs
+        old.run = None  # frees the weights, test windows and data copy of older runs
     return record
 
 
@@ -185,13 +221,13 @@ def require_trained_record(message: str) -> RunRecord:
 
 def preview_upload(raw: bytes, file_id: str, file_name: str) -> Dataset:
     """The upload read with automatic choices, once per uploaded file (raises LabError)."""
-    cached = st.session_state.get("upload_preview")
-    if cached is None or cached[0] != file_id:
+    preview: UploadPreview | None = st.session_state.upload_preview
+    if preview is None or preview.file_id != file_id:
         try:
-            cached = (file_id, loaders.read_upload(raw, file_name)[0], None)
+            preview = UploadPreview(file_id, loaders.read_upload(raw, file_name)[0], None)
         except LabError as error:
-            cached = (file_id, None, str(error))
-        st.session_state.upload_preview = cached
-    if cached[2] is not None:
-        raise LabError(cached[2])
-    return cached[1]
+            preview = UploadPreview(file_id, None, str(error))
+        st.session_state.upload_preview = preview
+    if preview.error is not None:
+        raise LabError(preview.error)
+    return preview.dataset

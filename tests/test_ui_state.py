@@ -1,0 +1,60 @@
+"""AppTest: every session-state key is made by ui.state.init, none holds a positional tuple, and one helper says
+whether a training runs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from ui.state import UploadPreview  # noqa: E402
+
+STATE_KEYS = {
+    "dataset",
+    "data_config",
+    "config",
+    "job",
+    "job_collected",
+    "runs",
+    "run_counter",
+    "train_error",
+    "data_message",
+    "upload_preview",
+    "live_figure",
+}
+CSV = "day,price\n" + "".join(f"2024-01-{d:02d},{100 + d}\n" for d in range(1, 31))
+
+
+def test_every_key_exists_after_the_first_run_and_none_is_a_tuple() -> None:
+    """After the first run on each page the documented keys all exist, and no session value is a tuple."""
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    for page in ("data", "train", "forecast", "gates", "learn", "runs"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
+        state = {key: at.session_state[key] for key in at.session_state}
+        assert set(state) >= STATE_KEYS, STATE_KEYS - set(state)
+        assert not [key for key, value in state.items() if isinstance(value, tuple)]
+    assert at.session_state["upload_preview"] is None and at.session_state["live_figure"] is None
+
+
+def test_upload_preview_is_a_typed_record() -> None:
+    """An uploaded file's preview is kept as an UploadPreview naming the file, not as a tuple."""
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.file_uploader(key="data_upload").upload("prices.csv", CSV.encode(), "text/csv")
+    at.run()
+    preview = at.session_state["upload_preview"]
+    assert isinstance(preview, UploadPreview) and preview.error is None and preview.dataset.target == "price"
+
+
+def test_training_running_is_false_before_any_training() -> None:
+    """Before a training, the Train button is enabled and the sidebar says no training yet."""
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("app_pages/train.py").run()
+    assert not at.button(key="train_submit").disabled
+    assert any("No training yet." in caption.value for caption in at.sidebar.caption)
