@@ -181,7 +181,8 @@ def open_study(storage: str, study_name: str, setup: SweepSetup | None = None) -
     if existing is None:
         if setup is None:
             raise LabError(
-                f"There is no study {study_name!r} in {public_url(storage)}; give --data to start it, or check the name."
+                f"There is no study {study_name!r} in {public_url(storage)}; "
+                "give --data to start it, or check the name."
             )
         study = optuna.create_study(
             storage=storage_obj, study_name=study_name, direction="minimize", load_if_exists=True
@@ -237,6 +238,7 @@ def optimize(
     """Run trials in this process until the study's budget, `timeout` or `should_stop`; returns how many ran here."""
     import optuna
     from optuna.study import MaxTrialsCallback
+    from optuna.trial import TrialState
 
     from lstm_core.train import train, validation_loss
     from lstm_core.windows import prepare
@@ -283,9 +285,9 @@ def optimize(
 
     callbacks = [after_trial]
     if setup.trials is not None:
-        callbacks.append(MaxTrialsCallback(setup.trials, states=None))
-        already = len(study.get_trials(deepcopy=False))
-        if already >= setup.trials:
+        counted = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL, TrialState.RUNNING)  # not WAITING
+        callbacks.append(MaxTrialsCallback(setup.trials, states=counted))
+        if len(study.get_trials(deepcopy=False, states=counted)) >= setup.trials:
             return 0
     study.optimize(
         objective,

@@ -52,7 +52,7 @@ def trials_frame(study: Any) -> pd.DataFrame:
 
 def best_so_far(frame: pd.DataFrame) -> pd.Series:
     """The lowest validation RMSE reached up to each trial (NaN before the first complete one)."""
-    return frame["val_rmse"].cummin()
+    return frame["val_rmse"].cummin().ffill()
 
 
 def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Path, *, storage: str) -> Any:

@@ -56,10 +56,9 @@ class SweepSpace:
             low, high = value
             if low < low_limit or high > high_limit:
                 raise LabError(
-                    f"The `{name}` range must lie within [{low_limit:g}, {high_limit:g}]. Received: {name}={list(value)}"
+                    f"The `{name}` range must lie within [{low_limit:g}, {high_limit:g}]. "
+                    f"Received: {name}={list(value)}"
                 )
-            if name == "learning_rate" and low <= 0:
-                raise LabError(f"The `learning_rate` range must be above 0. Received: learning_rate={list(value)}")
             object.__setattr__(self, name, value)
         if self.batch_size is not None:
             sizes = _choices("batch_size", self.batch_size)
@@ -149,10 +148,10 @@ class SweepSpace:
             raise LabError(
                 f"Unknown setting(s) in the sweep space: {', '.join(unknown)}. Known: {', '.join(PARAMETERS)}"
             )
-        given = {name: None if values.get(name) is None else tuple(values[name]) for name in PARAMETERS}
         for name, value in values.items():
-            if value is not None and not isinstance(value, list):
+            if value is not None and not isinstance(value, (list, tuple)):
                 raise LabError(f"`{name}` in the sweep space must be a list, e.g. [8, 128]. Received: {value!r}")
+        given = {name: None if values.get(name) is None else tuple(values[name]) for name in PARAMETERS}
         return cls(**given)
 
     @classmethod
