@@ -103,6 +103,11 @@ def run_sweep_command(
     stored = stored_setup(storage, args.study) if args.study else None
     if stored is None:
         if not args.config and not hasattr(args, "source"):
+            if args.study:
+                raise LabError(
+                    f"There is no study {args.study!r} in {public_url(storage)}; give --data to start it, "
+                    "or check the study name and --storage."
+                )
             raise LabError(
                 "give --data (or --config) to start a sweep, or --study NAME to join an existing one. "
                 "See `python -m lstm_core sweep --help`."
