@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
-from ui import monitor, runtime, state  # noqa: E402
+from ui import monitor, runtime, share, state  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
@@ -23,6 +23,7 @@ runtime.keep_keras_state_between_reruns()
 st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
 
 state.init()
+share.on_every_run()  # the workspace stays in the URL across pages; a share link opens once
 state.collect_finished_job()
 
 # The folder is app_pages/, not pages/: a pages/ folder next to the entrypoint switches Streamlit into its

@@ -1,39 +1,91 @@
-"""Runs: every finished training of this session, in a table; overlay two or more."""
+"""Runs: every run of this workspace (kept across restarts), filtered and sorted; compare, delete, export."""
 
 import streamlit as st
 
 from lstm_core.export import safe_csv
-from ui import charts, state
-from ui.runs_table import runs_table
+from ui import charts, runs_charts, runstore, state
+from ui.runs_table import runs_table, stored_runs_table
 
 st.title("Runs")
-runs = st.session_state.runs
-if not runs:
-    state.stop_with_link_to_train("No runs yet: every training you finish in this session is kept here.")
-
-table = runs_table(runs)
-st.dataframe(table, hide_index=True, key="runs_table")
-st.download_button(
-    "Download this table (CSV)",
-    data=safe_csv(table),
-    file_name="lstm-lab-runs.csv",
-    mime="text/csv",
-    key="runs_table_csv",
-    on_click="ignore",
-)
+if problem := runstore.problem():
+    st.warning(problem)
+stored = runstore.list_runs()
+unsaved = [record for record in st.session_state.runs if record.store_id is None]
 st.caption(
-    f"Every run keeps its settings, metrics, loss history and forecast. The trained model is kept for the "
-    f"last {state.MODELS_KEPT} runs only, to save memory; older runs cannot be downloaded or shown on the Gates page. "
-    f"At most {state.MAX_RUNS} runs are kept."
+    "Runs are kept in your workspace, named by the `ws` part of this page's address: bookmark the address to "
+    "come back to them. Nobody else can list your runs, but anyone you give the address to can see them."
 )
+if not stored and not unsaved:
+    state.stop_with_link_to_train("No runs yet: every training you finish is kept here.")
 
-by_label = {record.label: record for record in runs}
+table = stored_runs_table(stored)
+if not table.empty:
+    filters = st.columns([2, 2, 1, 2])
+    text = filters[0].text_input("Data name contains", key="runs_filter_text")
+    kinds = filters[1].multiselect("Kind", sorted(table["kind"].unique()), key="runs_filter_kind")
+    only_beating = filters[2].checkbox("Beats naive", key="runs_filter_beats")
+    order = filters[3].selectbox("Sort by", ["finished", "skill vs naive", "LSTM RMSE", "seconds"], key="runs_sort")
+    shown = table[table["data"].str.contains(text, case=False, regex=False)] if text else table
+    shown = shown[shown["kind"].isin(kinds)] if kinds else shown
+    shown = shown[shown["beats naive"]] if only_beating else shown
+    shown = shown.sort_values(order, ascending=order in ("LSTM RMSE", "seconds"), na_position="last")
+    st.dataframe(shown.drop(columns="id"), hide_index=True, key="runs_table")
+    usage = f"{len(shown)} of {len(table)} stored run(s) shown."
+    st.download_button(
+        "Download this table (CSV)",
+        data=safe_csv(shown),
+        file_name="lstm-lab-runs.csv",
+        mime="text/csv",
+        key="runs_table_csv",
+        on_click="ignore",
+    )
+    st.caption(usage)
+    figure = runs_charts.parallel_figure(shown)
+    if figure is not None:
+        st.plotly_chart(figure, key="runs_parallel_chart")
+
+if unsaved:
+    st.subheader("This session's runs that are not stored")
+    st.dataframe(runs_table(unsaved), hide_index=True, key="runs_unsaved_table")
+
+by_label = {runstore.label(run): run for run in stored} | {record.label: record for record in unsaved}
 labels = list(by_label)
-chosen = st.multiselect("Runs to compare", labels, default=labels[-2:], key="runs_compare")
-if len(chosen) < 2:
+chosen = st.multiselect("Runs to compare", labels, default=labels[:2], key="runs_compare")
+if len(chosen) >= 2:
+    views = [
+        by_label[label] if hasattr(by_label[label], "number") else runstore.view(by_label[label]) for label in chosen
+    ]
+    views = [view for view in views if view is not None]
+    st.plotly_chart(charts.runs_loss_figure(views), key="runs_loss_chart")
+    st.plotly_chart(charts.runs_forecast_figure(views), key="runs_forecast_chart")
+else:
     st.info("Pick two or more runs to overlay their loss curves and forecasts.")
-    st.stop()
 
-records = [by_label[label] for label in chosen]
-st.plotly_chart(charts.runs_loss_figure(records), key="runs_loss_chart")
-st.plotly_chart(charts.runs_forecast_figure(records), key="runs_forecast_chart")
+if stored:
+    with st.expander("Delete, export or import runs"):
+        ids = {runstore.label(run): run.id for run in stored}
+        doomed = st.selectbox("Run to delete", list(ids), key="runs_delete_choice")
+        if st.button("Delete this run", key="runs_delete"):
+            runstore.delete(ids[doomed])
+            st.rerun()
+        if st.button("Prepare an export of this workspace", key="runs_export"):
+            st.session_state.runs_export = runstore.export_bytes()
+        if st.session_state.get("runs_export"):
+            st.download_button(
+                "Download the export",
+                data=st.session_state.runs_export,
+                file_name="lstm-lab-workspace.zip",
+                mime="application/zip",
+                key="runs_export_download",
+                on_click="ignore",
+            )
+upload = st.file_uploader("Import runs from an export", type=["zip"], key="runs_import_file")
+if upload is not None and st.button("Import", key="runs_import"):
+    added = runstore.import_bytes(upload.getvalue())
+    if added is None:
+        st.error(runstore.problem() or "The run store cannot be used now; try again later.")
+    else:
+        st.session_state.runs_message = f"Imported {added} new run(s) into this workspace."
+        st.rerun()
+if message := st.session_state.pop("runs_message", None):
+    st.success(message)

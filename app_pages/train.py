@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lstm_core.errors import LabError
-from ui import charts, monitor, settings, state
+from ui import charts, monitor, runstore, settings, share, state
 from ui.format import duration, number, skill_sentence
 
 st.title("Train")
@@ -27,6 +27,16 @@ st.button(
 with st.form("train_form", border=True):
     settings.draw_form_fields()
     submitted = st.form_submit_button("Train", type="primary", key="train_submit", disabled=running)
+
+share.draw_share_link()
+if st.session_state.data_config.source.startswith("upload:"):
+    st.checkbox(
+        "Keep my data with the run",
+        key="store_keep_data",
+        help="Off: the run store keeps only a fingerprint of your file and the run's results, not the file.",
+    )
+if problem := runstore.problem():
+    st.warning(problem)
 
 choice = st.session_state.get("train_device", "auto")
 if choice == "gpu" or (choice == "auto" and monitor.gpu_detected()):

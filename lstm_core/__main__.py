@@ -7,6 +7,7 @@ to do>`, never a traceback. Progress goes to stderr, one line per epoch.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.options import RUN_PARTS, add_config_options, config_from_args
+from lstm_core.runs_cli import add_runs_arguments, add_store_options, run_runs, save_cli_run
 from lstm_core.runtime import configure_threads
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's start-up chatter off stderr
@@ -56,6 +58,7 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="a config.json to run again (options given here override it)")
     parser.add_argument("--out", required=True, help="folder for the results")
     add_config_options(parser, RUN_PARTS)
+    add_store_options(parser)
 
 
 # name -> (help, add its arguments, run it). A new command is one line here and a function.
@@ -67,6 +70,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         lambda parser: _sweep_cli().add_sweep_arguments(parser),
         lambda args: _sweep_cli().run_sweep_command(args, experiment_config),
     ),
+    "runs": ("list, show, export or import the runs of the run store", add_runs_arguments, run_runs),
 }
 
 
@@ -93,10 +97,16 @@ def experiment_config(args: argparse.Namespace, parts: tuple[str, ...] = RUN_PAR
         except OSError as exc:
             raise LabError(f"The config file {args.config} cannot be read ({exc.strerror}). Check the path.") from None
         base = ExperimentConfig.from_json(text)
+        args.data_fingerprint = json.loads(text).get("data_fingerprint")
     config = config_from_args(args, base)
     if not getattr(args, "config", None) and not hasattr(args, "source"):
         raise LabError(
             "the following arguments are required: --data (or --config). See `python -m lstm_core run --help`."
+        )
+    if config.data.source.startswith("upload:"):
+        raise LabError(
+            f"This config was made from an uploaded file ({config.data.source.removeprefix('upload:')}); "
+            "give that file again with --data FILE."
         )
     return config
 
@@ -110,10 +120,14 @@ def _samples() -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import time
+
     from lstm_core.data import load
     from lstm_core.experiment import run_experiment
     from lstm_core.export import write_run
+    from lstm_core.fingerprint import fingerprint_note
 
+    started = time.perf_counter()
     config = experiment_config(args)
     data = config.data
     dataset = load(
@@ -126,6 +140,10 @@ def _run(args: argparse.Namespace) -> int:
     )
     for note in dataset.notes:
         print(f"note: {note}", file=sys.stderr)
+    mismatch = fingerprint_note(getattr(args, "data_fingerprint", None), dataset)
+    if mismatch:
+        print(f"note: {mismatch}", file=sys.stderr)
+    loaded = time.perf_counter()
 
     def progress(report) -> None:
         val = "" if report.val_loss is None else f" val_loss {report.val_loss:.5f}"
@@ -138,7 +156,13 @@ def _run(args: argparse.Namespace) -> int:
     run = run_experiment(dataset, config, on_epoch=progress)
     if run.train.stop_reason == "nan":
         raise LabError(run.train.message)
+    trained = time.perf_counter()
     write_run(run, args.out)
+    timings = {"load_seconds": round(loaded - started, 4), "run_seconds": round(trained - loaded, 4),
+               "write_seconds": round(time.perf_counter() - trained, 4)}  # fmt: skip
+    store_note = save_cli_run(run, args.out, args, timings=timings)
+    if store_note:
+        print(store_note, file=sys.stderr)
     scores = run.metrics
     verdict = "beats" if scores.beats_naive else "does not beat"
     print(

@@ -21,6 +21,7 @@ import numpy as np
 from lstm_core.errors import LabError
 
 __all__ = [
+    "CONFIG_VERSION",
     "DEVICES",
     "DIFFERENCES",
     "LIMITS",
@@ -47,6 +48,9 @@ DIFFERENCE_LABELS = {
     "seasonal": "seasonal: change since last season",
 }
 WINDOW_TYPES = ("expanding", "sliding")
+# config.json's `version`: raised when a newer file could mean something this code would misread. A file
+# without `version` (written before it existed) reads as version 1.
+CONFIG_VERSION = 1
 STRATEGIES = ("recursive", "direct")
 
 # Upper bounds that keep one training within a shared server's means.
@@ -508,17 +512,34 @@ class ExperimentConfig:
         out["forecast"]["levels"] = list(self.forecast.levels)
         return out
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
+    def to_json(self, *, data_fingerprint: str | None = None) -> str:
+        """config.json: `version`, the five parts and, when given, the data's fingerprint (records.fingerprint)."""
+        head: dict[str, Any] = {"version": CONFIG_VERSION}
+        if data_fingerprint:
+            head["data_fingerprint"] = data_fingerprint
+        return json.dumps({**head, **self.to_dict()}, indent=2)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> ExperimentConfig:
         if not isinstance(values, dict):
             raise LabError(f"A configuration must be a JSON object. Received: {type(values).__name__}")
+        values = dict(values)
+        version = values.pop("version", 1)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise LabError(f"`version` must be a whole number of at least 1. Received: version={version!r}")
+        if version > CONFIG_VERSION:
+            raise LabError(
+                f"This configuration was written by a newer LSTM Lab (version {version}; this one reads up to "
+                f"{CONFIG_VERSION}); update LSTM Lab to run it."
+            )
+        fingerprint = values.pop("data_fingerprint", None)
+        if fingerprint is not None and not isinstance(fingerprint, str):
+            raise LabError(f"`data_fingerprint` must be text. Received: data_fingerprint={fingerprint!r}")
         unknown = set(values) - set(_PARTS)
         if unknown:
             raise LabError(
-                f"Unknown configuration section(s): {', '.join(sorted(unknown))}. Known: {', '.join(_PARTS)}"
+                f"Unknown configuration section(s): {', '.join(sorted(unknown))}. "
+                f"Known: version, data_fingerprint, {', '.join(_PARTS)}"
             )
         parts = {}
         for name, part_cls in _PARTS.items():

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.experiment import Run
+from lstm_core.fingerprint import fingerprint
 
 __all__ = ["forecast_frame", "gates_arrays", "metrics_json", "safe_csv", "write_run"]
 
@@ -74,7 +75,7 @@ def write_run(run: Run, out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = {
-        "config.json": run.config.to_json(),
+        "config.json": run.config.to_json(data_fingerprint=fingerprint(run.dataset)),
         "metrics.json": metrics_json(run),
         "history.csv": safe_csv(run.history),
         "forecast.csv": safe_csv(forecast_frame(run)),

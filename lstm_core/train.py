@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import ExperimentConfig
+from lstm_core.determinism import deterministic_ops
 from lstm_core.errors import LabError
 from lstm_core.gates import NetworkWeights, predict
 from lstm_core.model import backend_name, build_model, compile_options
@@ -126,7 +127,7 @@ def train(
     has_val = len(windows.x_val) > 0
 
     _set_seed(keras, settings.seed, backend)
-    with keras.device(device):
+    with keras.device(device), deterministic_ops(backend, settings.deterministic):
         model = build_model(
             config.model,
             window=windows.window,

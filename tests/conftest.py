@@ -30,6 +30,12 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _run_store_in_a_temporary_file(tmp_path_factory):
+    """Runs saved by tests (the CLI's subprocesses included) go to a temporary SQLite file, not the user's cache."""
+    os.environ["LSTM_LAB_DB"] = f"sqlite:///{tmp_path_factory.mktemp('store') / 'runs.sqlite'}"
+
+
 @pytest.fixture(scope="session")
 def tiny_config() -> ExperimentConfig:
     return TINY

@@ -184,7 +184,8 @@ def test_learn_and_data_pages_keep_the_model(trained: AppTest) -> None:
 
 
 def test_runs_page_overlays_two_runs(trained: AppTest) -> None:
-    """A second training adds a run; the Runs page lists both and overlays their loss curves and forecasts."""
+    """A second training adds a run; the Runs page lists both (from the store), charts their settings against skill
+    and overlays their loss curves and forecasts."""
     trained.switch_page("app_pages/train.py").run()
     trained.number_input(key="train_window").set_value(4)
     train(trained)
@@ -192,7 +193,7 @@ def test_runs_page_overlays_two_runs(trained: AppTest) -> None:
     assert not trained.exception
     assert len(trained.dataframe[0].value) == len(trained.session_state["runs"]) >= 2
     assert len(trained.multiselect(key="runs_compare").value) == 2
-    assert len(trained.get("plotly_chart")) == 2
+    assert len(trained.get("plotly_chart")) == 3  # settings against skill, loss curves, forecasts
     assert [button.proto.label for button in trained.get("download_button")] == ["Download this table (CSV)"]
     table = pd.read_csv(io.StringIO(safe_csv(runs_table(trained.session_state["runs"]))))
     assert len(table) == len(trained.session_state["runs"]) and (table["seconds"] > 0).all()

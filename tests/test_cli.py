@@ -32,7 +32,8 @@ def cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
 def check_output_folder(out: Path, units: int) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
     config = json.loads((out / "config.json").read_text())
-    assert set(config) == {"data", "windows", "model", "train", "forecast"} and config["model"]["units"] == units
+    assert set(config) == {"version", "data_fingerprint", "data", "windows", "model", "train", "forecast"}
+    assert config["model"]["units"] == units and config["data_fingerprint"].startswith("sha256:")
     metrics = json.loads((out / "metrics.json").read_text())  # strict JSON: NaN would not parse as null
     for key in ["lstm", "naive", "seasonal_naive", "skill_vs_naive", "epochs_run", "train_seconds"]:
         assert key in metrics

@@ -7,6 +7,7 @@ import tempfile
 from typing import Any
 
 from lstm_core import export
+from lstm_core.fingerprint import fingerprint
 
 __all__ = ["config_json", "forecast_csv", "metrics_json", "model_bytes"]
 
@@ -20,7 +21,8 @@ def metrics_json(run: Any) -> str:
 
 
 def config_json(run: Any) -> str:
-    return run.config.to_json()
+    """config.json with the data's fingerprint, so `python -m lstm_core run --config` can check `--data`."""
+    return run.config.to_json(data_fingerprint=fingerprint(run.dataset))
 
 
 def model_bytes(run: Any) -> bytes:

@@ -41,3 +41,38 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def stored_runs_table(runs: Sequence[Any]) -> pd.DataFrame:
+    """Settings and results of stored runs (store.StoredRun), newest first; `id` is the full run id."""
+    rows = []
+    for run in runs:
+        config, metrics = run.config, run.metrics
+        model, windows, train = config.get("model", {}), config.get("windows", {}), config.get("train", {})
+        lstm, naive = metrics.get("lstm") or {}, metrics.get("naive") or {}
+        rows.append(
+            {
+                "run": run.id[:6],
+                "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at)),
+                "kind": run.kind.replace("_", " "),
+                "data": run.name,
+                "units": model.get("units"),
+                "layers": model.get("layers"),
+                "window": windows.get("window"),
+                "predict": windows.get("difference"),
+                "dropout": model.get("dropout"),
+                "learning rate": train.get("learning_rate"),
+                "batch": train.get("batch_size"),
+                "epochs run": metrics.get("epochs_run"),
+                "ended": str(metrics.get("stop_reason", "")).replace("_", " "),
+                "LSTM RMSE": lstm.get("rmse"),
+                "naive RMSE": naive.get("rmse"),
+                "skill vs naive": metrics.get("skill_vs_naive"),
+                "beats naive": bool(metrics.get("beats_naive")),
+                "skill vs seasonal naive": metrics.get("skill_vs_seasonal_naive"),
+                "seconds": metrics.get("train_seconds"),
+                "samples/s": metrics.get("samples_per_second"),
+                "id": run.id,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -26,7 +26,7 @@ from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs import TrainingJob
 from lstm_core.metrics import RunMetrics
-from ui import loaders
+from ui import loaders, runstore
 
 __all__ = [
     "MAX_RUNS",
@@ -64,6 +64,7 @@ class RunRecord:
     stop_reason: str
     finished_at: float  # time.time()
     run: Any = None  # experiment.Run; None once MODELS_KEPT newer runs exist
+    store_id: str | None = None  # its id in the run store; None when it could not be stored
 
     @property
     def label(self) -> str:
@@ -152,6 +153,7 @@ def collect_finished_job() -> RunRecord | None:
         finished_at=time.time(),
         run=run,
     )
+    record.store_id = runstore.save(run, keep_data=bool(state.get("store_keep_data")))
     runs: list[RunRecord] = state.runs
     runs.append(record)
     del runs[:-MAX_RUNS]

@@ -1,0 +1,148 @@
+"""AppTest: the run store in the app: workspaces in the URL, runs that survive a restart, a broken store,
+and share links that open an experiment in the Train form."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lstm_core.config import ExperimentConfig  # noqa: E402
+from lstm_core.links import config_to_params  # noqa: E402
+from lstm_core.store import NewRun, new_workspace, open_store  # noqa: E402
+
+TIMEOUT = 60
+FORECAST = (
+    b"time,actual,lstm,naive,seasonal_naive,drift,part\n2000-01-01,1,1.1,0.9,,1,test\n2000-02-01,2,2.1,1,,2,test\n"
+)
+
+
+def stored_entry(units: int, skill: float) -> NewRun:
+    config = ExperimentConfig().replace(units=units).to_dict()
+    metrics = {"lstm": {"rmse": 1.0}, "naive": {"rmse": 1.2}, "skill_vs_naive": skill, "beats_naive": skill > 0,
+               "epochs_run": 2, "train_seconds": 0.5, "samples_per_second": 100.0}  # fmt: skip
+    history = [{"epoch": 1, "loss": 0.5, "val_loss": 0.6, "seconds": 0.2}, {"epoch": 2, "loss": 0.4, "val_loss": 0.5,
+               "seconds": 0.2}]  # fmt: skip
+    return NewRun(name="airline-passengers", config=config, metrics=metrics, history=history,
+                  artifacts={"forecast.csv": FORECAST})  # fmt: skip
+
+
+def open_app(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "data":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_first_visit_makes_a_workspace_and_keeps_it_in_the_url():
+    """A first visit gets a long random workspace token in the URL, and it stays there after a page switch."""
+    at = open_app("runs")
+    token = at.session_state["workspace"]
+    assert (len(token) >= 40 and at.query_params["ws"] == [token]) or at.query_params["ws"] == token
+    other = open_app("runs")
+    assert other.session_state["workspace"] != token
+
+
+def test_two_visitors_see_only_their_workspace_and_runs_survive_a_restart():
+    """Runs stored in one workspace are listed for a visitor with that `ws` (even in a new session) and nobody else."""
+    mine = new_workspace()
+    store = open_store()
+    for units, skill in ((4, 0.1), (8, -0.2), (16, 0.3)):
+        store.save_run(mine, stored_entry(units, skill))
+    at = open_app("runs", ws=mine)
+    assert len(at.dataframe[0].value) == 3
+    assert len(at.get("plotly_chart")) == 3  # settings against skill, then two runs overlaid
+    stranger = open_app("runs")
+    assert not stranger.dataframe and any("No runs yet" in info.value for info in stranger.info)
+    restarted = open_app("runs", ws=mine)  # a new session on the same database: a restart
+    assert len(restarted.dataframe[0].value) == 3
+    restarted.checkbox(key="runs_filter_beats").check().run()
+    assert list(restarted.dataframe[0].value["units"]) == [16, 4]  # sorted by finish time, newest first
+
+
+def test_delete_removes_one_run_of_the_workspace():
+    """Delete removes the chosen run from the store; the others stay."""
+    mine = new_workspace()
+    store = open_store()
+    for units in (4, 8):
+        store.save_run(mine, stored_entry(units, 0.1))
+    at = open_app("runs", ws=mine)
+    at.button(key="runs_delete").click().run()
+    assert not at.exception
+    assert len(store.list_runs(mine)) == 1 and len(at.dataframe[0].value) == 1
+
+
+def test_a_training_is_stored_with_fingerprint_and_not_the_data():
+    """A training from the Train page is saved in the visitor's workspace with its fingerprint and artifacts."""
+    at = open_app("train")
+    for key, value in (("units", 3), ("epochs", 1), ("window", 4)):
+        at.number_input(key=f"train_{key}").set_value(value)
+    at.button(key="train_submit").click().run()
+    job = at.session_state["job"]
+    deadline = time.monotonic() + 120
+    while not job.wait(0.5):
+        job.heartbeat()
+        assert time.monotonic() < deadline
+    at.run()
+    assert not at.exception and not any("run store" in w.value for w in at.warning)
+    record = at.session_state["runs"][-1]
+    stored = open_store().get_run(at.session_state["workspace"], record.store_id)
+    assert stored.fingerprint.startswith("sha256:") and stored.config["model"]["units"] == 3
+    assert {"forecast.csv", "weights.npz"} <= set(stored.artifact_names) and "data.csv" not in stored.artifact_names
+    assert stored.environment["versions"]["keras"] and len(stored.history) == 1
+
+
+def test_a_broken_store_is_one_warning_and_runs_stay_in_memory(tmp_path, monkeypatch):
+    """With a corrupt database the pages warn in one sentence and the Runs page lists the session's unsaved runs."""
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"not a database" * 200)
+    monkeypatch.setenv("LSTM_LAB_DB", f"sqlite:///{broken}")
+    at = open_app("train")
+    [warning] = at.warning
+    assert warning.value.startswith("The run store (the SQLite file") and "in memory only" in warning.value
+    at.switch_page("app_pages/runs.py").run()
+    assert not at.exception and any("No runs yet" in info.value for info in at.info)
+    for page in ("data", "learn"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
+
+
+def test_a_share_link_fills_the_train_form():
+    """A link with a sample and settings opens with that data loaded and those settings in the Train form."""
+    config = ExperimentConfig().replace(source="sample:sine", units=17, window=9, learning_rate=0.005, seed=3)
+    at = open_app("train", **config_to_params(config))
+    assert at.session_state["dataset"].name == "sine"
+    assert at.number_input(key="train_units").value == 17 and at.number_input(key="train_window").value == 9
+    assert at.number_input(key="train_learning_rate").value == pytest.approx(0.005)
+    assert at.number_input(key="train_seed").value == 3
+    assert "units" not in at.query_params and at.query_params["ws"]
+
+
+def test_an_upload_link_says_the_file_cannot_travel():
+    """A link made from an upload fills the settings and says the file must be uploaded again."""
+    config = ExperimentConfig().replace(source="upload:prices.csv", units=12)
+    at = open_app("data", **config_to_params(config))
+    assert any("cannot travel in a link" in info.value and "prices.csv" in info.value for info in at.info)
+    at.switch_page("app_pages/train.py").run()
+    assert at.number_input(key="train_units").value == 12
+
+
+def test_a_bad_link_is_one_error_and_the_app_opens():
+    """A link with a bad value gives one error sentence; the app opens on its defaults."""
+    at = open_app("data", units="many")
+    assert [e.value for e in at.error] == ["This link could not be opened: The link's `units` must be a number. "
+                                          "Received: units='many'"]  # fmt: skip
+    assert os.environ["LSTM_LAB_DB"]

@@ -1,0 +1,116 @@
+"""The app's side of the run store: one store per database for the process, this visitor's workspace.
+
+The store (a connection pool, no visitor's data in memory) is shared through `st.cache_resource`; every
+read and write names the visitor's workspace (`ui.share.workspace()`), so a visitor sees only the runs
+of the workspace in their URL. A store that cannot be opened is tried again after `RETRY_SECONDS`; until
+then `store()` is None, `problem()` holds its one sentence, and runs stay in the session's memory.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core import records
+from lstm_core.store import RunStore, StoredRun, StoreError, default_url, open_store
+
+__all__ = ["StoredView", "delete", "export_bytes", "import_bytes", "list_runs", "problem", "save", "store", "view"]
+
+RETRY_SECONDS = 30.0
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _holder(url: str) -> dict[str, Any]:
+    return {"store": None, "error": None, "tried": -RETRY_SECONDS}
+
+
+def store() -> RunStore | None:
+    """The run store, or None while it cannot be used (the reason is in `problem()`)."""
+    holder = _holder(default_url())
+    if holder["store"] is None and time.monotonic() - holder["tried"] >= RETRY_SECONDS:
+        holder["tried"] = time.monotonic()
+        try:
+            holder["store"], holder["error"] = open_store(), None
+        except StoreError as error:
+            holder["error"] = str(error)
+    return holder["store"]
+
+
+def problem() -> str | None:
+    """The sentence saying why runs are not being stored (the store, or the last save), or None."""
+    store()
+    return st.session_state.get("store_error") or _holder(default_url())["error"]
+
+
+def _workspace() -> str:
+    from ui.share import workspace
+
+    return workspace()
+
+
+def _call(method: str, *args: Any, default: Any = None) -> Any:
+    runs = store()
+    if runs is None:
+        return default
+    try:
+        result = getattr(runs, method)(_workspace(), *args)
+    except StoreError as error:
+        st.session_state.store_error = str(error)
+        return default
+    st.session_state.store_error = None
+    return result
+
+
+def save(run: Any, *, keep_data: bool = False) -> str | None:
+    """Store a finished run in the visitor's workspace; its id, or None (the reason in `problem()`)."""
+    uploaded = run.config.data.source.startswith("upload:")
+    return _call("save_run", records.new_run(run, keep_data=keep_data and uploaded))
+
+
+def list_runs() -> list[StoredRun]:
+    return _call("list_runs", default=[])
+
+
+def delete(run_id: str) -> bool:
+    return bool(_call("delete_run", run_id, default=False))
+
+
+def export_bytes() -> bytes | None:
+    buffer = io.BytesIO()
+    return None if _call("export_workspace", buffer) is None else buffer.getvalue()
+
+
+def import_bytes(data: bytes) -> int | None:
+    return _call("import_workspace", data)
+
+
+@dataclass(eq=False)
+class StoredView:
+    """A stored run as the comparison charts read it (label, dataset_name, history, forecast)."""
+
+    label: str
+    dataset_name: str
+    history: pd.DataFrame
+    forecast: pd.DataFrame
+
+
+def label(run: StoredRun) -> str:
+    model, windows = run.config.get("model", {}), run.config.get("windows", {})
+    shape = f"{model.get('layers')}×LSTM({model.get('units')})"
+    text = f"{run.id[:6]} {run.name} · {shape} · window {windows.get('window')}"
+    return text if run.kind == "run" else f"{text} · {run.kind.replace('_', ' ')}"
+
+
+def view(run: StoredRun) -> StoredView | None:
+    """History and forecast of a stored run for the charts, or None when they cannot be read."""
+    full = _call("get_run", run.id)
+    data = _call("artifact", run.id, "forecast.csv")
+    if full is None or data is None:
+        return None
+    history = pd.DataFrame(full.history, columns=["epoch", "loss", "val_loss", "seconds"]).astype(float)
+    return StoredView(label(run), run.name, history, records.forecast_from_csv(data))
