@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
-from ui import monitor, runtime, share, state  # noqa: E402
+from ui import monitor, runtime, share, state, sweep_state  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
@@ -35,6 +35,7 @@ pages = [
     st.Page("app_pages/gates.py", title="Gates", icon=":material/grid_on:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),
+    st.Page("app_pages/sweep.py", title="Sweep", icon=":material/tune:"),
 ]
 navigation = st.navigation(pages)
 
@@ -42,6 +43,7 @@ with st.sidebar:
     dataset = st.session_state.dataset
     st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
     monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
+    sweep_state.sidebar_monitor(poll=navigation.title != "Sweep")  # a running sweep, watched from every page
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")
 

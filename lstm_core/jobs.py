@@ -8,7 +8,7 @@ report), `state`, and `run` when it is done. It makes no UI calls itself.
   models this app allows), keeping the weights and history reached.
 - `heartbeat()` must be called by the UI while it is watching; a job that hears none for
   `heartbeat_timeout` seconds stops itself, so a closed browser tab burns no CPU.
-- At most `max_concurrent_trainings()` jobs run at once in this process (env
+- At most `max_concurrent_trainings()` jobs run at once in this process, a running sweep counting as one (env
   `LSTM_LAB_MAX_TRAININGS`, default 2); `start()` refuses another with a clear LabError.
 """
 
@@ -23,7 +23,7 @@ from lstm_core.config import ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 
-__all__ = ["TrainingJob", "max_concurrent_trainings", "running_trainings"]
+__all__ = ["TrainingJob", "max_concurrent_trainings", "release_training", "reserve_training", "running_trainings"]
 
 _lock = threading.Lock()
 _running = 0
@@ -56,6 +56,24 @@ def _release() -> None:
         _running = max(0, _running - 1)
 
 
+def reserve_training() -> None:
+    """Take one of the process's training places (a training or a running sweep); LabError when all are taken.
+
+    Whoever reserves must call `release_training()` once, when its work ends.
+    """
+    if not _acquire():
+        limit = max_concurrent_trainings()
+        running = "1 training is" if limit == 1 else f"{limit} trainings are"
+        raise LabError(
+            f"The server is busy: {running} running for other visitors. "
+            "Try again in a minute; your data and settings are kept."
+        )
+
+
+def release_training() -> None:
+    _release()
+
+
 class TrainingJob:
     """One training of `config` on `dataset`, in a daemon thread."""
 
@@ -77,13 +95,7 @@ class TrainingJob:
 
     # --- called by the UI -------------------------------------------------------------
     def start(self) -> TrainingJob:
-        if not _acquire():
-            limit = max_concurrent_trainings()
-            running = "1 training is" if limit == 1 else f"{limit} trainings are"
-            raise LabError(
-                f"The server is busy: {running} running for other visitors. "
-                "Try again in a minute; your data and settings are kept."
-            )
+        reserve_training()
         self.state = "running"
         self.started_at = time.monotonic()
         self._last_heartbeat = self.started_at

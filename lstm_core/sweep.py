@@ -16,21 +16,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from lstm_core.config import ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
+from lstm_core.fingerprint import fingerprint
 from lstm_core.sweep_space import SweepSpace
 
 __all__ = [
@@ -50,23 +49,17 @@ SQLITE_TIMEOUT = 60.0  # seconds a worker waits for another's write lock on a sh
 HEARTBEAT_SECONDS = 20  # a worker that dies leaves its running trial failed after GRACE_SECONDS
 GRACE_SECONDS = 120
 _ATTR = "lstm_lab"
+_CREATE_ATTEMPTS = 6
+_storages: dict[str, Any] = {}
+_storages_lock = threading.Lock()
 
 
 def default_storage_url() -> str:
-    """The run store's database (`LSTM_LAB_DB`), else a SQLite file in the user cache folder.
+    """The run store's database (`LSTM_LAB_DB`, else `runs.sqlite` in the cache folder): Optuna's tables sit
+    beside the store's `lab_` tables, so sweeps, their trials and runs share one database."""
+    from lstm_core.store import default_url
 
-    Hook: when `lstm_core.store` lands this delegates to its URL, so sweeps and runs share one database.
-    """
-    url = os.environ.get("LSTM_LAB_DB")
-    if url:
-        return url
-    root = os.environ.get("LSTM_LAB_CACHE")
-    folder = (
-        Path(root).expanduser()
-        if root
-        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lstm-lab"
-    )
-    return f"sqlite:///{folder / 'lstm-lab.db'}"
+    return default_url()
 
 
 def public_url(url: str) -> str:
@@ -83,12 +76,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def fingerprint(dataset: Dataset) -> str:
-    """SHA-256 of the loaded values (target and features): the same series on every machine, whatever its path."""
-    values = np.ascontiguousarray(dataset.values, dtype=np.float64)  # (T, F)
-    return hashlib.sha256(values.tobytes() + str(values.shape).encode()).hexdigest()
-
-
 def _quiet_optuna() -> None:
     import warnings
 
@@ -99,6 +86,15 @@ def _quiet_optuna() -> None:
 
 
 def _storage(url: str) -> Any:
+    """One Optuna RDB storage per URL for the process (an engine and its pool; opening one checks the schema)."""
+    with _storages_lock:
+        storage = _storages.get(url)
+        if storage is None:
+            storage = _storages[url] = _open_storage(url)
+        return storage
+
+
+def _open_storage(url: str) -> Any:
     import optuna
     import sqlalchemy.exc
 
@@ -115,16 +111,29 @@ def _storage(url: str) -> Any:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return optuna.storages.RDBStorage(
-            url, engine_kwargs=engine, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS
-        )
-    except (sqlalchemy.exc.SQLAlchemyError, ImportError, ValueError, OSError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
-        raise LabError(
-            f"The sweep storage {public_url(url)} cannot be opened ({reason}); check the URL, the server and "
-            "its driver (PostgreSQL needs `pip install psycopg[binary]`)."
-        ) from None
+    for attempt in range(_CREATE_ATTEMPTS):
+        try:
+            return optuna.storages.RDBStorage(
+                url, engine_kwargs=engine, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS
+            )
+        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError, sqlalchemy.exc.OperationalError) as exc:
+            # Two workers starting on an empty database both create Optuna's tables; the loser's CREATE fails
+            # ("duplicate key ... pg_type", "table ... already exists"). The tables are there now: try again.
+            racing = isinstance(exc, sqlalchemy.exc.IntegrityError) or "already exists" in str(exc)
+            if not racing or attempt == _CREATE_ATTEMPTS - 1:
+                raise _unusable(url, exc) from None
+            time.sleep(0.2 * (attempt + 1))
+        except (sqlalchemy.exc.SQLAlchemyError, ImportError, ValueError, OSError) as exc:
+            raise _unusable(url, exc) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _unusable(url: str, exc: BaseException) -> LabError:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+    return LabError(
+        f"The sweep storage {public_url(url)} cannot be opened ({reason}); check the URL, the server and "
+        "its driver (PostgreSQL needs `pip install psycopg[binary]`)."
+    )
 
 
 @dataclass(frozen=True)

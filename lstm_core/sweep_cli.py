@@ -21,6 +21,7 @@ from typing import Any
 from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.options import RUN_PARTS, add_config_options, config_from_args
+from lstm_core.runs_cli import add_store_options, save_cli_run, workspace_of
 from lstm_core.sweep import PRUNERS, SweepSetup, default_storage_url, fingerprint, public_url, stored_setup
 from lstm_core.sweep_space import SweepSpace
 
@@ -46,6 +47,7 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", help="folder for trials.csv, study.json and best/ (omit on workers that only run trials)"
     )
     parser.add_argument("--config", help="a config.json whose settings are the fixed values of every trial")
+    add_store_options(parser)
     add_config_options(parser, RUN_PARTS)
 
 
@@ -98,7 +100,7 @@ def run_sweep_command(
         raise LabError(f"`--trials` must be at least 1. Received: --trials {args.trials}")
     if args.timeout is not None and args.timeout <= 0:
         raise LabError(f"`--timeout` must be a number of seconds above 0. Received: --timeout {args.timeout:g}")
-    storage = args.storage or default_storage_url()
+    storage = args.storage or args.db or default_storage_url()
     space = _space(args.space)
     stored = stored_setup(storage, args.study) if args.study else None
     if stored is None:
@@ -133,19 +135,21 @@ def run_sweep_command(
         file=sys.stderr,
         flush=True,
     )
-    ran = optimize(
-        study,
-        setup,
-        dataset,
-        timeout=args.timeout,
-        sampler_seed=args.sampler_seed,
-        on_trial=lambda trial: print(_trial_line(trial), file=sys.stderr, flush=True),
-    )
+    save = _trial_saver(args, setup, dataset, name)
+
+    def on_trial(trial: Any) -> None:
+        print(_trial_line(trial), file=sys.stderr, flush=True)
+        save(trial)
+
+    ran = optimize(study, setup, dataset, timeout=args.timeout, sampler_seed=args.sampler_seed, on_trial=on_trial)
     print(f"This worker ran {ran} trial(s).", file=sys.stderr, flush=True)
     if not args.out:
         return 0
     wait_for_running(study)
     run = write_results(study, setup, dataset, args.out, storage=storage)
+    store_note = save_cli_run(run, Path(args.out) / "best", args, timings={})
+    if store_note:
+        print(store_note, file=sys.stderr)
     best = study.best_trial
     metrics = run.metrics
     print(
@@ -155,6 +159,26 @@ def run_sweep_command(
         file=sys.stderr,
     )
     return 0
+
+
+def _trial_saver(args: argparse.Namespace, setup: SweepSetup, dataset: Any, study_name: str) -> Callable[[Any], None]:
+    """Save each finished trial to the run store (kind sweep_trial); a store that fails gives one note, once."""
+    from lstm_core.store import StoreError, open_store
+    from lstm_core.sweep_results import trial_entry
+
+    holder: dict[str, Any] = {"store": None, "failed": False}
+
+    def save(trial: Any) -> None:
+        if holder["failed"]:
+            return
+        try:
+            holder["store"] = holder["store"] or open_store(args.db)
+            holder["store"].save_run(workspace_of(args), trial_entry(trial, setup, dataset, study_name))
+        except StoreError as error:
+            holder["failed"] = True
+            print(f"note: trials are not saved to the run store: {error}", file=sys.stderr, flush=True)
+
+    return save
 
 
 def _number(value: float | None) -> str:

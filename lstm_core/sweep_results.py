@@ -17,7 +17,7 @@ import pandas as pd
 from lstm_core.dataset import Dataset
 from lstm_core.sweep import SweepSetup, best_config, public_url
 
-__all__ = ["best_so_far", "trials_frame", "write_results"]
+__all__ = ["best_so_far", "importances", "trial_entry", "trials_frame", "write_results"]
 
 _FIXED_COLUMNS = ["number", "state"]
 _TAIL_COLUMNS = ["val_rmse", "epochs", "seconds", "worker"]
@@ -88,3 +88,47 @@ def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Pa
         json.dumps(summary, indent=2, allow_nan=False, default=str) + "\n", encoding="utf-8"
     )
     return run
+
+
+def importances(study: Any) -> dict[str, float] | None:
+    """Each searched setting's share of the objective's variation (fANOVA), or None below two complete trials."""
+    import optuna
+    from optuna.trial import TrialState
+
+    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if len(complete) < 2:
+        return None
+    try:
+        return optuna.importance.get_param_importances(study)
+    except (RuntimeError, ValueError):  # e.g. every complete trial has the same settings
+        return None
+
+
+def trial_entry(trial: Any, setup: SweepSetup, dataset: Dataset, study_name: str) -> Any:
+    """A finished trial as a run-store entry (kind "sweep_trial"): its full config and its validation score."""
+    from optuna.trial import FixedTrial
+
+    from lstm_core.fingerprint import fingerprint
+    from lstm_core.store import NewRun
+
+    config = setup.config.replace(**setup.space.suggest(FixedTrial(trial.params)))
+    metrics = {
+        "state": _state(trial),
+        "val_rmse": trial.value if trial.state.name == "COMPLETE" else None,
+        "epochs_run": trial.user_attrs.get("epochs"),
+        "train_seconds": trial.user_attrs.get("seconds"),
+        "trial": trial.number,
+        "worker": trial.user_attrs.get("worker"),
+    }
+    history = [{"epoch": step, "val_rmse": value} for step, value in sorted(trial.intermediate_values.items())]
+    return NewRun(
+        name=dataset.name,
+        config=config.to_dict(),
+        metrics=metrics,
+        kind="sweep_trial",
+        source=setup.config.data.source,
+        fingerprint=fingerprint(dataset),
+        history=history,
+        timings={"seconds": trial.user_attrs.get("seconds") or 0.0},
+        study=study_name,
+    )

@@ -72,10 +72,10 @@ def test_space_too_wide_for_the_series_is_refused():
 
 
 def test_default_storage_is_a_sqlite_file_in_the_cache_folder(monkeypatch, tmp_path):
-    """Without LSTM_LAB_DB the study lives in a SQLite file in LSTM_LAB_CACHE; LSTM_LAB_DB wins."""
+    """Without LSTM_LAB_DB the study lives in the run store's SQLite file in LSTM_LAB_CACHE; LSTM_LAB_DB wins."""
     monkeypatch.delenv("LSTM_LAB_DB", raising=False)
     monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path))
-    assert default_storage_url() == f"sqlite:///{tmp_path / 'lstm-lab.db'}"
+    assert default_storage_url() == f"sqlite:///{tmp_path / 'runs.sqlite'}"  # the run store's database
     monkeypatch.setenv("LSTM_LAB_DB", "postgresql://u@h/db")
     assert default_storage_url() == "postgresql://u@h/db"
 

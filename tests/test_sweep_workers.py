@@ -13,6 +13,8 @@ import pytest
 from pgserver import PostgresUnavailable, throwaway_postgres
 from tiny import tiny_dataset
 
+from lstm_core.store import open_store
+
 ROOT = Path(__file__).resolve().parents[1]
 RUN_FILES = {"config.json", "metrics.json", "history.csv", "forecast.csv", "gates.npz", "model.keras"}
 pytestmark = pytest.mark.timeout(900)
@@ -82,7 +84,7 @@ def test_bad_space_file_is_one_error_line(tmp_path):
     assert done.returncode == 2 and done.stderr.startswith("error: The `units` range must be [low, high]")
 
 
-def _two_workers_then_results(storage: list[str], tiny_csv: Path, tmp_path: Path) -> None:
+def _two_workers_then_results(storage: list[str], tiny_csv: Path, tmp_path: Path) -> pd.DataFrame:
     """Two workers on one study, then a third process that joins by name only and writes the results."""
     space = tmp_path / "space.json"
     space.write_text(json.dumps({"units": [3, 6], "window": [4, 8], "learning_rate": [0.001, 0.01]}))
@@ -113,12 +115,16 @@ def _two_workers_then_results(storage: list[str], tiny_csv: Path, tmp_path: Path
     best_config = json.loads((out / "best" / "config.json").read_text())
     assert best_config["model"]["units"] == best["units"] and best_config["windows"]["window"] == best["window"]
     assert json.loads((out / "best" / "metrics.json").read_text())["lstm"]["rmse"] == summary["best_test_rmse"]
+    return trials
 
 
 def test_two_workers_share_the_default_sqlite_store(tiny_csv, tmp_path):
     """Two local workers on the default SQLite file: every trial once, both workers' trials, the best re-runs."""
-    _two_workers_then_results([], tiny_csv, tmp_path)
-    assert (tmp_path / "lstm-lab.db").exists()
+    trials = _two_workers_then_results([], tiny_csv, tmp_path)
+    store = open_store(f"sqlite:///{tmp_path / 'runs.sqlite'}")  # the study and the run store share the file
+    saved = store.list_runs("local", kind="sweep_trial", study="shared")
+    assert sorted(run.metrics["trial"] for run in saved) == sorted(trials["number"])
+    assert len(store.list_runs("local", kind="run")) == 1  # the best trial, re-run and scored on test
 
 
 def test_two_workers_share_a_postgresql_study(postgres_url, tiny_csv, tmp_path):
