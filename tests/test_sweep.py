@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -142,7 +143,7 @@ def test_joining_worker_with_other_settings_or_data_is_refused(tmp_path):
     with pytest.raises(LabError, match="other values of epochs"):
         open_study(storage, "j", _setup(dataset, config=TINY.replace(epochs=5)))
     with pytest.raises(LabError, match="other values of units"):
-        open_study(storage, "j", _setup(dataset, space=SweepSpace(units=(4, 9))))
+        open_study(storage, "j", _setup(dataset, space=dataclasses.replace(SMALL, units=(4, 9))))
     with pytest.raises(LabError, match="other data"):
         open_study(storage, "j", _setup(tiny_dataset(150)))
     with pytest.raises(LabError, match="no study 'nope'"):
