@@ -34,6 +34,7 @@ from lstm_core.sweep_space import SweepSpace
 
 __all__ = [
     "PRUNERS",
+    "SAMPLERS",
     "SweepSetup",
     "best_config",
     "default_storage_url",
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 PRUNERS = ("median", "none")
+SAMPLERS = ("tpe", "random")
 SQLITE_TIMEOUT = 60.0  # seconds a worker waits for another's write lock on a shared SQLite file
 HEARTBEAT_SECONDS = 20  # a worker that dies leaves its running trial failed after GRACE_SECONDS
 GRACE_SECONDS = 120
@@ -229,9 +231,9 @@ def _pruner(kind: str, epochs: int) -> Any:
 
     if kind == "none":
         return optuna.pruners.NopPruner()
-    # Five complete trials before any pruning; the first quarter of the epochs is never judged (early
-    # losses say little about where a learning rate ends up).
-    return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=max(epochs // 4, 1))
+    # Four complete trials before any pruning, and the first tenth of the epochs (at least one) never judged:
+    # a trial's first epoch says little about where its learning rate ends up.
+    return optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=max(epochs // 10, 1))
 
 
 def optimize(
@@ -241,6 +243,7 @@ def optimize(
     *,
     timeout: float | None = None,
     sampler_seed: int | None = None,
+    sampler: str = "tpe",
     should_stop: Callable[[], bool] | None = None,
     on_trial: Callable[[Any], None] | None = None,
 ) -> int:
@@ -254,7 +257,9 @@ def optimize(
 
     setup.space.check_fits(len(dataset), setup.config)
     study.pruner = _pruner(setup.pruner, setup.config.train.epochs)
-    study.sampler = optuna.samplers.TPESampler(seed=sampler_seed)
+    # TPE learns from earlier trials; random (seeded) proposes the same trials whatever their results.
+    kinds = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
+    study.sampler = kinds[sampler](seed=sampler_seed)
     stop = should_stop or (lambda: False)
     worker = worker_name()
     ran = 0

@@ -22,7 +22,7 @@ from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.options import RUN_PARTS, add_config_options, config_from_args
 from lstm_core.runs_cli import add_store_options, save_cli_run, workspace_of
-from lstm_core.sweep import PRUNERS, SweepSetup, default_storage_url, fingerprint, public_url, stored_setup
+from lstm_core.sweep import PRUNERS, SAMPLERS, SweepSetup, default_storage_url, fingerprint, public_url, stored_setup
 from lstm_core.sweep_space import SweepSpace
 
 __all__ = ["add_sweep_arguments", "run_sweep_command"]
@@ -42,6 +42,7 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     sweep.add_argument(
         "--pruner", choices=PRUNERS, help="end weak trials early on their validation loss (default: median)"
     )
+    sweep.add_argument("--sampler", choices=SAMPLERS, default="tpe", help="how trials are proposed (default: tpe)")
     sweep.add_argument("--sampler-seed", type=int, help="seed of the sampler (one worker: the same trials again)")
     sweep.add_argument(
         "--out", help="folder for trials.csv, study.json and best/ (omit on workers that only run trials)"
@@ -141,7 +142,15 @@ def run_sweep_command(
         print(_trial_line(trial), file=sys.stderr, flush=True)
         save(trial)
 
-    ran = optimize(study, setup, dataset, timeout=args.timeout, sampler_seed=args.sampler_seed, on_trial=on_trial)
+    ran = optimize(
+        study,
+        setup,
+        dataset,
+        timeout=args.timeout,
+        sampler_seed=args.sampler_seed,
+        sampler=args.sampler,
+        on_trial=on_trial,
+    )
     print(f"This worker ran {ran} trial(s).", file=sys.stderr, flush=True)
     if not args.out:
         return 0

@@ -82,7 +82,7 @@ def draw_budget() -> None:
         ("median", "none"),
         key="sweep_pruner",
         help="Median: a trial whose validation error is worse than the median of earlier trials at the same "
-        "epoch ends early (after 5 complete trials and the first quarter of the epochs).",
+        "epoch ends early (after 4 complete trials and the first tenth of the epochs).",
     )
 
 
