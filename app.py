@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
-from ui import monitor, runtime, share, state, sweep_state  # noqa: E402
+from ui import i18n, monitor, runtime, share, state, sweep_state  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
@@ -40,6 +40,7 @@ pages = [
 navigation = st.navigation(pages)
 
 with st.sidebar:
+    i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
     dataset = st.session_state.dataset
     st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
     monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself

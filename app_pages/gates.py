@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from ui import charts, state
-from ui.equations import EQUATIONS, GATE_ORDER, MEANINGS
+from ui import charts, i18n, state
+from ui.equations import EQUATIONS, GATE_ORDER
 from ui.format import time_label, unit_summary
 
 st.title("Gates")
@@ -47,7 +47,7 @@ else:
     inputs, input_label = levels[start:end], run.dataset.target  # (window,)
 for name in GATE_ORDER:
     st.latex(EQUATIONS[name])
-    st.caption(MEANINGS[name])
+    st.caption(i18n.gate_caption(name))  # in the visitor's language (English / 中文)
     figure = charts.gate_figure(name, gates[name][0], times, inputs, target=input_label)
     st.plotly_chart(figure, key=f"gates_chart_{name}")
 

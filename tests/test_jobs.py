@@ -24,7 +24,7 @@ def wait_for(condition, timeout: float = 120.0) -> None:
 
 def test_job_runs_in_thread_and_finishes(dataset):
     """A job trains in its own thread, reports each epoch and ends 'done' with a run."""
-    job = TrainingJob(dataset, TINY).start()
+    job = TrainingJob(dataset, TINY, heartbeat_timeout=600).start()
     assert job._thread is not threading.current_thread()
     assert job.wait(180)
     assert job.state == "done" and job.error is None and job.stop_reason == "completed"
@@ -36,7 +36,7 @@ def test_job_runs_in_thread_and_finishes(dataset):
 
 def test_request_stop_keeps_history(dataset):
     """request_stop mid-training ends the job 'stopped', keeping the epochs and a usable run."""
-    job = TrainingJob(dataset, LONG).start()
+    job = TrainingJob(dataset, LONG, heartbeat_timeout=600).start()
     wait_for(lambda: len(job.epochs) >= 2 or job.finished)
     assert job.seconds_left is not None and job.seconds_left > 0
     job.request_stop()

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from lstm_core.metrics import RunMetrics
 from ui.format import skill_sentence
 
+# How the run went: not part of the sentence, but every RunMetrics has them.
+RUN_FACTS = {
+    "epochs_run": 2,
+    "train_seconds": 1.0,
+    "first_epoch_seconds": 0.5,
+    "samples_per_second": 100.0,
+    "stop_reason": "completed",
+    "device": "cpu:0",
+    "backend": "tensorflow",
+}
 
-def _metrics(lstm: float, naive: float, seasonal: float | None, season: int | None = 12) -> dict:
-    return {
-        "lstm": {"rmse": lstm},
-        "naive": {"rmse": naive},
-        "seasonal_naive": {"rmse": seasonal} if seasonal is not None else None,
-        "skill_vs_naive": 1 - lstm / naive,
-        "beats_naive": lstm < naive,
-        "skill_vs_seasonal_naive": 1 - lstm / seasonal if seasonal is not None else None,
-        "season_length": season,
-    }
+
+def _metrics(lstm: float, naive: float, seasonal: float | None, season: int | None = 12) -> RunMetrics:
+    seasonal_skill = 1 - lstm / seasonal if seasonal is not None else None
+    return RunMetrics.from_dict(
+        {
+            "lstm": {"rmse": lstm},
+            "naive": {"rmse": naive},
+            "seasonal_naive": {"rmse": seasonal} if seasonal is not None else None,
+            "drift": None,
+            "skill_vs_naive": 1 - lstm / naive,
+            "beats_naive": lstm < naive,
+            "skill_vs_seasonal_naive": seasonal_skill,
+            "beats_seasonal_naive": bool(seasonal_skill and seasonal_skill > 0),
+            "season_length": season,
+            **RUN_FACTS,
+        }
+    )
 
 
 def test_sentence_names_both_baselines():

@@ -1,8 +1,12 @@
-"""The six LSTM equations, in LaTeX, with one plain sentence each; shared by the Gates and Learn pages."""
+"""The six LSTM equations and the Learn page's other formulas, in LaTeX (the same in every language).
+
+Shared by the Gates and Learn pages. The words that go with them live in `ui/texts/` (see `ui.i18n`);
+`MEANINGS` is kept for older callers and gives the English gate captions from there.
+"""
 
 from __future__ import annotations
 
-__all__ = ["EQUATIONS", "GATE_ORDER", "MEANINGS"]
+__all__ = ["CELL_GRADIENT", "COVERAGE", "DIRECT", "EQUATIONS", "GATE_ORDER", "RECURSIVE"]  # and MEANINGS, below
 
 GATE_ORDER = ("i", "f", "o", "g", "c", "h")
 
@@ -15,14 +19,25 @@ EQUATIONS = {
     "h": r"h_t = o_t \odot \tanh\left(c_t\right)",
 }
 
-MEANINGS = {
-    "i": "The input gate, between 0 and 1 per unit: how much of the candidate g is written into the cell.",
-    "f": "The forget gate, between 0 and 1 per unit: how much of the previous cell state is kept. "
-    "Near 1 the unit remembers; near 0 it forgets.",
-    "o": "The output gate, between 0 and 1 per unit: how much of the cell state is shown as the output h.",
-    "g": "The candidate, between -1 and 1: the new information this step could write into the cell.",
-    "c": "The cell state: the long-term memory, kept (f) and written (i·g) one step at a time. It is not "
-    "squashed, so it can grow beyond ±1.",
-    "h": "The hidden state, between -1 and 1: what the layer outputs at each step; the last h of the last "
-    "layer goes into the Dense layer that makes the forecast.",
-}
+# Along the cell-state path only: the gates' own dependence on h_{t-1} is left out.
+CELL_GRADIENT = r"\frac{\partial c_t}{\partial c_{t-1}} = f_t"
+
+# Coverage: the share of n held-out points whose actual value y_k lies inside its band [l_k, u_k].
+COVERAGE = r"\hat C = \frac{1}{n}\sum_{k=1}^{n} \mathbf{1}\left[\, l_k \le y_k \le u_k \,\right]"
+
+# Multi-step forecasts from a window of w actual values ending at t: recursive (predictions fed back into
+# one model F) or direct (one output F_h per horizon step h).
+RECURSIVE = (
+    r"\hat y_{t+1} = F\left(y_{t-w+1}, \dots, y_t\right), \quad"
+    r" \hat y_{t+2} = F\left(y_{t-w+2}, \dots, y_t, \hat y_{t+1}\right), \;\dots"
+)
+DIRECT = r"\hat y_{t+h} = F_h\left(y_{t-w+1}, \dots, y_t\right), \quad h = 1, \dots, H"
+
+
+def __getattr__(name: str) -> dict[str, str]:
+    """`MEANINGS`: the English gate captions, read from ui/texts on first use (no file is read at import)."""
+    if name == "MEANINGS":
+        from ui.i18n import gate_caption
+
+        return {gate: gate_caption(gate, "en") for gate in GATE_ORDER}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,105 @@
+"""The visitor's language (English or 中文), kept in the URL as `?lang=zh`, and the texts in each language.
+
+The texts live in `ui/texts/<lang>.toml`, one file per language with exactly the same keys (dotted:
+`learn.intro`, `gate.f.caption`); that is the one source of truth for the Learn page and the gate
+captions. The LaTeX is the same in every language and lives in `ui.equations`.
+
+The switch is drawn by the entrypoint (app.py) on every run, so the choice survives page changes:
+Streamlit clears the URL's query parameters when the page changes, and the switch writes `lang`
+back. The URL is read once per session (a shared link `…/learn?lang=zh` opens in Chinese); after
+that the switch decides. English, the default, leaves the URL clean.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+import streamlit as st
+
+__all__ = [
+    "DEFAULT",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "gate_caption",
+    "gate_label",
+    "language",
+    "language_switch",
+    "text",
+    "texts",
+]
+
+LANGUAGES = ("en", "zh")
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+DEFAULT = "en"
+KEY = "lang"  # the query parameter and the switch's session-state key
+TEXTS = Path(__file__).resolve().parent / "texts"
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for name, value in table.items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = str(value).strip()  # literal '''…''' blocks start with a newline
+    return flat
+
+
+@functools.cache
+def texts(lang: str) -> Mapping[str, str]:
+    """Every text of one language, by dotted key (read from ui/texts/<lang>.toml once per process)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"`lang` must be one of {', '.join(LANGUAGES)}. Received: lang={lang!r}")
+    with open(TEXTS / f"{lang}.toml", "rb") as file:
+        return MappingProxyType(_flatten(tomllib.load(file)))
+
+
+def language() -> str:
+    """The visitor's language: the switch's value, or the default before the switch has been drawn."""
+    lang = st.session_state.get(KEY)
+    return lang if lang in LANGUAGES else DEFAULT
+
+
+def text(key: str, lang: str | None = None) -> str:
+    """The text `key` (e.g. "learn.intro") in `lang`, or in the visitor's language when `lang` is None."""
+    return texts(lang or language())[key]
+
+
+def gate_label(gate: str, lang: str | None = None) -> str:
+    """The name of gate or state `gate` (one of i, f, o, g, c, h): "Forget gate", "遗忘门"."""
+    return text(f"gate.{gate}.label", lang)
+
+
+def gate_caption(gate: str, lang: str | None = None) -> str:
+    """One plain sentence or two on what `gate` (one of i, f, o, g, c, h) does, for the Gates page."""
+    return text(f"gate.{gate}.caption", lang)
+
+
+def _from_url() -> str:
+    """The language a link asks for: `zh`, and also `ZH`, `zh-CN` or `zh_TW`; anything else is the default."""
+    requested = st.query_params.get(KEY, DEFAULT).strip().lower().replace("_", "-").split("-")[0]
+    return requested if requested in LANGUAGES else DEFAULT
+
+
+def language_switch() -> str:
+    """Draw the English / 中文 switch (in the entrypoint, on every run) and keep the URL in step with it."""
+    if KEY not in st.session_state:  # the session's first run: a shared link decides
+        st.session_state[KEY] = _from_url()
+    lang = st.segmented_control(
+        "Language · 语言",
+        LANGUAGES,
+        format_func=LANGUAGE_NAMES.get,
+        key=KEY,
+        required=True,
+        width="stretch",
+    )
+    if lang == DEFAULT:
+        if KEY in st.query_params:
+            del st.query_params[KEY]
+    elif st.query_params.get(KEY) != lang:  # also after a page change, which clears the URL's parameters
+        st.query_params[KEY] = lang
+    return lang
