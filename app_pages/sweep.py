@@ -66,7 +66,12 @@ if running:
               help="Ends the running trial within about a second and starts no other.")  # fmt: skip
 
 
-@st.fragment(run_every=REFRESH_SECONDS if running else None)
+following = st.session_state.get("sweep_view") is not None and st.toggle(
+    "Follow the study live", value=True, key="sweep_follow", help="Reads the study's trials every 2 seconds."
+)
+
+
+@st.fragment(run_every=REFRESH_SECONDS if running or following else None)
 def live_trials() -> None:
     job = sweep_state.current()
     if job is not None:
