@@ -325,14 +325,22 @@ def best_config(study: Any, setup: SweepSetup) -> ExperimentConfig:
     return setup.config.replace(**setup.space.suggest(FixedTrial(best.params)))
 
 
-def wait_for_running(study: Any, *, poll: float = 1.0, limit: float = GRACE_SECONDS * 2) -> None:
-    """Wait (up to `limit` s) until no trial of the study runs: other workers' last trials end."""
+def wait_for_running(
+    study: Any, *, poll: float = 1.0, limit: float = 3600.0, note: Callable[[str], None] | None = None
+) -> None:
+    """Wait until no trial of the study runs (other workers' last trials end; a dead worker's trial is failed
+    after its heartbeat's grace period), at most `limit` seconds. `note` hears one sentence if it waits."""
     import optuna
     from optuna.trial import TrialState
 
     deadline = time.monotonic() + limit
+    told = False
     while time.monotonic() < deadline:
-        optuna.storages.fail_stale_trials(study)  # a dead worker's trial, after the grace period
-        if not study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        optuna.storages.fail_stale_trials(study)
+        running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+        if not running:
             return
+        if note is not None and not told:
+            note(f"waiting for {len(running)} running trial(s) of other workers to finish.")
+            told = True
         time.sleep(poll)

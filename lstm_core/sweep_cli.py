@@ -154,7 +154,7 @@ def run_sweep_command(
     print(f"This worker ran {ran} trial(s).", file=sys.stderr, flush=True)
     if not args.out:
         return 0
-    wait_for_running(study)
+    wait_for_running(study, note=lambda text: print(f"note: {text}", file=sys.stderr, flush=True))
     run = write_results(study, setup, dataset, args.out, storage=storage)
     store_note = save_cli_run(run, Path(args.out) / "best", args, timings={})
     if store_note:
