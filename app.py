@@ -16,6 +16,7 @@ import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
 from ui import i18n, monitor, runtime, share, state, sweep_state  # noqa: E402
+from ui.format import plain  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
@@ -33,6 +34,7 @@ pages = [
     st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page("app_pages/forecast.py", title="Forecast", icon=":material/timeline:"),
     st.Page("app_pages/gates.py", title="Gates", icon=":material/grid_on:"),
+    st.Page("app_pages/inside.py", title="Inside", icon=":material/insights:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),
     st.Page("app_pages/sweep.py", title="Sweep", icon=":material/tune:"),
@@ -42,7 +44,7 @@ navigation = st.navigation(pages)
 with st.sidebar:
     i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
     dataset = st.session_state.dataset
-    st.caption(f"Data: **{dataset.name}** · {len(dataset):,} points · target {dataset.target}")
+    st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
     monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
     sweep_state.sidebar_monitor(poll=navigation.title != "Sweep")  # a running sweep, watched from every page
     if st.session_state.runs:

@@ -6,7 +6,7 @@ from lstm_core.data import list_samples
 from lstm_core.errors import LabError
 from lstm_core.yahoo import VALID_INTERVALS, VALID_PERIODS
 from ui import charts, loaders, state
-from ui.format import dataset_facts
+from ui.format import dataset_facts, plain
 
 st.title("Data")
 samples = {sample.name: sample for sample in list_samples()}
@@ -44,14 +44,12 @@ with upload_tab:
         try:
             preview = state.preview_upload(raw, upload.file_id, upload.name)
         except LabError as error:
-            st.error(str(error))
+            st.error(plain(error))
             preview = None
         if preview is not None:
             numeric = list(preview.frame.columns)
             with st.form("data_upload_form"):
-                date_column = st.selectbox(
-                    "Date column", [loaders.AUTO_DATE, *loaders.header_names(raw)], key="data_upload_date"
-                )
+                date_column = st.selectbox("Date column", loaders.date_choices(raw), key="data_upload_date")
                 target = st.selectbox(
                     "Column to forecast", numeric, index=numeric.index(preview.target), key="data_upload_target"
                 )
@@ -65,7 +63,7 @@ with upload_tab:
                             )
                         )
                     except LabError as error:
-                        st.error(str(error))
+                        st.error(plain(error))
                     else:
                         st.rerun()  # the sidebar, drawn before this page, must name the new data too
 
@@ -95,15 +93,16 @@ if message := st.session_state.pop("data_message", None):
     st.error(message)
 
 dataset = st.session_state.dataset
-st.subheader(dataset.name)
+st.subheader(plain(dataset.name))
 # The range ("1949-01-01 → 1960-12-01") gets a double-width column: in a third of the page it is cut off.
 for column, (label, value) in zip(st.columns([1, 1, 2]), dataset_facts(dataset).items(), strict=True):
     column.metric(label, value)
 st.plotly_chart(charts.series_figure(dataset), key="data_series_chart")
-extra = f" Extra input columns: {', '.join(dataset.features)}." if dataset.features else ""
-st.caption(f"Target: {dataset.target}.{extra} Source: {dataset.source or st.session_state.data_config.source}.")
+extra = f" Extra input columns: {plain(', '.join(dataset.features))}." if dataset.features else ""
+source = plain(dataset.source or st.session_state.data_config.source)
+st.caption(f"Target: {plain(dataset.target)}.{extra} Source: {source}.")
 for note in dataset.notes:
-    (st.warning if loaders.note_is_warning(note) else st.info)(note)
+    (st.warning if loaders.note_is_warning(note) else st.info)(plain(note))
 if not dataset.notes:
     st.info("No cleaning was needed: no missing, duplicate or out-of-order values.")
 st.page_link("app_pages/train.py", label="Next: train an LSTM on this series", icon=":material/arrow_forward:")

@@ -3,20 +3,29 @@
 import streamlit as st
 
 from ui import charts, downloads, state
-from ui.format import METRIC_NAMES, metrics_table, skill_sentence, time_label
+from ui.format import (
+    METRIC_NAMES,
+    chart_text,
+    metrics_table,
+    plain,
+    seed_spread_sentence,
+    seed_spread_table,
+    skill_sentence,
+    time_label,
+)
 
 st.title("Forecast")
 record = state.require_trained_record("There is no trained network yet: train one first.")
 
 run = record.run
 metrics = record.metrics
-st.caption(f"{record.label}. {record.message}")
+st.caption(f"{plain(record.label)}. {record.message}")
 beats, sentence = skill_sentence(metrics)
 (st.success if beats else st.warning)(sentence)
 
 test = record.forecast[record.forecast["part"] == "test"]
 future = record.forecast[record.forecast["part"] == "future"]
-title = f"{run.dataset.target}: one-step predictions on the test part ({len(test)} points)"
+title = f"{chart_text(run.dataset.target)}: one-step predictions on the test part ({len(test)} points)"
 if len(future):
     title += f", then {len(future)} steps into the future"
 st.plotly_chart(charts.forecast_figure(record.forecast, run.dataset.series, title=title), key="forecast_chart")
@@ -43,6 +52,18 @@ st.caption(
     "MASE below 1 beats the in-sample naive forecast. "
     + (f"Seasonal naive repeats the value {season} steps back." if season else "No season length: no seasonal naive.")
 )
+
+spread = seed_spread_table(metrics)
+if spread is not None:
+    st.subheader("Seed spread")
+    st.markdown(seed_spread_sentence(metrics))
+    spread_format = {name: st.column_config.NumberColumn(name, format="%.4g") for name in spread.columns}
+    st.dataframe(spread, column_config=spread_format, key="forecast_seed_spread")
+found = metrics.extra.get("diagnostics") or []
+if found:
+    st.subheader("Diagnostics")
+    for item in found:
+        st.info(item["sentence"], icon=":material/troubleshoot:")
 
 st.subheader("Downloads")
 files = [  # label, data (the model is built only when clicked), file name, type, key

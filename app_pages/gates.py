@@ -1,11 +1,14 @@
-"""Gates: what the trained network's gates do, step by step, for one test window of your series."""
+"""Gates: what the trained network's gates do, step by step, for one test window, at any recorded epoch."""
 
 import numpy as np
 import streamlit as st
 
-from ui import charts, i18n, state
+from lstm_core.gates import network_gates
+from lstm_core.states import saturation_over_test
+from ui import charts, gate_views, i18n, inside_charts, state
 from ui.equations import EQUATIONS, GATE_ORDER
-from ui.format import time_label, unit_summary
+from ui.format import plain, time_label, unit_summary
+from ui.gate_text import TEXT
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
@@ -15,14 +18,22 @@ windows, index = run.windows, run.dataset.frame.index
 if len(windows.x_test) == 0:
     state.stop_with_link_to_train("This run has no test windows; train with a larger test fraction.")
 
-differences = windows.difference  # the network's inputs are step-to-step changes, not levels
-caption = f"{record.label}. Recomputed in NumPy from the trained weights, from zero initial states."
+lag = windows.lag  # 1: inputs are step-to-step changes; s: changes since the same step last season; 0: levels
+differences = lag > 0
+caption = f"{plain(record.label)}. Recomputed in NumPy from the trained weights, from zero initial states."
 if differences:
+    since = "from one step to the next" if lag == 1 else f"since the same step one season ({lag} steps) before"
     caption += (
-        " **Predict differences** is on: the network's inputs are the changes from one step to the next, "
+        f" **Predict differences** is on: the network's inputs are the changes {since}, "
         "so the line above each gate shows those changes, not the levels."
     )
 st.caption(caption)
+member = 0
+if len(run.members) > 1:
+    seed = run.config.train.seed
+    member = st.selectbox(
+        "Ensemble member", range(len(run.members)), format_func=lambda k: f"Seed {seed + k}", key="gates_member"
+    )
 layer_count = len(run.weights.lstm)
 layer = 0
 if layer_count > 1:
@@ -32,33 +43,61 @@ position = st.slider("Test window", 1, last + 1, value=last + 1, key="gates_wind
 start, end = windows.val_end + position - windows.window, windows.val_end + position  # inputs [start, end)
 times = index[start:end]
 levels = run.dataset.series.to_numpy()  # (T,)
-change = f", a change of {levels[end] - levels[end - 1]:+.4g}" if differences else ""
+change = f", a change of {levels[end] - levels[end - lag]:+.4g}" if differences else ""
 st.markdown(
     f"Window **{position + 1} of {last + 1}**: inputs {time_label(times[0])} → {time_label(times[-1])}, "
     f"predicting **{time_label(index[end])}** (actual {levels[end]:.4g}{change})."
 )
 if layer > 0:
     st.caption(f"Layer {layer + 1} reads the hidden states h of layer {layer}, not the series itself.")
-
-gates = run.gates([position])[layer]  # each (1, window, units)
-if differences:  # start >= 1 always: the first window starts after d_0, which does not exist
-    inputs, input_label = levels[start:end] - levels[start - 1 : end - 1], f"change in {run.dataset.target}"
+if differences:  # start >= lag always: the first window starts after the first difference that exists
+    inputs, input_label = levels[start:end] - levels[start - lag : end - lag], f"change in {run.dataset.target}"
 else:
     inputs, input_label = levels[start:end], run.dataset.target  # (window,)
-for name in GATE_ORDER:
-    st.latex(EQUATIONS[name])
-    st.caption(i18n.gate_caption(name))  # in the visitor's language (English / 中文)
-    figure = charts.gate_figure(name, gates[name][0], times, inputs, target=input_label)
-    st.plotly_chart(figure, key=f"gates_chart_{name}")
+history = run.gate_history if member == 0 else None  # recorded over training for the first member only
+gate_views.play_toggle(history)
 
-st.subheader("Per unit: which units remember, which forget")
-mean_forget = gates["f"][0].mean(axis=0)  # (units,)
-st.plotly_chart(charts.forget_summary_figure(mean_forget), key="gates_forget_summary")
-order = np.argsort(mean_forget)
-show = min(3, len(order))
-remember = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[::-1][:show])
-forget = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[:show])
-st.markdown(f"Remember most (forget gate near 1): {remember}. Forget most (near 0): {forget}.")
-summary = unit_summary(gates)
-st.dataframe(summary, key="gates_unit_table")
+
+@st.fragment(run_every=gate_views.play_interval(history))
+def gates_at_epoch() -> None:
+    """Everything that depends on the epoch: moving the slider reruns only this."""
+    snapshot = gate_views.epoch_slider(history, record.number)
+    weights = (run.members[member] if run.members else run.weights) if snapshot is None else snapshot.weights
+    epochs_run = len(record.history)
+    st.caption(gate_views.epoch_caption(history, snapshot, epochs_run=epochs_run, stop_reason=record.stop_reason))
+    gates = network_gates(windows.x_test[[position]], weights)[layer]  # each (1, window, units)
+    saturated = saturation_over_test(windows.x_test, weights, layer)
+    figures = gate_views.cached_figures(
+        (record.number, position, layer), lambda: gate_views.build_figures(gates, times, inputs, input_label, saturated)
+    )
+    for name in GATE_ORDER:
+        st.latex(EQUATIONS[name])
+        st.caption(i18n.gate_caption(name))  # in the visitor's language (English / 中文)
+        figure = inside_charts.set_gate_values(figures[name], name, gates[name][0])
+        st.plotly_chart(figure, key=f"gates_chart_{name}")
+
+    st.subheader("Per unit: which units remember, which forget")
+    mean_forget = gates["f"][0].mean(axis=0)  # (units,)
+    st.plotly_chart(charts.forget_summary_figure(mean_forget), key="gates_forget_summary")
+    order = np.argsort(mean_forget)
+    show = min(3, len(order))
+    remember = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[::-1][:show])
+    forget = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[:show])
+    st.markdown(f"Remember most (forget gate near 1): {remember}. Forget most (near 0): {forget}.")
+    st.dataframe(unit_summary(gates), key="gates_unit_table")
+
+    st.subheader(TEXT["saturation_header"])
+    st.caption(TEXT["saturation_caption"])
+    figure = inside_charts.set_saturation_values(figures["saturation"], saturated)
+    st.plotly_chart(figure, key="gates_saturation")
+
+
+gates_at_epoch()
+
+if history is not None and len(history) > 1:
+    st.subheader(TEXT["over_epochs_header"])
+    st.caption(TEXT["over_epochs_caption"])
+    epochs, means = gate_views.over_epochs(history, layer)
+    st.plotly_chart(inside_charts.unit_epochs_figure(epochs, means), key="gates_over_epochs")
+st.page_link("app_pages/inside.py", label="Hidden states over the whole series", icon=":material/insights:")
 st.page_link("app_pages/learn.py", label="What do these equations mean?", icon=":material/school:")

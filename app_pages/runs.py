@@ -4,13 +4,15 @@ import streamlit as st
 
 from lstm_core.export import safe_csv
 from ui import charts, runs_charts, runstore, state
+from ui.format import plain
 from ui.runs_table import runs_table, stored_runs_table
 
 st.title("Runs")
 if problem := runstore.problem():
-    st.warning(problem)
+    st.warning(plain(problem))
 stored = runstore.list_runs()
 unsaved = [record for record in st.session_state.runs if record.store_id is None]
+numbers = {record.store_id: record.number for record in st.session_state.runs if record.store_id}
 st.caption(
     "Runs are kept in your workspace, named by the `ws` part of this page's address: bookmark the address to "
     "come back to them. Nobody else can list your runs, but anyone you give the address to can see them."
@@ -18,7 +20,7 @@ st.caption(
 if not stored and not unsaved:
     state.stop_with_link_to_train("No runs yet: every training you finish is kept here.")
 
-table = stored_runs_table(stored)
+table = stored_runs_table(stored, numbers)
 if not table.empty:
     filters = st.columns([2, 2, 1, 2])
     text = filters[0].text_input("Data name contains", key="runs_filter_text")
@@ -48,7 +50,7 @@ if unsaved:
     st.subheader("This session's runs that are not stored")
     st.dataframe(runs_table(unsaved), hide_index=True, key="runs_unsaved_table")
 
-by_label = {runstore.label(run): run for run in stored} | {record.label: record for record in unsaved}
+by_label = {runstore.label(run, numbers.get(run.id)): run for run in stored} | {r.label: r for r in unsaved}
 labels = list(by_label)
 chosen = st.multiselect("Runs to compare", labels, default=labels[:2], key="runs_compare")
 if len(chosen) >= 2:
@@ -63,7 +65,7 @@ else:
 
 if stored:
     with st.expander("Delete, export or import runs"):
-        ids = {runstore.label(run): run.id for run in stored}
+        ids = {runstore.label(run, numbers.get(run.id)): run.id for run in stored}
         doomed = st.selectbox("Run to delete", list(ids), key="runs_delete_choice")
         if st.button("Delete this run", key="runs_delete"):
             runstore.delete(ids[doomed])
@@ -83,7 +85,7 @@ upload = st.file_uploader("Import runs from an export", type=["zip"], key="runs_
 if upload is not None and st.button("Import", key="runs_import"):
     added = runstore.import_bytes(upload.getvalue())
     if added is None:
-        st.error(runstore.problem() or "The run store cannot be used now; try again later.")
+        st.error(plain(runstore.problem() or "The run store cannot be used now; try again later."))
     else:
         st.session_state.runs_message = f"Imported {added} new run(s) into this workspace."
         st.rerun()

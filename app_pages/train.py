@@ -4,14 +4,15 @@ import streamlit as st
 
 from lstm_core.errors import LabError
 from ui import charts, monitor, runstore, settings, share, state
-from ui.format import duration, number, skill_sentence
+from ui.format import duration, number, plain, skill_sentence
 
 st.title("Train")
 dataset = st.session_state.dataset
 job = state.current_job()
 running = job is not None and not job.finished
 
-st.caption(f"Data: **{dataset.name}**, {len(dataset):,} points, forecasting {dataset.target}. {monitor.devices_text()}")
+name, target = plain(dataset.name), plain(dataset.target)
+st.caption(f"Data: **{name}**, {len(dataset):,} points, forecasting {target}. {monitor.devices_text()}")
 settings.fill_missing_widgets(st.session_state.config)
 st.button(
     "Seed preset",
@@ -36,7 +37,7 @@ if st.session_state.data_config.source.startswith("upload:"):
         help="Off: the run store keeps only a fingerprint of your file and the run's results, not the file.",
     )
 if problem := runstore.problem():
-    st.warning(problem)
+    st.warning(plain(problem))
 
 choice = st.session_state.get("train_device", "auto")
 if choice == "gpu" or (choice == "auto" and monitor.gpu_detected()):
@@ -71,7 +72,7 @@ if record is None:
     st.info("Choose settings and press **Train**. Changing a setting never retrains by itself.")
     st.stop()
 
-st.subheader(f"Last run: {record.label}")
+st.subheader(f"Last run: {plain(record.label)}")
 (st.warning if record.stop_reason == "stopped" else st.success)(record.message)
 metrics = record.metrics
 columns = st.columns(5)

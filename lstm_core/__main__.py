@@ -123,6 +123,7 @@ def _run(args: argparse.Namespace) -> int:
     import time
 
     from lstm_core.data import load
+    from lstm_core.determinism import note as determinism_note
     from lstm_core.experiment import run_experiment
     from lstm_core.export import write_run
     from lstm_core.fingerprint import fingerprint_note
@@ -157,7 +158,14 @@ def _run(args: argparse.Namespace) -> int:
     if run.train.stop_reason == "nan":
         raise LabError(run.train.message)
     trained = time.perf_counter()
+    deterministic_note = config.train.deterministic and determinism_note(run.metrics.backend, run.metrics.device)
+    if deterministic_note:
+        print(f"note: {deterministic_note}", file=sys.stderr)
     write_run(run, args.out)
+    for note in run.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for item in run.diagnostics:
+        print(f"note: {item.sentence}", file=sys.stderr)
     timings = {"load_seconds": round(loaded - started, 4), "run_seconds": round(trained - loaded, 4),
                "write_seconds": round(time.perf_counter() - trained, 4)}  # fmt: skip
     store_note = save_cli_run(run, args.out, args, timings=timings)
@@ -165,10 +173,19 @@ def _run(args: argparse.Namespace) -> int:
         print(store_note, file=sys.stderr)
     scores = run.metrics
     verdict = "beats" if scores.beats_naive else "does not beat"
+    spread = scores.extra.get("seed_spread")
+    seeds = ""
+    if spread:
+        rmse, skill = spread["lstm"]["rmse"], spread["skill_vs_naive"]
+        seeds = (
+            f" Across {scores.extra['seeds']} seeds (mean ± sd): LSTM RMSE {_number(rmse['mean'])} ± "
+            f"{_number(rmse['sd'])}, skill vs naive {_number(skill['mean'])} ± {_number(skill['sd'])}; "
+            "the figures above are the ensemble mean's."
+        )
     print(
         f"{dataset.name}: LSTM RMSE {_number(scores.rmse('lstm'))}, naive RMSE {_number(scores.rmse('naive'))}, "
         f"skill vs naive {_number(scores.skill_vs_naive)} (the LSTM {verdict} the naive forecast), "
-        f"skill vs seasonal naive {_number(scores.skill_vs_seasonal_naive)}. "
+        f"skill vs seasonal naive {_number(scores.skill_vs_seasonal_naive)}.{seeds} "
         f"Results in {args.out}",
         file=sys.stderr,
     )

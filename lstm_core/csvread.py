@@ -8,9 +8,11 @@ Every problem the user can fix raises `LabError`; no pandas/NumPy/csv exception 
 
 What it copes with: UTF-8 with or without BOM, UTF-16 with BOM, Latin-1; `,` `;` tab `|`
 separators; decimal commas and thousands separators; quoted fields; monthly dates like
-`1949-01`; Yahoo Finance exports; timezone-aware timestamps (converted to UTC); unsorted
-and duplicate timestamps; missing or inf cells (interpolated); ragged rows; no header row;
-text that looks like spreadsheet formulas (never a number); thousands of columns (capped).
+`1949-01`; quarters, ISO weeks and time split over columns (see csvdates.py); year-less
+labels (kept, rows in file order); row counters and text columns (left out); Yahoo Finance
+exports; timezone-aware timestamps (converted to UTC); unsorted and duplicate timestamps;
+missing or inf cells (interpolated); ragged rows; no header row; a footer line; text that
+looks like spreadsheet formulas (never a number); thousands of columns (capped).
 """
 
 from __future__ import annotations
@@ -22,22 +24,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lstm_core.csvtext import COMMA_NUMBER, DOT_NUMBER, Source, decode, read_bytes, split_rows
+from lstm_core.csvdates import NO_DATE_COLUMN, TimeAxis, find_time_axis, match_name
+from lstm_core.csvtext import COMMA_NUMBER, DOT_NUMBER, MISSING, Source, decode, head, read_bytes, split_rows
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 
-__all__ = ["MAX_COLUMNS", "MIN_ROWS", "read_csv"]
+__all__ = ["MAX_COLUMNS", "MIN_ROWS", "NO_DATE_COLUMN", "column_names", "read_csv"]
 
 MIN_ROWS = 10  # fewer usable rows than this cannot be split into train/validation/test windows
 MAX_COLUMNS = 50  # numeric columns kept; more than this is a matrix, not a handful of series
 
-_MISSING = {"", "na", "n/a", "nan", "null", "none", "-", "--", ".", "?", "nat", "missing", "#n/a", "#na"}
-_MISSING |= {"#value!", "#div/0!", "#ref!", "#num!", "#name?", "#null!"}
 _INF = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "-∞"}
-_DATE_NAME = re.compile(r"(date|time|month|timestamp|day|period|week|quarter|^ds$|^dt$)", re.IGNORECASE)
-_YEAR_NAME = re.compile(r"year|yr|jahr|ann[ée]e|año", re.IGNORECASE)
-_TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
-_MIN_DATE_SHARE = 0.8  # share of non-empty cells that must read as dates for a column to be the time axis
+_COUNTER_NAMES = {"no", "index", "step", "id", "row", "rowid", "rownumber", "unnamed0"}  # letters and digits only
+_STEP_NAMES = {"t", "time", "timestep", "steps", "period"}  # a time counted in steps: 0, 1, 2, ... (or 1, 2, 3, ...)
 
 
 def read_csv(
@@ -62,17 +61,35 @@ def read_csv(
         ) from error
 
 
+def column_names(raw: bytes, *, head_bytes: int = 256 * 1024) -> list[str]:
+    """The column names `read_csv` gives the file (same decoding, separator and header rules), from its head."""
+    notes: list[str] = []
+    try:
+        names = split_rows(decode(head(raw, head_bytes), notes), notes)[0]
+    except LabError:
+        return []
+    return names
+
+
 def _numbers(cells: np.ndarray, decimal_comma: bool | None, sep: str) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Parse a (rows, cols) array of text cells; return float values, a numeric mask and counts."""
-    flat = pd.Series(cells.ravel(), dtype=object)
+    """Parse a (rows, cols) array of text cells; return float values, a numeric mask and counts.
+
+    Each distinct cell text is parsed once (a long file repeats its years, hours and codes), then
+    the results are spread back over the cells.
+    """
+    codes, distinct = pd.factorize(pd.Series(cells.ravel(), dtype=object))  # (cells,), (distinct,)
+    weights = np.bincount(codes, minlength=len(distinct))  # how often each distinct text occurs
+    flat = pd.Series(distinct, dtype=object)
     lower = flat.str.lower()
-    missing = lower.isin(_MISSING).to_numpy().copy()
+    missing = lower.isin(MISSING).to_numpy().copy()
     infinite = lower.isin(_INF).to_numpy().copy()
     dot = flat.str.fullmatch(DOT_NUMBER).to_numpy(dtype=bool)
     comma = flat.str.fullmatch(COMMA_NUMBER).to_numpy(dtype=bool)
     if decimal_comma is None:
-        dot_only, comma_only = int((dot & ~comma).sum()), int((comma & ~dot).sum())
-        decimal_comma = comma_only > dot_only or (comma_only == dot_only and sep == ";")
+        dot_only, comma_only = int(weights[dot & ~comma].sum()), int(weights[comma & ~dot].sum())
+        # A tie ("4.216" reads either way) goes to the decimal comma only in a `;` file that has a comma in a number.
+        any_comma = bool((comma & flat.str.contains(",", regex=False).to_numpy(dtype=bool)).any())
+        decimal_comma = comma_only > dot_only or (comma_only == dot_only and sep == ";" and any_comma)
     if decimal_comma:
         ok = comma
         cleaned = flat.str.replace(r"[. \u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
@@ -84,103 +101,14 @@ def _numbers(cells: np.ndarray, decimal_comma: bool | None, sep: str) -> tuple[n
     values[infinite] = np.nan
     numeric = (ok | infinite) & ~missing
     formula = flat.str.match(r"[=+\-@]").to_numpy(dtype=bool) & ~numeric & ~missing
-    counts = {"inf": int(infinite.sum()), "formula": int(formula.sum()), "comma": int(decimal_comma)}
+    counts = {
+        "inf": int(weights[infinite].sum()),
+        "formula": int(weights[formula].sum()),
+        "comma": int(decimal_comma),
+    }
     shape = cells.shape
-    nonempty = (~missing).reshape(shape)
-    return values.reshape(shape), np.stack([numeric.reshape(shape), nonempty]), counts
-
-
-def _parse_dates(cells: pd.Series) -> tuple[pd.Series, bool]:
-    """Parse text cells as timestamps; return (datetime64 series with NaT where unreadable, had_tz)."""
-    text = cells.where(~cells.str.lower().isin(_MISSING))
-    present = text.dropna()
-    nothing = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
-    if not len(present):
-        return nothing, False
-    had_tz = bool(present.head(50).str.contains(_TZ_SUFFIX).any())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if present.str.fullmatch(r"\d{8}").all():
-            return pd.to_datetime(text, format="%Y%m%d", errors="coerce"), False
-        if not present.str.contains(r"[-/.:\sA-Za-z]").any():
-            return nothing, False  # bare numbers are not dates
-        best: pd.Series | None = None
-        for options in ({}, {"dayfirst": True}):
-            best = _better(best, text, utc=had_tz, **options)
-        if best is None or 0.2 * len(present) <= best.notna().sum() < 0.9 * len(present):
-            for dayfirst in (False, True):
-                best = _better(best, text, utc=had_tz, format="mixed", dayfirst=dayfirst)
-    if best is None:
-        return nothing, False
-    if had_tz:
-        best = best.dt.tz_convert("UTC").dt.tz_localize(None)
-    return best, had_tz
-
-
-def _better(best: pd.Series | None, text: pd.Series, **options: object) -> pd.Series | None:
-    """The better of `best` and a new parse: more cells read, then more regular spacing (day-first or not)."""
-    try:
-        parsed = pd.to_datetime(text, errors="coerce", **options)
-    except (ValueError, TypeError, OverflowError):
-        return best
-    if best is None:
-        return parsed
-
-    def score(series: pd.Series) -> tuple[int, int]:
-        steps = series.dropna().drop_duplicates().sort_values().diff().nunique()
-        return int(series.notna().sum()), -int(steps)
-
-    return parsed if score(parsed) > score(best) else best
-
-
-def _find_date_column(
-    names: list[str],
-    table: pd.DataFrame,
-    numeric_cols: list[str],
-    nonempty: dict[str, int],
-    date_column: str | None,
-) -> tuple[str | None, pd.Series | None, bool]:
-    if date_column is not None:
-        match = _match_name(date_column, names)
-        if match is None:
-            raise LabError(f"Date column {date_column!r} is not in the file. Choose one of: {', '.join(names)}.")
-        parsed, had_tz = _parse_dates(table[match])
-        if parsed.notna().sum() < 0.5 * max(nonempty[match], 1):
-            raise LabError(f"Column {match!r} does not hold dates that can be read; choose another date column.")
-        return match, parsed, had_tz
-    for candidate in names:
-        numeric_time = _numeric_time(candidate, table[candidate])
-        if numeric_time is not None:
-            return candidate, numeric_time, False
-    named = [n for n in names if _DATE_NAME.search(n)]
-    others = [n for n in names if n not in named and n not in numeric_cols]
-    for candidate in (named + others)[:10]:
-        parsed, had_tz = _parse_dates(table[candidate])
-        if nonempty[candidate] and parsed.notna().sum() >= _MIN_DATE_SHARE * nonempty[candidate]:
-            return candidate, parsed, had_tz
-    return None, None, False
-
-
-def _numeric_time(name: str, cells: pd.Series) -> pd.Series | None:
-    """Years in a column named like `year`, or Unix seconds/milliseconds in one named like `time`."""
-    present = cells[cells != ""]
-    if len(present) == 0 or not present.str.fullmatch(r"\d+").all():
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if _YEAR_NAME.fullmatch(name.strip()) and present.str.fullmatch(r"[12]\d{3}").all():
-            return pd.to_datetime(cells, format="%Y", errors="coerce")
-        if _DATE_NAME.search(name) and present.str.fullmatch(r"\d{10}|\d{13}").all():
-            unit = "s" if len(present.iloc[0]) == 10 else "ms"
-            return pd.to_datetime(pd.to_numeric(cells, errors="coerce"), unit=unit, errors="coerce")
-    return None
-
-
-def _match_name(wanted: str, names: list[str]) -> str | None:
-    if wanted in names:
-        return wanted
-    folded = {n.strip().lower(): n for n in names}
-    return folded.get(wanted.strip().lower())
+    nonempty = (~missing)[codes].reshape(shape)
+    return values[codes].reshape(shape), np.stack([numeric[codes].reshape(shape), nonempty]), counts
 
 
 def _parse(
@@ -194,7 +122,7 @@ def _parse(
 ) -> Dataset:
     notes: list[str] = []
     text = decode(raw, notes)
-    names, rows, had_header, sep = split_rows(text, notes)
+    names, rows, had_header, sep, row_numbers = split_rows(text, notes)
     if not rows:
         raise LabError("The file has a header row but no data rows; add at least 10 rows of data.")
     cells = np.array(rows, dtype=object)  # (rows, cols)
@@ -204,19 +132,26 @@ def _parse(
     nonempty = dict(zip(names, n_nonempty.tolist(), strict=False))
     numeric_cols = [n for n, k, m in zip(names, n_numeric, n_nonempty, strict=False) if k > 0 and k >= 0.5 * m]
 
-    date_name, dates, had_tz = _find_date_column(names, table, numeric_cols, nonempty, date_column)
-    numeric_cols = [n for n in numeric_cols if n != date_name]
-    frame = pd.DataFrame(values, columns=names)[numeric_cols]
+    all_values = pd.DataFrame(values, columns=names)
+    axis = find_time_axis(table, all_values, numeric_cols, date_column, row_numbers)
+    numeric_cols = [n for n in numeric_cols if n not in axis.columns]
+    frame = all_values[numeric_cols]
+    asked = {match_name(c, names) for c in (column, *features) if c is not None}
+    row_counters = [c for c in numeric_cols if c not in asked and _is_named_counter(c, frame[c].to_numpy())]
+    numeric_cols = [n for n in numeric_cols if n not in row_counters]
+    frame = frame[numeric_cols]
 
     counters = {c for c in numeric_cols[:MAX_COLUMNS] if _is_counter(frame[c].to_numpy())}
-    if not had_header and len(numeric_cols) == 1 and column is not None and _match_name(column, names) is None:
+    if not had_header and len(numeric_cols) == 1 and column is not None and match_name(column, names) is None:
         # A headerless file's only numeric column is renamed "value" below; asking for it by that name must work.
         column = numeric_cols[0] if column.strip().lower() == "value" else column
-    target = _pick_target(column, names, numeric_cols, nonempty, date_name, counters)
+    target = _pick_target(column, names, numeric_cols, nonempty, axis, counters)
     for feature in features:
-        if _match_name(feature, numeric_cols) is None:
+        if match_name(feature, numeric_cols) is None:
+            if match_name(feature, list(axis.columns)) is not None:
+                raise LabError(f"Feature column {feature!r} is part of the time ({axis.name}); choose another.")
             raise LabError(f"Feature column {feature!r} holds no numbers; choose from: {', '.join(numeric_cols)}.")
-    wanted = [target] + [_match_name(f, numeric_cols) or f for f in features if f != target]
+    wanted = [target] + [match_name(f, numeric_cols) or f for f in features if f != target]
     if len(numeric_cols) > MAX_COLUMNS:
         kept = list(dict.fromkeys(numeric_cols[:MAX_COLUMNS] + wanted))
         notes.append(f"The file has {len(numeric_cols)} numeric columns; only the first {MAX_COLUMNS} were kept.")
@@ -227,10 +162,13 @@ def _parse(
         target = rename.get(target, target)
         generated = ", ".join(map(str, frame.columns[:5]))
         notes.append(f"The file has no header row; the columns were named {generated}.")
-    ignored = [n for n in names if n not in numeric_cols and n != date_name]
-    if ignored:
-        shown = ", ".join(ignored[:5]) + (" and others" if len(ignored) > 5 else "")
-        notes.append(f"Ignored {len(ignored)} column(s) without numbers: {shown}.")
+    notes.extend(axis.notes)
+    if row_counters:
+        notes.append(f"Left out the row counter {', '.join(row_counters)}: a row number is not a measurement.")
+    text_columns = [n for n in names if n not in numeric_cols and n not in axis.columns and n not in row_counters]
+    if text_columns:
+        shown = ", ".join(text_columns[:5]) + (" and others" if len(text_columns) > 5 else "")
+        notes.append(f"Left out {len(text_columns)} text column(s) from the inputs (only numbers can be): {shown}.")
     if counts["formula"]:
         notes.append(
             f"{counts['formula']} cell(s) looked like spreadsheet formulas (starting with =, +, -, @) "
@@ -239,28 +177,52 @@ def _parse(
     if counts["comma"]:
         notes.append("Numbers use a decimal comma; they were read as such.")
 
-    if dates is not None:
-        bad = dates.isna().to_numpy()
-        if bad.any():
-            notes.append(f"Dropped {int(bad.sum())} row(s) whose date in {date_name!r} could not be read.")
-        frame = frame.loc[~bad]
-        frame.index = pd.DatetimeIndex(dates[~bad]).as_unit("ns")
-        if had_tz:
-            notes.append("Timestamps carried time zones; they were converted to UTC and the zone dropped.")
-        if not frame.index.is_monotonic_increasing:
-            frame = frame.sort_index(kind="stable")
-            notes.append("Rows were not in time order; they were sorted by time.")
-        duplicated = frame.index.duplicated(keep="last")
-        if duplicated.any():
-            frame = frame.loc[~duplicated]
-            notes.append(f"Dropped {int(duplicated.sum())} row(s) with a repeated timestamp; the last one was kept.")
-        frame.index.name = "time"
-    else:
-        notes.append("No date column was found; rows are numbered as steps 0, 1, 2, ...")
+    labels: tuple[str, ...] = ()
+    if axis.kind == "dates":
+        frame = _on_time_index(frame, axis, table, row_numbers, notes)
+    elif axis.kind == "labels":
+        labels = tuple(axis.labels.astype(str))
 
     if counts["inf"]:
         notes.append(f"{counts['inf']} infinite value(s) were treated as missing.")
-    return _finish(frame, target, tuple(wanted[1:]), notes, name or Path(label).stem or "upload", label)
+    return _finish(frame, target, tuple(wanted[1:]), notes, name or Path(label).stem or "upload", label, labels)
+
+
+def _on_time_index(
+    frame: pd.DataFrame, axis: TimeAxis, table: pd.DataFrame, row_numbers: list[int], notes: list[str]
+) -> pd.DataFrame:
+    """The frame on the axis' timestamps: unreadable times dropped, sorted, one row per timestamp."""
+    bad = axis.stamps.isna().to_numpy()
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        value = " ".join(table[c].iloc[first] for c in axis.columns)
+        notes.append(
+            f"Dropped {int(bad.sum())} row(s) whose time in {axis.name} could not be read "
+            f"(the first: {value!r} in row {row_numbers[first]})."
+        )
+    frame = frame.loc[~bad]
+    frame.index = pd.DatetimeIndex(axis.stamps[~bad]).as_unit("ns")
+    if axis.had_tz:
+        notes.append("Timestamps carried time zones; they were converted to UTC and the zone dropped.")
+    if not frame.index.is_monotonic_increasing:
+        frame = frame.sort_index(kind="stable")
+        notes.append("Rows were not in time order; they were sorted by time.")
+    duplicated = frame.index.duplicated(keep="last")
+    if duplicated.any():
+        frame = frame.loc[~duplicated]
+        notes.append(f"Dropped {int(duplicated.sum())} row(s) with a repeated timestamp; the last one was kept.")
+    frame.index.name = "time"
+    return frame
+
+
+def _is_named_counter(name: str, values: np.ndarray) -> bool:
+    """A column named like a row counter (No, index, step, id) holding whole numbers, or a time in steps."""
+    word = re.sub(r"[^a-z0-9]", "", name.lower())
+    present = values[~np.isnan(values)]
+    whole = len(present) > 0 and bool(np.all(present == np.round(present)))
+    if word in _STEP_NAMES:  # `time` 0, 1, 2, ...: the step index itself
+        return whole and len(present) == len(values) and _is_counter(present)
+    return word in _COUNTER_NAMES and whole
 
 
 def _is_counter(values: np.ndarray) -> bool:
@@ -273,13 +235,18 @@ def _pick_target(
     names: list[str],
     numeric_cols: list[str],
     nonempty: dict[str, int],
-    date_name: str | None,
+    axis: TimeAxis,
     counters: set[str],
 ) -> str:
     if column is not None:
-        match = _match_name(column, names)
+        match = match_name(column, names)
         if match is None:
             raise LabError(f"Column {column!r} is not in the file. Choose one of: {', '.join(names)}.")
+        if match in axis.columns:
+            raise LabError(
+                f"Column {match!r} is part of the time ({axis.name}), not a series; choose a column to forecast "
+                f"from: {', '.join(numeric_cols) or 'none found'}."
+            )
         if match not in numeric_cols:
             if nonempty[match] == 0:
                 raise LabError(f"Column {match!r} has no values (every cell is empty); choose another column.")
@@ -287,7 +254,7 @@ def _pick_target(
             raise LabError(f"Column {match!r} holds no numbers; choose a numeric column ({choices}).")
         return match
     if not numeric_cols:
-        empty = [n for n in names if nonempty[n] == 0 and n != date_name]
+        empty = [n for n in names if nonempty[n] == 0 and n not in axis.columns]
         if empty:
             raise LabError(
                 f"Column {empty[0]!r} has no values (every cell is empty or missing); "
@@ -301,7 +268,13 @@ def _pick_target(
 
 
 def _finish(
-    frame: pd.DataFrame, target: str, features: tuple[str, ...], notes: list[str], name: str, label: str
+    frame: pd.DataFrame,
+    target: str,
+    features: tuple[str, ...],
+    notes: list[str],
+    name: str,
+    label: str,
+    labels: tuple[str, ...] = (),
 ) -> Dataset:
     real = int(frame[target].notna().sum())
     if real == 0:
@@ -343,7 +316,14 @@ def _finish(
             f"The target {target!r} is constant ({series.iloc[0]:g}); a model can learn nothing but that value."
         )
     return Dataset(
-        frame=frame, target=target, features=features, name=name, source=label, freq=freq, notes=tuple(notes)
+        frame=frame,
+        target=target,
+        features=features,
+        name=name,
+        source=label,
+        freq=freq,
+        notes=tuple(notes),
+        labels=labels,
     )
 
 

@@ -21,6 +21,10 @@ Source = str | Path | bytes | bytearray | IO[bytes] | IO[str]
 SEPARATORS = (",", ";", "\t", "|")
 DOT_NUMBER = re.compile(r"[+-]?(?=\.?\d)(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][+-]?\d+)?")
 COMMA_NUMBER = re.compile(r"[+-]?(?=,?\d)(?:\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d+)?(?:,\d*)?(?:[eE][+-]?\d+)?")
+MISSING = frozenset(
+    {"", "na", "n/a", "nan", "null", "none", "-", "--", ".", "?", "nat", "missing", "#n/a", "#na"}
+    | {"#value!", "#div/0!", "#ref!", "#num!", "#name?", "#null!"}
+)  # lower-cased cells that mean "no value"
 DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 
 
@@ -48,6 +52,19 @@ def read_bytes(source: Source, *, max_bytes: int | None) -> tuple[bytes, str]:
         shown = human_size(size) if isinstance(size, int) else f"more than {human_size(max_bytes)}"
         raise LabError(f"The file is {shown}, over the {human_size(max_bytes)} limit; upload a smaller file.")
     return raw, label
+
+
+def head(raw: bytes, limit: int) -> bytes:
+    """The first whole lines of `raw` within `limit` bytes (all of it if shorter; UTF-16 stays whole characters)."""
+    if len(raw) <= limit:
+        return raw
+    cut = raw.rfind(b"\n", 0, limit)
+    if cut <= 0:
+        return raw[:limit]
+    keep = cut + 1
+    if keep % 2 and raw[keep : keep + 1] == b"\x00":  # "\n" in UTF-16 little-endian is 0A 00
+        keep += 1
+    return raw[:keep]
 
 
 def human_size(n: int) -> str:
@@ -98,8 +115,11 @@ def _is_cp1252(raw: bytes) -> bool:
     return True
 
 
-def split_rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]], bool, str]:
-    """Split text into (names, data rows, had_header, separator); rows are padded to the header's width."""
+def split_rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]], bool, str, list[int]]:
+    """Split text into (names, data rows, had_header, separator, row numbers); rows are padded to the header's width.
+
+    A row number is the row's place in the file as a spreadsheet numbers it (the header is row 1).
+    """
     sep = None
     first_line = text.lstrip().split("\n", 1)[0].strip()
     if re.fullmatch(r"sep=.", first_line):  # Excel's own hint line
@@ -107,22 +127,28 @@ def split_rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]],
     sep = sep or _sniff_separator(text)
     csv.field_size_limit(10_000_000)
     try:
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        numbered = [(number, [cell.strip() for cell in row]) for number, row in enumerate(records, start=1)]
     except csv.Error as error:
         raise LabError(f"The file is not valid CSV ({error}); save it again as CSV from your spreadsheet.") from error
-    rows = [row for row in rows if any(row) and not (len(row) == 1 and row[0].startswith("#"))]
-    if not rows:
+    numbered = [(k, row) for k, row in numbered if any(row) and not (len(row) == 1 and row[0].startswith("#"))]
+    if not numbered:
         raise LabError("The file is empty; choose a CSV file with a header row and at least 10 rows of data.")
-    had_header = not _looks_like_data(rows[0])
+    had_header = not _looks_like_data(numbered[0][1])
     if had_header:
-        header, body = rows[0], rows[1:]
+        header, body = numbered[0][1], numbered[1:]
     else:
-        header, body = [], rows
-    width = len(header) if had_header else max(len(row) for row in body)
+        header, body = [], numbered
+    footer = _footer_lines([row for _, row in body]) if had_header and len(header) > 1 else 0
+    if footer:
+        notes.append(f"Skipped {footer} line(s) of text at the end of the file (a footer): {body[-footer][1][0]!r}.")
+        body = body[:-footer]
+    width = len(header) if had_header else max(len(row) for _, row in body)
     fixed: list[list[str]] = []
+    numbers: list[int] = []
     long_rows: list[int] = []
     short = 0
-    for number, row in enumerate(body, start=2 if had_header else 1):
+    for number, row in body:
         if len(row) > width:
             if any(row[width:]):
                 long_rows.append(number)
@@ -132,6 +158,7 @@ def split_rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]],
             short += 1
             row = row + [""] * (width - len(row))
         fixed.append(row)
+        numbers.append(number)
     if long_rows:
         if len(long_rows) > max(1, len(body) // 10):
             raise LabError(
@@ -142,7 +169,17 @@ def split_rows(text: str, notes: list[str]) -> tuple[list[str], list[list[str]],
     if short:
         notes.append(f"{short} row(s) had fewer fields than the header; their missing cells count as empty.")
     names = _clean_names(header, width)
-    return names, fixed, had_header, sep
+    return names, fixed, had_header, sep, numbers
+
+
+def _footer_lines(rows: list[list[str]]) -> int:
+    """How many rows at the end are a footer: one field of words (a title or source line), at most 3."""
+    count = 0
+    for row in reversed(rows[-3:]):
+        if len(row) != 1 or not re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", row[0]):  # not a label such as "3-12"
+            break
+        count += 1
+    return count if count < len(rows) else 0
 
 
 def _sniff_separator(text: str) -> str:

@@ -2,8 +2,9 @@
 
 A `Dataset` holds a clean frame: the index is either a sorted, unique `DatetimeIndex`
 (timezone-naive) or a `RangeIndex` named "step"; every column is float64 with no NaN or
-inf. `target` is the column to forecast; `features` are extra input columns (never
-including the target). `notes` are sentences saying what cleaning was done, for the user.
+inf. With a step index, `labels` may keep the file's own time labels that are not calendar
+dates (year-less "1-01", ...), one per row. `target` is the column to forecast; `features`
+are extra input columns (never including the target). `notes` are sentences saying what cleaning was done, for the user.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Dataset:
     source: str = ""
     freq: str | None = None  # pandas offset alias ("MS", "D", "B", ...); None for a step index
     notes: tuple[str, ...] = field(default_factory=tuple)
+    labels: tuple[str, ...] = ()  # a step index's own time labels from the file ("1-01", ...), one per row; or ()
 
     def __post_init__(self) -> None:
         columns = list(self.frame.columns)
@@ -39,6 +41,8 @@ class Dataset:
                 f"Choose from: {', '.join(map(str, columns))}."
             )
         object.__setattr__(self, "features", tuple(f for f in self.features if f != self.target))
+        if self.labels and len(self.labels) != len(self.frame):
+            raise LabError(f"`labels` must have one label per row ({len(self.frame)}). Received: {len(self.labels)}")
 
     @property
     def series(self) -> pd.Series:

@@ -3,6 +3,10 @@
 `run_experiment` is what the command line and the app both call. Its `Run` keeps
 everything a page or a file needs. An LSTM result never goes out without the naive
 baseline next to it: `metrics` always holds both, and `skill_vs_naive`.
+
+A seed ensemble (`train.seeds` > 1) forecasts the mean of its members; the forecast keeps each
+member's predictions (`lstm_seed_<seed>` columns) and the metrics hold `seeds` and `seed_spread`
+(every LSTM metric and skill as mean ± sd across seeds). Every run's metrics hold `diagnostics`.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lstm_core import baselines, metrics
+from lstm_core import baselines, diagnostics, metrics
 from lstm_core.config import ExperimentConfig
 from lstm_core.dataset import Dataset
-from lstm_core.forecast import future_index, one_step, recursive
+from lstm_core.ensemble import member_one_step, member_recursive, seed_spread
+from lstm_core.forecast import future_index
 from lstm_core.gates import NetworkWeights, network_gates
+from lstm_core.probe import GateHistory, GateRecorder
 from lstm_core.windows import Windows, prepare
 
 __all__ = ["Run", "evaluate", "run_experiment"]
@@ -35,6 +41,8 @@ class Run:
     metrics: metrics.RunMetrics
     season_length: int | None
     notes: tuple[str, ...]
+    members: tuple[NetworkWeights, ...] = ()  # one per seed; `weights` is the first
+    diagnostics: tuple[diagnostics.Diagnostic, ...] = ()
 
     @property
     def model(self) -> Any:
@@ -43,6 +51,11 @@ class Run:
     @property
     def history(self) -> pd.DataFrame:
         return self.train.history
+
+    @property
+    def gate_history(self) -> GateHistory | None:
+        """The probe window's gates and the weights over training (None for a run trained without recording)."""
+        return getattr(self.train, "gate_history", None)
 
     @property
     def test_index(self) -> pd.Index:
@@ -54,9 +67,10 @@ class Run:
         target = self.dataset.series.to_numpy(dtype=np.float64)  # (T,)
         return _outside(target[: self.windows.train_end], target[self.windows.val_end :])
 
-    def gates(self, positions: np.ndarray | list[int]) -> list[dict[str, np.ndarray]]:
-        """Gates of every LSTM layer for the chosen test windows: each (B, window, units)."""
-        return network_gates(self.windows.x_test[np.asarray(positions)], self.weights)
+    def gates(self, positions: np.ndarray | list[int], member: int = 0) -> list[dict[str, np.ndarray]]:
+        """Gates of every LSTM layer of one member (0: the first seed) for the chosen test windows: (B, T, U)."""
+        weights = self.members[member] if self.members else self.weights
+        return network_gates(self.windows.x_test[np.asarray(positions)], weights)
 
 
 def run_experiment(
@@ -66,24 +80,39 @@ def run_experiment(
     on_epoch: Callable | None = None,
     on_batch: Callable | None = None,
     should_stop: Callable[[], bool] | None = None,
+    recorder: GateRecorder | None = None,
 ) -> Run:
-    """Prepare, train and evaluate; raises LabError for bad input, never for a stopped run."""
+    """Prepare, train and evaluate; raises LabError for bad input, never for a stopped run.
+
+    Gates over training are always recorded (into `recorder` when given, so another thread can watch them).
+    """
     from lstm_core.train import train
 
-    windows = prepare(dataset.values, config.windows)
-    result = train(windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop)
+    windows = prepare(dataset.values, config.windows, season_length=season_length(dataset, config))
+    result = train(
+        windows,
+        config,
+        on_epoch=on_epoch,
+        on_batch=on_batch,
+        should_stop=should_stop,
+        recorder=recorder if recorder is not None else GateRecorder(),
+    )
     return evaluate(dataset, config, windows, result)
 
 
 def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, result: Any) -> Run:
     """Test predictions, baselines, metrics and future forecast for a trained model."""
-    weights = NetworkWeights.from_model(result.model)
+    members = tuple(getattr(result, "members", None) or [NetworkWeights.from_model(result.model)])
+    weights = members[0]
+    seeds = [config.train.seed + k for k in range(len(members))]
     target = dataset.series.to_numpy(dtype=np.float64)  # (T,)
     start = windows.val_end
     actual = target[start:]
-    season = config.forecast.season_length or baselines.season_length_for(dataset.freq)
+    season = season_length(dataset, config)
     notes: list[str] = []
-    lstm = np.full(len(actual), np.nan) if result.stop_reason == "nan" else one_step(weights, windows)
+    failed = result.stop_reason == "nan"
+    per_seed = np.full((len(members), len(actual)), np.nan) if failed else member_one_step(members, windows)
+    lstm = per_seed.mean(axis=0)  # (N_test,) the ensemble mean (the one model's predictions when N = 1)
     naive = baselines.naive(target, start)
     seasonal = baselines.seasonal_naive(target, start, season) if season else None
     if season and seasonal is None:
@@ -121,7 +150,29 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         stop_reason=result.stop_reason,
         device=result.device,
         backend=result.backend,
+        extra={},
     )
+    if len(members) > 1:
+        summary.extra["seeds"] = len(members)
+        summary.extra["seed_spread"] = seed_spread(
+            actual,
+            per_seed,
+            train=train_part,
+            season_length=season,
+            naive_rmse=rmse("naive"),
+            seasonal_naive_rmse=rmse("seasonal_naive"),
+            seeds=seeds,
+        )
+    found = diagnostics.diagnose(
+        target=target,
+        start=start,
+        predicted=lstm,
+        window=windows.window,
+        season=season,
+        skill=skill,
+        difference=config.windows.difference,
+    )
+    summary.extra["diagnostics"] = [item.to_dict() for item in found]
 
     test_rows = pd.DataFrame(
         {
@@ -134,8 +185,12 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         },
         index=dataset.frame.index[start:],
     )
+    if len(members) > 1:
+        for seed, predicted in zip(seeds, per_seed, strict=True):
+            test_rows[f"lstm_seed_{seed}"] = predicted
     steps = config.forecast.forecast_steps
-    future = recursive(weights, windows, steps) if result.stop_reason != "nan" else None
+    future_paths = None if failed else member_recursive(members, windows, steps)
+    future = None if future_paths is None else future_paths.mean(axis=0)  # (steps,)
     if steps and future is None and windows.n_features > 1:
         notes.append("The future forecast needs future values of the extra feature columns; it is left out.")
     if future is not None:
@@ -151,6 +206,9 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
             },
             index=future_index(dataset.frame.index, dataset.freq, steps),
         )
+        if len(members) > 1:
+            for seed, path in zip(seeds, future_paths, strict=True):
+                future_rows[f"lstm_seed_{seed}"] = path
         test_rows = pd.concat([test_rows, future_rows])
     test_rows.index.name = "time"
     return Run(
@@ -163,7 +221,14 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         metrics=summary,
         season_length=season,
         notes=tuple(notes),
+        members=members,
+        diagnostics=tuple(found),
     )
+
+
+def season_length(dataset: Dataset, config: ExperimentConfig) -> int | None:
+    """The season: `forecast.season_length` if set, else the usual one for the series' frequency, else None."""
+    return config.forecast.season_length or baselines.season_length_for(dataset.freq)
 
 
 def _outside(seen: np.ndarray, test: np.ndarray) -> bool:
@@ -176,13 +241,15 @@ def _range_note(target: np.ndarray, windows: Windows) -> str | None:
     With differences the network sees changes, not levels: a trend is then no problem, but
     changes larger than any seen in training are (for example a season that grows with the level).
     """
-    if windows.difference:
-        changes = np.diff(target)  # (T - 1,): changes[t - 1] = y_t - y_{t-1}
-        seen, test = changes[: windows.train_end - 1], changes[windows.val_end - 1 :]
+    lag = windows.lag
+    if lag:
+        changes = target[lag:] - target[:-lag]  # (T - lag,): changes[t - lag] = y_t - y_{t-lag}
+        seen, test = changes[: windows.train_end - lag], changes[windows.val_end - lag :]
         if not _outside(seen, test):
             return None
+        what = "from one step to the next" if lag == 1 else f"from one season ({lag} steps) to the next"
         return (
-            f"The test part's changes from one step to the next leave the range the model was trained on "
+            f"The test part's changes {what} leave the range the model was trained on "
             f"({seen.min():.4g} to {seen.max():.4g}; test: {test.min():.4g} to {test.max():.4g}). "
             "An LSTM rarely predicts a change larger than those it has seen."
         )

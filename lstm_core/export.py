@@ -16,8 +16,17 @@ import pandas as pd
 
 from lstm_core.experiment import Run
 from lstm_core.fingerprint import fingerprint
+from lstm_core.states import sequence_states
 
-__all__ = ["forecast_frame", "gates_arrays", "metrics_json", "safe_csv", "write_run"]
+__all__ = [
+    "forecast_frame",
+    "gates_arrays",
+    "gates_epochs_arrays",
+    "metrics_json",
+    "safe_csv",
+    "states_arrays",
+    "write_run",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,20 +52,21 @@ def safe_csv(frame: pd.DataFrame, *, index: bool = False) -> str:
 
 
 def forecast_frame(run: Run) -> pd.DataFrame:
-    """`time, actual, lstm, naive`: one row per test step, then one per future step (actual empty)."""
+    """`time, actual, lstm, naive[, lstm_seed_<seed>...]`: one row per test step, then one per future step."""
     rows = run.forecast
     if isinstance(rows.index, pd.DatetimeIndex):
         time = rows.index.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
     else:
         time = rows.index.astype(int)
-    return pd.DataFrame(
-        {
-            "time": time,
-            "actual": rows["actual"].to_numpy(),
-            "lstm": rows["lstm"].to_numpy(),
-            "naive": rows["naive"].to_numpy(),
-        }
-    )
+    columns = {
+        "time": time,
+        "actual": rows["actual"].to_numpy(),
+        "lstm": rows["lstm"].to_numpy(),
+        "naive": rows["naive"].to_numpy(),
+    }
+    # A seed ensemble's `lstm` is the members' mean; each member's own predictions follow it.
+    columns.update({name: rows[name].to_numpy() for name in rows.columns if name.startswith("lstm_seed_")})
+    return pd.DataFrame(columns)
 
 
 def metrics_json(run: Run) -> str:
@@ -70,8 +80,37 @@ def gates_arrays(run: Run) -> dict[str, np.ndarray]:
     return {"x": run.windows.x_test[last], **{name: value[0] for name, value in gates.items()}}
 
 
+def gates_epochs_arrays(run: Run) -> dict[str, np.ndarray]:
+    """The probe window's first-layer gates over training: epochs (E,), x (window, F), i..h each (E, window, U).
+
+    The last entry is the final network (the one model.keras holds). Empty (E = 0) for a run
+    trained without recording.
+    """
+    history = run.gate_history
+    if history is None or not len(history):
+        units, window = run.weights.lstm[0].units, run.windows.window
+        empty = np.empty((0, window, units), np.float32)
+        return {"epochs": np.empty(0, np.int64), "x": np.empty((window, run.windows.n_features), np.float32)} | {
+            name: empty for name in ("i", "f", "g", "o", "c", "h")
+        }
+    return {"epochs": history.epochs, "x": history.probe_x, **history.probe_gates(0)}
+
+
+def states_arrays(run: Run) -> dict[str, np.ndarray]:
+    """The whole series read as one sequence from zero states: time (T,), x (T, F), h and c each (T, U), first layer.
+
+    x is what the network reads (scaled; with differences, column 0 holds the changes and row 0 a
+    placeholder change of 0, as in training).
+    """
+    index = run.dataset.frame.index
+    time = index.to_numpy() if isinstance(index, pd.DatetimeIndex) else np.asarray(index, dtype=np.int64)
+    first = sequence_states(run.windows.scaled, run.weights)[0]
+    return {"time": time, "x": run.windows.scaled, "h": first["h"], "c": first["c"]}
+
+
 def write_run(run: Run, out_dir: str | Path) -> list[Path]:
-    """Write config.json, metrics.json, history.csv, forecast.csv, gates.npz, model.keras."""
+    """Write config.json, metrics.json, history.csv, forecast.csv, gates.npz, gates_epochs.npz, states.npz,
+    model.keras."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = {
@@ -83,5 +122,7 @@ def write_run(run: Run, out_dir: str | Path) -> list[Path]:
     for name, text in written.items():
         (out / name).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
     np.savez(out / "gates.npz", **gates_arrays(run))
+    np.savez(out / "gates_epochs.npz", **gates_epochs_arrays(run))
+    np.savez(out / "states.npz", **states_arrays(run))
     run.model.save(out / "model.keras")
-    return [out / name for name in [*written, "gates.npz", "model.keras"]]
+    return [out / name for name in [*written, "gates.npz", "gates_epochs.npz", "states.npz", "model.keras"]]

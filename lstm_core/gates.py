@@ -81,8 +81,32 @@ class NetworkWeights:
     @classmethod
     def from_model(cls, model: Any) -> NetworkWeights:
         """Read the weights of a Keras model made of LSTM, Dropout and one final Dense layer."""
-        lstm, head = [], None
+        return cls._from_layers(model.layers)
+
+    @classmethod
+    def members_from_model(cls, model: Any) -> list[NetworkWeights]:
+        """Each member's weights: one for a single model, N for a seed ensemble (`model.build_model`).
+
+        A vectorised ensemble stacks its members' weights (ensemble_model.py); one made of separate stacks
+        names member k's layers `m{k}_...` (k from 1).
+        """
+        from lstm_core.ensemble_model import is_ensemble, member_weights
+
+        if is_ensemble(model):
+            return member_weights(model)
+        groups: dict[int, list[Any]] = {}
         for layer in model.layers:
+            prefix, _, rest = layer.name.partition("_")
+            if prefix[:1] == "m" and prefix[1:].isdigit() and rest:
+                groups.setdefault(int(prefix[1:]), []).append(layer)
+        if not groups:
+            return [cls.from_model(model)]
+        return [cls._from_layers(groups[member]) for member in sorted(groups)]
+
+    @classmethod
+    def _from_layers(cls, layers: Any) -> NetworkWeights:
+        lstm, head = [], None
+        for layer in layers:
             kind = type(layer).__name__
             if kind == "LSTM":
                 kernel, recurrent_kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())

@@ -6,6 +6,7 @@ report), `state`, and `run` when it is done. It makes no UI calls itself.
 
 - `request_stop()` ends training at the next execution step (well under a second for the
   models this app allows), keeping the weights and history reached.
+- `gate_snapshots()` gives the probe window's gates recorded so far (lstm_core.probe), thread-safely.
 - `heartbeat()` must be called by the UI while it is watching; a job that hears none for
   `heartbeat_timeout` seconds stops itself, so a closed browser tab burns no CPU.
 - At most `max_concurrent_trainings()` jobs run at once in this process, a running sweep counting as one (env
@@ -22,6 +23,7 @@ from typing import Any
 from lstm_core.config import ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
+from lstm_core.probe import GateRecorder, Snapshot
 
 __all__ = ["TrainingJob", "max_concurrent_trainings", "release_training", "reserve_training", "running_trainings"]
 
@@ -85,6 +87,7 @@ class TrainingJob:
         self.epochs: list[Any] = []  # EpochReport, appended by the worker
         self.progress: Any = None  # latest BatchReport
         self.run: Any = None  # experiment.Run when finished
+        self.recorder = GateRecorder()  # gates of the probe window, epoch by epoch (read while training)
         self.error: str | None = None
         self.stop_reason: str | None = None
         self.started_at: float | None = None
@@ -114,6 +117,10 @@ class TrainingJob:
         if self._thread is not None:
             self._thread.join(timeout)
         return self.finished
+
+    def gate_snapshots(self) -> tuple[Snapshot, ...]:
+        """The snapshots recorded so far (safe to call from the UI thread while the job trains)."""
+        return self.recorder.snapshots()
 
     @property
     def stopping(self) -> bool:
@@ -165,6 +172,7 @@ class TrainingJob:
                 on_epoch=self.epochs.append,
                 on_batch=self._on_batch,
                 should_stop=self._should_stop,
+                recorder=self.recorder,
             )
             self.run = run
             reason = run.train.stop_reason

@@ -4,6 +4,13 @@
 
 compiled with Adam(learning_rate) on mean squared error, as in Keras's own time-series
 example. Layers are named `lstm_1`, `lstm_2`, ... so the Gates page can pick one.
+
+A seed ensemble (`members` > 1) is one functional model with N independent members on the same
+input and a (B, N) output, trained on the sum of the members' squared errors: vectorised
+(ensemble_model.py: all N recurrences in one loop), or with
+recurrent dropout N separate stacks whose layers are named `m{m}_lstm_1`, ..., `m{m}_forecast`.
+Each member is initialised from its own seed; with the target repeated N times, each member's
+gradient comes from its own head only: the members learn independently, in one compiled step.
 The defaults keep the fast fused GPU kernel usable (tanh/sigmoid, use_bias,
 recurrent_dropout=0, unroll=False); `recurrent_dropout` > 0 gives it up.
 Keras is imported inside the functions, so importing this module is cheap.
@@ -25,6 +32,7 @@ __all__ = [
     "compile_options",
     "gpu_advice",
     "load_model",
+    "member_seed",
 ]
 
 
@@ -91,6 +99,11 @@ def gpu_advice(config: ModelConfig, *, batch_size: int, window: int) -> str | No
     )
 
 
+def member_seed(seed: int, member: int) -> int:
+    """The seed of ensemble member `member` (0-based): seed, seed + 1, ..."""
+    return seed + member
+
+
 def build_model(
     config: ModelConfig,
     *,
@@ -100,37 +113,95 @@ def build_model(
     unroll: bool = False,
     jit_compile: bool | str = "auto",
     steps_per_execution: int = 1,
+    members: int = 1,
+    seed: int = 0,
 ) -> Any:
-    """A compiled `keras.Sequential`. Call with the seed already set (see train.py)."""
+    """A compiled Keras model: a `Sequential` for one member, a functional seed ensemble for more.
+
+    Call with the seed already set (see train.py). Ensemble member m's layers are initialised
+    from `member_seed(seed, m)` explicitly, so members differ however the global seed is set.
+    """
     import keras
     from keras import layers
 
-    stack: list[Any] = [keras.Input(shape=(window, n_features), name="window")]
-    for k in range(config.layers):
-        stack.append(
-            layers.LSTM(
-                config.units,
-                return_sequences=k < config.layers - 1,
-                recurrent_dropout=config.recurrent_dropout,
-                unroll=unroll,
-                name=f"lstm_{k + 1}",
-            )
-        )
-        if config.dropout > 0:
-            stack.append(layers.Dropout(config.dropout, name=f"dropout_{k + 1}"))
-    stack.append(layers.Dense(1, name="forecast"))
-    model = keras.Sequential(stack, name="lstm_lab")
+    inputs = keras.Input(shape=(window, n_features), name="window")
+    if members == 1:
+        model = keras.Sequential([inputs, *_stack(layers, config, unroll, prefix="")], name="lstm_lab")
+    elif config.recurrent_dropout == 0:
+        from lstm_core.ensemble_model import build_ensemble_outputs
+
+        seeds = [member_seed(seed, member) for member in range(members)]
+        outputs = build_ensemble_outputs(inputs, config, members=members, seeds=seeds, unroll=unroll)  # (B, N)
+        model = keras.Model(inputs, outputs, name="lstm_lab_ensemble")
+    else:  # recurrent dropout needs Keras's own cell: N separate stacks side by side (slower, same result shape)
+        heads = []
+        for member in range(members):
+            hidden = inputs
+            for layer in _stack(layers, config, unroll, prefix=f"m{member + 1}_", seed=member_seed(seed, member)):
+                hidden = layer(hidden)
+            heads.append(hidden)  # (B, 1)
+        outputs = layers.Concatenate(name="members")(heads)  # (B, N)
+        model = keras.Model(inputs, outputs, name="lstm_lab_ensemble")
+    if members > 1:
+        from lstm_core.ensemble_model import summed_loss
+
+        loss: Any = summed_loss()  # the members' squared errors summed: each member's gradient is its own
+    else:
+        loss = "mse"
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss="mse",
+        loss=loss,
         jit_compile=jit_compile,
         steps_per_execution=steps_per_execution,
     )
     return model
 
 
+def _stack(layers: Any, config: ModelConfig, unroll: bool, *, prefix: str, seed: int | None = None) -> list[Any]:
+    """The LSTM layers [, Dropout], then Dense(1); with `seed`, every initialiser and dropout seeded from it."""
+    import keras
+
+    def seeded(offset: int, **initialisers: Any) -> dict[str, Any]:
+        # Without a seed, Keras's defaults exactly as before (the single model draws from the global seed).
+        if seed is None:
+            return {}
+        value = (seed * 1_000 + offset) % 2**31
+        return {name: kind(seed=value + j) for j, (name, kind) in enumerate(initialisers.items())}
+
+    initializers = keras.initializers
+    stack: list[Any] = []
+    for k in range(config.layers):
+        seeds = seeded(
+            10 * k, kernel_initializer=initializers.GlorotUniform, recurrent_initializer=initializers.Orthogonal
+        )
+        if seed is not None:
+            seeds["seed"] = (seed * 1_000 + 10 * k + 5) % 2**31  # recurrent dropout's masks
+        stack.append(
+            layers.LSTM(
+                config.units,
+                return_sequences=k < config.layers - 1,
+                recurrent_dropout=config.recurrent_dropout,
+                unroll=unroll,
+                name=f"{prefix}lstm_{k + 1}",
+                **seeds,
+            )
+        )
+        if config.dropout > 0:
+            extra = {} if seed is None else {"seed": (seed * 1_000 + 10 * k + 7) % 2**31}
+            stack.append(layers.Dropout(config.dropout, name=f"{prefix}dropout_{k + 1}", **extra))
+    stack.append(
+        layers.Dense(1, name=f"{prefix}forecast", **seeded(999, kernel_initializer=initializers.GlorotUniform))
+    )
+    return stack
+
+
 def load_model(path: str) -> Any:
     """Load a `.keras` file written by LSTM Lab (safe mode: no arbitrary code)."""
     import keras
+
+    from lstm_core.ensemble_model import layer_classes, summed_loss
+
+    layer_classes()  # registers the seed-ensemble layers and loss, so their models load too
+    summed_loss()
 
     return keras.saving.load_model(path, safe_mode=True, compile=False)

@@ -11,6 +11,7 @@ weights as NumPy arrays; `model.keras` only when the caller hands its bytes). Th
 from __future__ import annotations
 
 import io
+import math
 import platform
 from importlib import metadata
 from typing import Any
@@ -21,7 +22,7 @@ import pandas as pd
 from lstm_core.fingerprint import fingerprint
 from lstm_core.store import NewRun
 
-__all__ = ["environment", "forecast_from_csv", "new_run", "weights_npz"]
+__all__ = ["environment", "forecast_csv", "forecast_from_csv", "history_rows", "new_run", "weights_npz"]
 
 _LIBRARIES = ("keras", "tensorflow", "jax", "numpy", "pandas", "streamlit", "sqlalchemy", "optuna")
 _environment: dict[str, Any] | None = None
@@ -54,6 +55,43 @@ def weights_npz(weights: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _number(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def history_rows(history: pd.DataFrame) -> list[dict[str, Any]]:
+    """`epoch, loss, val_loss, seconds` rows as JSON-ready dicts (NaN -> None); a list comprehension, as
+    pandas' `to_dict` costs milliseconds per run."""
+    columns = [history[name].to_numpy(dtype=np.float64) for name in ("epoch", "loss", "val_loss", "seconds")]
+    return [
+        {"epoch": int(epoch), "loss": _number(loss), "val_loss": _number(val), "seconds": _number(seconds)}
+        for epoch, loss, val, seconds in zip(*columns, strict=True)
+    ]
+
+
+def forecast_csv(forecast: pd.DataFrame) -> bytes:
+    """The whole forecast frame (index `time`, then its columns) as CSV bytes, written directly (pandas'
+    `to_csv` costs several milliseconds for a few dozen rows). Floats keep full precision; NaN is empty."""
+    index = forecast.index
+    if isinstance(index, pd.DatetimeIndex):
+        stamps = index.to_numpy(dtype="datetime64[ns]")  # (T,)
+        unit = "D" if not (stamps.astype(np.int64) % 86_400_000_000_000).any() else "s"
+        times = [str(t).replace("T", " ") for t in np.datetime_as_string(stamps, unit=unit)]
+    else:
+        times = [str(t) for t in index]
+    columns = list(forecast.columns)
+    cells = []
+    for name in columns:
+        values = forecast[name].to_numpy()
+        if values.dtype.kind == "f":
+            cells.append(["" if not math.isfinite(v) else repr(float(v)) for v in values])
+        else:
+            cells.append([str(v).replace(",", " ") for v in values])
+    lines = [",".join(["time", *columns])]
+    lines += [",".join(row) for row in zip(times, *cells, strict=True)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def forecast_from_csv(data: bytes) -> pd.DataFrame:
     """The forecast frame back from its stored CSV (index `time`: dates, or steps)."""
     frame = pd.read_csv(io.BytesIO(data), index_col="time")
@@ -76,8 +114,7 @@ def new_run(
 ) -> NewRun:
     """A `NewRun` for an `experiment.Run` (or anything with its attributes: config, dataset, metrics, ...)."""
     metrics = run.metrics.to_dict() if hasattr(run.metrics, "to_dict") else dict(run.metrics)
-    history = run.history.astype(object).where(run.history.notna(), None).to_dict("records")
-    artifacts = {"forecast.csv": run.forecast.to_csv(lineterminator="\n").encode("utf-8")}
+    artifacts = {"forecast.csv": forecast_csv(run.forecast)}
     if getattr(run, "weights", None) is not None:
         artifacts["weights.npz"] = weights_npz(run.weights)
     if model_bytes is not None:
@@ -91,7 +128,7 @@ def new_run(
         kind=kind,
         source=source if source is not None else run.config.data.source,
         fingerprint=fingerprint(run.dataset),
-        history=history,
+        history=history_rows(run.history),
         notes=[*run.notes, *notes],
         timings={"train_seconds": run.metrics.train_seconds, **(timings or {})},
         environment=environment(run.metrics.backend, run.metrics.device),

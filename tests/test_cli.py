@@ -16,7 +16,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ["airline-passengers", "daily-min-temperatures", "monthly-sunspots", "AAPL", "sine"]
-FILES = ["config.json", "metrics.json", "history.csv", "forecast.csv", "gates.npz", "model.keras"]
+FILES = [
+    "config.json",
+    "metrics.json",
+    "history.csv",
+    "forecast.csv",
+    "gates.npz",
+    "gates_epochs.npz",
+    "states.npz",
+    "model.keras",
+]
 BLOCK_KEYS = {"mae", "rmse", "smape", "mase", "mape"}
 
 
@@ -55,6 +64,14 @@ def check_output_folder(out: Path, units: int) -> None:
         assert gates["x"].shape == (window, 1)
         for name in "ifgoch":
             assert gates[name].shape == (window, units)
+    with np.load(out / "gates_epochs.npz") as over_epochs:
+        epochs = over_epochs["epochs"]
+        assert epochs[-1] == metrics["epochs_run"] and over_epochs["x"].shape == (window, 1)
+        for name in "ifgoch":
+            assert over_epochs[name].shape == (len(epochs), window, units)
+    with np.load(out / "states.npz") as states:
+        steps = len(states["time"])
+        assert states["x"].shape == (steps, 1) and states["h"].shape == states["c"].shape == (steps, units)
 
 
 UNITS = 4
@@ -82,7 +99,7 @@ def sample_runs(request, tmp_path_factory):
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_run_each_sample(sample, sample_runs):
-    """`run --data sample:NAME` exits 0, writes the six files per the contract, and keeps stderr clean."""
+    """`run --data sample:NAME` exits 0, writes the eight files per the contract, and keeps stderr clean."""
     root, runs = sample_runs
     done = runs[sample]
     assert done.returncode == 0, done.stderr
@@ -128,7 +145,7 @@ def test_bad_input_is_one_error_line(args, expected, tmp_path):
 
 
 def test_difference_runs_end_to_end(tmp_path):
-    """`--difference` trains on a small CSV, writes the six files with `difference: true`, all in the series' units."""
+    """`--difference` trains on a small CSV, writes every file with `difference: true`, all in the series' units."""
     steps = np.arange(80)
     values = 100.0 + 2.0 * steps + 5.0 * np.sin(2 * np.pi * steps / 12)  # a trend plus a season
     dates = pd.date_range("2000-01-01", periods=len(values), freq="MS")

@@ -179,7 +179,7 @@ def test_infer_frequency_from_median_spacing() -> None:
             {"column": "name"},
             "holds no numbers",
         ),
-        (daily(), {"date_column": "value"}, "does not hold dates"),
+        (daily(), {"date_column": "value"}, "cannot be read as dates: its value '0' in row 2 is not a date"),
         (daily(), {"date_column": "missing"}, "Date column 'missing' is not in the file"),
         (daily(), {"features": ("ghost",)}, "Feature column 'ghost' holds no numbers"),
         (daily(MIN_ROWS - 1), {}, f"only {MIN_ROWS - 1} usable row(s)"),

@@ -1,4 +1,4 @@
-"""Saving a run: spreadsheet-safe CSV, the six output files, the gates archive."""
+"""Saving a run: spreadsheet-safe CSV, the output files, the gates archive."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from tiny import TINY
 
 from lstm_core.export import forecast_frame, gates_arrays, safe_csv, write_run
 
-SIX = ["config.json", "metrics.json", "history.csv", "forecast.csv", "gates.npz", "model.keras"]
+FILES = [
+    "config.json",
+    "metrics.json",
+    "history.csv",
+    "forecast.csv",
+    "gates.npz",
+    "gates_epochs.npz",
+    "states.npz",
+    "model.keras",
+]
 
 
 def test_formula_cells_neutralised():
@@ -53,12 +62,12 @@ def test_gates_arrays_shapes(run):
     np.testing.assert_array_equal(arrays["x"], run.windows.x_test[-1])
 
 
-def test_write_run_writes_six_files(run, tmp_path):
-    """write_run writes the six documented files with their documented contents."""
+def test_write_run_writes_every_file(run, tmp_path):
+    """write_run writes the eight documented files with their documented contents."""
     out = tmp_path / "out"
     written = write_run(run, out)
-    assert sorted(p.name for p in written) == sorted(SIX)
-    assert sorted(p.name for p in out.iterdir()) == sorted(SIX)
+    assert sorted(p.name for p in written) == sorted(FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
     assert json.loads((out / "config.json").read_text())["model"]["units"] == TINY.model.units
     metrics = json.loads((out / "metrics.json").read_text())
     assert {"lstm", "naive", "seasonal_naive", "skill_vs_naive"} <= set(metrics)

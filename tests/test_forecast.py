@@ -109,3 +109,14 @@ def test_future_index_steps():
     """A step index continues with the next step numbers."""
     out = future_index(pd.RangeIndex(0, 10, name="step"), None, 3)
     assert list(out) == [10, 11, 12] and out.name == "step"
+
+
+def test_recursive_with_seasonal_differences_repeats_last_season_plus_the_change(dataset):
+    """A network that always predicts a seasonal change of 3 forecasts last season's values plus 3, then plus 6."""
+    windows = prepare(dataset.values, WindowConfig(window=8, difference="seasonal"), season_length=12)
+    future = recursive(constant_change(windows, 3.0), windows, 18)
+    last_season = dataset.values[-12:, 0]
+    np.testing.assert_allclose(future[:12], last_season + 3.0, rtol=1e-5)
+    np.testing.assert_allclose(future[12:], last_season[:6] + 6.0, rtol=1e-5)
+    ours = one_step(constant_change(windows, 3.0), windows)
+    np.testing.assert_allclose(ours, dataset.values[windows.val_end - 12 : -12, 0] + 3.0, rtol=1e-5)

@@ -57,11 +57,61 @@ EXPECTED: dict[str, tuple] = {
     "daily_gaps.csv": ("loads", 30, "3 time step(s)"),
     "excel_sep_hint.csv": ("loads", 30, None),
     "tab_separated.csv": ("loads", 30, None),
-    "quoted_newlines.csv": ("loads", 20, "Ignored 1 column(s)"),
+    "quoted_newlines.csv": ("loads", 20, "Left out 1 text column(s)"),
     "day_first_dates.csv": ("loads", 31, None),
     "some_bad_dates.csv": ("loads", 28, "could not be read"),
     "short_for_window.csv": ("loads", 15, None),  # training then says it is too short (test_reliability_cli.py)
     "formula_column_names.csv": ("loads", 20, None),
+    "split_time_columns.csv": ("loads", 48, "columns year, month, day, hour; they were combined"),
+    "split_time_short_names.csv": ("loads", 30, "columns YEAR, Mo, dd, HR, min; they were combined"),
+    "split_year_month.csv": ("loads", 24, "columns Year, Month; they were combined"),
+    "split_without_year.csv": ("loads", 40, "rows are steps in file order"),
+    "yearless_month_labels.csv": ("loads", 36, "rows are steps in file order"),
+    "yearless_labels_with_footer.csv": ("loads", 24, "a footer"),
+    "quarters_year_first.csv": ("loads", 16, "first day of each quarter"),
+    "quarters_q_first.csv": ("loads", 14, "first day of each quarter"),
+    "iso_weeks.csv": ("loads", 20, "Monday of each week"),
+    "step_counter_column.csv": ("loads", 20, "Left out the row counter step"),
+    "id_counter_and_dates.csv": ("loads", 20, "Left out the row counter id"),
+    "missing_value_words.csv": ("loads", 24, "Filled 6 missing value(s)"),
+    "text_column.csv": ("loads", 20, "Left out 1 text column(s) from the inputs (only numbers can be): direction."),
+    "markdown_in_names.csv": ("loads", 20, None),
+    "date_and_time_columns.csv": ("loads", 30, "time of day in 'Time' were combined"),
+    "date_and_hour_columns.csv": ("loads", 24, "time of day in 'hour' were combined"),
+    "year_and_month_names.csv": ("loads", 24, "columns Year, Month; they were combined"),
+}
+
+# file -> (index kind, frequency, first index value, first label or None, the frame's columns) for the time-axis cases
+TIME_AXES: dict[str, tuple] = {
+    "date_and_time_columns.csv": (
+        "dates",
+        "min",
+        pd.Timestamp("2006-12-16 23:50"),
+        None,
+        ["Global_active_power", "Voltage"],
+    ),
+    "date_and_hour_columns.csv": ("dates", "2h", pd.Timestamp("2020-01-01"), None, ["value"]),
+    "year_and_month_names.csv": ("dates", "MS", pd.Timestamp("1949-01-01"), None, ["Passengers"]),
+    "split_time_columns.csv": ("dates", "h", pd.Timestamp("2010-12-31 20:00"), None, ["pm2.5", "DEWP"]),
+    "split_time_short_names.csv": ("dates", "10min", pd.Timestamp("2021-03-01 23:30"), None, ["load"]),
+    "split_year_month.csv": ("dates", "MS", pd.Timestamp("2019-01-01"), None, ["Sales"]),
+    "split_without_year.csv": ("steps", None, 0, "1 1", ["value"]),
+    "yearless_month_labels.csv": ("steps", None, 0, "1-01", ["Sales"]),
+    "yearless_labels_with_footer.csv": ("steps", None, 0, "1-01", ["Sales of shampoo over a three year period"]),
+    "quarters_year_first.csv": ("dates", "QS-JAN", pd.Timestamp("1990-01-01"), None, ["GDP"]),
+    "quarters_q_first.csv": ("dates", "QS-JAN", pd.Timestamp("1990-01-01"), None, ["value"]),
+    "iso_weeks.csv": ("dates", "W-MON", pd.Timestamp("2019-12-30"), None, ["cases"]),
+    "step_counter_column.csv": ("steps", None, 0, None, ["value"]),
+    "id_counter_and_dates.csv": ("dates", "D", pd.Timestamp("2020-01-01"), None, ["value"]),
+    "missing_value_words.csv": ("dates", "D", pd.Timestamp("2020-01-01"), None, ["value"]),
+    "text_column.csv": ("dates", "D", pd.Timestamp("2020-01-01"), None, ["value"]),
+    "markdown_in_names.csv": (
+        "dates",
+        "D",
+        pd.Timestamp("2020-01-01"),
+        None,
+        ["$\\href{http://x}{y}$", "**bold** :red[x] <b>"],
+    ),
 }
 
 
@@ -122,6 +172,18 @@ def test_hostile_bytes_match_path(name: str) -> None:
         return
     by_bytes = read_csv(raw)
     pd.testing.assert_frame_equal(by_path.frame, by_bytes.frame)
+
+
+@pytest.mark.parametrize("name", sorted(TIME_AXES))
+def test_time_axis_of_hostile_file(name: str) -> None:
+    """Each time-axis case gets the right index kind, frequency, first time or label, and only measured columns."""
+    kind, freq, first, label, columns = TIME_AXES[name]
+    dataset = read_csv(CORPUS / name)
+    assert ("dates" if dataset.has_dates else "steps", dataset.freq) == (kind, freq)
+    assert dataset.frame.index[0] == first
+    assert (dataset.labels[0] if dataset.labels else None) == label
+    assert not dataset.labels or len(dataset.labels) == len(dataset)
+    assert list(dataset.frame.columns) == columns
 
 
 def test_file_over_upload_limit() -> None:

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 pytest.importorskip("jax")
 
-# Gate equality, one-step and recursive forecasts against Keras, seeding,
-# the NumPy validation loss against evaluate, stop/NaN handling, and one real command-line run.
+# Gate equality (windows, over training, over the whole series), one-step and recursive forecasts
+# against Keras, seeding, the NumPy validation loss against evaluate, stop/NaN handling, and one real command-line run.
 SELECTION = [
     "tests/test_gates.py",
     "tests/test_forecast.py",
@@ -24,6 +24,8 @@ SELECTION = [
     "tests/test_train.py::test_nan_loss_stops_with_message",
     "tests/test_train.py::test_list_devices_includes_cpu",
     "tests/test_cli.py::test_run_each_sample[airline-passengers]",
+    "tests/test_inside.py::test_sequence_h_equals_keras_whole_sequence",
+    "tests/test_inside.py::test_last_recorded_epoch_equals_saved_model",
 ]
 
 

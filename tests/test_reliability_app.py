@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
 from lstm_core import yahoo  # noqa: E402
 from lstm_core.csvread import read_csv  # noqa: E402
 from lstm_core.errors import LabError  # noqa: E402
+from ui.format import plain  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "hostile"
 FILES = sorted(p.name for p in CORPUS.iterdir())
@@ -63,7 +64,7 @@ def test_corpus_file_through_uploader(app: AppTest, name: str) -> None:
     app.file_uploader(key="data_upload").upload(name, raw, "text/csv").run()
     assert not app.exception
     if isinstance(expected, LabError):
-        assert errors(app) == [str(expected)]
+        assert errors(app) == [plain(expected)]
         assert errors(app)[0].endswith(".")
         assert_sine_kept(app)
         return
@@ -76,7 +77,7 @@ def test_corpus_file_through_uploader(app: AppTest, name: str) -> None:
     assert app.session_state["data_config"].source == f"upload:{name}"
     assert len(app.get("plotly_chart")) == 1
     shown = [e.value for e in (*app.warning, *app.info)]
-    assert all(note in shown for note in dataset.notes)
+    assert all(plain(note) in shown for note in dataset.notes)
 
 
 def test_upload_over_the_limit_keeps_the_data(app: AppTest) -> None:
@@ -85,7 +86,7 @@ def test_upload_over_the_limit_keeps_the_data(app: AppTest) -> None:
     assert len(big) > 10 * 1024 * 1024
     app.file_uploader(key="data_upload").upload("big.csv", big, "text/csv").run()
     assert not app.exception
-    assert errors(app) == ["The file is 10.1 MB, over the 10.0 MB limit; upload a smaller file."]
+    assert errors(app) == [plain("The file is 10.1 MB, over the 10.0 MB limit; upload a smaller file.")]
     assert_sine_kept(app)
 
 
@@ -98,7 +99,7 @@ def test_bad_upload_after_a_good_one_keeps_the_good_one(app: AppTest) -> None:
     app.file_uploader(key="data_upload").upload("bad.csv", (CORPUS / "xlsx_renamed.csv").read_bytes(), "text/csv")
     app.run()
     assert not app.exception
-    assert len(errors(app)) == 1 and "Excel/zip file" in errors(app)[0]
+    assert len(errors(app)) == 1 and plain("Excel/zip file") in errors(app)[0]
     assert app.session_state["dataset"].name == "good.csv"
 
 
@@ -212,7 +213,7 @@ def test_yahoo_cached_copy_used_when_yahoo_fails(app: AppTest, monkeypatch: pyte
     assert failing.calls == 1
     assert app.session_state["dataset"].name == "MSFT"
     warnings = [w.value for w in app.warning]
-    assert "Could not reach Yahoo Finance (ConnectionError); using the copy cached 30 hours ago." in warnings
+    assert plain("Could not reach Yahoo Finance (ConnectionError); using the copy cached 30 hours ago.") in warnings
 
 
 def test_damaged_cache_and_failing_yahoo_give_the_yahoo_sentence(tmp_path: Path, monkeypatch) -> None:

@@ -181,3 +181,38 @@ def test_values_beyond_float32_are_refused_by_prepare(scaler: str) -> None:
     except LabError:
         return
     assert np.isfinite(windows.scaled).all() and np.isfinite(windows.x_train).all()
+
+
+@SETTINGS
+@given(values=series(), config=configs(), season=st.integers(2, 24))
+def test_seasonal_differences_keep_the_test_points_and_map_back_exactly(
+    values: np.ndarray, config: WindowConfig, season: int
+) -> None:
+    """With seasonal differences: the same validation and test targets as levels (or a LabError), and the true
+    seasonal changes, mapped back, give the actual test values and continue last season's values exactly."""
+    seasonal = WindowConfig(**{**config.__dict__, "difference": "seasonal"})
+    try:
+        levels = prepare(values, config)
+    except LabError:
+        with pytest.raises(LabError):
+            prepare(values, seasonal, season_length=season)
+        return
+    try:
+        windows = prepare(values, seasonal, season_length=season)
+    except LabError as error:  # too short to leave training windows after the first season, or overflow
+        assert "Seasonal differences of season" in str(error) or "too large" in str(error)
+        return
+    assert windows.lag == season
+    assert (windows.train_end, windows.val_end) == (levels.train_end, levels.val_end)
+    assert len(windows.y_val) == len(levels.y_val) and len(windows.y_test) == len(levels.y_test)
+    assert len(windows.y_train) == len(levels.y_train) - season  # the first season has no differences
+    target = values[:, 0]
+    scale = 1e-5 * max(1.0, np.abs(target).max())
+    np.testing.assert_allclose(windows.test_levels(windows.y_test), target[windows.val_end :], rtol=1e-5, atol=scale)
+    steps = 2 * season + 1  # a path longer than a season feeds its own levels back
+    changes = np.random.default_rng(season).normal(0.0, 1.0, steps)
+    scaled = (changes - windows.scaler.offset[0]) / windows.scaler.scale[0]
+    expected = np.concatenate([target[-season:], np.zeros(steps)])
+    for h in range(steps):
+        expected[season + h] = expected[h] + changes[h]
+    np.testing.assert_allclose(windows.future_levels(scaled), expected[season:], rtol=1e-5, atol=scale)

@@ -163,6 +163,14 @@ def test_read_only_folder(tmp_path):
         folder.chmod(stat.S_IRWXU)
 
 
+def test_a_folder_no_one_can_write_gives_one_sentence():
+    """A store under /proc (read-only even for root) gives a StoreError sentence, not a crash."""
+    with pytest.raises(
+        StoreError, match=r"^The run store \(the SQLite file /proc/lstm-lab-test/runs.sqlite\) cannot be"
+    ):
+        open_store("sqlite:////proc/lstm-lab-test/runs.sqlite")
+
+
 def test_read_only_file(tmp_path):
     """A store opened read-only (as on a read-only disk) fails on save with one sentence; reading still works."""
     path = tmp_path / "runs.sqlite"
@@ -210,3 +218,33 @@ def test_workspace_tokens_are_long_and_distinct():
     """Workspace tokens are URL-safe, at least 40 characters, and never repeat."""
     tokens = {store.new_workspace() for _ in range(100)}
     assert len(tokens) == 100 and all(len(t) >= 40 and t.replace("-", "").replace("_", "").isalnum() for t in tokens)
+
+
+def test_a_locked_database_gives_one_sentence_after_the_busy_timeout(db):
+    """While another process holds SQLite's write lock, a save waits `busy_timeout`, then fails in one sentence."""
+    open_store(db).save_run("ws", _entry())
+    holder = sqlite3.connect(db.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="locked"):
+            open_store(db, busy_timeout=0.2).save_run("ws", _entry())
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert len(open_store(db).list_runs("ws")) == 1
+
+
+def test_concurrent_writers_all_succeed(db):
+    """Two writers (separate engines, as two processes have) saving at once both get every run in."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    open_store(db)
+
+    def write(name: str) -> int:
+        runs = open_store(db)
+        for _ in range(15):
+            runs.save_run(name, _entry())
+        return len(runs.list_runs(name))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert list(pool.map(write, ["a", "b"])) == [15, 15]

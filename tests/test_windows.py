@@ -151,3 +151,24 @@ def test_differences_on_the_shortest_series():
     np.testing.assert_allclose(w.test_levels(w.y_test), values[w.val_end :], atol=1e-4)
     with pytest.raises(LabError, match="too few for windows of 5 steps"):
         prepare(values[:9], WindowConfig(window=5, difference=True))
+
+
+def test_seasonal_differences_are_last_seasons_changes():
+    """With seasonal differences the targets are y_t - y_{t-12}, the test part's targets are the levels run's."""
+    values = tiny_values(160)
+    levels = prepare(values, WindowConfig(window=8))
+    w = prepare(values, WindowConfig(window=8, difference="seasonal"), season_length=12)
+    assert w.lag == 12 and w.difference is False
+    assert (w.train_end, w.val_end, len(w.y_test)) == (levels.train_end, levels.val_end, len(levels.y_test))
+    changes = values[12:] - values[:-12]  # changes[t - 12] = y_t - y_{t-12}
+    np.testing.assert_allclose(w.scaler.inverse_target(w.y_test), changes[w.val_end - 12 :], atol=1e-4)
+    np.testing.assert_allclose(w.scaler.inverse_target(w.y_train), changes[8 : w.train_end - 12], atol=1e-4)
+    np.testing.assert_allclose(w.test_levels(w.y_test), values[w.val_end :], atol=1e-4)
+
+
+def test_seasonal_differences_need_a_season():
+    """Seasonal differences without a season length, or with too little left to train, are one-sentence LabErrors."""
+    with pytest.raises(LabError, match="need a season length"):
+        prepare(tiny_values(160), WindowConfig(window=8, difference="seasonal"))
+    with pytest.raises(LabError, match="Seasonal differences of season 40 leave"):
+        prepare(tiny_values(60), WindowConfig(window=8, difference="seasonal"), season_length=40)

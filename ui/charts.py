@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lstm_core.dataset import Dataset
+from ui.format import chart_text
 
 __all__ = [
     "GATE_TITLES",
@@ -71,13 +72,14 @@ def series_figure(dataset: Dataset) -> go.Figure:
             x=series.index,
             y=series.to_numpy(),
             mode="lines",
-            name=dataset.target,
+            name=chart_text(dataset.target),
             line={"color": COLORS["lstm"], "width": 1.5},
         )
     )
     fig.update_xaxes(rangeslider={"visible": True})
-    fig.update_layout(showlegend=False, title={"text": f"{dataset.name}: {dataset.target}", "x": 0})
-    return _layout(fig, height=420, y_title=dataset.target)
+    title = f"{chart_text(dataset.name)}: {chart_text(dataset.target)}"
+    fig.update_layout(showlegend=False, title={"text": title, "x": 0})
+    return _layout(fig, height=420, y_title=chart_text(dataset.target))
 
 
 def epochs_frame(reports: Sequence[Any]) -> pd.DataFrame:
@@ -131,6 +133,7 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
             x=test.index, y=test["actual"], mode="lines", name="actual", line={"color": COLORS["actual"], "width": 2}
         )
     )
+    _seed_band(fig, forecast)
     for column, name, dash in (
         ("lstm", "LSTM", None),
         ("naive", "naive", "dot"),
@@ -167,6 +170,29 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
     return _layout(fig, height=460)
 
 
+def _seed_band(fig: go.Figure, forecast: pd.DataFrame) -> None:
+    """A seed ensemble's range: the lowest to the highest member's prediction at each step, shaded."""
+    members = [name for name in forecast.columns if name.startswith("lstm_seed_")]
+    if len(members) < 2:
+        return
+    values = forecast[members].to_numpy(dtype=float)  # (rows, N)
+    low, high = values.min(axis=1), values.max(axis=1)
+    fig.add_trace(
+        go.Scatter(x=forecast.index, y=high, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=forecast.index,
+            y=low,
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor="rgba(37, 99, 235, 0.15)",
+            name=f"LSTM seeds (range of {len(members)})",
+        )
+    )
+
+
 def _vline_x(value: Any) -> Any:
     # plotly's add_vline cannot average pandas Timestamps in every version; give it epoch milliseconds.
     if isinstance(value, pd.Timestamp):
@@ -189,7 +215,7 @@ def gate_figure(
             x=times,
             y=inputs,
             mode="lines+markers",
-            name=target,
+            name=chart_text(target),
             line={"color": COLORS["actual"]},
             marker={"size": 4},
             showlegend=False,
@@ -216,7 +242,7 @@ def gate_figure(
         row=2,
         col=1,
     )
-    fig.update_yaxes(title_text=target, row=1, col=1)
+    fig.update_yaxes(title_text=chart_text(target), row=1, col=1)
     fig.update_yaxes(title_text="unit", row=2, col=1, showticklabels=units <= 32)
     fig.update_layout(title={"text": GATE_TITLES.get(name, name), "x": 0}, hovermode="closest")
     return _layout(fig, height=260 + min(units, 64) * 6)
@@ -258,7 +284,7 @@ def runs_loss_figure(records: Sequence[Any]) -> go.Figure:
                 x=history["epoch"],
                 y=history[column],
                 mode="lines",
-                name=f"{record.label} ({column.replace('_', ' ')})",
+                name=f"{chart_text(record.label)} ({column.replace('_', ' ')})",
                 line={"color": _run_color(position)},
             )
         )
@@ -280,13 +306,17 @@ def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
                     x=test.index,
                     y=test["actual"],
                     mode="lines",
-                    name=f"actual ({record.dataset_name})",
+                    name=f"actual ({chart_text(record.dataset_name)})",
                     line={"color": COLORS["actual"], "width": 2},
                 )
             )
         fig.add_trace(
             go.Scatter(
-                x=frame.index, y=frame["lstm"], mode="lines", name=record.label, line={"color": _run_color(position)}
+                x=frame.index,
+                y=frame["lstm"],
+                mode="lines",
+                name=chart_text(record.label),
+                line={"color": _run_color(position)},
             )
         )
     fig.update_layout(title={"text": "Forecasts (test part, then future)", "x": 0})

@@ -1,8 +1,10 @@
-"""Numbers, durations and tables in the words the pages use."""
+"""Numbers, durations, tables and the user's own names in the words the pages use."""
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -13,10 +15,12 @@ from lstm_core.metrics import RunMetrics
 __all__ = [
     "METRIC_NAMES",
     "MODEL_NAMES",
+    "chart_text",
     "dataset_facts",
     "duration",
     "metrics_table",
     "number",
+    "plain",
     "skill_sentence",
     "time_label",
     "unit_summary",
@@ -39,6 +43,30 @@ _FREQ_WORDS = {
     "h": "hourly",
     "H": "hourly",
 }
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+_AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto)(?=\\[.:])|(?=\\@)")  # where GFM would start a bare link
+_WORD_JOINER = "\u2060"  # invisible and unbreakable: it only stops a bare link from being recognised
+
+
+def plain(text: object) -> str:
+    """`text` (a column or file name, a note quoting one) escaped so Streamlit markdown shows it as typed.
+
+    Every ASCII punctuation character gets a backslash (CommonMark's escape), so no `$...$` becomes
+    LaTeX, no `[x](y)` a link, no `:red[...]` a colour and no `*`, `_` or `#` formatting; line breaks
+    become spaces so a name cannot start a new block. Bare `www.`, `http://` and e-mail addresses are
+    linked by GFM even when escaped, so an invisible word joiner goes before their `.`, `:` or `@`.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _AUTOLINK.sub(lambda match: match.group(0) + _WORD_JOINER, escaped)
+
+
+def chart_text(text: object) -> str:
+    """`text` for a Plotly title, legend or axis: its HTML-like tags (<b>, <br>, <a href>) shown, not obeyed."""
+    return html.escape(str(text), quote=False)
 
 
 def duration(seconds: float | None) -> str:
@@ -88,6 +116,8 @@ def dataset_facts(dataset: Dataset) -> dict[str, str]:
     index = dataset.frame.index
     if dataset.has_dates and len(index):
         span = f"{time_label(index[0])} → {time_label(index[-1])}"
+    elif dataset.labels:  # the file's own labels, such as "1-01" → "3-12"
+        span = f"{dataset.labels[0]} → {dataset.labels[-1]}"
     else:
         span = f"steps 0 → {len(index) - 1}"
     return {
@@ -138,6 +168,39 @@ def _seasonal_clause(metrics: RunMetrics) -> str:
     return (
         f" The seasonal naive forecast (the value {season} steps earlier) has an RMSE of {number(seasonal)}: "
         f"the LSTM {verdict} it (skill {skill:.1%})."
+    )
+
+
+def seed_spread_table(metrics: RunMetrics) -> pd.DataFrame | None:
+    """A seed ensemble's LSTM scores and skills as mean and sd across seeds (rows), or None for one seed."""
+    spread = metrics.extra.get("seed_spread")
+    if not spread:
+        return None
+    rows = {label: spread["lstm"][metric] for metric, label in METRIC_NAMES.items()}
+    rows["Skill vs naive"] = spread["skill_vs_naive"]
+    rows["Skill vs seasonal naive"] = spread["skill_vs_seasonal_naive"]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["mean", "sd"]).astype(float)
+    table.columns = ["Mean across seeds", "SD across seeds"]
+    return table
+
+
+def seed_spread_sentence(metrics: RunMetrics) -> str | None:
+    """What the seed spread means for this run, in one or two sentences; None for one seed."""
+    spread = metrics.extra.get("seed_spread")
+    if not spread:
+        return None
+    seeds = metrics.extra.get("seeds", len(spread.get("per_seed", [])))
+    rmse, skill = spread["lstm"]["rmse"], spread["skill_vs_naive"]
+    if rmse["mean"] is None:
+        return f"{seeds} seeds were trained; their scores could not all be measured."
+    text = (
+        f"{seeds} seeds were trained together; the forecast above is their mean (RMSE {number(metrics.rmse('lstm'))}). "
+        f"One seed alone scores RMSE {number(rmse['mean'])} ± {number(rmse['sd'])} (mean ± sd across seeds)"
+    )
+    if skill["mean"] is not None:
+        text += f", skill against naive {skill['mean']:.1%} ± {skill['sd']:.1%}"
+    return text + (
+        ". A difference between two settings smaller than about two of these sds may be seed noise, not the settings."
     )
 
 

@@ -6,39 +6,30 @@ the previously loaded data stays, because nothing is replaced until an action su
 
 from __future__ import annotations
 
-import csv
-import io
-
 from lstm_core.config import DataConfig
+from lstm_core.csvread import NO_DATE_COLUMN, column_names
 from lstm_core.data import fetch_yahoo, read_csv
 from lstm_core.dataset import Dataset
 
 __all__ = [
     "AUTO_DATE",
     "MAX_UPLOAD_BYTES",
+    "NO_DATE",
+    "date_choices",
     "fetch_ticker",
-    "header_names",
     "note_is_warning",
     "read_upload",
 ]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # same as server.maxUploadSize in .streamlit/config.toml
 AUTO_DATE = "(find it automatically)"
+NO_DATE = "(no date column: rows in file order)"
 _WARNING_WORDS = ("dropped", "removed", "missing", "interpolat", "duplicate", "skipped", "ignored", "cached", "cap")
 
 
-def header_names(raw: bytes) -> list[str]:
-    """The header row's names, best effort (for the date-column choice); [] if it cannot be told."""
-    text = raw[:8192].decode("utf-8-sig", errors="replace")
-    first = text.splitlines()[0] if text.strip() else ""
-    if not first:
-        return []
-    try:
-        dialect = csv.Sniffer().sniff(first, delimiters=",;\t|")
-        row = next(csv.reader(io.StringIO(first), dialect))
-    except (csv.Error, StopIteration):
-        row = first.split(",")
-    return [name.strip() for name in row if name.strip()]
+def date_choices(raw: bytes) -> list[str]:
+    """The date-column choices for an upload: automatic, none, then the file's columns as the loader names them."""
+    return [AUTO_DATE, NO_DATE, *column_names(raw)]
 
 
 def read_upload(
@@ -49,8 +40,11 @@ def read_upload(
     date_column: str | None = None,
     features: tuple[str, ...] = (),
 ) -> tuple[Dataset, DataConfig]:
-    """An uploaded CSV as a Dataset (raises LabError, including for a file over the size limit)."""
-    date_column = None if date_column in (None, AUTO_DATE) else date_column
+    """An uploaded CSV as a Dataset (raises LabError, including for a file over the size limit).
+
+    `date_column` is a column name, `AUTO_DATE` (or None) to find it, or `NO_DATE` for rows in file order.
+    """
+    date_column = {None: None, AUTO_DATE: None, NO_DATE: NO_DATE_COLUMN}.get(date_column, date_column)
     dataset = read_csv(
         raw, column=column, date_column=date_column, features=features, name=file_name, max_bytes=MAX_UPLOAD_BYTES
     )

@@ -15,8 +15,9 @@ import sys
 import streamlit as st
 
 from lstm_core.model import backend_name
-from ui import charts, state
+from ui import charts, inside_charts, state
 from ui.format import duration
+from ui.gate_text import TEXT
 
 __all__ = [
     "CHART_SECONDS",
@@ -118,7 +119,10 @@ def _live_chart() -> None:
     if job is None or job.finished:
         return
     if job.epochs:
-        st.plotly_chart(_live_figure(job), key="train_live_loss")
+        loss, gate = st.columns(2)
+        loss.plotly_chart(_live_figure(job), key="train_live_loss")
+        with gate:
+            _live_gate(job)
     else:
         st.info("Preparing: the first epoch includes loading Keras and compiling the model.")
 
@@ -130,6 +134,28 @@ def _live_figure(job) -> object:
         cached = (job, len(job.epochs), charts.loss_figure(charts.epochs_frame(job.epochs)))
         st.session_state.live_figure = cached
     return cached[2]
+
+
+def _live_gate(job) -> None:
+    """The probe window's chosen gate after the latest recorded epoch, beside the loss."""
+    snapshots = job.gate_snapshots()
+    if not snapshots:
+        return
+    name = st.selectbox(
+        TEXT["live_gate"],
+        ["f", "i", "o", "g", "c", "h"],
+        format_func=lambda n: charts.GATE_TITLES[n].split(":")[0],
+        key="train_live_gate",
+    )
+    cached = st.session_state.get("live_gate_figure")
+    if cached is None or cached[0] is not job or cached[1] != (len(snapshots), name):
+        latest = snapshots[-1]
+        figure = inside_charts.live_gate_figure(latest.probe[0][name], name, latest.epoch)
+        cached = (job, (len(snapshots), name), figure)
+        st.session_state.live_gate_figure = cached
+    st.plotly_chart(cached[2], key="train_live_gate_chart")
+    gate_name = charts.GATE_TITLES[name].split(":")[0].lower()
+    st.caption(TEXT["live_caption"].format(gate=gate_name, epoch=snapshots[-1].epoch))
 
 
 @functools.cache

@@ -43,8 +43,12 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def stored_runs_table(runs: Sequence[Any]) -> pd.DataFrame:
-    """Settings and results of stored runs (store.StoredRun), newest first; `id` is the full run id."""
+def stored_runs_table(runs: Sequence[Any], numbers: dict[str, int] | None = None) -> pd.DataFrame:
+    """Settings and results of stored runs (store.StoredRun), newest first; `id` is the full run id.
+
+    `numbers`: run id -> this session's run number; those runs are named `#N`, the others by their id's start.
+    """
+    numbers = numbers or {}
     rows = []
     for run in runs:
         config, metrics = run.config, run.metrics
@@ -52,7 +56,7 @@ def stored_runs_table(runs: Sequence[Any]) -> pd.DataFrame:
         lstm, naive = metrics.get("lstm") or {}, metrics.get("naive") or {}
         rows.append(
             {
-                "run": run.id[:6],
+                "run": f"#{numbers[run.id]}" if run.id in numbers else run.id[:6],
                 "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at)),
                 "kind": run.kind.replace("_", " "),
                 "data": run.name,

@@ -99,18 +99,22 @@ class StoredView:
     forecast: pd.DataFrame
 
 
-def label(run: StoredRun) -> str:
+def label(run: StoredRun, number: int | None = None) -> str:
+    """`#N name · ...` for this session's run number N, else the id's start in place of `#N`."""
     model, windows = run.config.get("model", {}), run.config.get("windows", {})
     shape = f"{model.get('layers')}×LSTM({model.get('units')})"
-    text = f"{run.id[:6]} {run.name} · {shape} · window {windows.get('window')}"
+    name = run.id[:6] if number is None else f"#{number}"
+    text = f"{name} {run.name} · {shape} · window {windows.get('window')}"
+    difference = windows.get("difference", "none")
+    text += "" if difference == "none" else f" · {difference} differences"
     return text if run.kind == "run" else f"{text} · {run.kind.replace('_', ' ')}"
 
 
-def view(run: StoredRun) -> StoredView | None:
+def view(run: StoredRun, number: int | None = None) -> StoredView | None:
     """History and forecast of a stored run for the charts, or None when they cannot be read."""
     full = _call("get_run", run.id)
     data = _call("artifact", run.id, "forecast.csv")
     if full is None or data is None:
         return None
     history = pd.DataFrame(full.history, columns=["epoch", "loss", "val_loss", "seconds"]).astype(float)
-    return StoredView(label(run), run.name, history, records.forecast_from_csv(data))
+    return StoredView(label(run, number), run.name, history, records.forecast_from_csv(data))

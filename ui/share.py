@@ -18,6 +18,7 @@ from lstm_core.config import DataConfig, ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.links import UPLOAD_KEY, config_from_params, config_to_params, link_keys
 from lstm_core.store import new_workspace
+from ui.format import plain
 
 __all__ = ["on_every_run", "share_url", "workspace"]
 
@@ -44,8 +45,8 @@ def on_every_run() -> None:
     if st.query_params.get("ws") != token:
         st.query_params["ws"] = token
     message = st.session_state.pop("share_message", None)
-    if message:
-        getattr(st, message[0])(message[1])
+    if message:  # it may quote the link (a file name, a value): shown as typed, never as markdown
+        getattr(st, message[0])(plain(message[1]))
 
 
 def _open_link() -> None:
@@ -96,8 +97,8 @@ def draw_share_link() -> None:
     with st.popover("Copy share link", icon=":material/link:"):
         try:
             config = settings.config_from_widgets(st.session_state.config)
-        except LabError as error:
-            st.error(str(error))
+        except LabError:  # the Train button's error says what is wrong; one sentence is enough
+            st.caption("The settings in the form are not valid; fix them to get a link.")
             return
         data_config = st.session_state.data_config
         with_workspace = st.checkbox(
@@ -111,4 +112,7 @@ def draw_share_link() -> None:
                 "uploads the file on the Data page."
             )
         else:
-            st.caption("The link opens this data and these settings, ready to train (copy it with the icon).")
+            st.caption(
+                "The link opens this data and these settings, ready to train (copy it with the icon). It holds the "
+                "form as last submitted: a setting changed since then joins the link when you press Train."
+            )

@@ -131,7 +131,79 @@ def corpus() -> dict[str, bytes]:
         "date,=1+2,@SUM(A1:A9),+cmd|' /C calc'!A0",
         [f"{d},{(i * 7) % 11}.5,{(i * 5) % 13}.25,{i % 4}" for i, d in enumerate(days(20))],
     )
+    files.update(dates_and_real_files())
     return {name: body if isinstance(body, bytes) else body.encode("utf-8") for name, body in files.items()}
+
+
+def dates_and_real_files() -> dict[str, str]:
+    """Time axes that are not one column of calendar dates, row counters, missing-value words, names in markdown."""
+    import datetime as dt
+
+    files: dict[str, str] = {}
+    hours = [dt.datetime(2010, 12, 31, 20) + dt.timedelta(hours=k) for k in range(48)]
+    wind = ["NW", "cv", "SE", "NE"]
+    rows = [
+        f"{k + 1},{t.year},{t.month},{t.day},{t.hour},{'NA' if k in (0, 1, 30) else 50 + k % 17},{-5 + k % 4},"
+        f"{wind[k % 4]}"
+        for k, t in enumerate(hours)
+    ]
+    files["split_time_columns.csv"] = table("No,year,month,day,hour,pm2.5,DEWP,cbwd", rows)
+    minutes = [dt.datetime(2021, 3, 1, 23, 30) + dt.timedelta(minutes=10 * k) for k in range(30)]
+    files["split_time_short_names.csv"] = table(
+        "YEAR,Mo,dd,HR,min,load",
+        [f"{t.year},{t.month},{t.day},{t.hour},{t.minute},{1.5 + k % 5}" for k, t in enumerate(minutes)],
+    )
+    files["split_year_month.csv"] = table(
+        "Year,Month,Sales", [f"{2019 + k // 12},{k % 12 + 1},{100 + (k * 7) % 23}" for k in range(24)]
+    )
+    files["split_without_year.csv"] = table(
+        "month,day,value", [f"{1 + k // 28},{1 + k % 28},{k % 9}" for k in range(40)]
+    )
+    files["yearless_month_labels.csv"] = table(
+        '"Month","Sales"', [f'"{1 + k // 12}-{k % 12 + 1:02d}",{100 + (k * 13) % 37}.5' for k in range(36)]
+    )
+    files["yearless_labels_with_footer.csv"] = table(
+        '"Month","Sales of shampoo over a three year period"',
+        [f'"{1 + k // 12}-{k % 12 + 1:02d}",{100 + (k * 13) % 37}.5' for k in range(24)]
+        + ["", "Sales of shampoo over a three year period"],
+    )
+    files["quarters_year_first.csv"] = table(
+        "Quarter,GDP", [f"{1990 + k // 4} Q{k % 4 + 1},{500 + 3 * k}" for k in range(16)]
+    )
+    files["quarters_q_first.csv"] = table(
+        "period;value", [f"Q{k % 4 + 1}-{1990 + k // 4};{k % 5},5" for k in range(14)]
+    )
+    files["iso_weeks.csv"] = table("week,cases", [f"2020-W{k + 1:02d},{(k * 11) % 29}" for k in range(20)])
+    files["step_counter_column.csv"] = table("step,value", [f"{k},{(k * 3) % 7}.25" for k in range(20)])
+    files["id_counter_and_dates.csv"] = table(
+        "id,date,value", [f"{k + 100},{d},{k % 6}" for k, d in enumerate(days(20))]
+    )
+    words = ["NA", "N/A", "null", "-", "?", "#N/A"]
+    holes = [f"{d},{words[k // 3] if k % 3 == 1 and k < 18 else 10 + k % 4}" for k, d in enumerate(days(24))]
+    files["missing_value_words.csv"] = table("date,value", holes)
+    files["text_column.csv"] = table(
+        "date,value,direction", [f"{d},{k % 8},{'NW' if k % 3 else 'SE'}" for k, d in enumerate(days(20))]
+    )
+    files["markdown_in_names.csv"] = table(
+        "date,$\\href{http://x}{y}$,**bold** :red[x] <b>", [f"{d},{k % 5}.5,{k % 3}" for k, d in enumerate(days(20))]
+    )
+    power = [dt.datetime(2006, 12, 16, 23, 50) + dt.timedelta(minutes=k) for k in range(30)]
+    files["date_and_time_columns.csv"] = table(
+        "Date;Time;Global_active_power;Voltage",
+        [
+            f"{t.day}/{t.month}/{t.year};{t:%H:%M:%S};{'?' if k == 7 else f'{4 + (k % 5) * 0.125:.3f}'};{234 + k % 3}.840"
+            for k, t in enumerate(power)
+        ],
+    )
+    files["date_and_hour_columns.csv"] = table(
+        "date,hour,value", [f"{d},{h},{(h * 5) % 9}" for d in days(2) for h in range(0, 24, 2)]
+    )
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
+    months += ["November", "December"]
+    files["year_and_month_names.csv"] = table(
+        "Year,Month,Passengers", [f"{1949 + k // 12},{months[k % 12]},{112 + (k * 7) % 30}" for k in range(24)]
+    )
+    return files
 
 
 def main() -> None:

@@ -174,7 +174,7 @@ def test_runs_lists_both_trainings(visitor, app_url, shots) -> None:
     table = visitor.locator("[data-testid='stDataFrame']").first
     text = " ".join(grid_cells(table))
     assert "#1" in text and "#2" in text and "stopped" in text, text
-    visitor.locator(CHART).nth(1).wait_for()
-    assert visitor.locator(CHART).count() == 2
+    visitor.locator(CHART).nth(2).wait_for()
+    assert visitor.locator(CHART).count() == 3  # settings against skill, loss curves, forecasts
     assert_no_exception(visitor)
     screenshot(visitor, "runs", shots)

@@ -1,0 +1,71 @@
+"""Inside: hidden and cell states over the whole series, and select and match (after LSTMVis)."""
+
+import streamlit as st
+
+from lstm_core.select import select_and_match
+from ui import inside_charts, inside_views, state
+from ui.format import plain, time_label
+from ui.gate_text import TEXT
+
+st.title("Inside")
+record = state.require_trained_record("The states come from a trained network: train one first.")
+
+run = record.run
+windows, index = run.windows, run.dataset.frame.index
+steps = len(index)
+inside_views.apply_brush("inside_chart", index, "inside_start", "inside_end")
+st.caption(f"{plain(record.label)}. States recomputed in NumPy from the trained weights.")
+
+columns = st.columns(3)
+reading = columns[0].radio(
+    "Reading", list(inside_views.READINGS), format_func=inside_views.READINGS.get, key="inside_reading"
+)
+state_name = columns[1].radio("State", ["h", "c"], format_func={"h": "hidden h", "c": "cell c"}.get, key="inside_state")
+layer = 0
+if len(run.weights.lstm) > 1:
+    layer = columns[2].selectbox(
+        "LSTM layer", range(len(run.weights.lstm)), format_func=lambda k: f"Layer {k + 1}", key="inside_layer"
+    )
+st.caption(TEXT["inside_readings"].format(window=windows.window, first=windows.window - 1))
+layers = inside_views.states_for(record, reading)
+hidden = layers[layer]["h"]  # (T, U)
+
+st.subheader("Select and match")
+st.caption(TEXT["select_caption"])
+columns = st.columns(4)
+first = columns[0].number_input("Range start (step)", 0, steps - 1, value=None, step=1, key="inside_start")
+last = columns[1].number_input("Range end (step, inclusive)", 0, steps - 1, value=None, step=1, key="inside_end")
+threshold = columns[2].slider("Threshold on h", -1.0, 1.0, 0.3, 0.05, key="inside_threshold")
+max_units = columns[3].number_input("Units to select (at most)", 1, 16, 5, key="inside_max_units")
+units = range(hidden.shape[1])
+extra = st.multiselect("More units to draw", units, format_func=lambda u: f"unit {u}", key="inside_units")
+
+selection = None
+if first is not None and last is not None:
+    if last < first:
+        st.error("The range end comes before its start; set an end at or after the start.")
+    else:
+        selection = select_and_match(hidden, int(first), int(last) + 1, threshold=threshold, max_units=int(max_units))
+        st.markdown(f"Selected {time_label(index[int(first)])} → {time_label(index[int(last)])}.")
+        if selection.units.size:
+            st.success(inside_views.match_sentence(selection, index))
+        else:
+            st.warning(TEXT["no_units"].format(threshold=threshold))
+drawn = list(dict.fromkeys([*(selection.units.tolist() if selection is not None else []), *extra]))
+drawn = drawn or list(range(min(3, hidden.shape[1])))
+figure = inside_charts.states_figure(
+    index,
+    run.dataset.series.to_numpy(),
+    layers[layer][state_name][:, drawn],
+    drawn,
+    state_name=state_name,
+    target=run.dataset.target,
+    parts=(windows.train_end, windows.val_end),
+    selection=(selection.start, selection.end) if selection is not None else None,
+    matches=selection.matches if selection is not None else (),
+)
+st.plotly_chart(figure, key="inside_chart", on_select="rerun", selection_mode="box")
+if selection is not None and selection.units.size:
+    ranked = inside_views.ranking_table(selection)
+    st.dataframe(ranked, key="inside_ranking")
+st.page_link("app_pages/gates.py", label="Gates of one window, epoch by epoch", icon=":material/grid_on:")

@@ -1,0 +1,172 @@
+"""The run store's cost: what saving adds to a run, and the Runs page with 1,000 stored runs.
+
+1. Store overhead per run. One real run (the seed model on airline passengers: LSTM(50), window 10,
+   `--epochs` epochs) is timed, then saving it is timed `--saves` times into a fresh SQLite file, as the
+   command line saves it: `records.new_run` (fingerprint, history, forecast CSV, weights, the model.keras
+   bytes) + `RunStore.save_run` (one transaction, committed to disk). Reference: the run itself, measured
+   in the same process. Target: median save < 20 ms.
+2. The Runs page's server time (AppTest, app.py + the page) with `--runs` stored runs in the visitor's
+   workspace (each with a 100-epoch history and a forecast), against the same page with 10 stored runs
+   (reference). Target: median < 1 s with 1,000 runs.
+
+    python bench/store_speed.py [--epochs 20] [--saves 30] [--runs 1000] [--rounds 5] [--quick] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, fmt, spread, write_result
+
+TARGET_SAVE_SECONDS = 0.020
+TARGET_PAGE_SECONDS = 1.0
+
+
+def one_run(epochs: int):
+    from lstm_core.config import ExperimentConfig
+    from lstm_core.data import load_sample
+    from lstm_core.experiment import run_experiment
+
+    config = ExperimentConfig().replace(source="sample:airline-passengers", epochs=epochs, device="cpu")
+    dataset = load_sample("airline-passengers")
+    started = time.perf_counter()
+    run = run_experiment(dataset, config)
+    return run, time.perf_counter() - started
+
+
+def model_bytes(run) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        run.model.save(path)
+        return path.read_bytes()
+
+
+def save_times(run, saves: int, folder: Path) -> tuple[list[float], float]:
+    from lstm_core.records import new_run
+    from lstm_core.store import open_store
+
+    started = time.perf_counter()
+    store = open_store(f"sqlite:///{folder / 'save.sqlite'}")
+    opened = time.perf_counter() - started
+    model = model_bytes(run)
+    times, cpu = [], []
+    for _ in range(saves):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        store.save_run("bench", new_run(run, model_bytes=model))
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return times, cpu, opened
+
+
+def fill(url: str, workspace: str, count: int, run) -> None:
+    """`count` stored runs like real ones (config, metrics, 100-epoch history, forecast CSV), in one transaction."""
+    import sqlalchemy as sa
+
+    from lstm_core.records import new_run
+    from lstm_core.store import _artifacts, _runs, open_store
+
+    store = open_store(url)
+    entry = new_run(run)
+    entry.history = [{"epoch": e, "loss": 0.1 / e, "val_loss": 0.12 / e, "seconds": 0.05} for e in range(1, 101)]
+    base = store.save_run(workspace, entry)
+    with store.engine.begin() as conn:
+        row = dict(conn.execute(sa.select(_runs).where(_runs.c.id == base)).mappings().one())
+        blobs = conn.execute(sa.select(_artifacts.c.name, _artifacts.c.data).where(_artifacts.c.run_id == base)).all()
+        rows, artifacts = [], []
+        for number in range(count - 1):
+            new_id = f"{workspace[0]}{number:031x}"
+            config = entry.config | {"model": entry.config["model"] | {"units": 8 + number % 64}}
+            metrics = entry.metrics | {"skill_vs_naive": -0.5 + (number % 100) / 100}
+
+            rows.append(row | {"id": new_id, "created_at": row["created_at"] - number, "config": json.dumps(config),
+                               "metrics": json.dumps(metrics)})  # fmt: skip
+            artifacts += [{"run_id": new_id, "name": name, "data": data} for name, data in blobs]
+        conn.execute(_runs.insert(), rows)
+        conn.execute(_artifacts.insert(), artifacts)
+
+
+def page_times(workspace: str, rounds: int) -> tuple[list[float], list[float]]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["ws"] = workspace
+    at.run()
+    at.switch_page("app_pages/runs.py").run()
+    assert not at.exception, at.exception
+    times, cpu = [], []
+    for _ in range(rounds):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        at.run()
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+        assert not at.exception and len(at.dataframe[0].value) > 0
+    return times, cpu
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--saves", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script runs")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.epochs, args.saves, args.runs, args.rounds = 1, 3, 30, 1
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        run, run_seconds = one_run(args.epochs)
+        saves, cpu, opened = save_times(run, args.saves, folder)
+        save = spread(saves)
+        print(f"run itself ({args.epochs} epochs, seed model, airline passengers): {run_seconds:.2f} s")
+        print(f"store open (once per process): {opened * 1000:.1f} ms")
+        print(f"save per run: {fmt(spread([s * 1000 for s in saves]), ' ms', 2)}")
+        print(f"save per run, CPU time of this process: {fmt(spread([s * 1000 for s in cpu]), ' ms', 2)}")
+        print(
+            f"ratio save / run: {save['median'] / run_seconds:.4f} (target: save < {TARGET_SAVE_SECONDS * 1000:.0f} ms)"
+        )
+
+        os.environ["LSTM_LAB_WORKSPACE_RUNS"] = str(max(2000, args.runs + 10))
+        big, small = "b" * 43, "s" * 43
+        url = f"sqlite:///{folder / 'page.sqlite'}"
+        os.environ["LSTM_LAB_DB"] = url
+        fill(url, big, args.runs, run)
+        fill(url, small, 10, run)
+        page_small, _ = page_times(small, args.rounds)
+        page_big, page_big_cpu = page_times(big, args.rounds)
+        ratio = statistics.median(page_big) / statistics.median(page_small)
+        print(f"Runs page, 10 stored runs (reference): {fmt(spread(page_small), ' s', 3)}")
+        print(f"Runs page, {args.runs} stored runs: {fmt(spread(page_big), ' s', 3)}")
+        print(f"Runs page, {args.runs} stored runs, CPU time: {fmt(spread(page_big_cpu), ' s', 3)}")
+        print(f"ratio {args.runs} runs / 10 runs: {ratio:.2f} (target: {args.runs} runs < {TARGET_PAGE_SECONDS:.0f} s)")
+    payload = {
+        "epochs": args.epochs,
+        "run_seconds": run_seconds,
+        "store_open_seconds": opened,
+        "save_seconds": save,
+        "save_cpu_seconds": spread(cpu),
+        "loadavg_at_end": os.getloadavg(),
+        "save_over_run": save["median"] / run_seconds,
+        "save_target_met": save["median"] < TARGET_SAVE_SECONDS,
+        "stored_runs": args.runs,
+        "page_seconds_10_runs": spread(page_small),
+        "page_seconds_many_runs": spread(page_big),
+        "page_cpu_seconds_many_runs": spread(page_big_cpu),
+        "page_ratio": ratio,
+        "page_target_met": statistics.median(page_big) < TARGET_PAGE_SECONDS,
+    }
+    path = write_result("store_speed_quick" if args.quick else "store_speed", payload, out_dir=args.out)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The epoch slider and its play button over a run's recorded gates (lstm_core.probe.GateHistory).
+
+The slider lives inside a fragment on the Gates page, so moving it redraws only the views that
+depend on the epoch. Play is a toggle outside the fragment (a full rerun sets the fragment's
+`run_every`); each tick moves the slider one recorded epoch on, looping back to the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from ui import charts, inside_charts
+from ui.equations import GATE_ORDER
+from ui.gate_text import TEXT
+
+__all__ = [
+    "PLAY_SECONDS",
+    "build_figures",
+    "cached_figures",
+    "epoch_caption",
+    "epoch_slider",
+    "over_epochs",
+    "play_interval",
+    "play_toggle",
+]
+
+PLAY_SECONDS = 1.0
+
+
+def _key(number: int) -> str:
+    return f"gates_epoch_{number}"  # one slider per run: a newer run's epochs are other options
+
+
+def play_toggle(history: Any) -> None:
+    """The Play switch, shown when there are at least two recorded epochs."""
+    if history is not None and len(history) > 1:
+        st.toggle(TEXT["play"], key="gates_play", help=TEXT["play_help"])
+
+
+def play_interval(history: Any) -> float | None:
+    """`run_every` for the fragment holding the slider: PLAY_SECONDS while playing, else None."""
+    playing = st.session_state.get("gates_play", False) and history is not None and len(history) > 1
+    return PLAY_SECONDS if playing else None
+
+
+def epoch_slider(history: Any, number: int) -> Any:
+    """The recorded epoch to show (a probe.Snapshot), or None when nothing was recorded (the final network)."""
+    if history is None or not len(history):
+        st.caption(TEXT["no_history"])
+        return None
+    epochs = history.epochs.tolist()
+    key = _key(number)
+    if len(epochs) == 1:
+        return history.snapshots[0]
+    current = st.session_state.get(key, epochs[-1])
+    if play_interval(history) is not None:
+        following = epochs.index(current) + 1 if current in epochs else 0
+        st.session_state[key] = epochs[following % len(epochs)]
+    elif current not in epochs:
+        st.session_state[key] = epochs[-1]
+    chosen = st.select_slider(
+        TEXT["epoch_slider"], options=epochs, value=epochs[-1] if key not in st.session_state else None,
+        key=key, help=TEXT["epoch_help"],
+    )  # fmt: skip
+    return history.snapshots[epochs.index(chosen)]
+
+
+def epoch_caption(history: Any, snapshot: Any, *, epochs_run: int, stop_reason: str) -> str:
+    """Which network the views show: the epoch, how many were recorded, and whether it is the final one."""
+    if snapshot is None:
+        return TEXT["no_history"]
+    epochs = history.epochs
+    stride = int(np.diff(epochs[:-1]).min()) if len(epochs) > 2 else 1
+    text = TEXT["epoch_caption"].format(
+        epoch=snapshot.epoch,
+        epochs_run=epochs_run,
+        recorded=len(epochs),
+        every=f", every {stride}th" if stride > 1 else "",
+    )
+    if snapshot is history.snapshots[-1]:
+        text += TEXT["epoch_restored"] if stop_reason == "early_stopping" else TEXT["epoch_final"]
+    return text
+
+
+def over_epochs(history: Any, layer: int, name: str = "f") -> tuple[np.ndarray, np.ndarray]:
+    """Epochs (E,) and the probe window's mean `name` gate per unit after each, (E, units)."""
+    return history.epochs, history.probe_gates(layer)[name].mean(axis=1)
+
+
+def cached_figures(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Figures built once per `key` (run, window, layer) and kept for this visitor; the epoch only changes numbers.
+
+    One entry: a new key replaces the old figures.
+    """
+    cached = st.session_state.get("gates_figures")
+    if cached is None or cached[0] != key:
+        cached = (key, build())
+        st.session_state.gates_figures = cached
+    return cached[1]
+
+
+def build_figures(gates: dict, times: Any, inputs: np.ndarray, target: str, saturated: dict) -> dict[str, Any]:
+    """The six gate heatmaps of one window (gates: each (1, window, units)) and the saturation scatter."""
+    figures = {name: charts.gate_figure(name, gates[name][0], times, inputs, target=target) for name in GATE_ORDER}
+    return {**figures, "saturation": inside_charts.saturation_figure(saturated)}
