@@ -168,6 +168,7 @@ def optimize(
     from optuna.study import MaxTrialsCallback
     from optuna.trial import TrialState
 
+    from lstm_core.experiment import season_length
     from lstm_core.train import train, validation_loss
     from lstm_core.windows import prepare
 
@@ -184,7 +185,7 @@ def optimize(
         started = time.perf_counter()
         trial.set_user_attr("worker", worker)
         config = setup.config.replace(**setup.space.suggest(trial))
-        windows = prepare(dataset.values, config.windows)
+        windows = prepare(dataset.values, config.windows, season_length=season_length(dataset, config))
         scale = float(windows.scaler.scale[0])  # the RMSE of a scaled target (or change) in the series' units
         pruned = False
 

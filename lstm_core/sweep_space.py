@@ -25,8 +25,9 @@ from lstm_core.errors import LabError
 
 __all__ = ["DEFAULT_SPACE", "PARAMETERS", "SEARCHABLE_DIFFERENCES", "SweepSpace"]
 
-# Seasonal differences join the choices once `windows.prepare` accepts them (the ensemble helper's work).
-SEARCHABLE_DIFFERENCES = ("none", "first")
+# Seasonal differences need a season length (the series' frequency or `--season-length`); a trial of a
+# series without one fails with that sentence. The default space searches levels and first differences.
+SEARCHABLE_DIFFERENCES = ("none", "first", "seasonal")
 
 _INT_RANGES = {"units": (1, LIMITS["units"]), "layers": (1, LIMITS["layers"]), "window": (1, LIMITS["window"])}
 _FLOAT_RANGES = {"learning_rate": (1e-6, 1.0), "dropout": (0.0, 0.9)}

@@ -16,7 +16,7 @@ from lstm_core.sweep_results import best_so_far, trials_frame, write_results
 from lstm_core.sweep_space import SweepSpace
 
 SMALL = SweepSpace(units=(3, 6), layers=None, window=(4, 8), learning_rate=(1e-3, 1e-2), dropout=None,
-                   batch_size=(16, 32), difference=("none", "first"))  # fmt: skip
+                   batch_size=(16, 32), difference=("none", "first", "seasonal"))  # fmt: skip
 
 
 def _setup(dataset, **changes) -> SweepSetup:
