@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
-from ui import i18n, monitor, runtime, share, state, sweep_state  # noqa: E402
+from ui import backtests, i18n, monitor, runtime, share, state, sweep_state  # noqa: E402
 from ui.format import plain  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
@@ -26,6 +26,8 @@ st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layo
 state.init()
 share.on_every_run()  # the workspace stays in the URL across pages; a share link opens once
 state.collect_finished_job()
+backtests.init()
+backtests.collect_finished()
 
 # The folder is app_pages/, not pages/: a pages/ folder next to the entrypoint switches Streamlit into its
 # legacy multipage mode on a session's first run (and on every AppTest run), which skips this file.
@@ -33,6 +35,7 @@ pages = [
     st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:", default=True),
     st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page("app_pages/forecast.py", title="Forecast", icon=":material/timeline:"),
+    st.Page("app_pages/backtest.py", title="Backtest", icon=":material/fact_check:"),
     st.Page("app_pages/gates.py", title="Gates", icon=":material/grid_on:"),
     st.Page("app_pages/inside.py", title="Inside", icon=":material/insights:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
@@ -46,6 +49,7 @@ with st.sidebar:
     dataset = st.session_state.dataset
     st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
     monitor.sidebar_monitor(poll=navigation.title != "Train")  # the Train page polls the job itself
+    backtests.sidebar_monitor(poll=navigation.title != "Backtest")
     sweep_state.sidebar_monitor(poll=navigation.title != "Sweep")  # a running sweep, watched from every page
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import charts, downloads, state
+from ui.backtest_charts import interval_caption
 from ui.format import (
     METRIC_NAMES,
     chart_text,
@@ -34,6 +35,9 @@ if len(test):
         f"Test part: {time_label(test.index[0])} → {time_label(test.index[-1])}. Each test prediction sees only "
         "the actual values before it; the future forecast feeds its own predictions back, so its errors compound."
     )
+bands = interval_caption(metrics.extra.get("intervals"))
+if bands:
+    st.caption(bands)
 for note in run.notes:
     st.info(note)
 if run.leaves_training_range and run.config.windows.difference == "none":

@@ -4,8 +4,18 @@ import streamlit as st
 
 from lstm_core.export import safe_csv
 from ui import charts, runs_charts, runstore, state
+from ui.backtest_charts import backtests_table
 from ui.format import plain
 from ui.runs_table import runs_table, stored_runs_table
+
+
+def backtests_section() -> None:
+    """This session's backtests, beside the runs."""
+    records = st.session_state.get("backtests") or []
+    if records:
+        st.subheader("Backtests")
+        st.dataframe(backtests_table(records), hide_index=True, key="runs_backtests_table")
+
 
 st.title("Runs")
 if problem := runstore.problem():
@@ -18,6 +28,7 @@ st.caption(
     "come back to them. Nobody else can list your runs, but anyone you give the address to can see them."
 )
 if not stored and not unsaved:
+    backtests_section()
     state.stop_with_link_to_train("No runs yet: every training you finish is kept here.")
 
 table = stored_runs_table(stored, numbers)
@@ -49,6 +60,8 @@ if not table.empty:
 if unsaved:
     st.subheader("This session's runs that are not stored")
     st.dataframe(runs_table(unsaved), hide_index=True, key="runs_unsaved_table")
+
+backtests_section()
 
 by_label = {runstore.label(run, numbers.get(run.id)): run for run in stored} | {r.label: r for r in unsaved}
 labels = list(by_label)

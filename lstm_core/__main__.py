@@ -61,6 +61,14 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     add_store_options(parser)
 
 
+def _add_backtest_arguments(parser: argparse.ArgumentParser) -> None:
+    from lstm_core.config import BacktestConfig
+
+    parser.add_argument("--config", help="a config.json to backtest (options given here override it)")
+    parser.add_argument("--out", required=True, help="folder for the results")
+    add_config_options(parser, (*RUN_PARTS, BacktestConfig))
+
+
 # name -> (help, add its arguments, run it). A new command is one line here and a function.
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "samples": ("list the bundled sample series", lambda parser: None, lambda args: _samples()),
@@ -71,6 +79,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         lambda args: _sweep_cli().run_sweep_command(args, experiment_config),
     ),
     "runs": ("list, show, export or import the runs of the run store", add_runs_arguments, run_runs),
+    "backtest": (
+        "walk-forward backtest of an LSTM against the baselines, with intervals; results to --out",
+        _add_backtest_arguments,
+        lambda args: _backtest(args),
+    ),
 }
 
 
@@ -190,6 +203,12 @@ def _run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from lstm_core.backtest_cli import run_backtest_command
+
+    return run_backtest_command(args, experiment_config(args))
 
 
 def _number(value: float | None) -> str:

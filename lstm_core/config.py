@@ -428,21 +428,38 @@ class BacktestConfig:
     start: str = setting(
         "0.7",
         kind="text",
+        label="First origin (fraction of the series or a date)",
         help="first forecast origin: a fraction of the series (e.g. 0.7) or a date (e.g. 1958-01-01)",
     )
-    horizon: int = setting(12, kind="int", low=1, high=LIMITS["forecast_steps"], help="steps forecast from each origin")
-    stride: int = setting(1, kind="int", low=1, high=100_000, help="steps between two origins")
+    horizon: int = setting(
+        12,
+        kind="int",
+        low=1,
+        high=LIMITS["forecast_steps"],
+        label="Horizon (steps forecast per fold)",
+        help="steps forecast from each origin",
+    )
+    stride: int = setting(
+        1, kind="int", low=1, high=100_000, label="Stride (steps between origins)", help="steps between two origins"
+    )
     window_type: str = setting(
         "expanding",
         kind="choice",
         choices=WINDOW_TYPES,
+        label="Training window",
         help="training data before each origin: all of it, or a fixed length",
     )
-    retrain: str = setting("never", kind="text", help="`never` (train once, roll forward) or K: retrain every K folds")
+    retrain: str = setting(
+        "never",
+        kind="text",
+        label="Retrain (never, or every K folds)",
+        help="`never` (train once, roll forward) or K: retrain every K folds",
+    )
     strategy: str = setting(
         "recursive",
         kind="choice",
         choices=STRATEGIES,
+        label="Multi-step strategy",
         help="multi-step forecasts: feed predictions back, or one output per step",
     )
 

@@ -11,6 +11,7 @@ member's predictions (`lstm_seed_<seed>` columns) and the metrics hold `seeds` a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core import baselines, diagnostics, metrics
+from lstm_core.bands import add_bands
 from lstm_core.config import ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.ensemble import member_one_step, member_recursive, seed_spread
@@ -211,6 +213,12 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
                 future_rows[f"lstm_seed_{seed}"] = path
         test_rows = pd.concat([test_rows, future_rows])
     test_rows.index.name = "time"
+    intervals, band_notes = add_bands(
+        test_rows, result, windows, config.forecast.levels, difference=config.windows.difference
+    )
+    notes += band_notes
+    if intervals:
+        summary = dataclasses.replace(summary, extra={**summary.extra, "intervals": intervals})
     return Run(
         config=config,
         dataset=dataset,

@@ -6,6 +6,7 @@ carriage return is prefixed with a single quote so it is shown, not run as a for
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -19,12 +20,14 @@ from lstm_core.fingerprint import fingerprint
 from lstm_core.states import sequence_states
 
 __all__ = [
+    "backtest_frame",
     "forecast_frame",
     "gates_arrays",
     "gates_epochs_arrays",
     "metrics_json",
     "safe_csv",
     "states_arrays",
+    "write_backtest",
     "write_run",
 ]
 
@@ -51,22 +54,51 @@ def safe_csv(frame: pd.DataFrame, *, index: bool = False) -> str:
     return buffer.getvalue()
 
 
+def _times(index: pd.Index) -> Any:
+    if isinstance(index, pd.DatetimeIndex):
+        return index.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
+    return index.astype(int)
+
+
 def forecast_frame(run: Run) -> pd.DataFrame:
-    """`time, actual, lstm, naive[, lstm_seed_<seed>...]`: one row per test step, then one per future step."""
+    """`time, actual, lstm, naive[, lstm_seed_<seed>...]`, then `lower_<L>, upper_<L>` per interval level: one
+    row per test step, then one per future step (actual empty)."""
     rows = run.forecast
-    if isinstance(rows.index, pd.DatetimeIndex):
-        time = rows.index.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
-    else:
-        time = rows.index.astype(int)
-    columns = {
-        "time": time,
-        "actual": rows["actual"].to_numpy(),
-        "lstm": rows["lstm"].to_numpy(),
-        "naive": rows["naive"].to_numpy(),
-    }
+    bands = [c for c in rows.columns if c.startswith(("lower_", "upper_"))]
     # A seed ensemble's `lstm` is the members' mean; each member's own predictions follow it.
-    columns.update({name: rows[name].to_numpy() for name in rows.columns if name.startswith("lstm_seed_")})
-    return pd.DataFrame(columns)
+    seeds = [c for c in rows.columns if c.startswith("lstm_seed_")]
+    return pd.DataFrame(
+        {
+            "time": _times(rows.index),
+            "actual": rows["actual"].to_numpy(),
+            "lstm": rows["lstm"].to_numpy(),
+            "naive": rows["naive"].to_numpy(),
+            **{column: rows[column].to_numpy() for column in seeds + bands},
+        }
+    )
+
+
+def backtest_frame(backtest: Any) -> pd.DataFrame:
+    """backtest.csv: `fold, origin, step, time, actual, lstm, naive, seasonal_naive, drift, lower_<L>, upper_<L>`."""
+    frame = backtest.frame.copy()
+    frame["origin"] = _times(pd.Index(frame["origin"]))
+    frame["time"] = _times(pd.Index(frame["time"]))
+    return frame
+
+
+def write_backtest(backtest: Any, out_dir: str | Path) -> list[Path]:
+    """Write backtest.csv, backtest_metrics.json (with the backtest's settings) and config.json."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {**backtest.summary, "backtest": dataclasses.asdict(backtest.backtest)}
+    written = {
+        "backtest.csv": safe_csv(backtest_frame(backtest)),
+        "backtest_metrics.json": json.dumps(summary, indent=2, allow_nan=False),
+        "config.json": backtest.config.to_json(),
+    }
+    for name, text in written.items():
+        (out / name).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    return [out / name for name in written]
 
 
 def metrics_json(run: Run) -> str:

@@ -67,8 +67,8 @@ class LSTMWeights:
 
 @dataclass(frozen=True, eq=False)
 class DenseWeights:
-    kernel: np.ndarray  # (U, 1)
-    bias: np.ndarray  # (1,)
+    kernel: np.ndarray  # (U, H): H = 1, or the horizon of a direct multi-step model
+    bias: np.ndarray  # (H,)
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,18 +214,29 @@ def _rows_per_chunk(steps: int, weights: NetworkWeights) -> int:
     return max(1, CHUNK_FLOATS // (6 * max(1, steps) * units))
 
 
-def predict(x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True) -> np.ndarray:
+def predict(
+    x: np.ndarray, weights: NetworkWeights, *, limit_blas: bool = True, all_outputs: bool = False
+) -> np.ndarray:
     """The network's one-step prediction for each window, scaled units: x (B, T, F) -> (B,).
 
+    `all_outputs=True` gives every output of the head, (B, H) (a direct model's H horizon steps).
     `limit_blas=False` skips entering `single_blas_thread` (for a caller already inside it).
     """
     if limit_blas:
         with single_blas_thread():
-            return predict(x, weights, limit_blas=False)
+            return predict(x, weights, limit_blas=False, all_outputs=all_outputs)
     x = np.asarray(x, dtype=np.float32)  # (B, T, F)
     rows = _rows_per_chunk(x.shape[1], weights)
     if len(x) > rows:
-        return np.concatenate([predict(x[s : s + rows], weights, limit_blas=False) for s in range(0, len(x), rows)])
+        parts = [
+            predict(x[s : s + rows], weights, limit_blas=False, all_outputs=all_outputs) for s in range(0, len(x), rows)
+        ]
+        return np.concatenate(parts)
+    if all_outputs:
+        inputs = x
+        for k, layer in enumerate(weights.lstm):
+            inputs = lstm_gates(inputs, layer, keep=k < len(weights.lstm) - 1)["h"]  # (B, T, U) / (B, 1, U)
+        return inputs[:, -1] @ weights.head.kernel + weights.head.bias  # (B, H)
     if len(x) == 1:
         return np.array([_predict_window(x[0], weights)], np.float32)  # (1,)
     inputs = x

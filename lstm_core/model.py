@@ -1,6 +1,9 @@
 """Build the Keras model from the configuration, in plain backend-neutral Keras 3.
 
-    Input (window, F) -> LSTM(units) x layers [-> Dropout(dropout) after each] -> Dense(1)
+    Input (window, F) -> LSTM(units) x layers [-> Dropout(dropout) after each] -> Dense(outputs)
+
+`outputs` is 1 (one step ahead; longer forecasts feed predictions back) or the horizon H of a
+direct multi-step model (one output per horizon step).
 
 compiled with Adam(learning_rate) on mean squared error, as in Keras's own time-series
 example. Layers are named `lstm_1`, `lstm_2`, ... so the Gates page can pick one.
@@ -22,6 +25,7 @@ import os
 from typing import Any
 
 from lstm_core.config import ModelConfig
+from lstm_core.errors import LabError
 
 __all__ = [
     "GPU_WORTHWHILE_WORK",
@@ -115,6 +119,7 @@ def build_model(
     steps_per_execution: int = 1,
     members: int = 1,
     seed: int = 0,
+    outputs: int = 1,
 ) -> Any:
     """A compiled Keras model: a `Sequential` for one member, a functional seed ensemble for more.
 
@@ -124,15 +129,20 @@ def build_model(
     import keras
     from keras import layers
 
+    if members > 1 and outputs > 1:
+        raise LabError(
+            "A seed ensemble forecasts several steps recursively; use the recursive strategy, or one seed "
+            "with the direct strategy."
+        )
     inputs = keras.Input(shape=(window, n_features), name="window")
     if members == 1:
-        model = keras.Sequential([inputs, *_stack(layers, config, unroll, prefix="")], name="lstm_lab")
+        model = keras.Sequential([inputs, *_stack(layers, config, unroll, prefix="", outputs=outputs)], name="lstm_lab")
     elif config.recurrent_dropout == 0:
         from lstm_core.ensemble_model import build_ensemble_outputs
 
         seeds = [member_seed(seed, member) for member in range(members)]
-        outputs = build_ensemble_outputs(inputs, config, members=members, seeds=seeds, unroll=unroll)  # (B, N)
-        model = keras.Model(inputs, outputs, name="lstm_lab_ensemble")
+        predictions = build_ensemble_outputs(inputs, config, members=members, seeds=seeds, unroll=unroll)  # (B, N)
+        model = keras.Model(inputs, predictions, name="lstm_lab_ensemble")
     else:  # recurrent dropout needs Keras's own cell: N separate stacks side by side (slower, same result shape)
         heads = []
         for member in range(members):
@@ -140,8 +150,8 @@ def build_model(
             for layer in _stack(layers, config, unroll, prefix=f"m{member + 1}_", seed=member_seed(seed, member)):
                 hidden = layer(hidden)
             heads.append(hidden)  # (B, 1)
-        outputs = layers.Concatenate(name="members")(heads)  # (B, N)
-        model = keras.Model(inputs, outputs, name="lstm_lab_ensemble")
+        predictions = layers.Concatenate(name="members")(heads)  # (B, N)
+        model = keras.Model(inputs, predictions, name="lstm_lab_ensemble")
     if members > 1:
         from lstm_core.ensemble_model import summed_loss
 
@@ -157,8 +167,10 @@ def build_model(
     return model
 
 
-def _stack(layers: Any, config: ModelConfig, unroll: bool, *, prefix: str, seed: int | None = None) -> list[Any]:
-    """The LSTM layers [, Dropout], then Dense(1); with `seed`, every initialiser and dropout seeded from it."""
+def _stack(
+    layers: Any, config: ModelConfig, unroll: bool, *, prefix: str, seed: int | None = None, outputs: int = 1
+) -> list[Any]:
+    """The LSTM layers [, Dropout], then Dense(outputs); with `seed`, every initialiser and dropout seeded from it."""
     import keras
 
     def seeded(offset: int, **initialisers: Any) -> dict[str, Any]:
@@ -190,7 +202,7 @@ def _stack(layers: Any, config: ModelConfig, unroll: bool, *, prefix: str, seed:
             extra = {} if seed is None else {"seed": (seed * 1_000 + 10 * k + 7) % 2**31}
             stack.append(layers.Dropout(config.dropout, name=f"{prefix}dropout_{k + 1}", **extra))
     stack.append(
-        layers.Dense(1, name=f"{prefix}forecast", **seeded(999, kernel_initializer=initializers.GlorotUniform))
+        layers.Dense(outputs, name=f"{prefix}forecast", **seeded(999, kernel_initializer=initializers.GlorotUniform))
     )
     return stack
 

@@ -155,6 +155,7 @@ def train(
             steps_per_execution=options["steps_per_execution"],
             members=settings.seeds,
             seed=settings.seed,
+            outputs=1 if windows.y_train.ndim == 1 else windows.y_train.shape[1],  # H for a direct model
         )
         reporter = _make_reporter(
             epochs=settings.epochs,
@@ -304,11 +305,12 @@ def member_validation_losses(model: Any, x_val: np.ndarray, y_val: np.ndarray) -
 
 
 def _member_losses(members: list[NetworkWeights], x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
-    target = np.asarray(y_val, dtype=np.float64).reshape(-1)  # (N_val,)
+    target = np.asarray(y_val, dtype=np.float64)  # (N_val,) or (N_val, H) for a direct model
     losses = []
     with np.errstate(all="ignore"):
         for weights in members:
-            errors = predict(x_val, weights).astype(np.float64) - target
+            predicted = predict(x_val, weights, all_outputs=True).astype(np.float64)  # (N_val, H): H = 1 unless direct
+            errors = predicted - target.reshape(predicted.shape)
             losses.append(float(np.mean(np.square(errors))))
     return np.array(losses)  # (N,)
 

@@ -81,14 +81,24 @@ def split_points(length: int, config: WindowConfig) -> tuple[int, int]:
     return train_end, val_end
 
 
-def make_windows(values: np.ndarray, window: int, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-    """Windows whose targets are positions [start, end): x (N, window, F), y (N,)."""
-    if start < window or end <= start:
-        return np.empty((0, window, values.shape[1]), np.float32), np.empty((0,), np.float32)
-    view = np.lib.stride_tricks.sliding_window_view(values[start - window : end - 1], window, axis=0)  # (N, F, window)
+def make_windows(
+    values: np.ndarray, window: int, start: int, end: int, *, horizon: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windows whose targets lie in positions [start, end): x (N, window, F), y (N,).
+
+    With `horizon` H > 1 (the direct strategy) each window's target is the next H values, all inside
+    [start, end): y (N, H), one window per first target in [start, end - H + 1).
+    """
+    last = end - horizon + 1  # one past the last first-target
+    empty_y = np.empty((0,) if horizon == 1 else (0, horizon), np.float32)
+    if start < window or last <= start:
+        return np.empty((0, window, values.shape[1]), np.float32), empty_y
+    view = np.lib.stride_tricks.sliding_window_view(values[start - window : last - 1], window, axis=0)  # (N, F, window)
     x = np.ascontiguousarray(view.transpose(0, 2, 1), dtype=np.float32)  # (N, window, F)
-    y = np.asarray(values[start:end, 0], dtype=np.float32)  # (N,)
-    return x, y
+    if horizon == 1:
+        return x, np.asarray(values[start:end, 0], dtype=np.float32)  # (N,)
+    y = np.lib.stride_tricks.sliding_window_view(values[start:end, 0], horizon)  # (N, H)
+    return x, np.ascontiguousarray(y, dtype=np.float32)
 
 
 @dataclass(frozen=True, eq=False)

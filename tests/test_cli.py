@@ -55,7 +55,8 @@ def check_output_folder(out: Path, units: int) -> None:
     assert list(history.columns) == ["epoch", "loss", "val_loss", "seconds"]
     assert len(history) == metrics["epochs_run"]
     forecast = pd.read_csv(out / "forecast.csv")
-    assert list(forecast.columns) == ["time", "actual", "lstm", "naive"]
+    bands = [f"{side}_{level:g}" for level in config["forecast"]["levels"] for side in ("lower", "upper")]
+    assert list(forecast.columns) == ["time", "actual", "lstm", "naive", *bands]
     steps = config["forecast"]["forecast_steps"]
     assert forecast["actual"].tail(steps).isna().all() and forecast["actual"].iloc[:-steps].notna().all()
     assert forecast["lstm"].notna().all()

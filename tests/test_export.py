@@ -45,9 +45,9 @@ def test_formula_column_names_neutralised():
 
 
 def test_forecast_frame_columns(run):
-    """forecast.csv has exactly time, actual, lstm, naive, with dates as plain days."""
+    """forecast.csv has exactly time, actual, lstm, naive and a band per level, with dates as plain days."""
     frame = forecast_frame(run)
-    assert list(frame.columns) == ["time", "actual", "lstm", "naive"]
+    assert list(frame.columns) == ["time", "actual", "lstm", "naive", "lower_80", "upper_80", "lower_95", "upper_95"]
     assert frame["time"].iloc[0] == run.forecast.index[0].strftime("%Y-%m-%d")
     assert len(frame) == len(run.forecast)
 
@@ -74,6 +74,6 @@ def test_write_run_writes_every_file(run, tmp_path):
     history = pd.read_csv(out / "history.csv")
     assert list(history.columns) == ["epoch", "loss", "val_loss", "seconds"]
     forecast = pd.read_csv(out / "forecast.csv")
-    assert list(forecast.columns) == ["time", "actual", "lstm", "naive"]
+    assert list(forecast.columns)[:4] == ["time", "actual", "lstm", "naive"]
     with np.load(out / "gates.npz") as gates:
         assert sorted(gates.files) == sorted(["x", "i", "f", "g", "o", "c", "h"])

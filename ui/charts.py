@@ -17,7 +17,9 @@ from lstm_core.dataset import Dataset
 from ui.format import chart_text
 
 __all__ = [
+    "COLORS",
     "GATE_TITLES",
+    "add_bands",
     "epochs_frame",
     "forecast_figure",
     "forget_summary_figure",
@@ -163,6 +165,7 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
                 marker={"size": 4},
             )
         )
+    add_bands(fig, forecast)
     if len(test):
         fig.add_vline(x=_vline_x(test.index[0]), line={"color": "#cbd5e1", "dash": "dot"})
     fig.update_xaxes(rangeslider={"visible": True})
@@ -191,6 +194,30 @@ def _seed_band(fig: go.Figure, forecast: pd.DataFrame) -> None:
             name=f"LSTM seeds (range of {len(members)})",
         )
     )
+
+
+def add_bands(fig: go.Figure, rows: pd.DataFrame, *, x: Any = None) -> None:
+    """Shade the LSTM's prediction intervals (`lower_<L>`, `upper_<L>` columns), the widest level lightest."""
+    levels = sorted((c.removeprefix("lower_") for c in rows.columns if c.startswith("lower_")), key=float, reverse=True)
+    x = rows.index if x is None else x
+    for rank, level in enumerate(levels):
+        lower, upper = rows[f"lower_{level}"], rows[f"upper_{level}"]
+        if not lower.notna().any():
+            continue
+        opacity = 0.12 + 0.1 * rank
+        fig.add_trace(go.Scatter(x=x, y=upper, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=lower,
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=f"rgba(37, 99, 235, {opacity:.2f})",
+                name=f"{level}% band",
+                hoverinfo="skip",
+            )
+        )
 
 
 def _vline_x(value: Any) -> Any:

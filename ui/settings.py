@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import ExperimentConfig, ModelConfig, settings_of
+from lstm_core.config import BacktestConfig, ExperimentConfig, ModelConfig, settings_of
 from lstm_core.errors import LabError
 from lstm_core.model import gpu_advice as model_advice
 
@@ -45,11 +45,13 @@ _PRESET_NAMES = ("units", "layers", "window", "batch_size", "learning_rate", "dr
 
 
 def _fields() -> dict[str, tuple[str, dataclasses.Field]]:
-    """Setting name -> (config part, field) for every setting of an experiment."""
+    """Setting name -> (config part, field) for every setting of an experiment and of a backtest."""
     out = {}
     for part in dataclasses.fields(ExperimentConfig):
         for item in settings_of(part.default_factory):  # type: ignore[arg-type]
             out[item.name] = (part.name, item)
+    for item in settings_of(BacktestConfig):
+        out[item.name] = ("backtest", item)
     return out
 
 
@@ -147,6 +149,8 @@ def draw_setting(name: str, *, key_prefix: str = "train_") -> None:
             key=key,
             help=help_text,
         )
+    elif kind in ("text", "numbers"):  # numbers are typed as "80, 95"
+        st.text_input(label, key=key, help=help_text)
     else:  # pragma: no cover - a kind the form does not draw; a bug in FORM_COLUMNS
         raise ValueError(f"The form cannot draw setting {name!r} of kind {kind!r}.")
 

@@ -1,0 +1,82 @@
+"""`python -m lstm_core backtest`: load, check, backtest, write; progress and a summary on stderr.
+
+Every check of the input runs before the output folder is made, so bad input writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lstm_core.backtest import run_backtest
+from lstm_core.config import BacktestConfig, ExperimentConfig
+from lstm_core.errors import LabError
+from lstm_core.intervals import level_name
+from lstm_core.options import part_from_args
+
+__all__ = ["run_backtest_command"]
+
+
+def run_backtest_command(args: argparse.Namespace, config: ExperimentConfig) -> int:
+    from lstm_core.data import load
+    from lstm_core.export import write_backtest
+
+    backtest = part_from_args(args, BacktestConfig())
+    data = config.data
+    dataset = load(
+        data.source,
+        column=data.column,
+        date_column=data.date_column,
+        features=data.features,
+        period=data.period,
+        interval=data.interval,
+    )
+    for note in dataset.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+    def progress(report) -> None:
+        trained = " (after a new training)" if report.retrained else ""
+        print(
+            f"fold {report.fold}/{report.folds} origin {time_text(report.origin)}{trained} ({report.elapsed:.1f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def epoch(report) -> None:
+        val = "" if report.val_loss is None else f" val_loss {report.val_loss:.5f}"
+        print(f"  epoch {report.epoch}/{report.epochs} loss {report.loss:.5f}{val}", file=sys.stderr, flush=True)
+
+    result = run_backtest(dataset, config, backtest, on_fold=progress, on_epoch=epoch)
+    if result.folds == 0:
+        raise LabError("The backtest produced no folds; choose an earlier start or a shorter horizon.")
+    write_backtest(result, args.out)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    summary = result.summary
+    lstm, naive = summary["models"]["lstm"], summary["models"]["naive"]
+    skill = summary["skill_vs_naive"]
+    parts = [
+        f"{dataset.name}: {result.folds} folds of {backtest.horizon} steps",
+        f"LSTM RMSE {_mean_sd(lstm and lstm['rmse'])}",
+        f"naive RMSE {_mean_sd(naive and naive['rmse'])}",
+        f"skill vs naive {_mean_sd(skill)}",
+    ]
+    for level, block in summary["coverage"].items():
+        if block["empirical"] is not None:
+            parts.append(f"{level}% bands covered {block['empirical']:.0%} of {block['points']} points")
+        else:
+            parts.append(f"no {level_name(float(level))}% bands (too few calibration errors)")
+    print(", ".join(parts) + f". Results in {args.out}", file=sys.stderr)
+    return 0
+
+
+def time_text(value: object) -> str:
+    """A time as a user reads it: 1956-03-01 (no midnight), 1956-03-01 09:30, or a step number."""
+    text = str(value)
+    return text.removesuffix(" 00:00:00")
+
+
+def _mean_sd(block: dict | None) -> str:
+    if not block or block["mean"] is None:
+        return "n/a"
+    return f"{block['mean']:.4g} ± {block['sd']:.2g}"
