@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
-from ui import backtests, i18n, monitor, runtime, share, state  # noqa: E402
+from ui import backtests, i18n, monitor, runtime, share, state, sweep_state  # noqa: E402
 from ui.format import plain  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
@@ -40,6 +40,7 @@ pages = [
     st.Page("app_pages/inside.py", title="Inside", icon=":material/insights:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),
+    st.Page("app_pages/sweep.py", title="Sweep", icon=":material/tune:"),
 ]
 navigation = st.navigation(pages)
 
@@ -50,6 +51,7 @@ with st.sidebar:
     # The Train page polls the job itself; elsewhere the sidebar does while a training runs.
     monitor.sidebar_monitor(poll=state.training_running() and navigation.title != "Train")
     backtests.sidebar_monitor(poll=navigation.title != "Backtest")
+    sweep_state.sidebar_monitor(poll=navigation.title != "Sweep")  # a running sweep, watched from every page
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")
 

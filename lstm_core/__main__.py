@@ -73,6 +73,11 @@ def _add_backtest_arguments(parser: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "samples": ("list the bundled sample series", lambda parser: None, lambda args: _samples()),
     "run": ("train an LSTM and write its results to --out", _add_run_arguments, lambda args: _run(args)),
+    "sweep": (
+        "search settings with Optuna (one study, any number of workers); best trial re-run into --out",
+        lambda parser: _sweep_cli().add_sweep_arguments(parser),
+        lambda args: _sweep_cli().run_sweep_command(args, experiment_config),
+    ),
     "runs": ("list, show, export or import the runs of the run store", add_runs_arguments, run_runs),
     "backtest": (
         "walk-forward backtest of an LSTM against the baselines, with intervals; results to --out",
@@ -80,6 +85,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         lambda args: _backtest(args),
     ),
 }
+
+
+def _sweep_cli():
+    from lstm_core import sweep_cli
+
+    return sweep_cli
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ report), `state`, and `run` when it is done. It makes no UI calls itself.
 - `gate_snapshots()` gives the probe window's gates recorded so far (lstm_core.probe), thread-safely.
 - `heartbeat()` must be called by the UI while it is watching; a job that hears none for
   `heartbeat_timeout` seconds stops itself, so a closed browser tab burns no CPU.
-- At most `max_concurrent_trainings()` jobs run at once in this process (env
+- At most `max_concurrent_trainings()` jobs run at once in this process, a running sweep counting as one (env
   `LSTM_LAB_MAX_TRAININGS`, default 2); `start()` refuses another with a clear LabError.
 - `start()` also estimates the training's memory and time (budget.py) and refuses, with a
   sentence saying what to reduce, one that would take the server past `LSTM_LAB_MEMORY_MB`
@@ -33,7 +33,7 @@ from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.probe import GateRecorder, Snapshot
 
-__all__ = ["TrainingJob", "max_concurrent_trainings", "running_trainings"]
+__all__ = ["TrainingJob", "max_concurrent_trainings", "release_training", "reserve_training", "running_trainings"]
 
 _lock = threading.Lock()
 _running = 0
@@ -72,8 +72,8 @@ def _backend_loaded(backend: str) -> bool:
     return (backend if backend in ("tensorflow", "jax", "torch") else "tensorflow") in sys.modules
 
 
-def _acquire(job: TrainingJob) -> None:
-    """Take a training slot and reserve the job's memory, or raise LabError saying why not."""
+def _acquire(job: TrainingJob | None) -> None:
+    """Take a training slot and reserve the job's memory (none for a sweep's place), or raise LabError saying why."""
     global _running, _reserved_mb
     with _lock:
         if _running >= max_concurrent_trainings():
@@ -83,7 +83,7 @@ def _acquire(job: TrainingJob) -> None:
                 f"The server is busy: {running} running for other visitors. "
                 "Try again in a minute; your data and settings are kept."
             )
-        expected = job.estimate
+        expected = job.estimate if job is not None else None
         if expected is not None:
             server = resident_mb() + budget.import_cost_mb(expected.backend, loaded=_backend_loaded(expected.backend))
             budget.check_memory(
@@ -98,11 +98,24 @@ def _acquire(job: TrainingJob) -> None:
         _reserved_mb += expected.memory_mb if expected is not None else 0.0
 
 
-def _release(job: TrainingJob) -> None:
+def _release(job: TrainingJob | None) -> None:
     global _running, _reserved_mb
     with _lock:
         _running = max(0, _running - 1)
-        _reserved_mb = max(0.0, _reserved_mb - (job.estimate.memory_mb if job.estimate is not None else 0.0))
+        if job is not None and job.estimate is not None:
+            _reserved_mb = max(0.0, _reserved_mb - job.estimate.memory_mb)
+
+
+def reserve_training() -> None:
+    """Take one of the process's training places (a training or a running sweep); LabError when all are taken.
+
+    Whoever reserves must call `release_training()` once, when its work ends.
+    """
+    _acquire(None)
+
+
+def release_training() -> None:
+    _release(None)
 
 
 class TrainingJob:

@@ -1,0 +1,140 @@
+"""Sweep: search settings with Optuna on the loaded data; watch the trials arrive; train the best one."""
+
+import streamlit as st
+
+from lstm_core.errors import LabError
+from lstm_core.sweep import default_storage_url, public_url
+from lstm_core.sweep_results import importances, trials_frame
+from ui import sweep_charts, sweep_form, sweep_state
+from ui.format import duration, number
+
+REFRESH_SECONDS = 2.0
+
+st.title("Sweep")
+sweep_state.init()
+sweep_form.fill_missing_widgets()
+dataset, config = st.session_state.dataset, st.session_state.config
+job = sweep_state.current()
+running = job is not None and not job.finished
+
+st.caption(
+    f"Each trial trains on **{dataset.name}** with the Train form's other settings ({config.train.epochs} epochs, "
+    f"scaler {config.windows.scaler}) and is scored on the validation part (RMSE in the series' units); the test "
+    "part is scored once, when you train the best trial."
+)
+if sweep_state.storage_fixed():
+    st.caption(f"Studies are kept in {public_url(default_storage_url())}.")
+else:
+    st.text_input(
+        "Study storage (a database URL; empty: the run store)",
+        key="sweep_storage",
+        placeholder=public_url(default_storage_url()),
+        help="Workers on other machines join a study through a shared database, e.g. postgresql://user@host/lab.",
+    )
+with st.form("sweep_form", border=True):
+    sweep_form.draw_space()
+    sweep_form.draw_budget()
+    st.text_input("Study name (other workers join it by this name)", key="sweep_study")
+    submitted = st.form_submit_button("Start sweep", type="primary", key="sweep_start", disabled=running)
+
+storage = "" if sweep_state.storage_fixed() else st.session_state.get("sweep_storage", "").strip()
+storage = storage or default_storage_url()
+if submitted:
+    try:
+        space = sweep_form.space_from_widgets()
+        s = st.session_state
+        sweep_state.start(
+            space, trials=int(s.sweep_trials), minutes=float(s.sweep_minutes), pruner=s.sweep_pruner,
+            study_name=s.sweep_study, storage=storage,
+        )  # fmt: skip
+    except LabError as error:
+        st.error(str(error))  # bad range, busy server: the form keeps its values
+    else:
+        st.session_state.sweep_rename = True  # the next sweep gets a fresh name
+        st.rerun()
+
+with st.expander("Open a study by name (trials of every worker, as they arrive)"):
+    name = st.text_input("Study name", key="sweep_open_name")
+    if st.button("Open", key="sweep_open"):
+        try:
+            sweep_state.open_view(storage, name)
+        except LabError as error:
+            st.error(str(error))
+
+if running:
+    st.button("Stop", key="sweep_stop", on_click=job.request_stop, disabled=job.stopping,
+              help="Ends the running trial within about a second and starts no other.")  # fmt: skip
+
+
+following = st.session_state.get("sweep_view") is not None and st.toggle(
+    "Follow the study live", value=True, key="sweep_follow", help="Reads the study's trials every 2 seconds."
+)
+
+
+@st.fragment(run_every=REFRESH_SECONDS if running or following else None)
+def live_trials() -> None:
+    job = sweep_state.current()
+    if job is not None:
+        job.heartbeat()
+        if job.error:
+            st.error(job.error)
+        elif not job.finished:
+            st.progress(min(job.trials_run / max(job.setup.trials or 1, 1), 1.0),
+                        text=f"Sweeping: {job.trials_run} trial(s) done here · {duration(job.elapsed)}")  # fmt: skip
+        else:
+            st.caption(f"The sweep {job.state}: {job.trials_run} trial(s) in {duration(job.elapsed)}.")
+        if job.store_error:
+            st.caption(f"Trials are not saved to the run store: {job.store_error}")
+        if job.finished and running:
+            st.rerun()  # the whole page: Start and Stop change state
+    try:
+        opened = sweep_state.view()
+    except LabError as error:
+        st.error(str(error))
+        return
+    if opened is None:
+        st.info("Set the ranges and the budget, then press **Start sweep**, or open a study by name.")
+        return
+    study, setup = opened
+    frame = trials_frame(study)
+    st.subheader(f"Study {study.study_name}: {len(frame)} trial(s)")
+    if frame.empty:
+        st.caption("No trial yet; the first one includes loading Keras and compiling the model.")
+        return
+    best = frame["val_rmse"].min()
+    st.caption(f"Best validation RMSE so far: {number(best)} · workers: {frame['worker'].nunique()}")
+    st.dataframe(frame, hide_index=True, key=f"sweep_table_{len(frame)}")
+    st.plotly_chart(sweep_charts.progress_figure(frame), key="sweep_progress_chart")
+    parameters = [name for name in setup.space.searched if name in frame.columns]
+    parallel = sweep_charts.parallel_figure(frame, parameters)
+    if parallel is not None:
+        st.plotly_chart(parallel, key="sweep_parallel_chart")
+    weights = importances(study)
+    if weights:
+        st.plotly_chart(sweep_charts.importance_figure(weights), key="sweep_importance_chart")
+    if frame["state"].eq("complete").any():
+        st.button(
+            "Train the best",
+            key="sweep_train_best",
+            type="primary",
+            on_click=_train_best,
+            args=(study, setup),
+            help="Opens the best trial as a normal run: Train, then Forecast and Gates.",
+        )
+
+
+def _train_best(study, setup) -> None:
+    try:
+        sweep_state.train_best(study, setup)
+    except LabError as error:
+        st.session_state.sweep_train_error = str(error)
+    else:
+        st.session_state.sweep_go_train = True
+
+
+live_trials()
+train_error = st.session_state.pop("sweep_train_error", None)
+if train_error:
+    st.error(train_error)  # a busy server or a training already running: the sweep stays as it is
+if st.session_state.pop("sweep_go_train", False):
+    st.switch_page("app_pages/train.py")

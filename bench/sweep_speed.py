@@ -1,0 +1,157 @@
+"""Sweep speed: pruning against no pruning, and two local workers against one, each in the same run.
+
+1. Pruning. A 20-trial sweep of the seed model (LSTM(50), window 10, batch 32, Adam 0.001, 20 epochs a
+   trial) over the default space (units, layers, window, learning rate, dropout, batch size, differences)
+   on a noisy sine with about 300 training windows (--windows), run twice in this process: without pruning (the
+   reference) and with the median pruner. Both use Optuna's RandomSampler with seed 0, so both runs
+   propose the same 20 trials and differ only in which end early. Reported: wall time of each sweep, the
+   speed-up (target >= 1.5x) and the best validation RMSE of each (target: within 5%).
+2. Workers. The same small sweep (units 16-32, learning rate 1e-3 to 1e-2, 10 epochs, no pruning) by one
+   `python -m lstm_core sweep` process, then by two processes joining one study in one SQLite file.
+   Throughput = complete trials / (last trial's end - first trial's start), read from the study, so
+   process start-up (importing TensorFlow) is not counted. Target: two workers >= 1.6x one.
+
+    python bench/sweep_speed.py                   # both parts; results in bench/results/sweep_speed.json
+    python bench/sweep_speed.py --part workers
+    python bench/sweep_speed.py --quick           # smoke test: tiny, a few seconds of training
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, length_for_windows, noisy_sine, write_result
+
+PRUNING_TARGET, RMSE_TOLERANCE, WORKERS_TARGET = 1.5, 1.05, 1.6
+
+
+def _dataset(windows: int) -> Any:
+    import pandas as pd
+
+    from lstm_core.dataset import Dataset
+
+    values = noisy_sine(length_for_windows(windows))
+    frame = pd.DataFrame({"value": values.astype(float)}, index=pd.RangeIndex(len(values), name="step"))
+    return Dataset(frame=frame, target="value", name="noisy-sine", source="bench")
+
+
+def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    from lstm_core.config import ExperimentConfig
+    from lstm_core.fingerprint import fingerprint
+    from lstm_core.sweep import SweepSetup, open_study, optimize
+    from lstm_core.sweep_space import SweepSpace
+    from lstm_core.train import train
+    from lstm_core.windows import prepare
+
+    dataset = _dataset(args.windows)
+    base = ExperimentConfig().replace(epochs=args.epochs, device="cpu", forecast_steps=0)
+    train(prepare(dataset.values, base.windows), base.replace(epochs=1))  # import and warm TensorFlow first
+    out: dict[str, Any] = {}
+    for pruner in ("none", "median"):  # the reference first
+        setup = SweepSetup(base, SweepSpace(), fingerprint(dataset), trials=args.trials, pruner=pruner)
+        study, _ = open_study(f"sqlite:///{folder / f'pruning-{pruner}.db'}", f"pruning-{pruner}", setup)
+        started = time.perf_counter()
+        optimize(study, setup, dataset, sampler="random", sampler_seed=0)
+        seconds = time.perf_counter() - started
+        states = [t.state.name.lower() for t in study.trials]
+        epochs = sum(t.user_attrs.get("epochs", 0) for t in study.trials)
+        out[pruner] = {
+            "seconds": round(seconds, 2),
+            "best_val_rmse": study.best_value,
+            "best_trial": study.best_trial.number,
+            "pruned": states.count("pruned"),
+            "complete": states.count("complete"),
+            "epochs_trained": epochs,
+        }
+        print(f"pruner {pruner}: {seconds:.1f} s, best val RMSE {study.best_value:.5g}, {epochs} epochs, "
+              f"{states.count('pruned')} pruned", flush=True)  # fmt: skip
+    out["speedup"] = round(out["none"]["seconds"] / out["median"]["seconds"], 3)
+    out["rmse_ratio"] = round(out["median"]["best_val_rmse"] / out["none"]["best_val_rmse"], 4)
+    out["met"] = out["speedup"] >= PRUNING_TARGET and out["rmse_ratio"] <= RMSE_TOLERANCE
+    print(f"pruning speed-up {out['speedup']:.2f}x (target >= {PRUNING_TARGET}), best RMSE ratio "
+          f"{out['rmse_ratio']:.3f} (target <= {RMSE_TOLERANCE})", flush=True)  # fmt: skip
+    return out
+
+
+def _throughput(storage: str, name: str) -> dict[str, Any]:
+    import optuna
+
+    study = optuna.load_study(study_name=name, storage=storage)
+    done = [t for t in study.trials if t.state.name == "COMPLETE"]
+    span = (max(t.datetime_complete for t in done) - min(t.datetime_start for t in done)).total_seconds()
+    return {
+        "trials": len(done),
+        "span_seconds": round(span, 2),
+        "trials_per_minute": round(60 * len(done) / span, 3),
+        "workers": sorted({t.user_attrs.get("worker") for t in done}),
+    }
+
+
+def workers(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    csv = folder / "sine.csv"
+    _dataset(args.windows).frame.to_csv(csv)
+    space = folder / "space.json"
+    space.write_text(json.dumps({"units": [16, 32], "learning_rate": [0.001, 0.01]}))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LSTM_LAB_CACHE": str(folder)}
+    out: dict[str, Any] = {"load_before": os.getloadavg()}
+    for count in (1, 2):  # the reference first
+        storage = f"sqlite:///{folder / f'workers-{count}.db'}"
+        command = [
+            sys.executable, "-m", "lstm_core", "sweep", "--data", str(csv), "--storage", storage,
+            "--study", f"workers-{count}", "--trials", str(args.worker_trials), "--epochs", str(args.worker_epochs),
+            "--space", str(space), "--pruner", "none", "--sampler", "random", "--device", "cpu",
+            "--forecast-steps", "0",
+        ]  # fmt: skip
+        started = time.perf_counter()
+        procs = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                 for _ in range(count)]  # fmt: skip
+        for proc in procs:
+            _, stderr = proc.communicate(timeout=3600)
+            if proc.returncode != 0:
+                raise RuntimeError(f"a worker failed: {stderr[-2000:]}")
+        result = _throughput(storage, f"workers-{count}")
+        result["wall_seconds"] = round(time.perf_counter() - started, 2)
+        out[f"{count}_worker"] = result
+        print(f"{count} worker(s): {result['trials']} trials in {result['span_seconds']} s "
+              f"({result['trials_per_minute']} a minute)", flush=True)  # fmt: skip
+    out["load_after"] = os.getloadavg()
+    out["ratio"] = round(out["2_worker"]["trials_per_minute"] / out["1_worker"]["trials_per_minute"], 3)
+    out["met"] = out["ratio"] >= WORKERS_TARGET
+    print(f"two workers {out['ratio']:.2f}x one (target >= {WORKERS_TARGET}); load average before "
+          f"{out['load_before'][0]:.1f}, after {out['load_after'][0]:.1f}", flush=True)  # fmt: skip
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("all", "pruning", "workers"), default="all")
+    parser.add_argument("--quick", action="store_true", help="smoke test: tiny sizes")
+    parser.add_argument("--out", type=Path, help="results folder (default: bench/results)")
+    parser.add_argument("--windows", type=int, help="training windows of the series (default: 300)")
+    args = parser.parse_args(argv)
+    big = not args.quick
+    args.trials, args.epochs, args.windows = (20, 20, args.windows or 300) if big else (6, 2, 200)
+    args.worker_trials, args.worker_epochs = (6, 10) if big else (2, 1)
+    payload: dict[str, Any] = {"quick": args.quick, "trials": args.trials, "epochs": args.epochs,
+                               "train_windows": args.windows}  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="sweep-bench-") as tmp:
+        if args.part in ("all", "pruning"):
+            payload["pruning"] = pruning(args, Path(tmp))
+        if args.part in ("all", "workers"):
+            payload["workers"] = workers(args, Path(tmp))
+    name = "sweep_speed_quick" if args.quick else "sweep_speed"
+    write_result(name, payload, out_dir=args.out)
+    return payload
+
+
+if __name__ == "__main__":
+    main()

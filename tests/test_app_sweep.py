@@ -1,0 +1,130 @@
+"""AppTest: the Sweep page runs a real 2-trial sweep to the end, shows its trials and charts, trains the best;
+bad ranges and a busy server are one sentence; another visitor opens the study by name."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lstm_core.config import ExperimentConfig  # noqa: E402
+from lstm_core.jobs import release_training, reserve_training  # noqa: E402
+
+TIMEOUT = 60
+pytestmark = pytest.mark.timeout(600)
+FIXED = ExperimentConfig().replace(epochs=2, batch_size=16, forecast_steps=3, device="cpu")
+
+
+def open_sweep_page(storage: str) -> AppTest:
+    """The Sweep page with tiny fixed settings and a small space: units 3-5 and the learning rate searched."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.session_state["config"] = FIXED.replace(data=at.session_state["data_config"])
+    at.switch_page("app_pages/sweep.py").run()
+    for name in ("layers", "window", "dropout", "batch_size", "difference"):
+        at.checkbox(key=f"sweep_search_{name}").uncheck()
+    at.number_input(key="sweep_units_low").set_value(3)
+    at.number_input(key="sweep_units_high").set_value(5)
+    at.number_input(key="sweep_trials").set_value(2)
+    at.text_input(key="sweep_storage").set_value(storage)
+    return at
+
+
+def wait(job, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while not job.wait(0.5):  # heartbeats, as the watching page's fragment sends them
+        job.heartbeat()
+        assert time.monotonic() < deadline, "the job did not finish in time"
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory) -> Iterator[tuple[AppTest, str]]:
+    folder = tmp_path_factory.mktemp("sweep_app")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LSTM_LAB_CACHE", str(folder))  # the run store (and so the trials) in a fresh folder
+        patch.delenv("LSTM_LAB_DB", raising=False)
+        storage = f"sqlite:///{folder / 'studies.db'}"
+        at = open_sweep_page(storage)
+        at.text_input(key="sweep_study").set_value("app-study")
+        at.button(key="sweep_start").click().run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        job = at.session_state["sweep_job"]
+        wait(job)
+        assert job.state == "done", job.error
+        at.run()
+        yield at, storage
+
+
+def test_sweep_runs_to_the_end_and_shows_trials_and_charts(swept):
+    """A 2-trial sweep started from the form finishes; the table lists both trials, with the charts and importance."""
+    at, _ = swept
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert len(table) == 2 and set(table["state"]) == {"complete"} and table["val_rmse"].notna().all()
+    assert table["units"].between(3, 5).all()
+    keys = {chart.proto.id for chart in at.get("plotly_chart")}
+    assert len(at.get("plotly_chart")) == 3, keys  # best so far, parallel coordinates, importance
+    assert any("app-study: 2 trial(s)" in header.value for header in at.subheader)
+    assert at.session_state["sweep_job"].store_error is None
+
+
+def test_train_the_best_opens_it_as_a_normal_run(swept):
+    """Train the best starts a training with the best trial's settings; the run then feeds Forecast and Gates."""
+    at, _ = swept
+    table = at.dataframe[0].value
+    best = table.loc[table["val_rmse"].idxmin()]
+    at.button(key="sweep_train_best").click().run()
+    assert not at.exception
+    job = at.session_state["job"]
+    assert job is not None and job.config.model.units == best["units"]
+    assert job.config.train.learning_rate == pytest.approx(best["learning_rate"])
+    wait(job)
+    assert job.state == "done", job.error
+    at.run()
+    assert at.session_state["runs"][-1].config.model.units == best["units"]
+    at.switch_page("app_pages/forecast.py").run()
+    assert not at.exception and not at.error
+
+
+def test_another_visitor_opens_the_study_by_name(swept):
+    """A fresh session opens the study by its name from the storage URL and sees every trial."""
+    _, storage = swept
+    at = open_sweep_page(storage)
+    at.text_input(key="sweep_open_name").set_value("app-study")
+    at.button(key="sweep_open").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert len(at.dataframe[0].value) == 2
+    at.text_input(key="sweep_open_name").set_value("no-such-study")
+    at.button(key="sweep_open").click().run()
+    assert any("There is no study 'no-such-study'" in e.value for e in at.error)
+
+
+def test_bad_range_is_one_sentence(tmp_path):
+    """A reversed range is one error sentence; no sweep starts."""
+    at = open_sweep_page(f"sqlite:///{tmp_path / 's.db'}")
+    at.number_input(key="sweep_units_low").set_value(9)
+    at.button(key="sweep_start").click().run()
+    assert not at.exception and at.session_state["sweep_job"] is None
+    expected = "The `units` range must be [low, high] with low <= high. Received: units=[9, 5]"
+    assert [e.value for e in at.error] == [expected]
+
+
+def test_a_sweep_counts_against_the_training_cap(tmp_path, monkeypatch):
+    """With the server's one training place taken, Start sweep says the server is busy and starts nothing."""
+    monkeypatch.setenv("LSTM_LAB_MAX_TRAININGS", "1")
+    at = open_sweep_page(f"sqlite:///{tmp_path / 's.db'}")
+    reserve_training()
+    try:
+        at.button(key="sweep_start").click().run()
+    finally:
+        release_training()
+    assert not at.exception and at.session_state["sweep_job"] is None
+    assert any("The server is busy" in e.value for e in at.error)

@@ -1,0 +1,97 @@
+"""The Sweep page's form: which settings to search and over what ranges, and the budget.
+
+Widget keys start with `sweep_`. A setting is searched when its "search" box is ticked; its range is two
+number inputs (low, high) or, for batch size and differences, a multiselect. Unticked settings keep the
+Train form's value in every trial. `space_from_widgets()` turns the widgets into a validated SweepSpace.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import streamlit as st
+
+from lstm_core.config import LIMITS
+from lstm_core.sweep_space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
+
+__all__ = ["draw_budget", "draw_space", "new_study_name", "space_from_widgets"]
+
+_RANGES: dict[str, tuple[str, float, float, float, str]] = {
+    # name: (label, lowest, highest, step, format)
+    "units": ("Units per LSTM layer", 1, LIMITS["units"], 1, "%d"),
+    "layers": ("LSTM layers", 1, LIMITS["layers"], 1, "%d"),
+    "window": ("Window", 1, LIMITS["window"], 1, "%d"),
+    "learning_rate": ("Learning rate (log scale)", 1e-6, 1.0, 1e-4, "%.5f"),
+    "dropout": ("Dropout", 0.0, 0.9, 0.05, "%.2f"),
+}
+_CHOICES: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "batch_size": ("Batch sizes", (8, 16, 32, 64, 128, 256)),
+    "difference": ("Differences", SEARCHABLE_DIFFERENCES),
+}
+
+
+def new_study_name() -> str:
+    """A fresh study name nobody can guess (a study is opened by its name)."""
+    return f"sweep-{secrets.token_urlsafe(8)}"
+
+
+def _defaults() -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in [*_RANGES, *_CHOICES]:
+        default = getattr(DEFAULT_SPACE, name)
+        values[f"sweep_search_{name}"] = default is not None
+        if name in _RANGES:
+            low, high = default
+            kind = int if _RANGES[name][4] == "%d" else float
+            values[f"sweep_{name}_low"], values[f"sweep_{name}_high"] = kind(low), kind(high)
+        else:
+            values[f"sweep_{name}"] = list(default)
+    values.update(sweep_trials=12, sweep_minutes=0, sweep_pruner="median", sweep_study=new_study_name())
+    return values
+
+
+def fill_missing_widgets() -> None:
+    """Every widget's default where the visitor has none; a fresh study name after a sweep has started."""
+    for key, value in _defaults().items():
+        st.session_state.setdefault(key, value)
+    if st.session_state.pop("sweep_rename", False):  # set before the widget is drawn, as Streamlit requires
+        st.session_state.sweep_study = new_study_name()
+
+
+def draw_space() -> None:
+    """The range widgets, one row per setting; call inside an `st.form`."""
+    for name, (label, lowest, highest, step, fmt) in _RANGES.items():
+        search, low, high = st.columns([2, 2, 2])
+        search.checkbox(f"Search {label.lower()}", key=f"sweep_search_{name}")
+        kind = int if fmt == "%d" else float
+        low.number_input("from", kind(lowest), kind(highest), step=kind(step), format=fmt, key=f"sweep_{name}_low")
+        high.number_input("to", kind(lowest), kind(highest), step=kind(step), format=fmt, key=f"sweep_{name}_high")
+    for name, (label, options) in _CHOICES.items():
+        search, choices = st.columns([2, 4])
+        search.checkbox(f"Search {label.lower()}", key=f"sweep_search_{name}")
+        choices.multiselect(label, options, key=f"sweep_{name}")
+
+
+def draw_budget() -> None:
+    trials, minutes, pruner = st.columns(3)
+    trials.number_input("Trials (the study's total)", 1, 500, step=1, key="sweep_trials")
+    minutes.number_input("Time limit in minutes (0 = none)", 0, 24 * 60, step=1, key="sweep_minutes")
+    pruner.selectbox(
+        "Pruning",
+        ("median", "none"),
+        key="sweep_pruner",
+        help="Median: a trial whose validation error is worse than the median of earlier trials at the same "
+        "epoch ends early (after 4 complete trials and the first tenth of the epochs).",
+    )
+
+
+def space_from_widgets() -> SweepSpace:
+    """The ticked ranges as a SweepSpace; raises LabError (one sentence) for a bad range."""
+    s = st.session_state
+    values: dict[str, Any] = {}
+    for name in _RANGES:
+        values[name] = [s[f"sweep_{name}_low"], s[f"sweep_{name}_high"]] if s[f"sweep_search_{name}"] else None
+    for name in _CHOICES:
+        values[name] = list(s[f"sweep_{name}"]) if s[f"sweep_search_{name}"] else None
+    return SweepSpace.from_dict(values)
