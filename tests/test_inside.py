@@ -31,7 +31,7 @@ def keras_whole_sequence(layer, x: np.ndarray) -> np.ndarray:
     return np.asarray(probe.predict(x[None], verbose=0))[0]  # (T, U)
 
 
-def test_last_recorded_epoch_equals_saved_model(recorded, tmp_path):
+def test_last_recorded_epoch_equals_saved_model(recorded, windows, tmp_path):
     """The last entry of gates_epochs.npz equals the probe window's gates recomputed from model.keras."""
     from lstm_core.export import write_run
 
@@ -39,7 +39,7 @@ def test_last_recorded_epoch_equals_saved_model(recorded, tmp_path):
     saved = keras.models.load_model(tmp_path / "model.keras")
     with np.load(tmp_path / "gates_epochs.npz") as archive:
         assert archive["epochs"].tolist() == [1, 2, 3]
-        np.testing.assert_array_equal(archive["x"], recorded.windows.x_val[-1])
+        np.testing.assert_array_equal(archive["x"], windows.x_val[-1])  # a finished run keeps only its test windows
         again = network_gates(archive["x"][None], NetworkWeights.from_model(saved))[0]
         for name in GATE_NAMES:
             assert archive[name].shape == (3, TINY.windows.window, TINY.model.units)
@@ -52,7 +52,7 @@ def test_sequence_h_equals_keras_whole_sequence(recorded, tmp_path):
     from lstm_core.export import states_arrays
 
     x = recorded.windows.scaled  # (T, 1)
-    expected = keras_whole_sequence(recorded.model.get_layer("lstm_1"), x)
+    expected = keras_whole_sequence(recorded.keras_model().get_layer("lstm_1"), x)
     arrays = states_arrays(recorded)
     assert arrays["h"].shape == expected.shape == (len(x), TINY.model.units)
     np.testing.assert_allclose(arrays["h"], expected, atol=ATOL, rtol=0)
@@ -99,11 +99,11 @@ def test_window_states_are_the_last_step_of_each_window(recorded):
     assert np.isnan(h[: windows.window - 1]).all() and not np.isnan(h[windows.window - 1 :]).any()
 
 
-def test_probe_window_is_last_validation_window_else_training(recorded):
+def test_probe_window_is_last_validation_window_else_training(windows):
     """The probe window is the last validation window, or the last training window without validation."""
     from lstm_core.windows import prepare
 
-    np.testing.assert_array_equal(probe_window(recorded.windows), recorded.windows.x_val[-1])
+    np.testing.assert_array_equal(probe_window(windows), windows.x_val[-1])
     no_val = prepare(tiny_dataset().values, TINY.replace(val_fraction=0.0).windows)
     np.testing.assert_array_equal(probe_window(no_val), no_val.x_train[-1])
 

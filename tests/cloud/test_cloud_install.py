@@ -18,7 +18,7 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PAGES = ["data", "train", "forecast", "gates", "learn", "runs"]
+PAGES = ["data", "train", "forecast", "backtest", "gates", "inside", "learn", "runs", "sweep"]
 
 
 def _visit(at: AppTest, page: str) -> AppTest:
@@ -28,7 +28,7 @@ def _visit(at: AppTest, page: str) -> AppTest:
 
 
 def test_every_page_renders_then_a_tiny_training_feeds_them() -> None:
-    """All six pages render, a tiny LSTM trains through the Train form, and Forecast, Gates and Runs show it."""
+    """Every page renders, a tiny LSTM trains through the Train form, and Forecast, Gates and Runs show it."""
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception
     for page in PAGES:
