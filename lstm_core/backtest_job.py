@@ -76,4 +76,4 @@ class BacktestJob(TrainingJob):
             self.state = "failed"
         finally:
             self.finished_at = time.monotonic()
-            _release()
+            _release(self)

@@ -46,7 +46,8 @@ def test_backtest_writes_the_three_files(tmp_path):
     assert {"empirical", "mean_width"} <= set(metrics["coverage"]["80"])
     assert set(metrics["skill_vs_naive"]) == set(metrics["skill_vs_seasonal_naive"]) == {"mean", "sd"}
     config = json.loads((out / "config.json").read_text())
-    assert set(config) == {"data", "windows", "model", "train", "forecast"} and config["forecast"]["levels"] == [80, 90]
+    assert set(config) == {"version", "data", "windows", "model", "train", "forecast"}
+    assert config["forecast"]["levels"] == [80, 90]
     assert "fold 1/" in done.stderr and "bands covered" in done.stderr
 
 
