@@ -26,7 +26,6 @@ st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layo
 state.init()
 share.on_every_run()  # the workspace stays in the URL across pages; a share link opens once
 state.collect_finished_job()
-backtests.init()
 backtests.collect_finished()
 
 # The folder is app_pages/, not pages/: a pages/ folder next to the entrypoint switches Streamlit into its

@@ -11,7 +11,6 @@ from ui.format import duration, number
 REFRESH_SECONDS = 2.0
 
 st.title("Sweep")
-sweep_state.init()
 sweep_form.fill_missing_widgets()
 dataset, config = st.session_state.dataset, st.session_state.config
 job = sweep_state.current()

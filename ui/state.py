@@ -9,7 +9,13 @@ Keys (all set by `init`, the one place a key is made; widgets make their own `da
 - `train_error`: the sentence of the last failed training, shown on the Train page.
 - `data_message`: an error from a Data page callback, shown once on that page (None when none).
 - `upload_preview`: the `UploadPreview` of the last uploaded file (None before any).
-- `live_figure`: the Train page's `LiveFigure` while a training runs (None otherwise).
+- `live_figure`: the Train page's `LiveFigure` while a training runs (None otherwise); `live_gate_figure`
+  the live gate beside it.
+- `store_error`, `runs_export`, `runs_message`: the run store's last failure, a prepared workspace
+  export, and the Runs page's one-off message.
+- `gates_figures`, `inside_states`, `inside_brushed`: the Gates and Inside pages' per-visitor caches.
+- The Backtest and Sweep pages' keys (`backtest_*`, `backtests`, `sweep_job`, `sweep_view`), made by
+  `ui.backtests.init` and `ui.sweep_state.init`, which `init` calls.
 
 `training_running()` is the one answer to "is this visitor's training running" for every page.
 
@@ -132,6 +138,17 @@ def init() -> None:
     state.setdefault("data_message", None)
     state.setdefault("upload_preview", None)
     state.setdefault("live_figure", None)
+    state.setdefault("live_gate_figure", None)
+    state.setdefault("store_error", None)  # the last run-store failure's sentence (ui.runstore)
+    state.setdefault("runs_export", None)
+    state.setdefault("runs_message", None)
+    state.setdefault("gates_figures", None)
+    state.setdefault("inside_states", {})
+    state.setdefault("inside_brushed", None)
+    from ui import backtests, sweep_state  # their keys, made here too (they import this module)
+
+    backtests.init()
+    sweep_state.init()
 
 
 def set_dataset(dataset: Dataset, data_config: DataConfig) -> None:
