@@ -33,7 +33,7 @@ from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.intervals import level_name, rolling_bands
 from lstm_core.multistep import Inputs, forecast_from, member_weights
-from lstm_core.windows import Scaler, Windows, make_windows
+from lstm_core.windows import Scaler, Windows, make_windows, take_differences
 
 __all__ = ["MAX_TRAININGS", "Backtest", "FoldReport", "first_origin", "plan_origins", "run_backtest"]
 
@@ -106,8 +106,13 @@ def run_backtest(
     values = _checked(dataset.values)  # (T, F)
     levels = values[:, 0].copy()  # (T,)
     horizon, strategy = backtest.horizon, backtest.strategy
-    if config.windows.difference == "seasonal":
-        raise LabError("Backtests support levels and first differences; seasonal differences are not built yet.")
+    season = config.forecast.season_length or baselines.season_length_for(dataset.freq)
+    lag = {"none": 0, "first": 1, "seasonal": season or 0}[config.windows.difference]
+    if config.windows.difference == "seasonal" and not season:
+        raise LabError(
+            "Seasonal differences need a season length, and this series has none (no regular date frequency); "
+            "set the season length (for example 12 for monthly data) or choose first differences."
+        )
     if strategy == "recursive" and values.shape[1] > 1:
         raise LabError(
             "A recursive backtest needs the future values of the extra input columns, which are unknown; "
@@ -121,10 +126,9 @@ def run_backtest(
             f"Retraining every {every} fold(s) means {len(groups)} trainings; at most {MAX_TRAININGS} are allowed. "
             "Retrain less often, use a larger stride, or a later start."
         )
-    differenced = config.windows.difference == "first"
-    transformed = _differenced(values) if differenced else values  # (T, F): differences look back only
+    transformed = take_differences(values, lag) if lag else values  # (T, F): differences look back only
     span = int(origins[0])  # a sliding training part keeps the first training's length
-    _training_part(transformed, 0, span, span, config, horizon, strategy, differenced)  # bad input fails here
+    _training_part(transformed, 0, span, span, config, horizon, strategy, lag)  # bad input fails here
 
     predictions = np.full((len(origins), horizon), np.nan)  # (K, H)
     calibration: list[tuple[int, np.ndarray]] = []  # (position where its horizon ends, |errors| (H,))
@@ -133,9 +137,7 @@ def run_backtest(
         origin = int(origins[group[0]])
         low = 0 if backtest.window_type == "expanding" else origin - span
         until = int(origins[group[-1]])  # the group's forecasts read inputs before their origins only
-        windows, inputs = _training_part(
-            transformed, low, origin, until, config, horizon, strategy, differenced, levels
-        )
+        windows, inputs = _training_part(transformed, low, origin, until, config, horizon, strategy, lag, levels)
         result = train(windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop)
         train_seconds += result.train_seconds
         if result.stop_reason == "nan":
@@ -161,7 +163,6 @@ def run_backtest(
     steps = np.arange(horizon)
     actual = levels[origins[:, None] + steps]  # (K, H)
     calibration += list(zip((origins + horizon).tolist(), np.abs(actual - predictions), strict=True))
-    season = config.forecast.season_length or baselines.season_length_for(dataset.freq)
     forecasts = {"lstm": predictions, **_baselines(levels, origins, horizon, season)}
     levels_wanted = config.forecast.levels
     lower, upper = rolling_bands(predictions, origins, calibration, levels_wanted)  # (L, K, H) each
@@ -217,13 +218,6 @@ def _checked(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _differenced(values: np.ndarray) -> np.ndarray:
-    out = values.copy()  # (T, F); row 0 has no change: 0, never read as a target
-    out[1:, 0] = np.diff(values[:, 0])
-    out[0, 0] = 0.0
-    return out
-
-
 def _training_part(
     transformed: np.ndarray,
     low: int,
@@ -232,7 +226,7 @@ def _training_part(
     config: ExperimentConfig,
     horizon: int,
     strategy: str,
-    differenced: bool,
+    lag: int,
     levels: np.ndarray | None = None,
 ) -> tuple[Windows, Inputs]:
     """Windows of [low, high) split into training and validation shares, scaled on the training share only;
@@ -240,7 +234,7 @@ def _training_part(
     window, length = config.windows.window, high - low
     val_size = max(1, round(length * config.windows.val_fraction)) if config.windows.val_fraction > 0 else 0
     train_end = high - val_size
-    first = 1 if differenced and low == 0 else 0
+    first = max(0, lag - low)  # rows before `lag` hold no difference: no window reads them
     targets = horizon if strategy == "direct" else 1
     if train_end - (low + window + first) - targets + 1 < 2:
         raise LabError(
@@ -261,7 +255,7 @@ def _training_part(
     empty_x, empty_y = np.empty((0, window, scaled.shape[1]), np.float32), np.empty((0,), np.float32)
     windows = Windows(x_train, y_train, x_val, y_val, empty_x, empty_y, scaled, scaler, window, train_end, high)
     level_values = np.zeros(until) if levels is None else levels[:until]
-    return windows, Inputs(scaled, level_values, scaler, window, differenced)
+    return windows, Inputs(scaled, level_values, scaler, window, lag)
 
 
 def _baselines(levels: np.ndarray, origins: np.ndarray, horizon: int, season: int | None) -> dict[str, np.ndarray]:

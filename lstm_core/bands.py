@@ -21,15 +21,10 @@ from lstm_core.windows import Windows
 __all__ = ["add_bands"]
 
 
-def add_bands(
-    rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[float, ...], *, difference: str = "none"
-) -> tuple[dict, list[str]]:
+def add_bands(rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[float, ...]) -> tuple[dict, list[str]]:
     """Add `lower_<L>`, `upper_<L>` columns to a run's forecast rows (in place); the metrics block and notes."""
     if not levels:
         return {}, []
-    if difference == "seasonal":  # its forecasts map back to levels through last season's values: not built here
-        note = "No prediction intervals yet for seasonal differences; choose first differences or levels for bands."
-        return {"calibration": None, "note": note}, [note]
     for level in levels:
         rows[f"lower_{level_name(level)}"] = np.nan
         rows[f"upper_{level_name(level)}"] = np.nan
@@ -39,7 +34,7 @@ def add_bands(
         return {"calibration": None, "note": note}, [note]
     future = rows["part"].to_numpy() == "future"
     horizon = max(1, int(future.sum()))
-    inputs = Inputs(windows.scaled, windows._levels(), windows.scaler, windows.window, windows.difference)
+    inputs = Inputs(windows.scaled, windows._levels(), windows.scaler, windows.window, windows.lag)
     strategy = "recursive" if windows.n_features == 1 else "direct"  # one step needs no future inputs
     horizon = horizon if windows.n_features == 1 else 1
     forecasts = forecast_from(member_weights(result), inputs, origins, horizon, strategy=strategy)  # (C, H)

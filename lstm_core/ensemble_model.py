@@ -2,10 +2,11 @@
 
 `EnsembleLSTM` holds N members' weights stacked on a leading axis — `kernel` (N, F, 4U),
 `recurrent_kernel` (N, U, 4U), `bias` (N, 4U), gates in Keras's order i, f, c, o — and runs
-all N recurrences in one loop: per step N small products side by side in one compiled step instead of
-N separate LSTM loops (which on TensorFlow/XLA cost about N times as much per step, and
-compile N times as long). `EnsembleDense` is the N heads. The first layer reads the shared
-input window; later layers read their own member's hidden states, so the members never mix:
+all N recurrences in one loop. Between layers the members' sequences travel member-major as
+rows of one batch (N·B rows), so each step is one batched (N, B, U)·(N, U, 4U) product with no
+transposes, instead of N separate LSTM loops (which on TensorFlow/XLA cost about N times as much
+per step, and compile N times as long). `EnsembleDense` is the N heads, output (B, N). The first
+layer reads the shared input window; later layers read their own member's rows, so the members never mix:
 member n's output depends only on member n's weights, and with the target repeated N times
 and the summed squared error (`summed_loss`) its gradient is exactly its own, as if trained alone.
 
@@ -48,7 +49,10 @@ def summed_loss() -> Any:
 
     @keras.saving.register_keras_serializable(package="lstm_lab")
     def members_summed_squared_error(y_true: Any, y_pred: Any) -> Any:
-        return keras.ops.sum(keras.ops.square(y_pred - y_true), axis=-1)  # (B,)
+        squared = keras.ops.square(y_pred - y_true)  # (B, N), or (B, N, H) for direct forecasts
+        if len(squared.shape) == 3:
+            squared = keras.ops.mean(squared, axis=-1)  # each member's mean over the H steps, as "mse" is
+        return keras.ops.sum(squared, axis=-1)  # (B,)
 
     return members_summed_squared_error
 
@@ -61,13 +65,14 @@ def layer_classes() -> tuple[type, type]:
 
     @keras.saving.register_keras_serializable(package="lstm_lab")
     class EnsembleRecurrence(keras.layers.Layer):
-        """The step of N LSTM cells, given each step's input part z_x = x·W + b already: (B, N·4U)."""
+        """The step of N LSTM cells on member-major rows (row n·B + b is member n's sequence b), given each
+        step's input part z_x = x·W + b already: (N·B, 4U)."""
 
         def __init__(self, members: int, units: int, seeds: list[int], **kwargs: Any) -> None:
             super().__init__(**kwargs)
             self.members, self.units, self.seeds = members, units, list(seeds)
-            self.state_size = [members * units, members * units]
-            self.output_size = members * units
+            self.state_size = [units, units]
+            self.output_size = units
 
         def build(self, input_shape: Any) -> None:
             shape = (self.members, self.units, 4 * self.units)
@@ -76,19 +81,17 @@ def layer_classes() -> tuple[type, type]:
 
         def call(self, inputs: Any, states: Any, training: Any = None) -> Any:
             n, u = self.members, self.units
-            # N plain (B, U)·(U, 4U) products, not one batched product: XLA on CPU runs a plain dot through
-            # its fast matmul kernel, a batched dot (and the transposes it needs) far more slowly.
-            hidden = ops.split(states[0], n, axis=1) if n > 1 else [states[0]]  # N x (B, U)
-            recurrent = ops.concatenate([ops.matmul(h, self.recurrent_kernel[k]) for k, h in enumerate(hidden)], axis=1)
-            c = ops.reshape(states[1], (-1, n, u))  # (B, N, U)
-            z = ops.reshape(inputs + recurrent, (-1, n, 4 * u))  # (B, N, 4U)
-            i = ops.sigmoid(z[..., :u])
-            f = ops.sigmoid(z[..., u : 2 * u])
+            # Member-major rows make every reshape free and the recurrent product one batched
+            # (N, B, U)·(N, U, 4U) product with no transposes; measured fastest of five layouts on
+            # TensorFlow/XLA (bench/ensemble_speed.py, docs/PERFORMANCE.md).
+            h = ops.reshape(states[0], (n, -1, u))  # (N, B, U)
+            z = ops.reshape(inputs, (n, -1, 4 * u)) + ops.matmul(h, self.recurrent_kernel)  # (N, B, 4U)
+            gates = ops.sigmoid(z)  # i, f and o from one activation; g needs tanh
+            i, f, o = gates[..., :u], gates[..., u : 2 * u], gates[..., 3 * u :]
             g = ops.tanh(z[..., 2 * u : 3 * u])
-            o = ops.sigmoid(z[..., 3 * u :])
-            c = f * c + i * g  # (B, N, U)
-            h = o * ops.tanh(c)
-            h, c = ops.reshape(h, (-1, n * u)), ops.reshape(c, (-1, n * u))
+            c = f * ops.reshape(states[1], (n, -1, u)) + i * g
+            h = ops.reshape(o * ops.tanh(c), (-1, u))
+            c = ops.reshape(c, (-1, u))
             return h, [h, c]
 
         def get_config(self) -> dict[str, Any]:
@@ -96,7 +99,8 @@ def layer_classes() -> tuple[type, type]:
 
     @keras.saving.register_keras_serializable(package="lstm_lab")
     class EnsembleLSTM(keras.layers.Layer):
-        """N LSTM layers in one: input (B, T, F) shared, or (B, T, N·F) per member; output (B, [T,] N·U)."""
+        """N LSTM layers in one. Input: the shared window (B, T, F), or the previous ensemble layer's
+        member-major sequences (N·B, T, U). Output: member-major (N·B, [T,] U)."""
 
         def __init__(
             self,
@@ -120,7 +124,7 @@ def layer_classes() -> tuple[type, type]:
 
         def build(self, input_shape: Any) -> None:
             n, u = self.members, self.units
-            features = input_shape[-1] if self.shared_input else input_shape[-1] // n
+            features = input_shape[-1]
             self.kernel = self.add_weight(
                 shape=(n, features, 4 * u), initializer=_stacked("GlorotUniform", self.seeds), name="kernel"
             )
@@ -131,19 +135,22 @@ def layer_classes() -> tuple[type, type]:
                 )
 
             self.bias = self.add_weight(shape=(n, 4 * u), initializer=forget_bias_one, name="bias")
-            self.recurrence.build((input_shape[0], input_shape[1], n * 4 * u))
+            self.recurrence.build((None, input_shape[1], 4 * u))
 
         def call(self, inputs: Any, training: Any = None) -> Any:
             n, u = self.members, self.units
-            steps = ops.shape(inputs)[1]
-            if self.shared_input:  # (B, T, F)·(F, N·4U): every member's input part at once
-                kernel = ops.reshape(ops.transpose(self.kernel, (1, 0, 2)), (-1, n * 4 * u))  # (F, N·4U)
-                projected = ops.matmul(inputs, kernel)  # (B, T, N·4U)
-            else:  # member n reads its own slice of the previous layer's hidden states
-                x = ops.reshape(inputs, (-1, steps, n, ops.shape(self.kernel)[1]))  # (B, T, N, F)
-                projected = ops.reshape(ops.einsum("btnf,nfg->btng", x, self.kernel), (-1, steps, n * 4 * u))
-            projected = projected + ops.reshape(self.bias, (n * 4 * u,))
-            return self.recurrence(projected, training=training)
+            steps, features = ops.shape(inputs)[1], ops.shape(self.kernel)[1]
+            if self.shared_input:  # every member reads the same window: (B, T, F) -> (N, B·T, F)
+                x = ops.tile(ops.reshape(inputs, (1, -1, features)), (n, 1, 1))
+            else:  # member n's rows are its own previous layer's states: (N·B, T, F) -> (N, B·T, F)
+                x = ops.reshape(inputs, (n, -1, features))
+            projected = ops.matmul(x, self.kernel) + ops.expand_dims(self.bias, 1)  # (N, B·T, 4U)
+            return self.recurrence(ops.reshape(projected, (-1, steps, 4 * u)), training=training)
+
+        def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
+            if self.return_sequences:
+                return (None, input_shape[1], self.units)
+            return (None, self.units)
 
         def get_config(self) -> dict[str, Any]:
             return {
@@ -158,29 +165,45 @@ def layer_classes() -> tuple[type, type]:
 
     @keras.saving.register_keras_serializable(package="lstm_lab")
     class EnsembleDense(keras.layers.Layer):
-        """N Dense(1) heads: member n's hidden state (B, U) -> its forecast; output (B, N)."""
+        """N Dense(H) heads: member n's hidden states (rows n·B..n·B+B-1 of (N·B, U)) -> its forecast.
+        Output (B, N) for one step, (B, N, H) for H direct steps."""
 
-        def __init__(self, members: int, units: int, seeds: list[int], **kwargs: Any) -> None:
+        def __init__(self, members: int, units: int, seeds: list[int], outputs: int = 1, **kwargs: Any) -> None:
             super().__init__(**kwargs)
-            self.members, self.units, self.seeds = members, units, list(seeds)
+            self.members, self.units, self.seeds, self.outputs = members, units, list(seeds), outputs
 
         def build(self, input_shape: Any) -> None:
+            n, u, h = self.members, self.units, self.outputs
             initialiser = _stacked("GlorotUniform", [seed + 2 for seed in self.seeds])
-            self.kernel = self.add_weight(shape=(self.members, self.units, 1), initializer=initialiser, name="kernel")
-            self.bias = self.add_weight(shape=(self.members, 1), initializer="zeros", name="bias")
+            self.kernel = self.add_weight(shape=(n, u, h), initializer=initialiser, name="kernel")
+            self.bias = self.add_weight(shape=(n, h), initializer="zeros", name="bias")
 
         def call(self, inputs: Any) -> Any:
-            hidden = ops.reshape(inputs, (-1, self.members, self.units))  # (B, N, U)
-            return ops.einsum("bnu,nu->bn", hidden, self.kernel[..., 0]) + self.bias[:, 0]  # (B, N)
+            hidden = ops.reshape(inputs, (self.members, -1, self.units))  # (N, B, U)
+            out = ops.matmul(hidden, self.kernel) + ops.expand_dims(self.bias, 1)  # (N, B, H)
+            if self.outputs == 1:
+                return ops.transpose(out[..., 0])  # (B, N)
+            return ops.transpose(out, (1, 0, 2))  # (B, N, H)
+
+        def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
+            return (None, self.members) if self.outputs == 1 else (None, self.members, self.outputs)
 
         def get_config(self) -> dict[str, Any]:
-            return {**super().get_config(), "members": self.members, "units": self.units, "seeds": self.seeds}
+            return {
+                **super().get_config(),
+                "members": self.members,
+                "units": self.units,
+                "seeds": self.seeds,
+                "outputs": self.outputs,
+            }
 
     return EnsembleLSTM, EnsembleDense
 
 
-def build_ensemble_outputs(inputs: Any, config: Any, *, members: int, seeds: list[int], unroll: bool) -> Any:
-    """The ensemble's layers applied to `inputs` (B, window, F): the (B, N) output tensor."""
+def build_ensemble_outputs(
+    inputs: Any, config: Any, *, members: int, seeds: list[int], unroll: bool, outputs: int = 1
+) -> Any:
+    """The ensemble's layers applied to `inputs` (B, window, F): the (B, N) output, (B, N, H) for H direct steps."""
     from keras import layers
 
     ensemble_lstm, ensemble_dense = layer_classes()
@@ -201,7 +224,7 @@ def build_ensemble_outputs(inputs: Any, config: Any, *, members: int, seeds: lis
                 config.dropout, seed=(seeds[0] * 1_000 + 10 * k + 7) % 2**31, name=f"dropout_{k + 1}"
             )(hidden)
     head_seeds = [(seed * 1_000 + 999) % 2**31 for seed in seeds]
-    return ensemble_dense(members, config.units, head_seeds, name="ensemble_forecast")(hidden)
+    return ensemble_dense(members, config.units, head_seeds, outputs=outputs, name="ensemble_forecast")(hidden)
 
 
 def is_ensemble(model: Any) -> bool:

@@ -230,9 +230,7 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
                 future_rows[f"lstm_seed_{seed}"] = path
         test_rows = pd.concat([test_rows, future_rows])
     test_rows.index.name = "time"
-    intervals, band_notes = add_bands(
-        test_rows, result, windows, config.forecast.levels, difference=config.windows.difference
-    )
+    intervals, band_notes = add_bands(test_rows, result, windows, config.forecast.levels)
     notes += band_notes
     if intervals:
         summary = dataclasses.replace(summary, extra={**summary.extra, "intervals": intervals})

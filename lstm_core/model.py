@@ -25,7 +25,6 @@ import os
 from typing import Any
 
 from lstm_core.config import ModelConfig
-from lstm_core.errors import LabError
 
 __all__ = [
     "GPU_WORTHWHILE_WORK",
@@ -56,6 +55,11 @@ def backend_name() -> str:
 # itself only past about a million training samples (windows x epochs).
 UNROLL_MIN_SAMPLES = 1_000_000
 
+# A seed ensemble's step does N times the arithmetic, so unrolling it on TensorFlow/XLA pays sooner:
+# 5 x LSTM(50), window 10: steady epochs about a quarter faster for ~2.5 s more compilation
+# (bench/ensemble_speed.py), repaid after about ten epochs of 4,000 windows.
+ENSEMBLE_UNROLL_MIN_SAMPLES = 40_000
+
 # XLA on the TensorFlow backend roughly doubles steady-state speed for a small LSTM on CPU but adds
 # a few seconds of compilation to the first epoch; below this many training samples (windows x
 # epochs) the plain graph finishes sooner (a 100-epoch run on airline-passengers is ~10,000).
@@ -63,7 +67,13 @@ JIT_MIN_SAMPLES = 50_000
 
 
 def compile_options(
-    *, backend: str, device: str, window: int, batches_per_epoch: int, samples_to_train: int | None = None
+    *,
+    backend: str,
+    device: str,
+    window: int,
+    batches_per_epoch: int,
+    samples_to_train: int | None = None,
+    members: int = 1,
 ) -> dict[str, Any]:
     """Settings that make a small LSTM fast on each backend (measured in bench/train_speed.py).
 
@@ -71,13 +81,16 @@ def compile_options(
     call (`steps_per_execution`) and compiling the step with XLA removes most of it.
     On a GPU with TensorFlow, XLA would replace the fused cuDNN kernel, so it stays off there.
     `samples_to_train` (training windows x epochs) decides whether XLA on TensorFlow and
-    unrolling on JAX repay their compile time; None means unknown: XLA on, no unrolling.
+    unrolling on JAX repay their compile time; None means unknown: XLA on, no unrolling. A seed
+    ensemble (`members` > 1) is unrolled on TensorFlow's CPU too, once it trains long enough.
     """
     steps_per_execution = max(1, min(32, batches_per_epoch))
     options: dict[str, Any] = {"steps_per_execution": steps_per_execution, "unroll": False}
     if backend == "tensorflow":
         long_enough = samples_to_train is None or samples_to_train >= JIT_MIN_SAMPLES
         options["jit_compile"] = long_enough and not device.startswith("gpu")
+        ensemble_long = samples_to_train is not None and samples_to_train >= ENSEMBLE_UNROLL_MIN_SAMPLES
+        options["unroll"] = members > 1 and window <= 32 and ensemble_long and options["jit_compile"]
     elif backend == "jax":
         options["jit_compile"] = True
         long_training = samples_to_train is not None and samples_to_train >= UNROLL_MIN_SAMPLES
@@ -131,11 +144,6 @@ def build_model(
     import keras
     from keras import layers
 
-    if members > 1 and outputs > 1:
-        raise LabError(
-            "A seed ensemble forecasts several steps recursively; use the recursive strategy, or one seed "
-            "with the direct strategy."
-        )
     inputs = keras.Input(shape=(window, n_features), name="window")
     if members == 1:
         model = keras.Sequential([inputs, *_stack(layers, config, unroll, prefix="", outputs=outputs)], name="lstm_lab")
@@ -143,16 +151,23 @@ def build_model(
         from lstm_core.ensemble_model import build_ensemble_outputs
 
         seeds = [member_seed(seed, member) for member in range(members)]
-        predictions = build_ensemble_outputs(inputs, config, members=members, seeds=seeds, unroll=unroll)  # (B, N)
+        predictions = build_ensemble_outputs(  # (B, N), or (B, N, H) for a direct model
+            inputs, config, members=members, seeds=seeds, unroll=unroll, outputs=outputs
+        )
         model = keras.Model(inputs, predictions, name="lstm_lab_ensemble")
     else:  # recurrent dropout needs Keras's own cell: N separate stacks side by side (slower, same result shape)
         heads = []
         for member in range(members):
             hidden = inputs
-            for layer in _stack(layers, config, unroll, prefix=f"m{member + 1}_", seed=member_seed(seed, member)):
+            stack = _stack(
+                layers, config, unroll, prefix=f"m{member + 1}_", seed=member_seed(seed, member), outputs=outputs
+            )
+            for layer in stack:
                 hidden = layer(hidden)
-            heads.append(hidden)  # (B, 1)
-        predictions = layers.Concatenate(name="members")(heads)  # (B, N)
+            heads.append(hidden)  # (B, H)
+        predictions = layers.Concatenate(name="members")(heads)  # (B, N·H), member-major
+        if outputs > 1:
+            predictions = layers.Reshape((members, outputs), name="members_steps")(predictions)  # (B, N, H)
         model = keras.Model(inputs, predictions, name="lstm_lab_ensemble")
     if members > 1:
         from lstm_core.ensemble_model import summed_loss

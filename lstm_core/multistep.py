@@ -1,9 +1,10 @@
 """Multi-step forecasts from many origins at once, in the user's units.
 
 An origin o is the first forecast position: the forecast for o, o+1, ..., o+H-1 reads only the
-network's inputs before o (`scaled[o - window : o]`) and, with differences, the actual level at
-o - 1. All origins go through the NumPy kernel (gates.py) together: a recursive forecast is H
-batched calls (each feeds its prediction back), a direct one (a head with H outputs) a single call.
+network's inputs before o (`scaled[o - window : o]`) and, with differences of lag L (1 for first,
+the season length for seasonal differences), the actual levels at o - L .. o - 1. All origins go
+through the NumPy kernel (gates.py) together: a recursive forecast is H batched calls (each feeds
+its prediction back), a direct one (a head with H outputs) a single call.
 An ensemble's members are each run and their level forecasts averaged.
 """
 
@@ -29,7 +30,7 @@ class Inputs:
     levels: np.ndarray  # (T,) the target in the user's units
     scaler: Scaler
     window: int
-    difference: bool  # column 0 holds first differences
+    lag: int  # column 0 holds differences y_t - y_{t-lag}: 0 levels, 1 first, s seasonal (windows.Windows.lag)
 
 
 def member_weights(result: object) -> list[NetworkWeights]:
@@ -80,6 +81,13 @@ def _scaled_path(weights: NetworkWeights, x: np.ndarray, horizon: int, strategy:
 
 def _to_levels(scaled: np.ndarray, inputs: Inputs, origins: np.ndarray) -> np.ndarray:
     values = inputs.scaler.inverse_target(scaled)  # (B, H) user units
-    if not inputs.difference:
+    lag = inputs.lag
+    if not lag:
         return values
-    return inputs.levels[origins - 1][:, None] + np.cumsum(values, axis=1)  # changes add up from y_{o-1}
+    if lag == 1:
+        return inputs.levels[origins - 1][:, None] + np.cumsum(values, axis=1)  # changes add up from y_{o-1}
+    levels = np.empty_like(values)  # (B, H)
+    for step in range(values.shape[1]):  # y_{o+h} = d_{o+h} + y_{o+h-lag}: actual before o, else forecast
+        before = inputs.levels[origins + step - lag] if step < lag else levels[:, step - lag]
+        levels[:, step] = before + values[:, step]
+    return levels

@@ -141,6 +141,7 @@ def train(
         window=windows.window,
         batches_per_epoch=batches,
         samples_to_train=n_train * settings.epochs,
+        members=settings.seeds,
     )
     has_val = len(windows.x_val) > 0
     if recorder is not None:
@@ -183,10 +184,7 @@ def train(
             )
         # Validation is not Keras's: the reporter computes val_loss from the weights in NumPy (see
         # `validation_loss`), which costs a fraction of an `evaluate` pass per epoch.
-        # An ensemble's N heads all learn the same target: (N_train, N), each column one member's.
-        targets = (
-            windows.y_train if settings.seeds == 1 else np.repeat(windows.y_train[:, None], settings.seeds, axis=1)
-        )
+        targets = _ensemble_targets(windows.y_train, settings.seeds)
         model.fit(
             windows.x_train,
             targets,
@@ -315,6 +313,16 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     With a seed ensemble, the mean over its members (what its training loss is too).
     """
     return float(np.mean(member_validation_losses(model, x_val, y_val)))
+
+
+def _ensemble_targets(y_train: np.ndarray, members: int) -> np.ndarray:
+    """What the model is fitted to: an ensemble's N heads all learn the same target, (N_train, N) for one
+    step or (N_train, N, H) for H direct steps, member n's slice its own."""
+    if members == 1:
+        return y_train
+    if y_train.ndim == 2 and y_train.shape[1] == 1:
+        y_train = y_train[:, 0]
+    return np.repeat(y_train[:, None], members, axis=1)
 
 
 def member_validation_losses(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:

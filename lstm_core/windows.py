@@ -211,7 +211,7 @@ def prepare(values: np.ndarray, config: WindowConfig, *, season_length: int | No
         )
     # With differences the first `first` rows have no difference: left out of the scaler's fit, read by no window.
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below, as one sentence
-        inputs = _differenced(values, first) if first else values  # (T, F)
+        inputs = take_differences(values, first) if first else values  # (T, F)
         scaler = Scaler.fit(config.scaler, inputs[first:train_end])
         scaled = scaler.transform(inputs)  # (T, F)
     if not (np.isfinite(scaler.scale).all() and np.isfinite(scaler.offset).all() and np.isfinite(scaled).all()):
@@ -243,7 +243,7 @@ def prepare(values: np.ndarray, config: WindowConfig, *, season_length: int | No
     )
 
 
-def _differenced(values: np.ndarray, lag: int = 1) -> np.ndarray:
+def take_differences(values: np.ndarray, lag: int = 1) -> np.ndarray:
     """`values` (T, F) with column 0 replaced by y_t - y_{t-lag}; the first `lag` rows get a placeholder 0.
 
     Those differences do not exist. A zero keeps the array finite (callers check that); no window reads them.

@@ -79,8 +79,9 @@ def _changed_after(dataset: Dataset, position: int) -> Dataset:
             QUICK,
             BacktestConfig(start="0.5", horizon=3, stride=8, retrain="4", strategy="direct", window_type="sliding"),
         ),
+        (QUICK.replace(difference="seasonal"), BacktestConfig(start="0.5", horizon=14, stride=3)),
     ],
-    ids=["recursive-never-differences", "direct-retrain-sliding"],
+    ids=["recursive-never-differences", "direct-retrain-sliding", "seasonal-differences-past-a-season"],
 )
 def test_no_leakage(config, backtest):
     """Changing every value after an origin changes nothing of the earlier folds: predictions and bands are equal."""

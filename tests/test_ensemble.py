@@ -167,3 +167,19 @@ def test_seed_spread_of_constructed_predictions() -> None:
         seasonal_naive_rmse=None, seeds=[0, 1],
     )  # fmt: skip
     assert broken["lstm"]["rmse"] == {"mean": None, "sd": None}
+
+
+def test_a_direct_seed_ensemble_has_each_members_h_outputs(windows) -> None:
+    """Seeds and the direct strategy together: (B, N, H) outputs, each member's own H steps, trained on H targets."""
+    from lstm_core.train import train
+    from lstm_core.windows import Windows, make_windows
+
+    x, y = make_windows(windows.scaled, windows.window, windows.window, windows.train_end, horizon=3)
+    direct = Windows(x, y, x[:0], y[:0], x[:0], y[:0], windows.scaled, windows.scaler, windows.window, 100, 100)
+    result = train(direct, ENSEMBLE.replace(epochs=1))
+    keras_out = np.asarray(result.model(x[:5]))  # (5, N, 3)
+    assert keras_out.shape == (5, 3, 3)
+    for member, weights in enumerate(result.members):
+        assert weights.head.kernel.shape == (ENSEMBLE.model.units, 3)
+        np.testing.assert_allclose(predict(x[:5], weights, all_outputs=True), keras_out[:, member], atol=2e-5)
+    assert np.isfinite(result.history["loss"]).all()

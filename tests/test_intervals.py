@@ -43,7 +43,7 @@ def test_make_windows_direct_targets():
 def test_recursive_forecast_from_many_origins_matches_one_by_one(trained, windows):
     """A batched recursive forecast from several origins equals feeding each prediction back by hand."""
     weights = NetworkWeights.from_model(trained.model)
-    inputs = Inputs(windows.scaled, windows.levels, windows.scaler, windows.window, windows.difference)
+    inputs = Inputs(windows.scaled, windows.levels, windows.scaler, windows.window, windows.lag)
     origins = np.array([windows.val_end, windows.val_end + 3, windows.length - 2])
     batched = forecast_from([weights], inputs, origins, 2, strategy="recursive")  # (3, 2)
     for row, origin in enumerate(origins):
@@ -57,7 +57,7 @@ def test_recursive_forecast_from_many_origins_matches_one_by_one(trained, window
 def test_members_are_averaged(trained, stacked, windows):
     """An ensemble's forecast is the mean of its members' forecasts."""
     one, two = NetworkWeights.from_model(trained.model), NetworkWeights.from_model(stacked.model)
-    inputs = Inputs(windows.scaled, windows.levels, windows.scaler, windows.window, windows.difference)
+    inputs = Inputs(windows.scaled, windows.levels, windows.scaler, windows.window, windows.lag)
     origins = np.array([windows.val_end, windows.val_end + 1])
     each = [forecast_from([w], inputs, origins, 3, strategy="recursive") for w in (one, two)]
     both = forecast_from([one, two], inputs, origins, 3, strategy="recursive")
@@ -104,3 +104,35 @@ def test_forecast_chart_shades_the_bands(run):
     caption = interval_caption(run.metrics.extra["intervals"])
     assert caption.startswith("Shaded: prediction intervals calibrated on rolling-origin forecasts")
     assert "80% band covered" in caption and "test points" in caption
+
+
+def test_seasonal_differences_map_back_to_levels_exactly():
+    """Seasonal differences y_t - y_(t-s) over a horizon longer than s come back as the levels: actual before
+    the origin, then the forecast's own levels one season before (checked with the true differences)."""
+    from lstm_core.multistep import _to_levels
+    from lstm_core.windows import Scaler, take_differences
+
+    season, horizon = 4, 11
+    levels = np.cumsum(np.random.default_rng(3).normal(size=60)) + 50.0  # (T,)
+    changes = take_differences(levels[:, None], season)[:, 0]  # (T,)
+    origins = np.array([10, 23, 40])
+    scaler = Scaler.fit("none", changes[:, None])
+    inputs = Inputs(changes[:, None], levels, scaler, 5, season)
+    true_changes = changes[origins[:, None] + np.arange(horizon)]  # (3, H)
+    back = _to_levels(true_changes, inputs, origins)
+    np.testing.assert_allclose(back, levels[origins[:, None] + np.arange(horizon)])
+
+
+def test_a_run_with_seasonal_differences_gets_bands_and_coverage():
+    """Seasonal differences no longer go without bands: the run's rows carry them and metrics report coverage."""
+    from tiny import tiny_dataset
+
+    from lstm_core.experiment import run_experiment
+
+    run = run_experiment(tiny_dataset(400), TINY.replace(epochs=1, units=4, difference="seasonal"))
+    rows = run.forecast
+    test = rows[rows["part"] == "test"]
+    assert test[["lower_80", "upper_80", "lower_95", "upper_95"]].notna().all().all()
+    assert (test["upper_95"] >= test["upper_80"]).all() and (test["lower_95"] <= test["lower_80"]).all()
+    measured = run.metrics.extra["intervals"]["levels"]["80"]
+    assert measured["nominal"] == 0.8 and 0.0 <= measured["empirical"] <= 1.0 and measured["points"] > 0

@@ -46,6 +46,26 @@ def test_compile_options_per_backend():
     ]
 
 
+def test_tensorflow_unrolls_only_long_seed_ensembles_on_cpu():
+    """A seed ensemble on TF's CPU is unrolled once it trains long enough; one seed, a GPU or a long window never."""
+    from lstm_core.model import ENSEMBLE_UNROLL_MIN_SAMPLES
+
+    def unroll(members: int, *, device: str = "cpu:0", window: int = 10, samples: int = 400_000) -> bool:
+        options = compile_options(
+            backend="tensorflow",
+            device=device,
+            window=window,
+            batches_per_epoch=125,
+            samples_to_train=samples,
+            members=members,
+        )
+        return options["unroll"]
+
+    assert unroll(5) and not unroll(1)
+    assert not unroll(5, samples=ENSEMBLE_UNROLL_MIN_SAMPLES - 1)
+    assert not unroll(5, device="gpu:0") and not unroll(5, window=33)
+
+
 def test_backend_name_matches_keras():
     """backend_name reports the backend Keras actually uses."""
     import keras
