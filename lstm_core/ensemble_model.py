@@ -39,22 +39,28 @@ def _stacked(kind: str, seeds: list[int]) -> Any:
 
 @functools.cache
 def summed_loss() -> Any:
-    """The ensemble's loss: the sum over members of each member's squared error, averaged over the batch.
+    """The ensemble's loss class: per window, the sum over members of each member's squared error (the mean
+    over H steps for a direct model); averaged over the batch by the sample weights.
 
     A sum, not a mean, so each member's gradient is exactly what it would be trained alone (a mean would
     scale it by 1/N, which Adam's epsilon makes not quite harmless). Keras reports N times the members'
-    mean loss; train.py divides by N before reporting.
+    mean loss; train.py divides by N before reporting. Call the result for an instance.
     """
     import keras
 
     @keras.saving.register_keras_serializable(package="lstm_lab")
-    def members_summed_squared_error(y_true: Any, y_pred: Any) -> Any:
-        squared = keras.ops.square(y_pred - y_true)  # (B, N), or (B, N, H) for direct forecasts
-        if len(squared.shape) == 3:
-            squared = keras.ops.mean(squared, axis=-1)  # each member's mean over the H steps, as "mse" is
-        return keras.ops.sum(squared, axis=-1)  # (B,)
+    class MembersSummedSquaredError(keras.losses.Loss):
+        def __init__(self, reduction: str = "mean_with_sample_weight", name: str = "members_summed_squared_error",
+                     **kwargs: Any) -> None:  # fmt: skip
+            super().__init__(reduction=reduction, name=name, **kwargs)
 
-    return members_summed_squared_error
+        def call(self, y_true: Any, y_pred: Any) -> Any:
+            squared = keras.ops.square(y_pred - y_true)  # (B, N), or (B, N, H) for direct forecasts
+            if len(squared.shape) == 3:
+                squared = keras.ops.mean(squared, axis=-1)  # each member's mean over the H steps, as "mse" is
+            return keras.ops.sum(squared, axis=-1)  # (B,)
+
+    return MembersSummedSquaredError
 
 
 @functools.cache

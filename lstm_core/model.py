@@ -169,12 +169,15 @@ def build_model(
         if outputs > 1:
             predictions = layers.Reshape((members, outputs), name="members_steps")(predictions)  # (B, N, H)
         model = keras.Model(inputs, predictions, name="lstm_lab_ensemble")
+    # Averaged over the sample weights, so the zero-weighted padding of the last batch (train.full_batches)
+    # changes nothing: each batch's loss is the mean over its real windows.
     if members > 1:
         from lstm_core.ensemble_model import summed_loss
 
-        loss: Any = summed_loss()  # the members' squared errors summed: each member's gradient is its own
+        # the members' squared errors summed: each member's gradient is its own
+        loss: Any = summed_loss()()
     else:
-        loss = "mse"
+        loss = keras.losses.MeanSquaredError(reduction="mean_with_sample_weight")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,

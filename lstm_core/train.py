@@ -184,10 +184,13 @@ def train(
             )
         # Validation is not Keras's: the reporter computes val_loss from the weights in NumPy (see
         # `validation_loss`), which costs a fraction of an `evaluate` pass per epoch.
-        targets = _ensemble_targets(windows.y_train, settings.seeds)
+        x, targets, weights = full_batches(
+            windows.x_train, _ensemble_targets(windows.y_train, settings.seeds), settings.batch_size
+        )
         model.fit(
-            windows.x_train,
+            x,
             targets,
+            sample_weight=weights,
             epochs=settings.epochs,
             batch_size=settings.batch_size,
             callbacks=callbacks,
@@ -313,6 +316,25 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     With a seed ensemble, the mean over its members (what its training loss is too).
     """
     return float(np.mean(member_validation_losses(model, x_val, y_val)))
+
+
+def full_batches(x: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The training windows padded to whole batches, the padding weighted 0: (x, y, sample weights or None).
+
+    A compiled train step (XLA on TensorFlow, every step on JAX) is compiled once per batch shape, so
+    a short last batch costs a second compilation of the whole step in every training: about 2 s for
+    the seed model on 2 CPU cores (bench/backtest_speed.py, docs/PERFORMANCE.md). Padded with zero
+    weights and a loss averaged over the weights (`build_model`), every batch has one shape and every
+    real window still counts once per epoch with its own weight; only the padding's place in the
+    shuffled order spreads the short batch's shortfall over a few batches.
+    """
+    count = len(x)
+    short = count % batch_size
+    if short == 0 or count < batch_size:
+        return x, y, None
+    pad = batch_size - short
+    weights = np.concatenate([np.ones(count, np.float32), np.zeros(pad, np.float32)])  # (count + pad,)
+    return np.concatenate([x, x[:pad]]), np.concatenate([y, y[:pad]]), weights
 
 
 def _ensemble_targets(y_train: np.ndarray, members: int) -> np.ndarray:

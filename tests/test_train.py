@@ -141,3 +141,33 @@ def test_time_limit_stops_with_weights_and_says_why(windows, tiny_config):
     assert result.stop_reason == "time_limit" and 1 <= result.epochs_run < 500
     assert "time limit" in result.message and "fewer epochs" in result.message
     assert result.model.get_layer("lstm_1").get_weights()[0].shape == (1, 4 * tiny_config.model.units)
+
+
+def test_full_batches_pad_with_zero_weights():
+    """Windows are padded to whole batches with zero-weighted copies; whole or single batches stay as they are."""
+    from lstm_core.train import full_batches
+
+    x, y = np.arange(70, dtype=np.float32).reshape(35, 2, 1), np.arange(35, dtype=np.float32)
+    padded_x, padded_y, weights = full_batches(x, y, 16)
+    assert padded_x.shape == (48, 2, 1) and padded_y.shape == (48,)
+    assert weights.sum() == 35 and not weights[35:].any()
+    np.testing.assert_array_equal(padded_x[:35], x)
+    assert full_batches(x[:32], y[:32], 16)[2] is None and full_batches(x[:10], y[:10], 16)[2] is None
+
+
+@pytest.mark.parametrize("seeds", [1, 2])
+def test_zero_weighted_padding_leaves_the_loss_unchanged(seeds):
+    """The compiled loss averages over the sample weights: a batch with zero-weighted padding has the loss of
+    its real windows alone (single model and seed ensemble), so padding to whole batches changes no gradient."""
+    from lstm_core.config import ModelConfig
+    from lstm_core.model import build_model
+    from lstm_core.train import _ensemble_targets, full_batches
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(21, 5, 1)).astype(np.float32), rng.normal(size=21).astype(np.float32)
+    model = build_model(ModelConfig(units=3), window=5, n_features=1, members=seeds, jit_compile=False)
+    targets = _ensemble_targets(y, seeds)
+    padded_x, padded_y, weights = full_batches(x, targets, 16)  # 32 rows, 11 of them padding
+    plain = model.evaluate(x, targets, batch_size=21, verbose=0)
+    padded = model.evaluate(padded_x, padded_y, sample_weight=weights, batch_size=32, verbose=0)
+    assert padded == pytest.approx(plain, rel=1e-5)
