@@ -111,29 +111,19 @@ def live_trials() -> None:
     weights = importances(study)
     if weights:
         st.plotly_chart(sweep_charts.importance_figure(weights), key="sweep_importance_chart")
-    if frame["state"].eq("complete").any():
-        st.button(
-            "Train the best",
-            key="sweep_train_best",
-            type="primary",
-            on_click=_train_best,
-            args=(study, setup),
-            help="Opens the best trial as a normal run: Train, then Forecast and Gates.",
-        )
-
-
-def _train_best(study, setup) -> None:
-    try:
-        sweep_state.train_best(study, setup)
-    except LabError as error:
-        st.session_state.sweep_train_error = str(error)
-    else:
-        st.session_state.sweep_go_train = True
+    # In the fragment: a click reruns only the fragment, so the switch to Train must happen here.
+    if frame["state"].eq("complete").any() and st.button(
+        "Train the best",
+        key="sweep_train_best",
+        type="primary",
+        help="Opens the best trial as a normal run: Train, then Forecast and Gates.",
+    ):
+        try:
+            sweep_state.train_best(study, setup)
+        except LabError as error:
+            st.error(str(error))  # a busy server or a training already running: the sweep stays as it is
+        else:
+            st.switch_page("app_pages/train.py")
 
 
 live_trials()
-train_error = st.session_state.pop("sweep_train_error", None)
-if train_error:
-    st.error(train_error)  # a busy server or a training already running: the sweep stays as it is
-if st.session_state.pop("sweep_go_train", False):
-    st.switch_page("app_pages/train.py")
