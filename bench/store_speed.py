@@ -43,7 +43,7 @@ def one_run(epochs: int):
 def model_bytes(run) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.keras"
-        run.model.save(path)
+        run.keras_model().save(path)
         return path.read_bytes()
 
 
