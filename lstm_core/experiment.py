@@ -11,7 +11,7 @@ member's predictions (`lstm_seed_<seed>` columns) and the metrics hold `seeds` a
 A `Run` keeps the trained network as NumPy arrays (`weights`, `members`), not as a Keras model: a
 model holds its compiled train and predict functions and its optimizer state, which a server
 keeping many visitors' runs cannot afford. Everything a page shows is computed from the weights;
-`keras_model()` rebuilds a Keras model (of the first member) only for a download or a
+`keras_model()` rebuilds a Keras model (every member of an ensemble) only for a download or a
 `model.keras` file. The kept windows are the test part only (`Windows.for_inference`).
 """
 
@@ -53,13 +53,15 @@ class Run:
     diagnostics: tuple[diagnostics.Diagnostic, ...] = ()
 
     def keras_model(self) -> Any:
-        """A new Keras model with this run's architecture and (first member's) trained weights, for export.
+        """A new Keras model with this run's architecture and trained weights, for export.
 
-        It predicts exactly as the trained (single) model did; its optimizer starts afresh.
+        It predicts exactly as the trained model did: a seed ensemble gives every member's forecast,
+        (B, N); their mean is the run's forecast. Its optimizer starts afresh.
         """
         from lstm_core.model import rebuild_model
 
-        return rebuild_model(self.config, self.weights, window=self.windows.window, n_features=self.windows.n_features)
+        weights = list(self.members) if len(self.members) > 1 else self.weights
+        return rebuild_model(self.config, weights, window=self.windows.window, n_features=self.windows.n_features)
 
     @property
     def history(self) -> pd.DataFrame:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import numpy as np
+
 from lstm_core.config import ModelConfig
 
 __all__ = [
@@ -228,19 +230,40 @@ def _stack(
 
 
 def rebuild_model(config: Any, weights: Any, *, window: int, n_features: int) -> Any:
-    """A compiled model of `config` (an ExperimentConfig) carrying `weights` (gates.NetworkWeights).
+    """A compiled model of `config` (an ExperimentConfig) carrying `weights`: one `gates.NetworkWeights`,
+    or a sequence of them, one per member of a seed ensemble.
 
     How a finished run, which keeps only NumPy weights, becomes a Keras model again for a
     `.keras` file: the same layers, names and weights, so it predicts as the trained model
-    did; Adam starts afresh (its state is not kept).
+    did (an ensemble: every member, output (B, N) or (B, N, H)); Adam starts afresh (its state is not kept).
     """
-    outputs = weights.head.kernel.shape[-1] if weights.head.kernel.ndim == 2 else 1  # H for a direct model
+    members = [weights] if not isinstance(weights, (list, tuple)) else list(weights)
+    first = members[0]
+    outputs = first.head.kernel.shape[-1] if first.head.kernel.ndim == 2 else 1  # H for a direct model
     model = build_model(
-        config.model, window=window, n_features=n_features, learning_rate=config.train.learning_rate, outputs=outputs
+        config.model,
+        window=window,
+        n_features=n_features,
+        learning_rate=config.train.learning_rate,
+        outputs=outputs,
+        members=len(members),
+        seed=config.train.seed,
     )
-    for k, layer in enumerate(weights.lstm):
-        model.get_layer(f"lstm_{k + 1}").set_weights([layer.kernel, layer.recurrent_kernel, layer.bias])
-    model.get_layer("forecast").set_weights([weights.head.kernel, weights.head.bias])
+    if len(members) > 1 and config.model.recurrent_dropout == 0:  # the vectorised ensemble's stacked weights
+        for k in range(len(first.lstm)):
+            layer = model.get_layer(f"ensemble_lstm_{k + 1}")
+            layer.kernel.assign(np.stack([m.lstm[k].kernel for m in members]))
+            layer.recurrence.cell.recurrent_kernel.assign(np.stack([m.lstm[k].recurrent_kernel for m in members]))
+            layer.bias.assign(np.stack([m.lstm[k].bias for m in members]))
+        head = model.get_layer("ensemble_forecast")
+        head.kernel.assign(np.stack([m.head.kernel.reshape(-1, outputs) for m in members]))
+        head.bias.assign(np.stack([np.reshape(m.head.bias, (outputs,)) for m in members]))
+        return model
+    for number, member in enumerate(members):
+        prefix = f"m{number + 1}_" if len(members) > 1 else ""  # separate stacks (recurrent dropout)
+        for k, layer in enumerate(member.lstm):
+            model.get_layer(f"{prefix}lstm_{k + 1}").set_weights([layer.kernel, layer.recurrent_kernel, layer.bias])
+        model.get_layer(f"{prefix}forecast").set_weights([member.head.kernel, member.head.bias])
     return model
 
 

@@ -31,6 +31,11 @@ def _load(name: str):
         ("memory", "memory_quick.json"),
         ("gpu_speed", "gpu_speed_quick.json"),
         ("gates_recording", "gates_recording_quick.json"),
+        ("ensemble_speed", "ensemble_speed_quick.json"),
+        ("backtest_speed", "backtest_speed_quick.json"),
+        ("store_speed", "store_speed_quick.json"),
+        ("inside_speed", "inside_speed_quick.json"),
+        ("determinism_speed", "determinism_speed_quick.json"),
     ],
 )
 def test_bench_script_runs_quick(script: str, result_file: str, tmp_path: Path, capsys) -> None:

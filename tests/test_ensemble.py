@@ -183,3 +183,15 @@ def test_a_direct_seed_ensemble_has_each_members_h_outputs(windows) -> None:
         assert weights.head.kernel.shape == (ENSEMBLE.model.units, 3)
         np.testing.assert_allclose(predict(x[:5], weights, all_outputs=True), keras_out[:, member], atol=2e-5)
     assert np.isfinite(result.history["loss"]).all()
+
+
+def test_an_ensemble_run_exports_every_member(ensemble_run, windows, tmp_path) -> None:
+    """The run's Keras model for model.keras holds all N members (output (B, N)), saved and loaded back intact."""
+    from lstm_core.model import load_model
+
+    model = ensemble_run.keras_model()
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = load_model(str(path))
+    ours = np.stack([predict(windows.x_test, weights) for weights in ensemble_run.members], axis=1)  # (B, 3)
+    np.testing.assert_allclose(loaded.predict(windows.x_test, verbose=0), ours, atol=2e-5)
