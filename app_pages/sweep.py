@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_core.errors import LabError
 from lstm_core.sweep import default_storage_url, public_url
-from lstm_core.sweep_results import importances, trials_frame
+from lstm_core.sweep_results import importances, objective_text, trials_frame
 from ui import sweep_charts, sweep_form, sweep_state
 from ui.format import duration, number
 
@@ -18,8 +18,9 @@ running = job is not None and not job.finished
 
 st.caption(
     f"Each trial trains on **{dataset.name}** with the Train form's other settings ({config.train.epochs} epochs, "
-    f"scaler {config.windows.scaler}) and is scored on the validation part (RMSE in the series' units); the test "
-    "part is scored once, when you train the best trial."
+    f"scaler {config.windows.scaler}) and is scored on the validation part (RMSE in the series' units: one step "
+    "ahead, or the mean over a backtest's folds, as chosen below); the test part is scored once, when you train "
+    "the best trial."
 )
 if sweep_state.storage_fixed():
     st.caption(f"Studies are kept in {public_url(default_storage_url())}.")
@@ -44,7 +45,7 @@ if submitted:
         s = st.session_state
         sweep_state.start(
             space, trials=int(s.sweep_trials), minutes=float(s.sweep_minutes), pruner=s.sweep_pruner,
-            study_name=s.sweep_study, storage=storage,
+            study_name=s.sweep_study, storage=storage, objective=s.sweep_objective, horizon=int(s.sweep_horizon),
         )  # fmt: skip
     except LabError as error:
         st.error(str(error))  # bad range, busy server: the form keeps its values
@@ -102,6 +103,7 @@ def live_trials() -> None:
         return
     best = frame["val_rmse"].min()
     st.caption(f"Best validation RMSE so far: {number(best)} · workers: {frame['worker'].nunique()}")
+    st.caption(f"Objective: {objective_text(setup)}.")
     st.dataframe(frame, hide_index=True, key=f"sweep_table_{len(frame)}")
     st.plotly_chart(sweep_charts.progress_figure(frame), key="sweep_progress_chart")
     parameters = [name for name in setup.space.searched if name in frame.columns]

@@ -5,9 +5,12 @@
   joins it, so `python -m lstm_core sweep --storage URL --study NAME` on many machines share one study.
   The study keeps its setup (fixed settings, space, data fingerprint, budget) as user attributes, so a
   joining worker needs only the URL and the name, and a worker with other settings or data is refused.
-- Objective: the validation RMSE in the series' units (one-step predictions of the validation targets,
-  which are the same points for every trial whatever its window). The test part is never looked at
-  while searching; `best_run` scores it once, for the best trial only.
+- Objective (`SweepSetup.objective`): "validation", the validation RMSE in the series' units (one-step
+  predictions of the validation targets, which are the same points for every trial whatever its window);
+  or "backtest", a walk-forward backtest of the training and validation parts (retrain never): trained on
+  the data before the validation part, then an H-step forecast (`horizon`) from every origin in the
+  validation part; the value is the mean over folds of their RMSE. Either way the test part is never
+  looked at while searching; `best_run` scores it once, for the best trial only.
 - Pruning: each epoch's validation RMSE is reported (`trial.report(value, epoch)`); the median pruner
   ends a trial whose value is worse than the median of earlier trials at that epoch.
 - Budget: `trials` is the study's total over all workers (finished, pruned, failed or running);
@@ -16,6 +19,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import socket
@@ -32,6 +36,7 @@ from lstm_core.sweep_space import SweepSpace
 from lstm_core.sweep_storage import _storage, default_storage_url, public_url
 
 __all__ = [
+    "OBJECTIVES",
     "PRUNERS",
     "SAMPLERS",
     "SweepSetup",
@@ -45,6 +50,7 @@ __all__ = [
 ]
 
 PRUNERS = ("median", "none")
+OBJECTIVES = ("validation", "backtest")
 SAMPLERS = ("tpe", "random")
 _ATTR = "lstm_lab"
 
@@ -63,6 +69,17 @@ class SweepSetup:
     data_fingerprint: str
     trials: int | None = 20
     pruner: str = "median"
+    objective: str = "validation"  # or "backtest" (see the module docstring)
+    horizon: int = 1  # steps forecast from each origin of the backtest objective
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise LabError(
+                f"The sweep objective must be one of {', '.join(OBJECTIVES)}. Received: objective={self.objective!r}"
+            )
+        if isinstance(self.horizon, bool) or not isinstance(self.horizon, int) or self.horizon < 1:
+            raise LabError(f"The backtest objective's horizon must be a whole number of steps from 1. "
+                           f"Received: horizon={self.horizon!r}")  # fmt: skip
 
     def to_attr(self) -> dict[str, Any]:
         return {
@@ -71,6 +88,8 @@ class SweepSetup:
             "data_fingerprint": self.data_fingerprint,
             "trials": self.trials,
             "pruner": self.pruner,
+            "objective": self.objective,
+            "horizon": self.horizon,
         }
 
     @classmethod
@@ -81,6 +100,8 @@ class SweepSetup:
             data_fingerprint=values["data_fingerprint"],
             trials=values.get("trials"),
             pruner=values.get("pruner", "median"),
+            objective=values.get("objective", "validation"),  # studies made before the backtest objective
+            horizon=values.get("horizon", 1),
         )
 
 
@@ -135,6 +156,7 @@ def _check_same(study_name: str, stored: SweepSetup, given: SweepSetup) -> None:
     differ = sorted(name for part in ours for name in ours[part] if ours[part][name] != theirs[part][name]) + sorted(
         name for name in given.space.to_dict() if given.space.to_dict()[name] != stored.space.to_dict()[name]
     )
+    differ += [name for name in ("objective", "horizon") if getattr(given, name) != getattr(stored, name)]
     if differ:
         raise LabError(
             f"The study {study_name!r} was set up with other values of {', '.join(differ)}; leave those options "
@@ -195,6 +217,10 @@ def optimize(
                 trial.report(math.sqrt(report.val_loss) * scale, report.epoch)
                 pruned = pruned or trial.should_prune()
 
+        if setup.objective == "backtest":
+            return _backtest_objective(
+                trial, dataset, config, windows, setup.horizon, on_epoch, lambda: pruned or stop()
+            )
         result = train(windows, config, on_epoch=on_epoch, should_stop=lambda: pruned or stop())
         trial.set_user_attr("epochs", result.epochs_run)
         trial.set_user_attr("seconds", round(time.perf_counter() - started, 3))
@@ -229,6 +255,60 @@ def optimize(
         gc_after_trial=True,
     )
     return ran
+
+
+def _backtest_objective(
+    trial: Any,
+    dataset: Dataset,
+    config: ExperimentConfig,
+    windows: Any,
+    horizon: int,
+    on_epoch: Callable[[Any], None],
+    should_stop: Callable[[], bool],
+) -> float:
+    """The mean over folds of the LSTM's H-step RMSE from every origin in the validation part, trained once on
+    the data before it; the test part is cut off first, so no fold or scaler sees it."""
+    import optuna
+
+    from lstm_core.backtest import run_backtest
+    from lstm_core.config import BacktestConfig
+
+    started = time.perf_counter()
+    known = dataclasses.replace(  # the training and validation parts only
+        dataset, frame=dataset.frame.iloc[: windows.val_end], labels=dataset.labels[: windows.val_end]
+    )
+    epochs = 0
+
+    def counted(report: Any) -> None:
+        nonlocal epochs
+        epochs = report.epoch
+        on_epoch(report)
+
+    backtest = run_backtest(
+        known,
+        config,
+        BacktestConfig(start=_start_text(windows.train_end, len(known)), horizon=horizon, stride=1),
+        on_epoch=counted,
+        should_stop=should_stop,
+    )
+    trial.set_user_attr("epochs", epochs)
+    trial.set_user_attr("folds", int(backtest.summary["folds"]))
+    trial.set_user_attr("seconds", round(time.perf_counter() - started, 3))
+    if backtest.stop_reason == "stopped":
+        raise optuna.TrialPruned()
+    value = backtest.summary["models"]["lstm"]["rmse"]["mean"]
+    if value is None or not math.isfinite(value):
+        raise LabError("The backtest gave no finite error; try a smaller learning rate or other settings.")
+    return float(value)
+
+
+def _start_text(position: int, length: int) -> str:
+    """A backtest start (a fraction of the series, as backtest.first_origin reads it) landing on `position`."""
+    for digits in range(4, 14):
+        text = f"{position / length:.{digits}f}"
+        if round(length * float(text)) == position:
+            return text
+    raise AssertionError("no fraction lands on the position")  # pragma: no cover
 
 
 def best_config(study: Any, setup: SweepSetup) -> ExperimentConfig:

@@ -22,7 +22,16 @@ from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.options import RUN_PARTS, add_config_options, config_from_args
 from lstm_core.runs_cli import add_store_options, save_cli_run, workspace_of
-from lstm_core.sweep import PRUNERS, SAMPLERS, SweepSetup, default_storage_url, fingerprint, public_url, stored_setup
+from lstm_core.sweep import (
+    OBJECTIVES,
+    PRUNERS,
+    SAMPLERS,
+    SweepSetup,
+    default_storage_url,
+    fingerprint,
+    public_url,
+    stored_setup,
+)
 from lstm_core.sweep_space import SweepSpace
 
 __all__ = ["add_sweep_arguments", "run_sweep_command"]
@@ -41,6 +50,15 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     sweep.add_argument("--space", help="JSON file with the ranges searched (default: units, layers, window, ...)")
     sweep.add_argument(
         "--pruner", choices=PRUNERS, help="end weak trials early on their validation loss (default: median)"
+    )
+    sweep.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        help="what a trial is scored on: the validation RMSE, or a walk-forward backtest over the validation part "
+        "(mean RMSE over its folds) (default: validation)",
+    )
+    sweep.add_argument(
+        "--horizon", type=int, help="steps forecast from each origin of the backtest objective (default: 1)"
     )
     sweep.add_argument("--sampler", choices=SAMPLERS, default="tpe", help="how trials are proposed (default: tpe)")
     sweep.add_argument("--sampler-seed", type=int, help="seed of the sampler (one worker: the same trials again)")
@@ -119,15 +137,26 @@ def run_sweep_command(
         space = space or SweepSpace()
         trials = args.trials if args.trials is not None else (None if args.timeout else DEFAULT_TRIALS)
         pruner = args.pruner or "median"
+        objective, horizon = args.objective or "validation", args.horizon if args.horizon is not None else 1
         name = args.study or f"sweep-{time.strftime('%Y%m%d-%H%M%S')}"
     else:
         config = experiment_config(args) if args.config else config_from_args(args, stored.config)
         space = space or stored.space
         trials = args.trials if args.trials is not None else stored.trials
         pruner = args.pruner or stored.pruner
+        objective = args.objective or stored.objective
+        horizon = args.horizon if args.horizon is not None else stored.horizon
         name = args.study
     dataset = _load(config)
-    setup = SweepSetup(config=config, space=space, data_fingerprint=fingerprint(dataset), trials=trials, pruner=pruner)
+    setup = SweepSetup(
+        config=config,
+        space=space,
+        data_fingerprint=fingerprint(dataset),
+        trials=trials,
+        pruner=pruner,
+        objective=objective,
+        horizon=horizon,
+    )
     setup.space.check_fits(len(dataset), config)
     study, _ = open_study(storage, name, setup)
     print(

@@ -17,7 +17,7 @@ import pandas as pd
 from lstm_core.dataset import Dataset
 from lstm_core.sweep import SweepSetup, best_config, public_url
 
-__all__ = ["best_so_far", "importances", "trial_entry", "trials_frame", "write_results"]
+__all__ = ["best_so_far", "importances", "objective_text", "trial_entry", "trials_frame", "write_results"]
 
 _FIXED_COLUMNS = ["number", "state"]
 _TAIL_COLUMNS = ["val_rmse", "epochs", "seconds", "worker"]
@@ -55,6 +55,16 @@ def best_so_far(frame: pd.DataFrame) -> pd.Series:
     return frame["val_rmse"].cummin().ffill()
 
 
+def objective_text(setup: SweepSetup) -> str:
+    """What a trial's `val_rmse` is, in words (study.json, the Sweep page)."""
+    if setup.objective == "backtest":
+        return (
+            f"mean over folds of the {setup.horizon}-step RMSE in the series' units, from every origin in the "
+            "validation part (walk-forward backtest, trained once on the data before it)"
+        )
+    return "validation RMSE in the series' units (one-step predictions)"
+
+
 def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Path, *, storage: str) -> Any:
     """Write trials.csv, study.json and best/ (the best trial trained again; its test part scored once).
 
@@ -74,7 +84,7 @@ def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Pa
     summary = {
         "study": study.study_name,
         "storage": public_url(storage),
-        "objective": "validation RMSE in the series' units (one-step predictions)",
+        "objective": objective_text(setup),
         "best_trial": best.number,
         "best_val_rmse": best.value,
         "best_params": best.params,

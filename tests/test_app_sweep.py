@@ -128,3 +128,28 @@ def test_a_sweep_counts_against_the_training_cap(tmp_path, monkeypatch):
         release_training()
     assert not at.exception and at.session_state["sweep_job"] is None
     assert any("The server is busy" in e.value for e in at.error)
+
+
+def test_the_backtest_objective_from_the_form(tmp_path, monkeypatch):
+    """Choosing the backtest objective and a horizon in the form runs trials scored on folds, and says so."""
+    monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path))
+    monkeypatch.delenv("LSTM_LAB_DB", raising=False)
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    at = open_sweep_page(storage)
+    at.number_input(key="sweep_trials").set_value(1)
+    at.selectbox(key="sweep_objective").set_value("backtest")
+    at.number_input(key="sweep_horizon").set_value(3)
+    at.button(key="sweep_start").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    job = at.session_state["sweep_job"]
+    wait(job)
+    assert job.state == "done", job.error
+    at.run()
+    from lstm_core.sweep import open_study
+
+    study, setup = open_study(storage, job.study_name, job.setup)
+    assert (setup.objective, setup.horizon) == ("backtest", 3) and study.trials[0].user_attrs["folds"] > 1
+    captions = " ".join(c.value for c in at.caption)
+    assert "Objective: mean over folds of the 3-step RMSE" in captions
+    table = at.dataframe[0].value
+    assert len(table) == 1 and table["val_rmse"].notna().all()

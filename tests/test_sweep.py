@@ -155,3 +155,44 @@ def test_unreachable_storage_is_one_sentence():
     with pytest.raises(LabError) as caught:
         open_study("postgresql+psycopg://me:secret@127.0.0.1:1/none", "x", None)
     assert "cannot be opened" in str(caught.value) and "secret" not in str(caught.value)
+
+
+def test_backtest_objective_scores_folds_of_the_validation_part_only(tmp_path):
+    """With objective "backtest" a trial's value is the mean fold RMSE of a walk-forward backtest whose origins
+    lie in the validation part, on the series cut before the test part: a backtest made by hand agrees, and a
+    changed test part changes nothing."""
+    from lstm_core.backtest import run_backtest
+    from lstm_core.config import BacktestConfig
+    from lstm_core.windows import prepare
+
+    dataset = tiny_dataset()
+    space = dataclasses.replace(SMALL, window=None, batch_size=None, difference=None, learning_rate=None)
+    setup = _setup(dataset, config=TINY.replace(epochs=2), space=space, trials=2, objective="backtest", horizon=2)
+    study, _ = open_study(f"sqlite:///{tmp_path / 'bt.db'}", "bt", setup)
+    optimize(study, setup, dataset, sampler_seed=3, sampler="random")
+    trial = study.best_trial
+    assert trial.user_attrs["folds"] >= 5 and trial.user_attrs["epochs"] == 2
+
+    config = best_config(study, setup)
+    windows = prepare(dataset.values, config.windows)
+    known = dataclasses.replace(dataset, frame=dataset.frame.iloc[: windows.val_end])
+    start = f"{windows.train_end / windows.val_end:.10f}"
+    by_hand = run_backtest(known, config, BacktestConfig(start=start, horizon=2, stride=1))
+    assert by_hand.origins[0] == windows.train_end and by_hand.summary["folds"] == trial.user_attrs["folds"]
+    assert trial.value == pytest.approx(by_hand.summary["models"]["lstm"]["rmse"]["mean"], rel=1e-6)
+
+    frame = dataset.frame.copy()
+    frame.iloc[windows.val_end :, 0] += 1_000.0  # the test part only
+    changed = dataclasses.replace(dataset, frame=frame)
+    again, _ = open_study(f"sqlite:///{tmp_path / 'bt2.db'}", "bt", dataclasses.replace(setup, data_fingerprint="x"))
+    optimize(again, dataclasses.replace(setup, data_fingerprint="x"), changed, sampler_seed=3, sampler="random")
+    assert [t.value for t in again.trials] == pytest.approx([t.value for t in study.trials], rel=1e-6)
+
+
+def test_sweep_objective_and_horizon_are_checked():
+    """An unknown objective or a horizon below 1 is one sentence."""
+    dataset = tiny_dataset()
+    with pytest.raises(LabError, match="objective must be one of validation, backtest"):
+        _setup(dataset, objective="test")
+    with pytest.raises(LabError, match="horizon must be a whole number"):
+        _setup(dataset, objective="backtest", horizon=0)

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.config import LIMITS
+from lstm_core.sweep import OBJECTIVES
 from lstm_core.sweep_space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
 
 __all__ = ["draw_budget", "draw_space", "new_study_name", "space_from_widgets"]
@@ -47,7 +48,14 @@ def _defaults() -> dict[str, Any]:
             values[f"sweep_{name}_low"], values[f"sweep_{name}_high"] = kind(low), kind(high)
         else:
             values[f"sweep_{name}"] = list(default)
-    values.update(sweep_trials=12, sweep_minutes=0, sweep_pruner="median", sweep_study=new_study_name())
+    values.update(
+        sweep_trials=12,
+        sweep_minutes=0,
+        sweep_pruner="median",
+        sweep_objective="validation",
+        sweep_horizon=1,
+        sweep_study=new_study_name(),
+    )
     return values
 
 
@@ -84,6 +92,20 @@ def draw_budget() -> None:
         help="Median: a trial whose validation error is worse than the median of earlier trials at the same "
         "epoch ends early (after 4 complete trials and the first tenth of the epochs).",
     )
+    objective, horizon = st.columns([2, 1])
+    objective.selectbox(
+        "Objective",
+        OBJECTIVES,
+        key="sweep_objective",
+        format_func=lambda kind: {
+            "validation": "validation RMSE (one step ahead)",
+            "backtest": "walk-forward backtest over the validation part",
+        }[kind],
+        help="Backtest: each trial trains once on the data before the validation part, then forecasts the "
+        "horizon from every point of the validation part; its score is the mean RMSE over those folds. "
+        "The test part is never used while searching.",
+    )
+    horizon.number_input("Backtest horizon (steps)", 1, 366, step=1, key="sweep_horizon")
 
 
 def space_from_widgets() -> SweepSpace:

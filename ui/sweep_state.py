@@ -51,7 +51,17 @@ def _saver(study_name: str, setup: SweepSetup, dataset: Any) -> Any:
     return lambda trial: store.save_run(space, trial_entry(trial, setup, dataset, study_name))
 
 
-def start(space: SweepSpace, *, trials: int, minutes: float, pruner: str, study_name: str, storage: str) -> SweepJob:
+def start(
+    space: SweepSpace,
+    *,
+    trials: int,
+    minutes: float,
+    pruner: str,
+    study_name: str,
+    storage: str,
+    objective: str = "validation",
+    horizon: int = 1,
+) -> SweepJob:
     """Start a sweep of the loaded data with the Train form's settings fixed; raises LabError (busy, bad range)."""
     job = current()
     if job is not None and not job.finished:
@@ -62,7 +72,15 @@ def start(space: SweepSpace, *, trials: int, minutes: float, pruner: str, study_
     config = s.config.replace(data=s.data_config)
     dataset = s.dataset
     space.check_fits(len(dataset), config)
-    setup = SweepSetup(config=config, space=space, data_fingerprint=fingerprint(dataset), trials=trials, pruner=pruner)
+    setup = SweepSetup(
+        config=config,
+        space=space,
+        data_fingerprint=fingerprint(dataset),
+        trials=trials,
+        pruner=pruner,
+        objective=objective,
+        horizon=horizon,
+    )
     name = study_name.strip()
     open_study(storage, name, setup)  # made (or joined) here: a bad URL or another setup is one sentence now
     job = SweepJob(
