@@ -31,6 +31,7 @@ from lstm_core.backtest_summary import summarise
 from lstm_core.config import BacktestConfig, ExperimentConfig
 from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
+from lstm_core.fingerprint import fingerprint
 from lstm_core.intervals import level_name, rolling_bands
 from lstm_core.multistep import Inputs, forecast_from, member_weights
 from lstm_core.windows import Scaler, Windows, make_windows, take_differences
@@ -60,6 +61,7 @@ class Backtest:
     origins: np.ndarray  # (K,) positions of the folds' origins
     stop_reason: str  # "completed" | "stopped"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    data_fingerprint: str = ""  # of the series backtested (fingerprint.fingerprint), for config.json
 
     @property
     def folds(self) -> int:
@@ -206,7 +208,9 @@ def run_backtest(
         calibration="absolute errors of rolling-origin forecasts after the training part (its validation share, "
         "then earlier folds), only those whose horizon ended before each fold's origin",
     )
-    return Backtest(config, backtest, dataset.name, frame, summary, origins, stop_reason, tuple(notes))
+    return Backtest(
+        config, backtest, dataset.name, frame, summary, origins, stop_reason, tuple(notes), fingerprint(dataset)
+    )
 
 
 def _checked(values: np.ndarray) -> np.ndarray:

@@ -94,7 +94,7 @@ def write_backtest(backtest: Any, out_dir: str | Path) -> list[Path]:
     written = {
         "backtest.csv": safe_csv(backtest_frame(backtest)),
         "backtest_metrics.json": json.dumps(summary, indent=2, allow_nan=False),
-        "config.json": backtest.config.to_json(),
+        "config.json": backtest.config.to_json(data_fingerprint=getattr(backtest, "data_fingerprint", "") or None),
     }
     for name, text in written.items():
         (out / name).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
