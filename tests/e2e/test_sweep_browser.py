@@ -7,6 +7,7 @@ Tiny on purpose: the sine sample, 2 epochs a trial, 1 to 3 units, one layer, thr
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from e2e_helpers import assert_no_exception, fill_number, wait_idle, wait_trained
@@ -28,11 +29,18 @@ def _search_only_units(page) -> None:
         box.press("Tab")
 
 
-def _table(page) -> list[dict[str, str]]:
+def _table(page, rows: int, timeout: float = 30.0) -> list[dict[str, str]]:
+    """The trials table as the browser shows it: the data grid's accessible cells, once all `rows` are drawn."""
     grid = page.locator("[data-testid='stDataFrame']")
-    headers = grid.locator("[role='columnheader']").all_inner_texts()
-    cells = grid.locator("[role='gridcell']").all_inner_texts()
-    assert headers[:4] == ["number", "state", "units", "val_rmse"] and len(cells) % len(headers) == 0
+    deadline = time.monotonic() + timeout
+    while True:
+        headers = grid.locator("[role='columnheader']").all_inner_texts()
+        cells = grid.locator("[role='gridcell']").all_inner_texts()
+        if headers and len(cells) == rows * len(headers):
+            break
+        assert time.monotonic() < deadline, f"the grid showed {headers} and {len(cells)} cells"
+        time.sleep(0.5)
+    assert headers[:4] == ["number", "state", "units", "val_rmse"]
     return [dict(zip(headers, cells[k : k + len(headers)], strict=True)) for k in range(0, len(cells), len(headers))]
 
 
@@ -63,7 +71,7 @@ def test_a_sweep_shows_its_trials_live_and_trains_the_best(page, app_url) -> Non
     assert page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").count() >= 2  # progress; parallel coords
     assert page.locator(".js-plotly-plot .parcoords").count() == 1
 
-    trials = _table(page)  # the trials table as the browser shows it (the grid's accessible cells)
+    trials = _table(page, 3)  # the trials table as the browser shows it (the grid's accessible cells)
     assert [row["number"] for row in trials] == ["0", "1", "2"] and {row["worker"] for row in trials} != {""}
     complete = [row for row in trials if row["state"] == "complete"]
     best_units = int(min(complete, key=lambda row: float(row["val_rmse"]))["units"])
