@@ -102,6 +102,7 @@ def run_backtest(
     should_stop: Callable[[], bool] | None = None,
 ) -> Backtest:
     """Run the walk-forward backtest; raises LabError for bad input before any training."""
+    from lstm_core.model import release_model
     from lstm_core.train import train
 
     started = time.perf_counter()
@@ -142,9 +143,10 @@ def run_backtest(
         windows, inputs = _training_part(transformed, low, origin, until, config, horizon, strategy, lag, levels)
         result = train(windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop)
         train_seconds += result.train_seconds
+        members = member_weights(result)
+        release_model(result.model)  # the weights are read; its traced graphs would outlive it (model.py)
         if result.stop_reason == "nan":
             raise LabError(result.message)
-        members = member_weights(result)
         if number == 0:  # rolling-origin forecasts on the validation share: the first calibration errors
             starts = np.arange(windows.train_end, origin - horizon + 1)
             if len(starts):
