@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
-from lstm_core.options import RUN_PARTS, add_config_options, config_from_args
+from lstm_core.options import RUN_PARTS, add_config_options, config_from_args, load_with_notes
 from lstm_core.runs_cli import add_runs_arguments, add_store_options, run_runs, save_cli_run
 from lstm_core.runtime import configure_threads
 
@@ -135,7 +135,6 @@ def _samples() -> int:
 def _run(args: argparse.Namespace) -> int:
     import time
 
-    from lstm_core.data import load
     from lstm_core.determinism import note as determinism_note
     from lstm_core.experiment import run_experiment
     from lstm_core.export import write_run
@@ -143,17 +142,7 @@ def _run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     config = experiment_config(args)
-    data = config.data
-    dataset = load(
-        data.source,
-        column=data.column,
-        date_column=data.date_column,
-        features=data.features,
-        period=data.period,
-        interval=data.interval,
-    )
-    for note in dataset.notes:
-        print(f"note: {note}", file=sys.stderr)
+    dataset = load_with_notes(config)
     mismatch = fingerprint_note(getattr(args, "data_fingerprint", None), dataset)
     if mismatch:
         print(f"note: {mismatch}", file=sys.stderr)

@@ -12,27 +12,16 @@ from lstm_core.backtest import run_backtest
 from lstm_core.config import BacktestConfig, ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.intervals import level_name
-from lstm_core.options import part_from_args
+from lstm_core.options import load_with_notes, part_from_args
 
 __all__ = ["run_backtest_command"]
 
 
 def run_backtest_command(args: argparse.Namespace, config: ExperimentConfig) -> int:
-    from lstm_core.data import load
     from lstm_core.export import write_backtest
 
     backtest = part_from_args(args, BacktestConfig())
-    data = config.data
-    dataset = load(
-        data.source,
-        column=data.column,
-        date_column=data.date_column,
-        features=data.features,
-        period=data.period,
-        interval=data.interval,
-    )
-    for note in dataset.notes:
-        print(f"note: {note}", file=sys.stderr)
+    dataset = load_with_notes(config)
 
     def progress(report) -> None:
         trained = " (after a new training)" if report.retrained else ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ __all__ = [
     "fetch_yahoo",
     "list_samples",
     "load",
+    "load_config",
     "load_sample",
     "read_csv",
 ]
@@ -101,6 +103,18 @@ def load_sample(name: str) -> Dataset:
         return _sine(sample)
     dataset = read_csv(sample.path, column=sample.target, name=sample.name)
     return replace(dataset, source=sample.source)
+
+
+def load_config(data: Any) -> Dataset:
+    """`load` with the settings of a `config.DataConfig` (source, columns, Yahoo period and interval)."""
+    return load(
+        data.source,
+        column=data.column,
+        date_column=data.date_column,
+        features=data.features,
+        period=data.period,
+        interval=data.interval,
+    )
 
 
 def load(

@@ -14,7 +14,15 @@ from typing import Any
 from lstm_core.config import ExperimentConfig, settings_of
 from lstm_core.errors import LabError
 
-__all__ = ["RUN_PARTS", "add_config_options", "config_from_args", "parse_numbers", "parse_texts", "part_from_args"]
+__all__ = [
+    "RUN_PARTS",
+    "add_config_options",
+    "config_from_args",
+    "load_with_notes",
+    "parse_numbers",
+    "parse_texts",
+    "part_from_args",
+]
 
 RUN_PARTS = ("data", "windows", "model", "train", "forecast")  # the parts of an ExperimentConfig
 
@@ -107,3 +115,15 @@ def config_from_args(args: argparse.Namespace, base: ExperimentConfig | None = N
         return config.replace(**updates)
     except TypeError as exc:  # pragma: no cover - a field without a setting; a bug, not bad input
         raise LabError(str(exc)) from None
+
+
+def load_with_notes(config: ExperimentConfig) -> Any:
+    """The dataset `config.data` names (`data.load_config`), its loader notes printed as `note:` lines on stderr."""
+    import sys
+
+    from lstm_core.data import load_config
+
+    dataset = load_config(config.data)
+    for note in dataset.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return dataset

@@ -20,7 +20,7 @@ from typing import Any
 
 from lstm_core.config import ExperimentConfig
 from lstm_core.errors import LabError
-from lstm_core.options import RUN_PARTS, add_config_options, config_from_args
+from lstm_core.options import RUN_PARTS, add_config_options, config_from_args, load_with_notes
 from lstm_core.runs_cli import add_store_options, save_cli_run, workspace_of
 from lstm_core.sweep import (
     OBJECTIVES,
@@ -68,23 +68,6 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="a config.json whose settings are the fixed values of every trial")
     add_store_options(parser)
     add_config_options(parser, RUN_PARTS)
-
-
-def _load(config: ExperimentConfig) -> Any:
-    from lstm_core.data import load
-
-    data = config.data
-    dataset = load(
-        data.source,
-        column=data.column,
-        date_column=data.date_column,
-        features=data.features,
-        period=data.period,
-        interval=data.interval,
-    )
-    for note in dataset.notes:
-        print(f"note: {note}", file=sys.stderr)
-    return dataset
 
 
 def _space(path: str | None) -> SweepSpace | None:
@@ -147,7 +130,7 @@ def run_sweep_command(
         objective = args.objective or stored.objective
         horizon = args.horizon if args.horizon is not None else stored.horizon
         name = args.study
-    dataset = _load(config)
+    dataset = load_with_notes(config)
     setup = SweepSetup(
         config=config,
         space=space,

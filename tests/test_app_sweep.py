@@ -45,6 +45,17 @@ def wait(job, seconds: float = 300) -> None:
         assert time.monotonic() < deadline, "the job did not finish in time"
 
 
+def start_and_finish(at: AppTest):
+    """Press Start sweep, wait for the sweep to end, and draw the page again; returns the finished job."""
+    at.button(key="sweep_start").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    job = at.session_state["sweep_job"]
+    wait(job)
+    assert job.state == "done", job.error
+    at.run()
+    return job
+
+
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory) -> Iterator[tuple[AppTest, str]]:
     folder = tmp_path_factory.mktemp("sweep_app")
@@ -54,12 +65,7 @@ def swept(tmp_path_factory) -> Iterator[tuple[AppTest, str]]:
         storage = f"sqlite:///{folder / 'studies.db'}"
         at = open_sweep_page(storage)
         at.text_input(key="sweep_study").set_value("app-study")
-        at.button(key="sweep_start").click().run()
-        assert not at.exception and not at.error, [e.value for e in at.error]
-        job = at.session_state["sweep_job"]
-        wait(job)
-        assert job.state == "done", job.error
-        at.run()
+        start_and_finish(at)
         yield at, storage
 
 
@@ -139,12 +145,7 @@ def test_the_backtest_objective_from_the_form(tmp_path, monkeypatch):
     at.number_input(key="sweep_trials").set_value(1)
     at.selectbox(key="sweep_objective").set_value("backtest")
     at.number_input(key="sweep_horizon").set_value(3)
-    at.button(key="sweep_start").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
-    job = at.session_state["sweep_job"]
-    wait(job)
-    assert job.state == "done", job.error
-    at.run()
+    job = start_and_finish(at)
     from lstm_core.sweep import open_study
 
     study, setup = open_study(storage, job.study_name, job.setup)
