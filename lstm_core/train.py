@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lstm_core.config import ExperimentConfig
+from lstm_core.config import ExperimentConfig, ModelConfig
 from lstm_core.determinism import deterministic_ops
 from lstm_core.errors import LabError
 from lstm_core.gates import NetworkWeights, predict
@@ -170,6 +170,10 @@ def train(
             should_stop=should_stop,
             time_limit=time_limit,
             validation=(windows.x_val, windows.y_val) if has_val else None,
+            validate_on_model=has_val
+            and validation_on_model(
+                device, config.model, window=windows.window, n_features=windows.n_features, n_val=len(windows.x_val)
+            ),
             members=settings.seeds,
             recorder=recorder,
         )
@@ -318,6 +322,29 @@ def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     return float(np.mean(member_validation_losses(model, x_val, y_val)))
 
 
+# Above this many multiply-adds in one validation pass, the compiled model beats the NumPy forward pass
+# on the CPU too. Measured on 2 cores (JAX): LSTM(256), window 60, 14,294 windows (2.3e11) took 12.1 s in
+# NumPy against 7.1 s through `model.predict`; the seed model (6e7) 11 ms either way, and `predict` pays
+# one extra compilation per training.
+VALIDATION_ON_MODEL_MIN_WORK = 2e10
+
+
+def validation_on_model(device: str, config: ModelConfig, *, window: int, n_features: int, n_val: int) -> bool:
+    """Whether each epoch's validation loss runs through the compiled model rather than NumPy.
+
+    On a GPU always: the NumPy pass runs on the host's CPU, and for LSTM(256), window 60, it took
+    about 5 s of a 6 s epoch on an H200 machine (bench/gpu_speed.py, docs/PERFORMANCE.md). On the
+    CPU only when the pass is large (`VALIDATION_ON_MODEL_MIN_WORK`).
+    """
+    if device.startswith("gpu"):
+        return True
+    work, inputs = 0, n_features
+    for _ in range(config.layers):
+        work += n_val * window * 4 * config.units * (inputs + config.units + 1)
+        inputs = config.units
+    return work >= VALIDATION_ON_MODEL_MIN_WORK
+
+
 def full_batches(x: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The training windows padded to whole batches, the padding weighted 0: (x, y, sample weights or None).
 
@@ -363,6 +390,23 @@ def _member_losses(members: list[NetworkWeights], x_val: np.ndarray, y_val: np.n
     return np.array(losses)  # (N,)
 
 
+def model_member_losses(
+    model: Any, x_val: np.ndarray, y_val: np.ndarray, *, members: int, batch_size: int
+) -> np.ndarray:
+    """Each member's validation mean squared error through the compiled model itself: (N,).
+
+    The same numbers as `member_validation_losses` to float32 rounding, computed where the model trains.
+    The model gives (B, H) for one member, (B, N) or (B, N, H) for a seed ensemble.
+    """
+    predicted = np.asarray(model.predict(x_val, batch_size=batch_size, verbose=0), dtype=np.float64)
+    target = np.asarray(y_val, dtype=np.float64).reshape(len(x_val), -1)  # (B, H)
+    if members == 1:
+        return np.array([np.mean(np.square(predicted - target.reshape(predicted.shape)))])
+    target = target.reshape((len(x_val), 1, *predicted.shape[2:]))  # (B, 1) or (B, 1, H)
+    squared = np.square(predicted - target)  # (B, N[, H])
+    return squared.mean(axis=tuple(a for a in range(squared.ndim) if a != 1))  # (N,)
+
+
 def _make_reporter(**kwargs: Any) -> Any:
     """The Keras callback behind `train` (the class is made here so the module imports without Keras)."""
     import keras
@@ -387,6 +431,7 @@ class _ReporterMixin:
         should_stop,
         time_limit=None,
         validation=None,
+        validate_on_model=False,
         members=1,
         recorder=None,
     ) -> None:
@@ -395,6 +440,7 @@ class _ReporterMixin:
         self.time_limit_reached = False
         self.members = members  # an ensemble's Keras loss is the sum over its members: reported as their mean
         self.validation = validation
+        self.validate_on_model = validate_on_model  # see `validation_on_model`
         self.recorder = recorder
         self.epochs, self.n_train, self.batch_size = epochs, n_train, batch_size
         self.on_epoch, self.on_batch, self.should_stop = on_epoch, on_batch, should_stop
@@ -444,11 +490,16 @@ class _ReporterMixin:
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs if logs is not None else {}
         record = self.recorder is not None and self.recorder.wants(epoch + 1)
-        read = self.validation is not None or record
+        read = (self.validation is not None and not self.validate_on_model) or record
         members = NetworkWeights.members_from_model(self.model) if read else []
         if self.validation is not None:
+            if self.validate_on_model:
+                batch = max(self.batch_size, 1024)
+                losses = model_member_losses(self.model, *self.validation, members=self.members, batch_size=batch)
+            else:
+                losses = _member_losses(members, *self.validation)
             # Set in the shared logs before the callbacks after this one (EarlyStopping) read them.
-            logs["val_loss"] = float(np.mean(_member_losses(members, *self.validation)))
+            logs["val_loss"] = float(np.mean(losses))
         if record:  # the first member's gates (a single model's own); the same weights, no second read
             self.recorder.record(epoch + 1, members[0])
         now = time.perf_counter()

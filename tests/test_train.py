@@ -171,3 +171,42 @@ def test_zero_weighted_padding_leaves_the_loss_unchanged(seeds):
     plain = model.evaluate(x, targets, batch_size=21, verbose=0)
     padded = model.evaluate(padded_x, padded_y, sample_weight=weights, batch_size=32, verbose=0)
     assert padded == pytest.approx(plain, rel=1e-5)
+
+
+def test_validation_runs_on_the_model_on_a_gpu_or_when_large():
+    """On a GPU the validation pass runs through the compiled model; on the CPU only when NumPy would be slower."""
+    from lstm_core.config import ModelConfig
+    from lstm_core.train import validation_on_model
+
+    seed_model = ModelConfig(units=50)
+    assert validation_on_model("gpu:0", seed_model, window=10, n_features=1, n_val=573)
+    assert not validation_on_model("cpu", seed_model, window=10, n_features=1, n_val=573)
+    assert validation_on_model("cpu", ModelConfig(units=256), window=60, n_features=1, n_val=14_294)
+    one, two = (validation_on_model("cpu", ModelConfig(units=128, layers=k), window=60, n_features=1, n_val=4_000)
+                for k in (1, 2))  # fmt: skip
+    assert (one, two) == (False, True)  # a second layer doubles the work past the threshold
+
+
+@pytest.mark.parametrize(("seeds", "horizon"), [(1, 1), (3, 1), (3, 3)])
+def test_validation_through_the_model_matches_numpy(monkeypatch, windows, seeds, horizon):
+    """With validation forced onto the compiled model, each epoch's val_loss is the NumPy pass's to float32
+    rounding, for one seed, a seed ensemble and a direct (3-step) ensemble (per-member losses averaged)."""
+    import dataclasses
+
+    import lstm_core.train as train_module
+    from lstm_core.train import member_validation_losses, model_member_losses
+    from lstm_core.windows import make_windows
+
+    if horizon > 1:  # direct targets: the next 3 values of the scaled series
+        scaled = ((tiny_values() - 50.0) / 10.0)[:, None]
+        x_train, y_train = make_windows(scaled, 8, 8, 110, horizon=horizon)
+        x_val, y_val = make_windows(scaled, 8, 110, 140, horizon=horizon)
+        windows = dataclasses.replace(windows, x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+    monkeypatch.setattr(train_module, "VALIDATION_ON_MODEL_MIN_WORK", 0)
+    result = train(windows, TINY.replace(seeds=seeds))
+    assert result.model.predict_function is not None  # the epochs' validation ran through Keras's predict
+    numpy_losses = member_validation_losses(result.model, windows.x_val, windows.y_val)
+    model_losses = model_member_losses(result.model, windows.x_val, windows.y_val, members=seeds, batch_size=7)
+    assert model_losses.shape == numpy_losses.shape == (seeds,)
+    np.testing.assert_allclose(model_losses, numpy_losses, rtol=1e-4)
+    assert result.history["val_loss"].iloc[-1] == pytest.approx(float(np.mean(numpy_losses)), rel=1e-4)
