@@ -3,9 +3,11 @@
 1. Pruning. A 20-trial sweep of the seed model (LSTM(50), window 10, batch 32, Adam 0.001, 20 epochs a
    trial) over the default space (units, layers, window, learning rate, dropout, batch size, differences)
    on a noisy sine with about 300 training windows (--windows), run twice in this process: without pruning (the
-   reference) and with the median pruner. Both use Optuna's RandomSampler with seed 0, so both runs
-   propose the same 20 trials and differ only in which end early. Reported: wall time of each sweep, the
-   speed-up (target >= 1.5x) and the best validation RMSE of each (target: within 5%).
+   reference) and with the default pruner (successive halving). Both use Optuna's RandomSampler with seed 0,
+   so both runs propose the same 20 trials and differ only in which end early. The reference's recorded
+   curves are also replayed through every candidate pruner in 51 orders (bench/pruner_replay.py).
+   Reported: wall time of each sweep, the speed-up (target >= 1.5x) and the best validation RMSE of each
+   (target: within 5%).
 2. Workers. The same small sweep (12 trials, units 16-32, learning rate 1e-3 to 1e-2, 10 epochs, no pruning) by one
    `python -m lstm_core sweep` process, then by two processes joining one study in one SQLite file.
    Throughput = complete trials / (last trial's end - first trial's start), read from the study, so
@@ -45,9 +47,11 @@ def _dataset(windows: int) -> Any:
 
 
 def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    from pruner_replay import compare, recorded_trials
+
     from lstm_core.config import ExperimentConfig
     from lstm_core.fingerprint import fingerprint
-    from lstm_core.sweep import SweepSetup, open_study, optimize
+    from lstm_core.sweep import DEFAULT_PRUNER, SweepSetup, batches_per_epoch, open_study, optimize
     from lstm_core.sweep_space import SweepSpace
     from lstm_core.train import train
     from lstm_core.windows import prepare
@@ -56,7 +60,7 @@ def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     base = ExperimentConfig().replace(epochs=args.epochs, device="cpu", forecast_steps=0)
     train(prepare(dataset.values, base.windows), base.replace(epochs=1))  # import and warm TensorFlow first
     out: dict[str, Any] = {}
-    for pruner in ("none", "median"):  # the reference first
+    for pruner in ("none", DEFAULT_PRUNER):  # the reference first
         setup = SweepSetup(base, SweepSpace(), fingerprint(dataset), trials=args.trials, pruner=pruner)
         study, _ = open_study(f"sqlite:///{folder / f'pruning-{pruner}.db'}", f"pruning-{pruner}", setup)
         started = time.perf_counter()
@@ -74,8 +78,14 @@ def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         }
         print(f"pruner {pruner}: {seconds:.1f} s, best val RMSE {study.best_value:.5g}, {epochs} epochs, "
               f"{states.count('pruned')} pruned", flush=True)  # fmt: skip
-    out["speedup"] = round(out["none"]["seconds"] / out["median"]["seconds"], 3)
-    out["rmse_ratio"] = round(out["median"]["best_val_rmse"] / out["none"]["best_val_rmse"], 4)
+        if pruner == "none":  # what each candidate pruner would have done with these trials (bench/pruner_replay.py)
+            trials = recorded_trials(study)
+            overhead = max((seconds - sum(t.seconds for t in trials)) / len(trials), 0.0)
+            out["replay"] = compare(trials, overhead, orders=2 if args.quick else 50, epochs=args.epochs,
+                                    batches=batches_per_epoch(dataset, base))  # fmt: skip
+    out["pruner"] = DEFAULT_PRUNER
+    out["speedup"] = round(out["none"]["seconds"] / out[DEFAULT_PRUNER]["seconds"], 3)
+    out["rmse_ratio"] = round(out[DEFAULT_PRUNER]["best_val_rmse"] / out["none"]["best_val_rmse"], 4)
     out["met"] = out["speedup"] >= PRUNING_TARGET and out["rmse_ratio"] <= RMSE_TOLERANCE
     print(f"pruning speed-up {out['speedup']:.2f}x (target >= {PRUNING_TARGET}), best RMSE ratio "
           f"{out['rmse_ratio']:.3f} (target <= {RMSE_TOLERANCE})", flush=True)  # fmt: skip

@@ -8,20 +8,21 @@ a backtest counts as one training) and adds `folds` (one `FoldReport` per finish
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 from lstm_core.backtest import first_origin, plan_origins
 from lstm_core.config import BacktestConfig, ExperimentConfig
 from lstm_core.dataset import Dataset
-from lstm_core.errors import LabError
-from lstm_core.jobs import TrainingJob, _release
+from lstm_core.jobs import TrainingJob
 
 __all__ = ["BacktestJob"]
 
 
 class BacktestJob(TrainingJob):
     """One walk-forward backtest of `config` on `dataset`, in a daemon thread."""
+
+    failure_subject = "The backtest"
+    thread_name = "lstm-lab-backtest"
 
     def __init__(
         self, dataset: Dataset, config: ExperimentConfig, backtest: BacktestConfig, *, heartbeat_timeout: float = 30.0
@@ -51,29 +52,17 @@ class BacktestJob(TrainingJob):
         per_epoch = steady[len(steady) // 2]
         return max(per_epoch * self.config.train.epochs * self.trainings * (1.0 - self.fraction_done), 0.0)
 
-    def _work(self) -> None:
+    def _execute(self) -> str:
         from lstm_core.backtest import run_backtest
 
-        try:
-            self.result = run_backtest(
-                self.dataset,
-                self.config,
-                self.backtest,
-                on_fold=self.folds.append,
-                on_epoch=self.epochs.append,
-                on_batch=self._on_batch,
-                should_stop=self._should_stop,
-            )
-            self.stop_reason = self.stop_reason or self.result.stop_reason
-            self.state = "stopped" if self.result.stop_reason == "stopped" else "done"
-        except LabError as exc:
-            self.error = str(exc)
-            self.state = "failed"
-        except Exception as exc:
-            self.error = (
-                f"The backtest failed unexpectedly ({type(exc).__name__}: {exc}). Your data and settings are kept."
-            )
-            self.state = "failed"
-        finally:
-            self.finished_at = time.monotonic()
-            _release(self)
+        self.result = run_backtest(
+            self.dataset,
+            self.config,
+            self.backtest,
+            on_fold=self.folds.append,
+            on_epoch=self.epochs.append,
+            on_batch=self._on_batch,
+            should_stop=self._should_stop,
+        )
+        self.stop_reason = self.stop_reason or self.result.stop_reason
+        return "stopped" if self.result.stop_reason == "stopped" else "done"

@@ -33,7 +33,14 @@ from lstm_core.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.probe import GateRecorder, Snapshot
 
-__all__ = ["TrainingJob", "max_concurrent_trainings", "release_training", "reserve_training", "running_trainings"]
+__all__ = [
+    "TrainingJob",
+    "WorkerJob",
+    "max_concurrent_trainings",
+    "release_training",
+    "reserve_training",
+    "running_trainings",
+]
 
 _lock = threading.Lock()
 _running = 0
@@ -118,39 +125,22 @@ def release_training() -> None:
     _release(None)
 
 
-class TrainingJob:
-    """One training of `config` on `dataset`, in a daemon thread."""
+class WorkerJob:
+    """Work in a daemon thread that a page watches: the thread, Stop, the heartbeat, the state and the failure sentence.
 
-    def __init__(
-        self,
-        dataset: Dataset,
-        config: ExperimentConfig,
-        *,
-        heartbeat_timeout: float = 30.0,
-        time_limit: float | None = _FROM_ENVIRONMENT,
-        memory_budget_mb: float | None = _FROM_ENVIRONMENT,
-    ) -> None:
-        """`time_limit` (seconds) and `memory_budget_mb` default to the server's limits (budget.py); None: none."""
-        from lstm_core.model import backend_name
+    A subclass sets `failure_subject` and `thread_name` and implements `_execute()`, which runs in the thread and
+    returns the final state ("done", "stopped" or "failed"); a LabError becomes `error` as it is, anything else
+    one sentence naming `failure_subject`. The job holds one of the process's training places while it runs.
+    """
 
-        self.dataset = dataset
-        self.config = config
+    failure_subject = "The job"
+    thread_name = "lstm-lab-job"
+
+    def __init__(self, *, heartbeat_timeout: float) -> None:
         self.heartbeat_timeout = heartbeat_timeout
-        self.time_limit = budget.max_train_seconds() if time_limit is _FROM_ENVIRONMENT else time_limit
-        self.memory_budget_mb = budget.memory_budget_mb() if memory_budget_mb is _FROM_ENVIRONMENT else memory_budget_mb
-        try:
-            self.estimate: budget.Estimate | None = budget.estimate(
-                config, length=len(dataset), n_features=dataset.values.shape[1], backend=backend_name()
-            )
-        except LabError:  # a series too short for the settings: the training itself says so, as it always has
-            self.estimate = None
         self.state = "new"  # new -> running -> done | stopped | failed
-        self.epochs: list[Any] = []  # EpochReport, appended by the worker
-        self.progress: Any = None  # latest BatchReport
-        self.run: Any = None  # experiment.Run when finished
-        self.recorder = GateRecorder()  # gates of the probe window, epoch by epoch (read while training)
         self.error: str | None = None
-        self.stop_reason: str | None = None
+        self.stop_reason: str | None = None  # "abandoned" when no page watched for heartbeat_timeout seconds
         self.started_at: float | None = None
         self.finished_at: float | None = None
         self._stop = threading.Event()
@@ -158,15 +148,12 @@ class TrainingJob:
         self._thread: threading.Thread | None = None
 
     # --- called by the UI -------------------------------------------------------------
-    def start(self) -> TrainingJob:
-        """Start training in a thread; LabError when it would break a server limit or the server is busy."""
-        if self.estimate is not None:
-            budget.check_time(self.config, self.estimate, limit_seconds=self.time_limit)
-        _acquire(self)
+    def start(self) -> Any:
+        """Start the work in a thread (returns the job); LabError when the server is busy or a limit would break."""
+        self._acquire()
         self.state = "running"
-        self.started_at = time.monotonic()
-        self._last_heartbeat = self.started_at
-        self._thread = threading.Thread(target=self._work, name="lstm-lab-training", daemon=True)
+        self.started_at = self._last_heartbeat = time.monotonic()
+        self._thread = threading.Thread(target=self._work, name=self.thread_name, daemon=True)
         self._thread.start()
         return self
 
@@ -182,10 +169,6 @@ class TrainingJob:
             self._thread.join(timeout)
         return self.finished
 
-    def gate_snapshots(self) -> tuple[Snapshot, ...]:
-        """The snapshots recorded so far (safe to call from the UI thread while the job trains)."""
-        return self.recorder.snapshots()
-
     @property
     def stopping(self) -> bool:
         """A stop was requested and the job has not finished yet."""
@@ -200,6 +183,78 @@ class TrainingJob:
         if self.started_at is None:
             return 0.0
         return (self.finished_at or time.monotonic()) - self.started_at
+
+    # --- the worker ---------------------------------------------------------------------
+    def _acquire(self) -> None:
+        _acquire(None)
+
+    def _release(self) -> None:
+        _release(None)
+
+    def _should_stop(self) -> bool:
+        """Polled by the work: a Stop, or no heartbeat for heartbeat_timeout seconds (the tab was closed)."""
+        if time.monotonic() - self._last_heartbeat > self.heartbeat_timeout:
+            self.stop_reason = self.stop_reason or "abandoned"
+            self._stop.set()
+        return self._stop.is_set()
+
+    def _execute(self) -> str:
+        raise NotImplementedError
+
+    def _work(self) -> None:
+        try:
+            self.state = self._execute()
+        except LabError as exc:
+            self.error, self.state = str(exc), "failed"
+        except Exception as exc:
+            self.error = (
+                f"{self.failure_subject} failed unexpectedly ({type(exc).__name__}: {exc}). "
+                "Your data and settings are kept."
+            )
+            self.state = "failed"
+        finally:
+            self.finished_at = time.monotonic()
+            self._release()
+            gc.collect()  # finished Keras objects form cycles: free them now, not at some later pass
+
+
+class TrainingJob(WorkerJob):
+    """One training of `config` on `dataset`, in a daemon thread."""
+
+    failure_subject = "Training"
+    thread_name = "lstm-lab-training"
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        config: ExperimentConfig,
+        *,
+        heartbeat_timeout: float = 30.0,
+        time_limit: float | None = _FROM_ENVIRONMENT,
+        memory_budget_mb: float | None = _FROM_ENVIRONMENT,
+    ) -> None:
+        """`time_limit` (seconds) and `memory_budget_mb` default to the server's limits (budget.py); None: none."""
+        from lstm_core.model import backend_name
+
+        super().__init__(heartbeat_timeout=heartbeat_timeout)
+        self.dataset = dataset
+        self.config = config
+        self.time_limit = budget.max_train_seconds() if time_limit is _FROM_ENVIRONMENT else time_limit
+        self.memory_budget_mb = budget.memory_budget_mb() if memory_budget_mb is _FROM_ENVIRONMENT else memory_budget_mb
+        try:
+            self.estimate: budget.Estimate | None = budget.estimate(
+                config, length=len(dataset), n_features=dataset.values.shape[1], backend=backend_name()
+            )
+        except LabError:  # a series too short for the settings: the training itself says so, as it always has
+            self.estimate = None
+        self.epochs: list[Any] = []  # EpochReport, appended by the worker
+        self.progress: Any = None  # latest BatchReport
+        self.run: Any = None  # experiment.Run when finished
+        self.recorder = GateRecorder()  # gates of the probe window, epoch by epoch (read while training)
+
+    def gate_snapshots(self) -> tuple[Snapshot, ...]:
+        """The snapshots recorded so far (safe to call from the UI thread while the job trains)."""
+        return self.recorder.snapshots()
 
     @property
     def fraction_done(self) -> float:
@@ -220,43 +275,33 @@ class TrainingJob:
         return max(per_epoch * (self.config.train.epochs - self.fraction_done * self.config.train.epochs), 0.0)
 
     # --- the worker ---------------------------------------------------------------------
-    def _should_stop(self) -> bool:
-        if time.monotonic() - self._last_heartbeat > self.heartbeat_timeout:
-            self.stop_reason = "abandoned"
-            return True
-        return self._stop.is_set()
+    def _acquire(self) -> None:
+        """Refuse a training that would run past the time limit or the memory budget, then take a place."""
+        if self.estimate is not None:
+            budget.check_time(self.config, self.estimate, limit_seconds=self.time_limit)
+        _acquire(self)
 
-    def _work(self) -> None:
+    def _release(self) -> None:
+        _release(self)
+
+    def _execute(self) -> str:
         from lstm_core.experiment import run_experiment
 
-        try:
-            run = run_experiment(
-                self.dataset,
-                self.config,
-                on_epoch=self.epochs.append,
-                on_batch=self._on_batch,
-                should_stop=self._should_stop,
-                recorder=self.recorder,
-                time_limit=self.time_limit,
-            )
-            self.run = run
-            reason = run.train.stop_reason
-            self.stop_reason = self.stop_reason or reason
-            if reason == "nan":
-                self.error = run.train.message
-                self.state = "failed"
-            else:
-                self.state = "stopped" if reason in ("stopped", "time_limit") else "done"
-        except LabError as exc:
-            self.error = str(exc)
-            self.state = "failed"
-        except Exception as exc:
-            self.error = f"Training failed unexpectedly ({type(exc).__name__}: {exc}). Your data and settings are kept."
-            self.state = "failed"
-        finally:
-            self.finished_at = time.monotonic()
-            _release(self)
-            gc.collect()  # a finished training's Keras objects form cycles: free them now, not at some later pass
+        self.run = run_experiment(
+            self.dataset,
+            self.config,
+            on_epoch=self.epochs.append,
+            on_batch=self._on_batch,
+            should_stop=self._should_stop,
+            recorder=self.recorder,
+            time_limit=self.time_limit,
+        )
+        reason = self.run.train.stop_reason
+        self.stop_reason = self.stop_reason or reason
+        if reason == "nan":
+            self.error = self.run.train.message
+            return "failed"
+        return "stopped" if reason in ("stopped", "time_limit") else "done"
 
     def _on_batch(self, report: Any) -> None:
         self.progress = report

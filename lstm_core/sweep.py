@@ -11,8 +11,12 @@
   the data before the validation part, then an H-step forecast (`horizon`) from every origin in the
   validation part; the value is the mean over folds of their RMSE. Either way the test part is never
   looked at while searching; `best_run` scores it once, for the best trial only.
-- Pruning: each epoch's validation RMSE is reported (`trial.report(value, epoch)`); the median pruner
-  ends a trial whose value is worse than the median of earlier trials at that epoch.
+- Pruning: each epoch's validation RMSE is reported (`trial.report(value, epoch)`). The default, successive
+  halving ("halving"), judges a trial at epochs m, 2m, 4m, ... (m: a tenth of the epochs, and late enough
+  for 50 optimizer steps) and lets it go on only while its value is in the better half of the trials that
+  reached that epoch. "median" ends a trial worse than the median of earlier trials at an epoch, after 4
+  complete trials. No trial is pruned at its last epoch. Chosen by replaying recorded sweeps through each
+  pruner (bench/pruner_replay.py, docs/PERFORMANCE.md).
 - Budget: `trials` is the study's total over all workers (finished, pruned, failed or running);
   `timeout` the seconds this worker starts new trials for.
 """
@@ -36,6 +40,7 @@ from lstm_core.sweep_space import SweepSpace
 from lstm_core.sweep_storage import _storage, default_storage_url, public_url
 
 __all__ = [
+    "DEFAULT_PRUNER",
     "OBJECTIVES",
     "PRUNERS",
     "SAMPLERS",
@@ -49,7 +54,8 @@ __all__ = [
     "worker_name",
 ]
 
-PRUNERS = ("median", "none")
+PRUNERS = ("halving", "median", "none")
+DEFAULT_PRUNER = "halving"
 OBJECTIVES = ("validation", "backtest")
 SAMPLERS = ("tpe", "random")
 _ATTR = "lstm_lab"
@@ -68,7 +74,7 @@ class SweepSetup:
     space: SweepSpace
     data_fingerprint: str
     trials: int | None = 20
-    pruner: str = "median"
+    pruner: str = DEFAULT_PRUNER
     objective: str = "validation"  # or "backtest" (see the module docstring)
     horizon: int = 1  # steps forecast from each origin of the backtest objective
 
@@ -164,14 +170,40 @@ def _check_same(study_name: str, stored: SweepSetup, given: SweepSetup) -> None:
         )
 
 
-def _pruner(kind: str, epochs: int) -> Any:
+# A trial is first judged after this many optimizer steps (and a tenth of its epochs): on a short series an
+# epoch is a few steps, and a trial that ends best can still be mid-field after 20 of them (bench/pruner_replay.py).
+MIN_STEPS_BEFORE_PRUNING = 50
+
+
+def first_judged_epoch(epochs: int, batches_per_epoch: int | None = None) -> int:
+    """The first epoch at which a pruner may end a trial: a tenth of the epochs (at least one), and late enough
+    for `MIN_STEPS_BEFORE_PRUNING` steps of `batches_per_epoch` (unknown: the tenth alone)."""
+    first = max(epochs // 10, 1)
+    if batches_per_epoch:
+        first = max(first, math.ceil(MIN_STEPS_BEFORE_PRUNING / batches_per_epoch))
+    return first
+
+
+def _pruner(kind: str, epochs: int, batches_per_epoch: int | None = None) -> Any:
     import optuna
 
     if kind == "none":
         return optuna.pruners.NopPruner()
-    # Four complete trials before any pruning, and the first tenth of the epochs (at least one) never judged:
-    # a trial's first epoch says little about where its learning rate ends up.
-    return optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=max(epochs // 10, 1))
+    first = first_judged_epoch(epochs, batches_per_epoch)
+    if kind == "halving":
+        return optuna.pruners.SuccessiveHalvingPruner(min_resource=first, reduction_factor=2)
+    return optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=first)
+
+
+def batches_per_epoch(dataset: Dataset, config: ExperimentConfig) -> int | None:
+    """About how many batches an epoch of the fixed settings has (None when the series is too short to say)."""
+    from lstm_core.windows import split_points
+
+    try:
+        train_end, _ = split_points(len(dataset), config.windows)
+    except LabError:
+        return None
+    return max(math.ceil((train_end - config.windows.window) / config.train.batch_size), 1)
 
 
 def optimize(
@@ -196,7 +228,7 @@ def optimize(
     from lstm_core.windows import prepare
 
     setup.space.check_fits(len(dataset), setup.config)
-    study.pruner = _pruner(setup.pruner, setup.config.train.epochs)
+    study.pruner = _pruner(setup.pruner, setup.config.train.epochs, batches_per_epoch(dataset, setup.config))
     # TPE learns from earlier trials; random (seeded) proposes the same trials whatever their results.
     kinds = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
     study.sampler = kinds[sampler](seed=sampler_seed)
@@ -211,19 +243,26 @@ def optimize(
         windows = prepare(dataset.values, config.windows, season_length=season_length(dataset, config))
         scale = float(windows.scaler.scale[0])  # the RMSE of a scaled target (or change) in the series' units
         pruned = False
+        epoch_ends: list[float] = []  # seconds from the trial's start to each epoch's end, reports included
 
         def on_epoch(report: Any) -> None:
             nonlocal pruned
             if report.val_loss is not None:
                 trial.report(math.sqrt(report.val_loss) * scale, report.epoch)
-                pruned = pruned or trial.should_prune()
+                # never at the last epoch: the trial has cost all it will, and its value counts
+                pruned = pruned or (report.epoch < report.epochs and trial.should_prune())
+            epoch_ends.append(round(time.perf_counter() - started, 3))
 
         if setup.objective == "backtest":
-            return _backtest_objective(
-                trial, dataset, config, windows, setup.horizon, on_epoch, lambda: pruned or stop()
-            )
+            try:
+                return _backtest_objective(
+                    trial, dataset, config, windows, setup.horizon, on_epoch, lambda: pruned or stop()
+                )
+            finally:
+                trial.set_user_attr("epoch_ends", epoch_ends)
         result = train(windows, config, on_epoch=on_epoch, should_stop=lambda: pruned or stop())
         try:
+            trial.set_user_attr("epoch_ends", epoch_ends)
             trial.set_user_attr("epochs", result.epochs_run)
             trial.set_user_attr("seconds", round(time.perf_counter() - started, 3))
             if result.stop_reason == "nan":

@@ -23,6 +23,7 @@ from lstm_core.errors import LabError
 from lstm_core.options import RUN_PARTS, add_config_options, config_from_args, load_with_notes
 from lstm_core.runs_cli import add_store_options, save_cli_run, workspace_of
 from lstm_core.sweep import (
+    DEFAULT_PRUNER,
     OBJECTIVES,
     PRUNERS,
     SAMPLERS,
@@ -49,7 +50,7 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     sweep.add_argument("--study", help="study name: joins the study if it exists (default: a new name)")
     sweep.add_argument("--space", help="JSON file with the ranges searched (default: units, layers, window, ...)")
     sweep.add_argument(
-        "--pruner", choices=PRUNERS, help="end weak trials early on their validation loss (default: median)"
+        "--pruner", choices=PRUNERS, help=f"end weak trials early on their validation loss (default: {DEFAULT_PRUNER})"
     )
     sweep.add_argument(
         "--objective",
@@ -119,7 +120,7 @@ def run_sweep_command(
         config = experiment_config(args)
         space = space or SweepSpace()
         trials = args.trials if args.trials is not None else (None if args.timeout else DEFAULT_TRIALS)
-        pruner = args.pruner or "median"
+        pruner = args.pruner or DEFAULT_PRUNER
         objective, horizon = args.objective or "validation", args.horizon if args.horizon is not None else 1
         name = args.study or f"sweep-{time.strftime('%Y%m%d-%H%M%S')}"
     else:

@@ -36,6 +36,7 @@ def _load(name: str):
         ("store_speed", "store_speed_quick.json"),
         ("inside_speed", "inside_speed_quick.json"),
         ("determinism_speed", "determinism_speed_quick.json"),
+        ("pruner_replay", "pruner_replay_quick.json"),
     ],
 )
 def test_bench_script_runs_quick(script: str, result_file: str, tmp_path: Path, capsys) -> None:
@@ -45,3 +46,13 @@ def test_bench_script_runs_quick(script: str, result_file: str, tmp_path: Path, 
     assert "ratio" in printed, printed
     payload = json.loads((tmp_path / result_file).read_text())
     assert payload["machine"]["cpu_count"] >= 1
+
+
+def test_sweep_speed_pruning_part_runs_quick(tmp_path: Path, capsys) -> None:
+    """The pruning part of `bench/sweep_speed.py --quick`: both sweeps, the replay of the reference, the ratios."""
+    payload = _load("sweep_speed").main(["--quick", "--part", "pruning", "--out", str(tmp_path)])
+    assert "speed-up" in capsys.readouterr().out
+    pruning = payload["pruning"]
+    assert pruning["none"]["complete"] == 6 and pruning["speedup"] > 0
+    assert {"halving (default): min a tenth, eta 2", "median: 4 startup, warmup a tenth"} <= set(pruning["replay"])
+    assert json.loads((tmp_path / "sweep_speed_quick.json").read_text())["pruning"]["pruner"] == "halving"

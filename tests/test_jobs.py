@@ -86,3 +86,45 @@ def test_failed_job_reports_sentence(dataset):
     job = TrainingJob(dataset, TINY.replace(window=150)).start()
     assert job.wait(60)
     assert job.state == "failed" and "too few for windows" in job.error
+
+
+def test_worker_job_failure_is_one_sentence_and_frees_its_place():
+    """Whatever goes wrong in a job's work becomes one sentence naming the job, and its training place is freed."""
+    from lstm_core.jobs import WorkerJob
+
+    class Broken(WorkerJob):
+        failure_subject = "The broken job"
+
+        def _execute(self) -> str:
+            raise ValueError("no such column")
+
+    job = Broken(heartbeat_timeout=600).start()
+    assert job.wait(30) and job.state == "failed"
+    assert (
+        job.error == "The broken job failed unexpectedly (ValueError: no such column). Your data and settings are kept."
+    )
+    assert running_trainings() == 0
+
+
+def test_abandoned_sweep_and_backtest_stop_themselves(dataset, tmp_path):
+    """A sweep and a backtest share the training job's heartbeat: unwatched, each stops as 'abandoned' and frees
+    its place."""
+    from lstm_core.backtest_job import BacktestJob
+    from lstm_core.config import BacktestConfig
+    from lstm_core.fingerprint import fingerprint
+    from lstm_core.sweep import SweepSetup
+    from lstm_core.sweep_job import SweepJob
+    from lstm_core.sweep_space import SweepSpace
+
+    setup = SweepSetup(LONG, SweepSpace(units=(3, 6), layers=None, window=None, learning_rate=None, dropout=None,
+                                        batch_size=None, difference=None), fingerprint(dataset), trials=50)  # fmt: skip
+    jobs = [
+        SweepJob(dataset, setup, storage=f"sqlite:///{tmp_path / 'study.db'}", study_name="s", heartbeat_timeout=0.5),
+        BacktestJob(dataset, LONG, BacktestConfig(start="0.6", horizon=4, stride=3), heartbeat_timeout=0.5),
+    ]
+    for job in jobs:
+        job.start()
+        assert job.wait(120)
+        assert job.state == "stopped" and job.stop_reason == "abandoned" and job.error is None
+        assert running_trainings() == 0
+    assert jobs[0].trials_run <= 1 and len(jobs[1].epochs) < 1000

@@ -19,6 +19,10 @@ SMALL = SweepSpace(units=(3, 6), layers=None, window=(4, 8), learning_rate=(1e-3
                    batch_size=(16, 32), difference=("none", "first", "seasonal"))  # fmt: skip
 
 
+RATE_ONLY = SweepSpace(units=None, layers=None, window=None, learning_rate=(1e-5, 5e-2), dropout=None,
+                       batch_size=None, difference=None)  # fmt: skip
+
+
 def _setup(dataset, **changes) -> SweepSetup:
     values = {"config": TINY, "space": SMALL, "data_fingerprint": fingerprint(dataset), "trials": 3}
     return SweepSetup(**{**values, **changes})
@@ -85,7 +89,7 @@ def test_sweep_runs_trials_prunes_and_scores_the_best(tmp_path):
     """A 6-trial sweep on real SQLite: objective in series units, per-epoch reports, best re-run scored on test."""
     dataset = tiny_dataset()
     storage = f"sqlite:///{tmp_path / 'study.db'}"
-    setup = _setup(dataset, config=TINY.replace(epochs=3), trials=6)
+    setup = _setup(dataset, config=TINY.replace(epochs=3), trials=6, pruner="median")
     study, stored = open_study(storage, "s1", setup)
     assert stored == setup
     seen = []
@@ -116,21 +120,33 @@ def test_sweep_runs_trials_prunes_and_scores_the_best(tmp_path):
     assert json.loads((tmp_path / "out" / "best" / "config.json").read_text())["model"]["units"] == config.model.units
 
 
-def test_median_pruner_ends_a_trial_worse_than_the_median(tmp_path):
-    """After four or more complete trials, a trial whose validation RMSE is above their median is pruned mid-way."""
+@pytest.mark.parametrize("pruner", ["median", "halving"])
+def test_pruner_ends_a_trial_worse_than_the_others(tmp_path, pruner):
+    """A trial whose validation RMSE is far above the others' is pruned mid-way: by the median pruner after four
+    complete trials, by successive halving (the default) when it falls out of the better half at a rung."""
     dataset = tiny_dataset()
     storage = f"sqlite:///{tmp_path / 'prune.db'}"
-    space = SweepSpace(units=None, layers=None, window=None, learning_rate=(1e-5, 5e-2), dropout=None,
-                       batch_size=None, difference=None)  # fmt: skip
-    setup = _setup(dataset, config=TINY.replace(epochs=8), space=space, trials=6)
+    setup = _setup(dataset, config=TINY.replace(epochs=8), space=RATE_ONLY, trials=6, pruner=pruner)
     study, _ = open_study(storage, "prune", setup)
     for rate in (0.01, 0.02, 0.03, 0.015, 0.025):  # five good learning rates
         study.enqueue_trial({"learning_rate": rate})
-    study.enqueue_trial({"learning_rate": 1e-5})  # barely moves: far above the median after warm-up
+    study.enqueue_trial({"learning_rate": 1e-5})  # barely moves: far above the others after warm-up
     optimize(study, setup, dataset)
     last = study.trials[-1]
     assert last.state == optuna.trial.TrialState.PRUNED
     assert trials_frame(study)["epochs"].iloc[-1] < 8
+
+
+def test_no_trial_is_pruned_at_its_last_epoch(tmp_path):
+    """A trial judged at its last epoch has already cost all it will: it completes and its value counts."""
+    dataset = tiny_dataset()
+    setup = _setup(dataset, config=TINY.replace(epochs=1), space=RATE_ONLY, trials=4, pruner="halving")
+    study, _ = open_study(f"sqlite:///{tmp_path / 'last.db'}", "last", setup)
+    for rate in (0.01, 0.02, 0.03, 1e-5):  # the last one is the worst after its only epoch
+        study.enqueue_trial({"learning_rate": rate})
+    optimize(study, setup, dataset)
+    assert [t.state for t in study.trials] == [optuna.trial.TrialState.COMPLETE] * 4
+    assert study.trials[-1].value > max(t.value for t in study.trials[:3])
 
 
 def test_joining_worker_with_other_settings_or_data_is_refused(tmp_path):

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.config import LIMITS
-from lstm_core.sweep import OBJECTIVES
+from lstm_core.sweep import DEFAULT_PRUNER, OBJECTIVES, PRUNERS
 from lstm_core.sweep_space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
 
 __all__ = ["draw_budget", "draw_space", "new_study_name", "space_from_widgets"]
@@ -51,7 +51,7 @@ def _defaults() -> dict[str, Any]:
     values.update(
         sweep_trials=12,
         sweep_minutes=0,
-        sweep_pruner="median",
+        sweep_pruner=DEFAULT_PRUNER,
         sweep_objective="validation",
         sweep_horizon=1,
         sweep_study=new_study_name(),
@@ -87,10 +87,11 @@ def draw_budget() -> None:
     minutes.number_input("Time limit in minutes (0 = none)", 0, 24 * 60, step=1, key="sweep_minutes")
     pruner.selectbox(
         "Pruning",
-        ("median", "none"),
+        PRUNERS,
         key="sweep_pruner",
-        help="Median: a trial whose validation error is worse than the median of earlier trials at the same "
-        "epoch ends early (after 4 complete trials and the first tenth of the epochs).",
+        help="Halving: a trial goes on past epochs m, 2m, 4m, ... (m a tenth of the epochs) only while its "
+        "validation error is in the better half of the trials that got there. Median: a trial worse than the "
+        "median of earlier trials at the same epoch ends early (after 4 complete trials). Never at the last epoch.",
     )
     objective, horizon = st.columns([2, 1])
     objective.selectbox(

@@ -1,13 +1,13 @@
 """The visitor's sweep: start one in a worker thread, watch a study, train its best trial as a normal run.
 
-Session keys: `sweep_job` (the visitor's SweepJob or None) and `sweep_view` ((storage URL, study name) of
-the study the page shows, or None). Trials are read from the study's storage on every refresh, so trials
+Session keys: `sweep_job` (the visitor's SweepJob or None) and `sweep_view` (the `StudyView` the page
+shows, or None). Trials are read from the study's storage on every refresh, so trials
 of other workers (other machines, the command line) appear as they finish.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import streamlit as st
 
@@ -18,9 +18,26 @@ from lstm_core.sweep_job import SweepJob
 from lstm_core.sweep_space import SweepSpace
 from ui import settings, state
 
-__all__ = ["current", "init", "open_view", "sidebar_monitor", "start", "storage_fixed", "train_best", "view"]
+__all__ = [
+    "StudyView",
+    "current",
+    "init",
+    "open_view",
+    "sidebar_monitor",
+    "start",
+    "storage_fixed",
+    "train_best",
+    "view",
+]
 
 POLL_SECONDS = 2.0
+
+
+class StudyView(NamedTuple):
+    """The study the Sweep page shows: where it is stored and its name."""
+
+    storage: str
+    name: str
 
 
 def init() -> None:
@@ -92,7 +109,7 @@ def start(
         save_trial=_saver(name, setup, dataset),
     ).start()
     s.sweep_job = job
-    s.sweep_view = (storage, name)
+    s.sweep_view = StudyView(storage, name)
     return job
 
 
@@ -101,14 +118,14 @@ def view() -> tuple[Any, SweepSetup] | None:
     target = st.session_state.get("sweep_view")
     if target is None:
         return None
-    storage, name = target
-    return open_study(storage, name)
+    return open_study(target.storage, target.name)
 
 
 def open_view(storage: str, name: str) -> None:
     """Show the study `name` of `storage` (checked first: LabError when there is no such study)."""
-    open_study(storage or default_storage_url(), name.strip())
-    st.session_state.sweep_view = (storage or default_storage_url(), name.strip())
+    target = StudyView(storage or default_storage_url(), name.strip())
+    open_study(target.storage, target.name)
+    st.session_state.sweep_view = target
 
 
 def train_best(study: Any, setup: SweepSetup) -> None:
