@@ -514,3 +514,9 @@ class _ReporterMixin:
             self.on_epoch(
                 EpochReport(epoch + 1, self.epochs, loss or float("nan"), val_loss, seconds, now - self.started)
             )
+        # A stop asked for during this epoch, or by `on_epoch` itself (a sweep's pruner), ends training here,
+        # not after the next epoch's first execution step (up to 32 batches later).
+        stopping = self.model.stop_training or epoch + 1 == self.epochs
+        if not stopping and self.should_stop is not None and self.should_stop():
+            self.stop_requested = True
+            self.model.stop_training = True

@@ -126,7 +126,8 @@ def test_pruner_ends_a_trial_worse_than_the_others(tmp_path, pruner):
     complete trials, by successive halving (the default) when it falls out of the better half at a rung."""
     dataset = tiny_dataset()
     storage = f"sqlite:///{tmp_path / 'prune.db'}"
-    setup = _setup(dataset, config=TINY.replace(epochs=8), space=RATE_ONLY, trials=6, pruner=pruner)
+    # batches of 4: about 25 steps an epoch, so the first judged epoch (50 steps, a tenth of 12) is the second
+    setup = _setup(dataset, config=TINY.replace(epochs=12, batch_size=4), space=RATE_ONLY, trials=6, pruner=pruner)
     study, _ = open_study(storage, "prune", setup)
     for rate in (0.01, 0.02, 0.03, 0.015, 0.025):  # five good learning rates
         study.enqueue_trial({"learning_rate": rate})
@@ -134,7 +135,7 @@ def test_pruner_ends_a_trial_worse_than_the_others(tmp_path, pruner):
     optimize(study, setup, dataset)
     last = study.trials[-1]
     assert last.state == optuna.trial.TrialState.PRUNED
-    assert trials_frame(study)["epochs"].iloc[-1] < 8
+    assert trials_frame(study)["epochs"].iloc[-1] < 12
 
 
 def test_no_trial_is_pruned_at_its_last_epoch(tmp_path):
@@ -212,3 +213,15 @@ def test_sweep_objective_and_horizon_are_checked():
         _setup(dataset, objective="test")
     with pytest.raises(LabError, match="horizon must be a whole number"):
         _setup(dataset, objective="backtest", horizon=0)
+
+
+def test_first_judged_epoch_waits_for_a_tenth_and_50_steps():
+    """A pruner first judges a trial after a tenth of its epochs and at least 50 optimizer steps."""
+    from lstm_core.sweep import batches_per_epoch, first_judged_epoch
+
+    assert first_judged_epoch(20, 125) == 2  # 4,000 windows in batches of 32: the tenth decides
+    assert first_judged_epoch(20, 10) == 5  # 300 windows: 50 steps take 5 epochs
+    assert first_judged_epoch(100) == 10 and first_judged_epoch(3) == 1
+    dataset = tiny_dataset()  # 160 points: 112 before the validation part, windows of 8
+    assert batches_per_epoch(dataset, TINY) == 7  # (112 - 8) windows / 16, rounded up
+    assert batches_per_epoch(tiny_dataset(12), TINY) is None  # too short to split

@@ -210,3 +210,19 @@ def test_validation_through_the_model_matches_numpy(monkeypatch, windows, seeds,
     assert model_losses.shape == numpy_losses.shape == (seeds,)
     np.testing.assert_allclose(model_losses, numpy_losses, rtol=1e-4)
     assert result.history["val_loss"].iloc[-1] == pytest.approx(float(np.mean(numpy_losses)), rel=1e-4)
+
+
+def test_stop_asked_for_by_on_epoch_ends_training_at_that_epoch(windows):
+    """A stop that `on_epoch` asks for (a sweep's pruner does) ends training at that epoch's end, with no
+    part of the next epoch run: exactly 2 epochs in the history and no batch of epoch 3."""
+    stop = []
+    batches = []
+    result = train(
+        windows,
+        TINY.replace(epochs=10, batch_size=4),  # several execution steps an epoch
+        on_epoch=lambda report: stop.append(report.epoch == 2),
+        on_batch=batches.append,
+        should_stop=lambda: any(stop),
+    )
+    assert result.stop_reason == "stopped" and result.epochs_run == 2
+    assert max(b.epoch for b in batches) == 2
