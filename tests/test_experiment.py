@@ -156,10 +156,13 @@ def test_run_keeps_weights_not_the_keras_model(dataset, tiny_config):
     assert len(run.gates([0])[0]["h"][0]) == tiny_config.windows.window
 
 
-def test_release_model_frees_the_traced_graphs(windows, tiny_config):
-    """After release_model, no graph traced for that model's training stays alive (TensorFlow's cycle leak)."""
+@pytest.mark.parametrize("validate_on_model", [False, True])
+def test_release_model_frees_the_traced_graphs(windows, tiny_config, monkeypatch, validate_on_model):
+    """After release_model, no graph traced for that model's training stays alive (TensorFlow's cycle leak),
+    also when the validation loss ran through the model's predict function (as on a GPU)."""
     import gc
 
+    import lstm_core.train as train_module
     from lstm_core.model import backend_name, release_model
     from lstm_core.train import train
 
@@ -171,8 +174,11 @@ def test_release_model_frees_the_traced_graphs(windows, tiny_config):
         gc.collect()
         return sum(1 for o in gc.get_objects() if isinstance(o, FuncGraph))
 
+    if validate_on_model:
+        monkeypatch.setattr(train_module, "VALIDATION_ON_MODEL_MIN_WORK", 0)
     before = live_graphs()
     result = train(windows, tiny_config.replace(epochs=1))
+    assert (result.model.predict_function is not None) == validate_on_model
     traced = live_graphs() - before
     freed = release_model(result.model)
     del result
