@@ -172,14 +172,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--wall", type=float, help="the recorded sweep's wall seconds (default: sum of trials)")
     parser.add_argument("--orders", type=int, default=50, help="shuffled orders besides the recorded one")
     parser.add_argument("--name", default="pruner_replay", help="result file name")
-    parser.add_argument("--quick", action="store_true", help="smoke test: 4 tiny trials, 3 epochs")
+    parser.add_argument("--quick", action="store_true", help="smoke test: 3 tiny trials, 2 epochs")
     parser.add_argument("--out", type=Path, help="results folder (default: bench/results)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pruner-replay-") as tmp:
         if args.db:
             study, wall = optuna.load_study(study_name=args.study, storage=f"sqlite:///{args.db}"), args.wall
         else:
-            trials, epochs = (4, 3) if args.quick else (20, 20)
+            trials, epochs = (3, 2) if args.quick else (20, 20)
             study, wall = record(200 if args.quick else args.windows, trials, epochs, Path(tmp))
         trials = recorded_trials(study)
     if not trials:

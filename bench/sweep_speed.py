@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )  # fmt: skip
     args = parser.parse_args(argv)
     big = not args.quick
-    args.trials, args.epochs, args.windows = (20, 20, args.windows or 300) if big else (6, 2, 200)
+    args.trials, args.epochs, args.windows = (20, 20, args.windows or 300) if big else (4, 2, 200)
     args.worker_trials, args.worker_epochs = (args.worker_trials or 12, 10) if big else (2, 1)
     payload: dict[str, Any] = {"quick": args.quick, "trials": args.trials, "epochs": args.epochs,
                                "train_windows": args.windows}  # fmt: skip

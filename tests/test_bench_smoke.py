@@ -53,6 +53,6 @@ def test_sweep_speed_pruning_part_runs_quick(tmp_path: Path, capsys) -> None:
     payload = _load("sweep_speed").main(["--quick", "--part", "pruning", "--out", str(tmp_path)])
     assert "speed-up" in capsys.readouterr().out
     pruning = payload["pruning"]
-    assert pruning["none"]["complete"] == 6 and pruning["speedup"] > 0
+    assert pruning["none"]["complete"] == 4 and pruning["speedup"] > 0
     assert {"halving (default): min a tenth, eta 2", "median: 4 startup, warmup a tenth"} <= set(pruning["replay"])
     assert json.loads((tmp_path / "sweep_speed_quick.json").read_text())["pruning"]["pruner"] == "halving"

@@ -126,8 +126,8 @@ def test_pruner_ends_a_trial_worse_than_the_others(tmp_path, pruner):
     complete trials, by successive halving (the default) when it falls out of the better half at a rung."""
     dataset = tiny_dataset()
     storage = f"sqlite:///{tmp_path / 'prune.db'}"
-    # batches of 4: about 25 steps an epoch, so the first judged epoch (50 steps, a tenth of 12) is the second
-    setup = _setup(dataset, config=TINY.replace(epochs=12, batch_size=4), space=RATE_ONLY, trials=6, pruner=pruner)
+    # batches of 4: about 25 steps an epoch, so the first judged epoch (50 steps) is the second
+    setup = _setup(dataset, config=TINY.replace(epochs=6, batch_size=4), space=RATE_ONLY, trials=6, pruner=pruner)
     study, _ = open_study(storage, "prune", setup)
     for rate in (0.01, 0.02, 0.03, 0.015, 0.025):  # five good learning rates
         study.enqueue_trial({"learning_rate": rate})
@@ -135,7 +135,7 @@ def test_pruner_ends_a_trial_worse_than_the_others(tmp_path, pruner):
     optimize(study, setup, dataset)
     last = study.trials[-1]
     assert last.state == optuna.trial.TrialState.PRUNED
-    assert trials_frame(study)["epochs"].iloc[-1] < 12
+    assert trials_frame(study)["epochs"].iloc[-1] < 6
 
 
 def test_no_trial_is_pruned_at_its_last_epoch(tmp_path):
