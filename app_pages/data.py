@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lstm_core.data import list_samples
+from lstm_core.data.sources import list_samples
+from lstm_core.data.yahoo import VALID_INTERVALS, VALID_PERIODS
 from lstm_core.errors import LabError
-from lstm_core.yahoo import VALID_INTERVALS, VALID_PERIODS
 from ui import charts, loaders, state
 from ui.format import dataset_facts, plain
 

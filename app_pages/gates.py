@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from lstm_core.gates import network_gates
-from lstm_core.states import saturation_over_test
+from lstm_core.inside.states import saturation_over_test
+from lstm_core.nn.gates import network_gates
 from ui import charts, gate_views, i18n, inside_charts, state
 from ui.equations import EQUATIONS, GATE_ORDER
 from ui.format import plain, time_label, unit_summary

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_core.select import select_and_match
+from lstm_core.inside.select import select_and_match
 from ui import inside_charts, inside_views, state
 from ui.format import plain, time_label
 from ui.gate_text import TEXT

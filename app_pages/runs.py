@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_core.export import safe_csv
+from lstm_core.experiment.export import safe_csv
 from ui import charts, runs_charts, runstore, state
 from ui.backtest_charts import backtests_table
 from ui.format import plain

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from lstm_core.errors import LabError
-from lstm_core.sweep import default_storage_url, public_url
-from lstm_core.sweep_results import importances, objective_text, trials_frame
+from lstm_core.sweep.results import importances, objective_text, trials_frame
+from lstm_core.sweep.study import default_storage_url, public_url
 from ui import sweep_charts, sweep_form, sweep_state
 from ui.format import duration, number
 

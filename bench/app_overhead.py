@@ -46,9 +46,9 @@ TARGET_RATIO = 1.15
 
 def worker(epochs: int) -> None:
     """lstm_core alone: warm-up training, then the timed one."""
-    from lstm_core.config import DataConfig, ExperimentConfig
-    from lstm_core.data import load_sample
-    from lstm_core.experiment import run_experiment
+    from lstm_core.config.settings import DataConfig, ExperimentConfig
+    from lstm_core.data.sources import load_sample
+    from lstm_core.experiment.run import run_experiment
 
     dataset = load_sample(SAMPLE)
     config = ExperimentConfig(data=DataConfig(source=f"sample:{SAMPLE}", column=dataset.target))

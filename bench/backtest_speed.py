@@ -30,7 +30,7 @@ TARGET = 1.2
 def _dataset(length: int) -> Any:
     import pandas as pd
 
-    from lstm_core.dataset import Dataset
+    from lstm_core.data.dataset import Dataset
 
     frame = pd.DataFrame({"value": noisy_sine(length).astype("float64")}, index=pd.RangeIndex(length, name="step"))
     return Dataset(frame=frame, target="value", name="noisy-sine", source="bench")
@@ -39,9 +39,9 @@ def _dataset(length: int) -> Any:
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     import keras
 
-    from lstm_core.backtest import run_backtest
-    from lstm_core.config import BacktestConfig, ExperimentConfig
-    from lstm_core.experiment import run_experiment
+    from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+    from lstm_core.evaluate.backtest import run_backtest
+    from lstm_core.experiment.run import run_experiment
 
     length = length_for_windows(args.windows)
     dataset = _dataset(length)

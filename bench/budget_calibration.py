@@ -1,6 +1,6 @@
-"""Measurements behind `lstm_core.budget`: training time per sample and memory per training, per backend.
+"""Measurements behind `lstm_core.jobs.budget`: training time per sample and memory per training, per backend.
 
-Each point trains through `lstm_core.experiment.run_experiment` in a fresh process (`--worker`) on a
+Each point trains through `lstm_core.experiment.run.run_experiment` in a fresh process (`--worker`) on a
 noisy sine, for 3 epochs, and reports the steady seconds per training sample (median of epochs 2-3),
 the first epoch's extra seconds (tracing, compilation), and the peak increase of resident memory over
 the level after importing Keras (VmRSS sampled every 10 ms). The parent fits the time model
@@ -52,11 +52,11 @@ def work_per_sample(units: int, layers: int, window: int, features: int = 1) -> 
 def worker(args: argparse.Namespace) -> dict:
     import pandas as pd
 
-    from lstm_core.config import ExperimentConfig
-    from lstm_core.dataset import Dataset
-    from lstm_core.experiment import run_experiment
-    from lstm_core.model import backend_name
-    from lstm_core.train import list_devices
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.data.dataset import Dataset
+    from lstm_core.experiment.run import run_experiment
+    from lstm_core.nn.keras_model import backend_name
+    from lstm_core.nn.train import list_devices
 
     list_devices()  # Keras and its backend are loaded now
     length = length_for_windows(args.windows, window=args.window)

@@ -1,4 +1,4 @@
-"""What the Deterministic switch costs: `lstm_core.train.train` on the seed model with
+"""What the Deterministic switch costs: `lstm_core.nn.train.train` on the seed model with
 `deterministic=False` (reference) and `deterministic=True`, in the same run.
 
 Seed model: LSTM(50), window 10, Dense(1), Adam(1e-3), MSE, batch 32, about 4,000 training windows of a
@@ -26,9 +26,9 @@ SCRIPT = Path(__file__).resolve()
 
 
 def worker(epochs: int, train_windows: int, deterministic: bool) -> dict[str, Any]:
-    from lstm_core.config import ExperimentConfig, WindowConfig
-    from lstm_core.train import train
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ExperimentConfig, WindowConfig
+    from lstm_core.data.windows import prepare
+    from lstm_core.nn.train import train
 
     windows = prepare(noisy_sine(length_for_windows(train_windows)), WindowConfig())
     config = ExperimentConfig().replace(epochs=epochs, device="cpu", deterministic=deterministic)

@@ -3,7 +3,7 @@
 Seed model: LSTM(50), window 10, Dense(1), Adam(1e-3), MSE, batch 32, about 4,000 training
 windows of a noisy sine. Contenders, each in a fresh subprocess, rounds interleaved:
 
-    one-tf     lstm_core.train.train, seeds=1, TensorFlow backend (the reference)
+    one-tf     lstm_core.nn.train.train, seeds=1, TensorFlow backend (the reference)
     ens-tf     the same with seeds=N (one functional model, N branches), TensorFlow
     one-jax    seeds=1 on JAX
     ens-jax    seeds=N on JAX
@@ -32,15 +32,15 @@ TARGET_RATIO = 2.5  # ens-tf wall time / one-tf wall time
 
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
-    """Train `args.seeds` seeds of the seed model through lstm_core.train.train and time it."""
+    """Train `args.seeds` seeds of the seed model through lstm_core.nn.train.train and time it."""
     from lstm_core.runtime import configure_threads
 
     configure_threads()  # as the app and the command line do, before TensorFlow starts
     import keras
 
-    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
-    from lstm_core.train import train
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+    from lstm_core.data.windows import prepare
+    from lstm_core.nn.train import train
 
     windows = prepare(noisy_sine(length_for_windows(args.train_windows)), WindowConfig(window=args.window))
     config = ExperimentConfig(

@@ -1,4 +1,4 @@
-"""A 200-step recursive future forecast: `lstm_core.forecast.recursive` against `model.predict` per step.
+"""A 200-step recursive future forecast: `lstm_core.forecast.one_step.recursive` against `model.predict` per step.
 
 The reference is what one writes first: feed the last window to `model.predict`, append the
 prediction, repeat 200 times (one `predict` call per step). Ours runs the trained weights
@@ -31,12 +31,11 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     import keras
     import numpy as np
 
-    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
-    from lstm_core.data import load
-    from lstm_core.forecast import recursive
-    from lstm_core.gates import NetworkWeights
-    from lstm_core.train import train
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+    from lstm_core.data.sources import load
+    from lstm_core.data.windows import prepare
+    from lstm_core.forecast.one_step import recursive
+    from lstm_core.nn.train import train
 
     windows = prepare(load(args.data).values, WindowConfig(window=args.window))
     config = ExperimentConfig(
@@ -47,11 +46,11 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     if args.train_epochs > 0:
         model = train(windows, config).model
     else:  # the smoke test: untrained weights time the same
-        from lstm_core.model import build_model
+        from lstm_core.nn.keras_model import build_model, network_weights
 
         keras.utils.set_random_seed(0)
         model = build_model(config.model, window=args.window, n_features=windows.n_features)
-    weights = NetworkWeights.from_model(model)
+    weights = network_weights(model)
 
     def reference_predict(steps: int = args.steps) -> np.ndarray:
         history = windows.scaled[-windows.window :, 0].astype(np.float32)  # (window,)

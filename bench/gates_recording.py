@@ -4,8 +4,8 @@ Seed model: LSTM(50), window 10, Dense(1), Adam(1e-3), MSE, batch 32, about 4,00
 of a noisy sine, 100 epochs planned (so every epoch is recorded: the stride is 1 up to 200 epochs),
 stopped after `--epochs`. Two contenders, each in a fresh process, alternating (A B, B A, ...):
 
-    without   lstm_core.train.train(windows, config)                       (no recorder)
-    with      lstm_core.train.train(windows, config, recorder=GateRecorder())
+    without   lstm_core.nn.train.train(windows, config)                       (no recorder)
+    with      lstm_core.nn.train.train(windows, config, recorder=GateRecorder())
 
     alternate a recorder limited to 50 snapshots of 100 planned epochs records every 2nd epoch, so
               epochs with and without recording alternate inside one process, under the same load
@@ -38,11 +38,11 @@ TARGET_OVERHEAD = 0.05
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     import keras
 
-    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
-    from lstm_core.gates import NetworkWeights
-    from lstm_core.probe import GateRecorder
-    from lstm_core.train import train
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+    from lstm_core.data.windows import prepare
+    from lstm_core.nn.keras_model import network_weights
+    from lstm_core.nn.probe import GateRecorder
+    from lstm_core.nn.train import train
 
     windows = prepare(
         noisy_sine(length_for_windows(args.train_windows, window=args.window)), WindowConfig(window=args.window)
@@ -73,7 +73,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from_model_seconds = []
     for _ in range(10):
         started = time.perf_counter()
-        NetworkWeights.from_model(result.model)
+        network_weights(result.model)
         from_model_seconds.append(time.perf_counter() - started)
     return {
         "contender": args.contender,

@@ -2,9 +2,9 @@
 
 The reference runs the very same NumPy step maths (z = x·W + h·U + b, then i, f, g, o, c, h)
 one window at a time, in a Python loop over windows and steps, as one writes it first.
-Ours (`lstm_core.gates.network_gates`) vectorises over the batch of windows, so the Python
+Ours (`lstm_core.nn.gates.network_gates`) vectorises over the batch of windows, so the Python
 loop runs over the 60 steps only. Weights come from a Keras LSTM(64) built by
-`lstm_core.model.build_model`; windows are test windows of a bundled sample. Both must give
+`lstm_core.nn.keras_model.build_model`; windows are test windows of a bundled sample. Both must give
 the same h (float32 tolerance). Reference and ours alternate (A B A B) inside each process;
 processes alternate between NumPy's default BLAS threads and OPENBLAS_NUM_THREADS=1.
 Targets: ours >= 10x the reference, and under 0.3 s absolute (median).
@@ -55,11 +55,11 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     import keras
     import numpy as np
 
-    from lstm_core.config import ModelConfig, WindowConfig
-    from lstm_core.data import load
-    from lstm_core.gates import NetworkWeights, network_gates
-    from lstm_core.model import build_model
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ModelConfig, WindowConfig
+    from lstm_core.data.sources import load
+    from lstm_core.data.windows import prepare
+    from lstm_core.nn.gates import network_gates
+    from lstm_core.nn.keras_model import build_model, network_weights
 
     windows = prepare(load(args.data).values, WindowConfig(window=args.window))
     x = windows.x_test[: args.windows]  # (B, window, 1)
@@ -68,7 +68,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     keras.utils.set_random_seed(0)
     model = build_model(ModelConfig(units=args.units), window=args.window, n_features=windows.n_features)
     started = time.perf_counter()
-    weights = NetworkWeights.from_model(model)
+    weights = network_weights(model)
     from_model_seconds = time.perf_counter() - started
 
     times: dict[str, list[float]] = {"reference": [], "ours": []}

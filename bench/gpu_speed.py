@@ -5,7 +5,7 @@ Two models, each trained by both contenders on the same windows of a noisy sine:
     large   LSTM(256), window 60, batch 256, about 100,000 training windows
     seed    LSTM(50), window 10, batch 32, about 4,000 training windows
 
-    ours    lstm_core.train.train with KERAS_BACKEND=jax on the GPU (device "gpu"; compile_options
+    ours    lstm_core.nn.train.train with KERAS_BACKEND=jax on the GPU (device "gpu"; compile_options
             picks XLA and steps_per_execution), validation loss included as in the app
     torch   nn.LSTM (cuDNN) + Linear, Adam, MSE, shuffled batches, on CUDA, validation each epoch
 
@@ -42,8 +42,8 @@ QUICK = {"large": {"units": 8, "window": 6, "batch": 16, "train_windows": 200}}
 
 
 def load_windows(model: dict[str, int]) -> Any:
-    from lstm_core.config import WindowConfig
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import WindowConfig
+    from lstm_core.data.windows import prepare
 
     values = noisy_sine(length_for_windows(model["train_windows"], window=model["window"]))
     return prepare(values, WindowConfig(window=model["window"]))
@@ -53,9 +53,10 @@ def worker_ours(model: dict[str, int], epochs: int, device: str) -> dict[str, An
     import keras
     import numpy as np
 
-    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
-    from lstm_core.gates import NetworkWeights, network_gates
-    from lstm_core.train import train
+    from lstm_core.config.settings import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+    from lstm_core.nn.gates import network_gates
+    from lstm_core.nn.keras_model import network_weights
+    from lstm_core.nn.train import train
 
     windows = load_windows(model)
     config = ExperimentConfig(
@@ -66,7 +67,7 @@ def worker_ours(model: dict[str, int], epochs: int, device: str) -> dict[str, An
     result = train(windows, config)
     # The gates from the trained weights against the layer's own output for every step.
     x = windows.x_test[:64]  # (B, window, 1)
-    ours_h = network_gates(x, NetworkWeights.from_model(result.model))[0]["h"]  # (B, window, U)
+    ours_h = network_gates(x, network_weights(result.model))[0]["h"]  # (B, window, U)
     twin = keras.layers.LSTM(model["units"], return_sequences=True)
     twin.build(x.shape)
     twin.set_weights(result.model.get_layer("lstm_1").get_weights())

@@ -87,17 +87,16 @@ def bench_states_and_select(args: argparse.Namespace) -> dict[str, Any]:
     import keras
     import numpy as np
 
-    from lstm_core.config import ModelConfig, WindowConfig
-    from lstm_core.gates import NetworkWeights
-    from lstm_core.model import build_model
-    from lstm_core.select import select_and_match
-    from lstm_core.states import sequence_states
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ModelConfig, WindowConfig
+    from lstm_core.data.windows import prepare
+    from lstm_core.inside.select import select_and_match
+    from lstm_core.inside.states import sequence_states
+    from lstm_core.nn.keras_model import build_model, network_weights
 
     x = prepare(noisy_sine(args.steps), WindowConfig(window=10)).scaled  # (T, 1)
     keras.utils.set_random_seed(0)
     model = build_model(ModelConfig(units=args.units), window=10, n_features=1)
-    weights = NetworkWeights.from_model(model)
+    weights = network_weights(model)
     twin = keras.layers.LSTM(args.units, return_sequences=True)
     sequence = keras.Sequential([keras.Input(shape=(None, 1)), twin])
     twin.set_weights(model.get_layer("lstm_1").get_weights())
@@ -145,9 +144,9 @@ def bench_slider(args: argparse.Namespace) -> dict[str, Any]:
     import pandas as pd
     from streamlit.testing.v1 import AppTest
 
-    from lstm_core.config import ExperimentConfig
-    from lstm_core.dataset import Dataset
-    from lstm_core.experiment import run_experiment
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.data.dataset import Dataset
+    from lstm_core.experiment.run import run_experiment
     from ui.state import RunRecord
 
     values = noisy_sine(args.slider_length)

@@ -2,7 +2,7 @@
 
 Each measurement is a fresh process (`--worker`): it imports lstm_core, loads a bundled sample
 (daily-min-temperatures, 3,650 points), and trains the default model (LSTM(50), window 10,
-batch 32) for a few epochs through `lstm_core.jobs.TrainingJob`, the way the app does
+batch 32) for a few epochs through `lstm_core.jobs.base.TrainingJob`, the way the app does
 (training, test predictions, baselines, metrics and the future forecast). Peak memory is
 the kernel's high-water mark (`ru_maxrss`, the same as VmHWM) and, as a check, the maximum of
 VmRSS sampled every 10 ms by a thread. Resident memory is also read at milestones: after
@@ -59,9 +59,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     milestones = {"start": rss_mb()}
     with Sampler() as sampler:
         import lstm_core
-        from lstm_core.config import ExperimentConfig, ForecastConfig, TrainConfig, WindowConfig
-        from lstm_core.data import load
-        from lstm_core.jobs import TrainingJob
+        from lstm_core.config.settings import ExperimentConfig, ForecastConfig, TrainConfig, WindowConfig
+        from lstm_core.data.sources import load
+        from lstm_core.jobs.base import TrainingJob
 
         milestones["import_lstm_core"] = rss_mb()
         import keras

@@ -65,11 +65,11 @@ def recorded_trials(study: Any) -> list[Recorded]:
 
 
 def candidates(epochs: int, batches: int | None = None) -> dict[str, Any]:
-    """Pruner name -> factory. The first two are what `lstm_core.sweep` ships ("halving" is the default), for
+    """Pruner name -> factory. The first two are what `lstm_core.sweep.study` ships ("halving" is the default), for
     `batches` batches an epoch at the fixed batch size."""
     import optuna
 
-    from lstm_core.sweep import _pruner
+    from lstm_core.sweep.study import _pruner
 
     p = optuna.pruners
     return {
@@ -99,7 +99,8 @@ def replay(trials: list[Recorded], make_pruner: Any, overhead: float) -> dict[st
         stop_at = None
         for epoch, value in enumerate(recorded.curve, start=1):
             trial.report(value, epoch)
-            if epoch < len(recorded.curve) and trial.should_prune():  # as lstm_core.sweep: never at the last epoch
+            # as lstm_core.sweep.study: never at the last epoch
+            if epoch < len(recorded.curve) and trial.should_prune():
                 stop_at = epoch
                 break
         if stop_at is None:
@@ -145,12 +146,12 @@ def record(windows: int, trials: int, epochs: int, folder: Path) -> tuple[Any, f
     """A sweep without pruning (random sampler, seed 0) over the default space; the study and its wall time."""
     from sweep_speed import _dataset
 
-    from lstm_core.config import ExperimentConfig
-    from lstm_core.fingerprint import fingerprint
-    from lstm_core.sweep import SweepSetup, open_study, optimize
-    from lstm_core.sweep_space import SweepSpace
-    from lstm_core.train import train
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.data.fingerprint import fingerprint
+    from lstm_core.data.windows import prepare
+    from lstm_core.nn.train import train
+    from lstm_core.sweep.space import SweepSpace
+    from lstm_core.sweep.study import SweepSetup, open_study, optimize
 
     dataset = _dataset(windows)
     base = ExperimentConfig().replace(epochs=epochs, device="cpu", forecast_steps=0)

@@ -7,7 +7,7 @@ i.e. about 4,000 training windows), one factor changes at a time:
     units    16 / 64 / 256
     window   10 / 60 / 120
 
-Each point trains with `lstm_core.train.train` for 2 epochs in a fresh subprocess; speed is
+Each point trains with `lstm_core.nn.train.train` for 2 epochs in a fresh subprocess; speed is
 training windows per second in epoch 2 (epoch 1 includes compilation, reported separately),
 memory is the process's peak resident memory (ru_maxrss, imports included). One run per
 point per backend (this is a shape, not a target; spread is in train_speed.py). Writes
@@ -36,9 +36,9 @@ FACTORS = {"length": [1_000, 10_000, 100_000], "units": [16, 64, 256], "window":
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     import keras
 
-    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
-    from lstm_core.train import train
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+    from lstm_core.data.windows import prepare
+    from lstm_core.nn.train import train
 
     windows = prepare(noisy_sine(args.length), WindowConfig(window=args.window))
     config = ExperimentConfig(
@@ -106,7 +106,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
             axes[row, column].grid(True, alpha=0.3)
         axes[0, column].set_yscale("log")
     axes[0, 0].legend()
-    figure.suptitle("lstm_core.train, one factor at a time from LSTM(50), window 10, 5,729 points, batch 32 (CPU)")
+    figure.suptitle("lstm_core.nn.train, one factor at a time from LSTM(50), window 10, 5,729 points, batch 32 (CPU)")
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return True

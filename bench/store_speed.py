@@ -29,9 +29,9 @@ TARGET_PAGE_SECONDS = 1.0
 
 
 def one_run(epochs: int):
-    from lstm_core.config import ExperimentConfig
-    from lstm_core.data import load_sample
-    from lstm_core.experiment import run_experiment
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.data.sources import load_sample
+    from lstm_core.experiment.run import run_experiment
 
     config = ExperimentConfig().replace(source="sample:airline-passengers", epochs=epochs, device="cpu")
     dataset = load_sample("airline-passengers")
@@ -48,8 +48,8 @@ def model_bytes(run) -> bytes:
 
 
 def save_times(run, saves: int, folder: Path) -> tuple[list[float], float]:
-    from lstm_core.records import new_run
-    from lstm_core.store import open_store
+    from lstm_core.store.db import open_store
+    from lstm_core.store.records import new_run
 
     started = time.perf_counter()
     store = open_store(f"sqlite:///{folder / 'save.sqlite'}")
@@ -68,8 +68,8 @@ def fill(url: str, workspace: str, count: int, run) -> None:
     """`count` stored runs like real ones (config, metrics, 100-epoch history, forecast CSV), in one transaction."""
     import sqlalchemy as sa
 
-    from lstm_core.records import new_run
-    from lstm_core.store import _artifacts, _runs, open_store
+    from lstm_core.store.db import _artifacts, _runs, open_store
+    from lstm_core.store.records import new_run
 
     store = open_store(url)
     entry = new_run(run)

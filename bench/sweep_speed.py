@@ -39,7 +39,7 @@ PRUNING_TARGET, RMSE_TOLERANCE, WORKERS_TARGET = 1.5, 1.05, 1.6
 def _dataset(windows: int) -> Any:
     import pandas as pd
 
-    from lstm_core.dataset import Dataset
+    from lstm_core.data.dataset import Dataset
 
     values = noisy_sine(length_for_windows(windows))
     frame = pd.DataFrame({"value": values.astype(float)}, index=pd.RangeIndex(len(values), name="step"))
@@ -49,12 +49,12 @@ def _dataset(windows: int) -> Any:
 def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     from pruner_replay import compare, recorded_trials
 
-    from lstm_core.config import ExperimentConfig
-    from lstm_core.fingerprint import fingerprint
-    from lstm_core.sweep import DEFAULT_PRUNER, SweepSetup, batches_per_epoch, open_study, optimize
-    from lstm_core.sweep_space import SweepSpace
-    from lstm_core.train import train
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.data.fingerprint import fingerprint
+    from lstm_core.data.windows import prepare
+    from lstm_core.nn.train import train
+    from lstm_core.sweep.space import SweepSpace
+    from lstm_core.sweep.study import DEFAULT_PRUNER, SweepSetup, batches_per_epoch, open_study, optimize
 
     dataset = _dataset(args.windows)
     base = ExperimentConfig().replace(epochs=args.epochs, device="cpu", forecast_steps=0)

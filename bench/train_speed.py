@@ -1,11 +1,11 @@
-"""Training speed of the seed model: plain `model.fit` against `lstm_core.train.train`.
+"""Training speed of the seed model: plain `model.fit` against `lstm_core.nn.train.train`.
 
 Seed model: LSTM(50), window 10, Dense(1), Adam(1e-3), MSE, batch 32, about 4,000 training
 windows of a noisy sine (or `--data sample:NAME`), the same windows for every contender.
 
     reference  plain Keras script, default `compile()`, TensorFlow backend
-    ours-tf    lstm_core.train.train on TensorFlow (compile_options: XLA + steps_per_execution)
-    ours-jax   lstm_core.train.train on JAX (compile_options: XLA + steps_per_execution + unroll)
+    ours-tf    lstm_core.nn.train.train on TensorFlow (compile_options: XLA + steps_per_execution)
+    ours-jax   lstm_core.nn.train.train on JAX (compile_options: XLA + steps_per_execution + unroll)
     torch      a plain PyTorch loop (nn.LSTM + Linear, Adam, shuffled batches of 32, 2 threads)
 
 Each contender runs in a fresh subprocess, rounds interleaved (A B C D, B C D A, ...), so that
@@ -39,13 +39,13 @@ VAL_LOSS_TOLERANCE = 1.10
 
 # --- data ----------------------------------------------------------------------------------
 def load_windows(data: str, train_windows: int, window: int) -> Any:
-    from lstm_core.config import WindowConfig
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import WindowConfig
+    from lstm_core.data.windows import prepare
 
     if data == "sine":
         values = noisy_sine(length_for_windows(train_windows, window=window))
     else:
-        from lstm_core.data import load
+        from lstm_core.data.sources import load
 
         values = load(data).values
     return prepare(values, WindowConfig(window=window))
@@ -102,14 +102,14 @@ def worker_plain(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def worker_ours(args: argparse.Namespace) -> dict[str, Any]:
-    """lstm_core.train.train, optionally with compile_options overridden (to try a lever)."""
+    """lstm_core.nn.train.train, optionally with compile_options overridden (to try a lever)."""
     from lstm_core.runtime import configure_threads
 
     configure_threads()  # as the app and the command line do, before TensorFlow starts
     import keras
 
-    import lstm_core.train as train_module
-    from lstm_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+    import lstm_core.nn.train as train_module
+    from lstm_core.config.settings import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
 
     overrides = json.loads(args.overrides or "{}")
     options_seen: dict[str, Any] = {}

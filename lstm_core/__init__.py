@@ -6,7 +6,7 @@ imports Streamlit, and importing it changes no process-wide setting: the app and
 call `lstm_core.runtime.configure_threads()` themselves.
 """
 
-from lstm_core.config import (
+from lstm_core.config.settings import (
     DataConfig,
     ExperimentConfig,
     ForecastConfig,

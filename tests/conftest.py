@@ -20,8 +20,8 @@ os.environ.setdefault("LSTM_LAB_MEMORY_MB", "0")
 from hypothesis import settings  # noqa: E402
 from tiny import TINY, tiny_dataset  # noqa: E402
 
-from lstm_core.config import ExperimentConfig  # noqa: E402
-from lstm_core.dataset import Dataset  # noqa: E402
+from lstm_core.config.settings import ExperimentConfig  # noqa: E402
+from lstm_core.data.dataset import Dataset  # noqa: E402
 
 # Property tests search the same examples on every run, so CI is reproducible; set
 # HYPOTHESIS_PROFILE=explore to search afresh (that is how the float-limit CSV bug was found).
@@ -48,7 +48,7 @@ def dataset() -> Dataset:
 
 @pytest.fixture(scope="session")
 def windows(dataset):
-    from lstm_core.windows import prepare
+    from lstm_core.data.windows import prepare
 
     return prepare(dataset.values, TINY.windows)
 
@@ -56,7 +56,7 @@ def windows(dataset):
 @pytest.fixture(scope="session")
 def trained(windows):
     """A one-layer LSTM(6) trained for 2 epochs on the tiny series (TrainResult)."""
-    from lstm_core.train import train
+    from lstm_core.nn.train import train
 
     return train(windows, TINY)
 
@@ -64,7 +64,7 @@ def trained(windows):
 @pytest.fixture(scope="session")
 def stacked(windows):
     """A two-layer LSTM(5) with dropout, trained for 1 epoch (TrainResult)."""
-    from lstm_core.train import train
+    from lstm_core.nn.train import train
 
     config = TINY.replace(units=5, layers=2, dropout=0.2, epochs=1)
     return train(windows, config)
@@ -73,6 +73,6 @@ def stacked(windows):
 @pytest.fixture(scope="session")
 def run(dataset, windows, trained):
     """The whole experiment evaluated on the shared trained model (experiment.Run)."""
-    from lstm_core.experiment import evaluate
+    from lstm_core.experiment.run import evaluate
 
     return evaluate(dataset, TINY, windows, trained)

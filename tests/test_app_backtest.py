@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 
-from lstm_core.config import ExperimentConfig  # noqa: E402
+from lstm_core.config.settings import ExperimentConfig  # noqa: E402
 
 TIMEOUT = 60
 

@@ -187,7 +187,7 @@ def test_date_choices_come_from_the_loaders_parser(app: AppTest, name: str, colu
     """The upload form lists the columns as the loader reads them (UTF-16, Latin-1, sep=, `;`), after auto and none."""
     from ui import loaders
 
-    raw = (ROOT / "tests" / "data" / "hostile" / name).read_bytes()
+    raw = (ROOT / "tests" / "fixtures" / "hostile" / name).read_bytes()
     app.file_uploader(key="data_upload").upload(name, raw, "text/csv").run()
     assert not app.exception and not errors(app)
     assert app.selectbox(key="data_upload_date").options == [loaders.AUTO_DATE, loaders.NO_DATE, *columns]

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_app_train import messages, open_train_page, train
 
-from lstm_core.states import sequence_states
+from lstm_core.inside.states import sequence_states
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 
-from lstm_core.config import ExperimentConfig  # noqa: E402
-from lstm_core.links import config_to_params  # noqa: E402
-from lstm_core.store import NewRun, new_workspace, open_store  # noqa: E402
+from lstm_core.config.links import config_to_params  # noqa: E402
+from lstm_core.config.settings import ExperimentConfig  # noqa: E402
+from lstm_core.store.db import NewRun, new_workspace, open_store  # noqa: E402
 from ui.format import plain  # noqa: E402
 
 TIMEOUT = 60

@@ -16,8 +16,8 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lstm_core.config import ExperimentConfig  # noqa: E402
-from lstm_core.jobs import release_training, reserve_training  # noqa: E402
+from lstm_core.config.settings import ExperimentConfig  # noqa: E402
+from lstm_core.jobs.base import release_training, reserve_training  # noqa: E402
 
 TIMEOUT = 60
 pytestmark = pytest.mark.timeout(600)
@@ -146,7 +146,7 @@ def test_the_backtest_objective_from_the_form(tmp_path, monkeypatch):
     at.selectbox(key="sweep_objective").set_value("backtest")
     at.number_input(key="sweep_horizon").set_value(3)
     job = start_and_finish(at)
-    from lstm_core.sweep import open_study
+    from lstm_core.sweep.study import open_study
 
     study, setup = open_study(storage, job.study_name, job.setup)
     assert (setup.objective, setup.horizon) == ("backtest", 3) and study.trials[0].user_attrs["folds"] > 1

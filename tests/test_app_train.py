@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 
-from lstm_core.export import safe_csv  # noqa: E402
-from lstm_core.jobs import TrainingJob  # noqa: E402
+from lstm_core.experiment.export import safe_csv  # noqa: E402
+from lstm_core.jobs.base import TrainingJob  # noqa: E402
 from ui.runs_table import runs_table  # noqa: E402
 
 TIMEOUT = 60  # seconds per script run; a run itself never waits for a training
@@ -240,7 +240,7 @@ def test_busy_server_says_so_and_keeps_settings(monkeypatch: pytest.MonkeyPatch)
 
 def test_failed_training_shows_the_error() -> None:
     """A training that fails (a GPU asked for on a machine without one) shows its sentence; data and settings stay."""
-    from lstm_core.train import list_devices
+    from lstm_core.nn.train import list_devices
 
     if any(device.startswith(("gpu", "cuda")) for device in list_devices()):
         pytest.skip("this machine has a GPU")

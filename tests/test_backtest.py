@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from tiny import TINY, tiny_dataset
 
-from lstm_core.backtest import run_backtest
-from lstm_core.config import BacktestConfig
-from lstm_core.dataset import Dataset
+from lstm_core.config.settings import BacktestConfig
+from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
+from lstm_core.evaluate.backtest import run_backtest
 
 QUICK = TINY.replace(epochs=1, units=4)
 BAND_COLUMNS = ["lower_80", "upper_80", "lower_95", "upper_95"]

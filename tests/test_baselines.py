@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import baselines
+from lstm_core.scoring import baselines
 
 VALUES = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 6.0, 8.0])
 

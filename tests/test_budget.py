@@ -7,10 +7,10 @@ import dataclasses
 import pytest
 from tiny import TINY, tiny_dataset
 
-from lstm_core import budget
-from lstm_core.config import ExperimentConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.errors import LabError
-from lstm_core.jobs import TrainingJob, running_trainings
+from lstm_core.jobs import budget
+from lstm_core.jobs.base import TrainingJob, running_trainings
 
 
 def test_windows_count_matches_the_windowing(windows) -> None:

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from lstm_core.config import (
+from lstm_core.config.settings import (
     LIMITS,
     DataConfig,
     ExperimentConfig,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lstm_core.csvread import column_names, read_csv
-from lstm_core.data import load
+from lstm_core.data.csv.read import column_names, read_csv
+from lstm_core.data.sources import load
 from lstm_core.errors import LabError
 
 
@@ -193,7 +193,7 @@ def test_iso_month_start_dates_stay_monthly(tmp_path):
     import numpy as np
     import pandas as pd
 
-    from lstm_core.data import load
+    from lstm_core.data.sources import load
 
     index = pd.date_range("2000-01-01", periods=40, freq="MS")
     path = tmp_path / "monthly.csv"

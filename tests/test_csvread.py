@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.csvread import MIN_ROWS, infer_frequency, read_csv
+from lstm_core.data.csv.read import MIN_ROWS, infer_frequency, read_csv
 from lstm_core.errors import LabError
 
-CORPUS = Path(__file__).parent / "data" / "hostile"
-SAMPLES = Path(__file__).parents[1] / "lstm_core" / "samples"
+CORPUS = Path(__file__).parent / "fixtures" / "hostile"
+SAMPLES = Path(__file__).parents[1] / "lstm_core" / "data" / "samples"
 
 
 def csv_bytes(text: str) -> bytes:

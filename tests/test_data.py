@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 import yfinance
 
-from lstm_core import csvread, data, yahoo
-from lstm_core.data import DEFAULT_SAMPLE, SAMPLES, Sample, list_samples, load, load_sample
+from lstm_core.data import sources as data
+from lstm_core.data import yahoo
+from lstm_core.data.csv import read as csvread
+from lstm_core.data.sources import DEFAULT_SAMPLE, SAMPLES, Sample, list_samples, load, load_sample
 from lstm_core.errors import LabError
 
 EXPECTED = {  # name -> (rows, target, freq)
@@ -98,5 +100,5 @@ def test_load_dispatches_yahoo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 
 def test_reexports() -> None:
-    """read_csv and fetch_yahoo are reachable from lstm_core.data."""
+    """read_csv and fetch_yahoo are reachable from lstm_core.data.sources."""
     assert data.read_csv is csvread.read_csv and data.fetch_yahoo is yahoo.fetch_yahoo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lstm_core.determinism import deterministic_ops, note
+from lstm_core.nn.determinism import deterministic_ops, note
 
 
 def test_tensorflow_op_determinism_is_on_only_while_needed():

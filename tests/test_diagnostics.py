@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core.diagnostics import autocorrelation, diagnose, lag_rmse, noise_band
+from lstm_core.scoring.diagnostics import autocorrelation, diagnose, lag_rmse, noise_band
 
 START = 100
 

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from tiny import TINY
 
-from lstm_core.config import ModelConfig
-from lstm_core.ensemble import mean_sd, seed_spread
-from lstm_core.gates import NetworkWeights, predict
+from lstm_core.config.settings import ModelConfig
+from lstm_core.forecast.seeds import mean_sd, seed_spread
+from lstm_core.nn.gates import predict
+from lstm_core.nn.keras_model import members_weights, network_weights
 
 ENSEMBLE = TINY.replace(seeds=3)
 
@@ -16,14 +17,14 @@ ENSEMBLE = TINY.replace(seeds=3)
 @pytest.fixture(scope="module")
 def ensemble(windows):
     """A 3-seed ensemble of the tiny model, trained for 2 epochs (TrainResult)."""
-    from lstm_core.train import train
+    from lstm_core.nn.train import train
 
     return train(windows, ENSEMBLE)
 
 
 @pytest.fixture(scope="module")
 def ensemble_run(dataset, windows, ensemble):
-    from lstm_core.experiment import evaluate
+    from lstm_core.experiment.run import evaluate
 
     return evaluate(dataset, ENSEMBLE, windows, ensemble)
 
@@ -43,13 +44,13 @@ def test_members_are_independent_networks() -> None:
     """Member n depends only on its own weights: each output column equals a single Keras LSTM given its weights."""
     import keras
 
-    from lstm_core.model import build_model
+    from lstm_core.nn.keras_model import build_model
 
     config = ModelConfig(units=3, layers=2)
     ensemble = build_model(config, window=5, n_features=1, members=2, seed=4)
     x = np.random.default_rng(0).normal(size=(7, 5, 1)).astype(np.float32)
     out = ensemble.predict(x, verbose=0)  # (7, 2)
-    for member, weights in enumerate(NetworkWeights.members_from_model(ensemble)):
+    for member, weights in enumerate(members_weights(ensemble)):
         single = build_model(config, window=5, n_features=1)
         lstm_layers = [layer for layer in single.layers if isinstance(layer, keras.layers.LSTM)]
         for layer, own in zip(lstm_layers, weights.lstm, strict=True):
@@ -60,7 +61,7 @@ def test_members_are_independent_networks() -> None:
 
 def test_losses_are_means_over_members(ensemble, windows) -> None:
     """The reported validation loss is the mean of the members' own validation losses."""
-    from lstm_core.train import member_validation_losses, validation_loss
+    from lstm_core.nn.train import member_validation_losses, validation_loss
 
     losses = member_validation_losses(ensemble.model, windows.x_val, windows.y_val)
     assert losses.shape == (3,)
@@ -95,9 +96,7 @@ def test_one_seed_is_todays_single_model(trained, run) -> None:
     """seeds=1 trains the plain Sequential model: one member equal to its weights, and no spread in the metrics."""
     assert type(trained.model).__name__ == "Sequential"
     assert len(trained.members) == 1
-    np.testing.assert_array_equal(
-        trained.members[0].lstm[0].kernel, NetworkWeights.from_model(trained.model).lstm[0].kernel
-    )
+    np.testing.assert_array_equal(trained.members[0].lstm[0].kernel, network_weights(trained.model).lstm[0].kernel)
     assert "seed_spread" not in run.metrics.to_dict()
     assert not any(name.startswith("lstm_seed_") for name in run.forecast.columns)
 
@@ -106,15 +105,15 @@ def test_a_one_member_ensemble_reproduces_the_single_model(windows) -> None:
     """The vectorised ensemble layer with the single model's initial weights trains to the same predictions."""
     import keras
 
-    from lstm_core.ensemble_model import member_weights
-    from lstm_core.model import build_model
-    from lstm_core.train import _set_seed
+    from lstm_core.nn.ensemble_layers import stacked_members
+    from lstm_core.nn.keras_model import build_model
+    from lstm_core.nn.train import _set_seed
 
     config = ModelConfig(units=4)
     _set_seed(keras, 0, keras.backend.backend())
     single = build_model(config, window=windows.window, n_features=1, learning_rate=0.01)
     ensemble = build_model(config, window=windows.window, n_features=1, learning_rate=0.01, members=2, seed=0)
-    start = NetworkWeights.from_model(single)
+    start = network_weights(single)
     for layer in ensemble.layers:  # both members start from the single model's weights
         if type(layer).__name__ == "EnsembleLSTM":
             layer.kernel.assign(np.stack([start.lstm[0].kernel] * 2))
@@ -126,18 +125,18 @@ def test_a_one_member_ensemble_reproduces_the_single_model(windows) -> None:
     x, y = windows.x_train[:64], windows.y_train[:64]
     single.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0)
     ensemble.fit(x, np.repeat(y[:, None], 2, axis=1), epochs=3, batch_size=16, shuffle=False, verbose=0)
-    expected = predict(windows.x_test, NetworkWeights.from_model(single))
-    for member in member_weights(ensemble):
+    expected = predict(windows.x_test, network_weights(single))
+    for member in stacked_members(ensemble):
         np.testing.assert_allclose(predict(windows.x_test, member), expected, atol=2e-4)
 
 
 def test_recurrent_dropout_ensemble_uses_separate_stacks(windows) -> None:
     """With recurrent dropout the ensemble is N Keras LSTM stacks; members are still read one by one."""
-    from lstm_core.model import build_model
+    from lstm_core.nn.keras_model import build_model
 
     config = ModelConfig(units=3, recurrent_dropout=0.2)
     model = build_model(config, window=windows.window, n_features=1, members=2, seed=1)
-    members = NetworkWeights.members_from_model(model)
+    members = members_weights(model)
     out = model.predict(windows.x_test, verbose=0)
     assert len(members) == 2
     for k, weights in enumerate(members):
@@ -171,8 +170,8 @@ def test_seed_spread_of_constructed_predictions() -> None:
 
 def test_a_direct_seed_ensemble_has_each_members_h_outputs(windows) -> None:
     """Seeds and the direct strategy together: (B, N, H) outputs, each member's own H steps, trained on H targets."""
-    from lstm_core.train import train
-    from lstm_core.windows import Windows, make_windows
+    from lstm_core.data.windows import Windows, make_windows
+    from lstm_core.nn.train import train
 
     x, y = make_windows(windows.scaled, windows.window, windows.window, windows.train_end, horizon=3)
     direct = Windows(x, y, x[:0], y[:0], x[:0], y[:0], windows.scaled, windows.scaler, windows.window, 100, 100)
@@ -187,7 +186,7 @@ def test_a_direct_seed_ensemble_has_each_members_h_outputs(windows) -> None:
 
 def test_an_ensemble_run_exports_every_member(ensemble_run, windows, tmp_path) -> None:
     """The run's Keras model for model.keras holds all N members (output (B, N)), saved and loaded back intact."""
-    from lstm_core.model import load_model
+    from lstm_core.nn.keras_model import load_model
 
     model = ensemble_run.keras_model()
     path = tmp_path / "model.keras"

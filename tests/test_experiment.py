@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from tiny import TINY
 
-from lstm_core.experiment import evaluate
-from lstm_core.windows import prepare
+from lstm_core.data.windows import prepare
+from lstm_core.experiment.run import evaluate
+from lstm_core.nn.keras_model import network_weights
 
 BLOCK_KEYS = {"mae", "rmse", "smape", "mase", "mape"}
 
@@ -40,7 +41,7 @@ def test_metrics_structure(run):
 
 def test_metrics_round_trip_through_json(run):
     """RunMetrics.from_dict reads back exactly what to_dict (metrics.json) wrote."""
-    from lstm_core.metrics import RunMetrics
+    from lstm_core.scoring.metrics import RunMetrics
 
     text = json.dumps(run.metrics.to_dict(), allow_nan=False)
     assert RunMetrics.from_dict(json.loads(text)) == run.metrics
@@ -123,7 +124,7 @@ def test_differences_are_scored_in_levels_on_the_same_points(run, dataset, train
     The shared model was trained on levels; its weights fit differenced windows of the same shape, which is
     all this test needs: the mapping back to levels, not a good forecast.
     """
-    from lstm_core.gates import NetworkWeights, predict
+    from lstm_core.nn.gates import predict
 
     config = TINY.replace(difference=True)
     changes = prepare(dataset.values, config.windows)
@@ -134,7 +135,7 @@ def test_differences_are_scored_in_levels_on_the_same_points(run, dataset, train
     np.testing.assert_array_equal(test["actual"], levels_test["actual"])
     np.testing.assert_array_equal(test["naive"], levels_test["naive"])
     target = dataset.series.to_numpy()
-    predicted = changes.scaler.inverse_target(predict(changes.x_test, NetworkWeights.from_model(trained.model)))
+    predicted = changes.scaler.inverse_target(predict(changes.x_test, network_weights(trained.model)))
     np.testing.assert_allclose(test["lstm"], target[changes.val_end - 1 : -1] + predicted, rtol=1e-6)
     expected_rmse = float(np.sqrt(np.mean((test["lstm"] - test["actual"]) ** 2)))
     assert result.metrics.to_dict()["lstm"]["rmse"] == pytest.approx(expected_rmse)
@@ -147,7 +148,7 @@ def test_differences_are_scored_in_levels_on_the_same_points(run, dataset, train
 
 def test_run_keeps_weights_not_the_keras_model(dataset, tiny_config):
     """A finished run holds NumPy weights and the test windows only: no Keras model, no training windows."""
-    from lstm_core.experiment import run_experiment
+    from lstm_core.experiment.run import run_experiment
 
     run = run_experiment(dataset, tiny_config)
     assert run.train.model is None
@@ -162,9 +163,9 @@ def test_release_model_frees_the_traced_graphs(windows, tiny_config, monkeypatch
     also when the validation loss ran through the model's predict function (as on a GPU)."""
     import gc
 
-    import lstm_core.train as train_module
-    from lstm_core.model import backend_name, release_model
-    from lstm_core.train import train
+    import lstm_core.nn.train as train_module
+    from lstm_core.nn.keras_model import backend_name, release_model
+    from lstm_core.nn.train import train
 
     if backend_name() != "tensorflow":
         pytest.skip("only TensorFlow traces graphs")

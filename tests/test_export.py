@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from tiny import TINY
 
-from lstm_core.export import forecast_frame, gates_arrays, safe_csv, write_run
+from lstm_core.experiment.export import forecast_frame, gates_arrays, safe_csv, write_run
 
 FILES = [
     "config.json",

@@ -6,15 +6,16 @@ import numpy as np
 import pandas as pd
 from tiny import TINY
 
-from lstm_core.config import WindowConfig
-from lstm_core.forecast import future_index, one_step, recursive
-from lstm_core.gates import DenseWeights, LSTMWeights, NetworkWeights
-from lstm_core.windows import Windows, prepare
+from lstm_core.config.settings import WindowConfig
+from lstm_core.data.windows import Windows, prepare
+from lstm_core.forecast.one_step import future_index, one_step, recursive
+from lstm_core.nn.keras_model import network_weights
+from lstm_core.nn.weights import DenseWeights, LSTMWeights, NetworkWeights
 
 
 def test_one_step_equals_model_predict(trained, windows):
     """One-step forecasts equal model.predict on the test windows, inverse-scaled to user units."""
-    ours = one_step(NetworkWeights.from_model(trained.model), windows)
+    ours = one_step(network_weights(trained.model), windows)
     scaled = np.asarray(trained.model.predict(windows.x_test, verbose=0))[:, 0]
     np.testing.assert_allclose(ours, windows.scaler.inverse_target(scaled), rtol=1e-5, atol=1e-4)
     assert ours.shape == (len(windows.x_test),)
@@ -23,7 +24,7 @@ def test_one_step_equals_model_predict(trained, windows):
 def test_recursive_equals_loop_of_model_predict(trained, windows):
     """The recursive forecast equals feeding model.predict's outputs back in, step by step."""
     steps = 5
-    ours = recursive(NetworkWeights.from_model(trained.model), windows, steps)
+    ours = recursive(network_weights(trained.model), windows, steps)
     history = list(windows.scaled[-windows.window :, 0])
     expected = []
     for _ in range(steps):
@@ -38,7 +39,7 @@ def test_recursive_needs_univariate(trained, dataset):
     """With extra feature columns (unknown in the future) or zero steps, recursive returns None."""
     values = np.stack([dataset.values[:, 0], dataset.values[:, 0] * 2], axis=1)
     multi = prepare(values, TINY.windows)
-    weights = NetworkWeights.from_model(trained.model)
+    weights = network_weights(trained.model)
     assert recursive(weights, multi, 5) is None
     assert recursive(weights, prepare(dataset.values, TINY.windows), 0) is None
 

@@ -6,8 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from lstm_core import gates as gates_module
-from lstm_core.gates import GATE_NAMES, NetworkWeights, lstm_gates, network_gates, predict
+from lstm_core.nn import gates as gates_module
+from lstm_core.nn.gates import GATE_NAMES, lstm_gates, network_gates, predict
+from lstm_core.nn.keras_model import network_weights
 
 ATOL = 1e-5  # float32
 
@@ -29,7 +30,7 @@ def test_h_equals_keras_output(trained, windows):
     """h computed in NumPy equals the layer's own return_sequences=True output (float32 tolerance)."""
     model = trained.model
     x = windows.x_test  # (B, window, 1)
-    gates = network_gates(x, NetworkWeights.from_model(model))[0]
+    gates = network_gates(x, network_weights(model))[0]
     expected = keras_sequence(model, "lstm_1", x)  # (B, window, units)
     assert gates["h"].shape == expected.shape == (len(x), windows.window, 6)
     np.testing.assert_allclose(gates["h"], expected, atol=ATOL, rtol=0)
@@ -39,7 +40,7 @@ def test_stacked_layers_equal_keras_output(stacked, windows):
     """In a two-layer model (with dropout), each layer's h equals Keras's sequence for that layer."""
     model = stacked.model
     x = windows.x_test
-    layers = network_gates(x, NetworkWeights.from_model(model))
+    layers = network_gates(x, network_weights(model))
     assert len(layers) == 2
     first = keras_sequence(model, "lstm_1", x)  # lstm_1 already returns sequences
     np.testing.assert_allclose(layers[0]["h"], first, atol=ATOL, rtol=0)
@@ -49,7 +50,7 @@ def test_stacked_layers_equal_keras_output(stacked, windows):
 
 def test_gates_follow_the_six_equations(trained, windows):
     """c_t = f c_{t-1} + i g and h_t = o tanh(c_t) hold on the returned arrays; gates lie in their ranges."""
-    weights = NetworkWeights.from_model(trained.model).lstm[0]
+    weights = network_weights(trained.model).lstm[0]
     gates = lstm_gates(windows.x_test[:5], weights)
     i, f, g, o, c, h = (gates[name] for name in GATE_NAMES)  # each (B, T, U)
     previous = np.concatenate([np.zeros_like(c[:, :1]), c[:, :-1]], axis=1)
@@ -68,14 +69,14 @@ def test_gates_follow_the_six_equations(trained, windows):
 def test_predict_equals_model_predict(fixture, request, windows):
     """The NumPy forward pass gives the same one-step predictions as model.predict."""
     model = request.getfixturevalue(fixture).model
-    ours = predict(windows.x_test, NetworkWeights.from_model(model))
+    ours = predict(windows.x_test, network_weights(model))
     theirs = np.asarray(model.predict(windows.x_test, verbose=0))[:, 0]
     np.testing.assert_allclose(ours, theirs, atol=ATOL, rtol=0)
 
 
 def test_keep_false_returns_last_state_only(trained, windows):
     """With keep=False only the last c and h are returned, equal to the full run's last step."""
-    weights = NetworkWeights.from_model(trained.model).lstm[0]
+    weights = network_weights(trained.model).lstm[0]
     full = lstm_gates(windows.x_test, weights)
     last = lstm_gates(windows.x_test, weights, keep=False)
     assert set(last) == {"c", "h"}
@@ -86,12 +87,12 @@ def test_unsupported_layer_is_refused():
     """A model with a layer the gates cannot follow raises ValueError naming the layer."""
     model = keras.Sequential([keras.Input(shape=(4, 1)), keras.layers.GRU(3, name="gru"), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="gru"):
-        NetworkWeights.from_model(model)
+        network_weights(model)
 
 
 def test_predict_in_chunks_equals_one_pass(trained, windows, monkeypatch):
     """A long input is predicted in chunks (bounded memory) with the same result as in one pass."""
-    weights = NetworkWeights.from_model(trained.model)
+    weights = network_weights(trained.model)
     whole = predict(windows.x_test, weights)
     window, units = windows.window, weights.lstm[0].units
     monkeypatch.setattr(gates_module, "CHUNK_FLOATS", 6 * window * units * 4)  # 4 windows per chunk
@@ -102,7 +103,7 @@ def test_predict_in_chunks_equals_one_pass(trained, windows, monkeypatch):
 @pytest.mark.parametrize("fixture", ["trained", "stacked"])
 def test_single_window_path_equals_batch_path(fixture, request, windows):
     """One window goes through the 1-D kernel; it gives what the batched kernel gives for that window."""
-    weights = NetworkWeights.from_model(request.getfixturevalue(fixture).model)
+    weights = network_weights(request.getfixturevalue(fixture).model)
     batched = predict(windows.x_test[:3], weights)  # (3,)
     singles = np.concatenate([predict(windows.x_test[k : k + 1], weights) for k in range(3)])  # (3,)
     np.testing.assert_allclose(singles, batched, atol=1e-6, rtol=0)

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.csvread import read_csv
+from lstm_core.data.csv.read import read_csv
 from lstm_core.errors import LabError
 
-HERE = Path(__file__).parent / "data"
+HERE = Path(__file__).parent / "fixtures"
 CORPUS = HERE / "hostile"
 
 # file -> ("loads", rows, a substring of one note or None) | ("error", a substring of the message)

@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 from tiny import TINY, tiny_dataset
 
-from lstm_core.gates import GATE_NAMES, DenseWeights, LSTMWeights, NetworkWeights, network_gates
-from lstm_core.probe import GateRecorder, probe_window
-from lstm_core.select import on_ranges, select_and_match
-from lstm_core.states import saturation, saturation_over_test, sequence_states, window_states
+from lstm_core.inside.select import on_ranges, select_and_match
+from lstm_core.inside.states import saturation, saturation_over_test, sequence_states, window_states
+from lstm_core.nn.gates import GATE_NAMES, network_gates
+from lstm_core.nn.keras_model import network_weights
+from lstm_core.nn.probe import GateRecorder, probe_window
+from lstm_core.nn.weights import DenseWeights, LSTMWeights, NetworkWeights
 
 ATOL = 1e-5  # float32
 
@@ -18,7 +20,7 @@ ATOL = 1e-5  # float32
 @pytest.fixture(scope="module")
 def recorded():
     """A tiny LSTM(6) trained for 3 epochs through run_experiment, which records gates every epoch."""
-    from lstm_core.experiment import run_experiment
+    from lstm_core.experiment.run import run_experiment
 
     return run_experiment(tiny_dataset(), TINY.replace(epochs=3))
 
@@ -33,14 +35,14 @@ def keras_whole_sequence(layer, x: np.ndarray) -> np.ndarray:
 
 def test_last_recorded_epoch_equals_saved_model(recorded, windows, tmp_path):
     """The last entry of gates_epochs.npz equals the probe window's gates recomputed from model.keras."""
-    from lstm_core.export import write_run
+    from lstm_core.experiment.export import write_run
 
     write_run(recorded, tmp_path)
     saved = keras.models.load_model(tmp_path / "model.keras")
     with np.load(tmp_path / "gates_epochs.npz") as archive:
         assert archive["epochs"].tolist() == [1, 2, 3]
         np.testing.assert_array_equal(archive["x"], windows.x_val[-1])  # a finished run keeps only its test windows
-        again = network_gates(archive["x"][None], NetworkWeights.from_model(saved))[0]
+        again = network_gates(archive["x"][None], network_weights(saved))[0]
         for name in GATE_NAMES:
             assert archive[name].shape == (3, TINY.windows.window, TINY.model.units)
             np.testing.assert_allclose(archive[name][-1], again[name][0], atol=ATOL, rtol=0)
@@ -49,7 +51,7 @@ def test_last_recorded_epoch_equals_saved_model(recorded, windows, tmp_path):
 
 def test_sequence_h_equals_keras_whole_sequence(recorded, tmp_path):
     """Whole-series h (one sequence from zero states) equals Keras's own LSTM layer over the whole sequence."""
-    from lstm_core.export import states_arrays
+    from lstm_core.experiment.export import states_arrays
 
     x = recorded.windows.scaled  # (T, 1)
     expected = keras_whole_sequence(recorded.keras_model().get_layer("lstm_1"), x)
@@ -62,7 +64,7 @@ def test_sequence_h_equals_keras_whole_sequence(recorded, tmp_path):
 
 def test_stacked_sequence_states_equal_keras(stacked, windows):
     """In a two-layer network the second layer's whole-series h equals Keras's layer fed the first layer's h."""
-    weights = NetworkWeights.from_model(stacked.model)
+    weights = network_weights(stacked.model)
     layers = sequence_states(windows.scaled, weights)
     first = keras_whole_sequence(stacked.model.get_layer("lstm_1"), windows.scaled)
     np.testing.assert_allclose(layers[0]["h"], first, atol=ATOL, rtol=0)
@@ -101,7 +103,7 @@ def test_window_states_are_the_last_step_of_each_window(recorded):
 
 def test_probe_window_is_last_validation_window_else_training(windows):
     """The probe window is the last validation window, or the last training window without validation."""
-    from lstm_core.windows import prepare
+    from lstm_core.data.windows import prepare
 
     np.testing.assert_array_equal(probe_window(windows), windows.x_val[-1])
     no_val = prepare(tiny_dataset().values, TINY.replace(val_fraction=0.0).windows)

@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 from tiny import TINY
 
-from lstm_core.gates import DenseWeights, NetworkWeights, predict
-from lstm_core.intervals import coverage, half_width, level_name, minimum_errors
-from lstm_core.multistep import Inputs, forecast_from
-from lstm_core.windows import make_windows
+from lstm_core.data.windows import make_windows
+from lstm_core.forecast.multistep import Inputs, forecast_from
+from lstm_core.nn.gates import predict
+from lstm_core.nn.keras_model import network_weights
+from lstm_core.nn.weights import DenseWeights
+from lstm_core.scoring.conformal import coverage, half_width, level_name, minimum_errors
 
 
 def test_half_width_is_the_conformal_rank():
@@ -42,7 +44,7 @@ def test_make_windows_direct_targets():
 
 def test_recursive_forecast_from_many_origins_matches_one_by_one(trained, windows):
     """A batched recursive forecast from several origins equals feeding each prediction back by hand."""
-    weights = NetworkWeights.from_model(trained.model)
+    weights = network_weights(trained.model)
     inputs = Inputs(windows.scaled, windows.levels, windows.scaler, windows.window, windows.lag)
     origins = np.array([windows.val_end, windows.val_end + 3, windows.length - 2])
     batched = forecast_from([weights], inputs, origins, 2, strategy="recursive")  # (3, 2)
@@ -56,7 +58,7 @@ def test_recursive_forecast_from_many_origins_matches_one_by_one(trained, window
 
 def test_members_are_averaged(trained, stacked, windows):
     """An ensemble's forecast is the mean of its members' forecasts."""
-    one, two = NetworkWeights.from_model(trained.model), NetworkWeights.from_model(stacked.model)
+    one, two = network_weights(trained.model), network_weights(stacked.model)
     inputs = Inputs(windows.scaled, windows.levels, windows.scaler, windows.window, windows.lag)
     origins = np.array([windows.val_end, windows.val_end + 1])
     each = [forecast_from([w], inputs, origins, 3, strategy="recursive") for w in (one, two)]
@@ -67,13 +69,13 @@ def test_members_are_averaged(trained, stacked, windows):
 
 def test_direct_model_has_one_output_per_step(windows):
     """A direct model (Dense(H)) trains on H-step targets and the NumPy kernel gives its H outputs."""
-    from lstm_core.train import train
-    from lstm_core.windows import Windows
+    from lstm_core.data.windows import Windows
+    from lstm_core.nn.train import train
 
     x, y = make_windows(windows.scaled, windows.window, windows.window, windows.train_end, horizon=3)
     direct = Windows(x, y, x[:0], y[:0], x[:0], y[:0], windows.scaled, windows.scaler, windows.window, 100, 100)
     result = train(direct, TINY.replace(epochs=1))
-    weights = NetworkWeights.from_model(result.model)
+    weights = network_weights(result.model)
     assert isinstance(weights.head, DenseWeights) and weights.head.kernel.shape == (6, 3)
     keras_out = np.asarray(result.model(x[:5]))
     assert np.allclose(predict(x[:5], weights, all_outputs=True), keras_out, atol=1e-5)
@@ -109,8 +111,8 @@ def test_forecast_chart_shades_the_bands(run):
 def test_seasonal_differences_map_back_to_levels_exactly():
     """Seasonal differences y_t - y_(t-s) over a horizon longer than s come back as the levels: actual before
     the origin, then the forecast's own levels one season before (checked with the true differences)."""
-    from lstm_core.multistep import _to_levels
-    from lstm_core.windows import Scaler, take_differences
+    from lstm_core.data.windows import Scaler, take_differences
+    from lstm_core.forecast.multistep import _to_levels
 
     season, horizon = 4, 11
     levels = np.cumsum(np.random.default_rng(3).normal(size=60)) + 50.0  # (T,)
@@ -127,7 +129,7 @@ def test_a_run_with_seasonal_differences_gets_bands_and_coverage():
     """Seasonal differences no longer go without bands: the run's rows carry them and metrics report coverage."""
     from tiny import tiny_dataset
 
-    from lstm_core.experiment import run_experiment
+    from lstm_core.experiment.run import run_experiment
 
     run = run_experiment(tiny_dataset(400), TINY.replace(epochs=1, units=4, difference="seasonal"))
     rows = run.forecast

@@ -48,9 +48,9 @@ def test_core_tests_pass_on_jax():
 TRAIN_WITHOUT_TF = """
 import sys
 import numpy as np
-from lstm_core.config import ExperimentConfig
-from lstm_core.experiment import run_experiment
-from lstm_core.dataset import Dataset
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.experiment.run import run_experiment
+from lstm_core.data.dataset import Dataset
 import pandas as pd
 frame = pd.DataFrame({"v": np.sin(np.arange(120) / 4.0) + 2.0}, index=pd.RangeIndex(120, name="step"))
 config = ExperimentConfig().replace(window=6, units=4, epochs=1, batch_size=16, forecast_steps=3, device="cpu")

@@ -9,7 +9,7 @@ import pytest
 from tiny import TINY
 
 from lstm_core.errors import LabError
-from lstm_core.jobs import TrainingJob, max_concurrent_trainings, running_trainings
+from lstm_core.jobs.base import TrainingJob, max_concurrent_trainings, running_trainings
 
 LONG = TINY.replace(epochs=1000)
 
@@ -90,7 +90,7 @@ def test_failed_job_reports_sentence(dataset):
 
 def test_worker_job_failure_is_one_sentence_and_frees_its_place():
     """Whatever goes wrong in a job's work becomes one sentence naming the job, and its training place is freed."""
-    from lstm_core.jobs import WorkerJob
+    from lstm_core.jobs.base import WorkerJob
 
     class Broken(WorkerJob):
         failure_subject = "The broken job"
@@ -109,12 +109,12 @@ def test_worker_job_failure_is_one_sentence_and_frees_its_place():
 def test_abandoned_sweep_and_backtest_stop_themselves(dataset, tmp_path):
     """A sweep and a backtest share the training job's heartbeat: unwatched, each stops as 'abandoned' and frees
     its place."""
-    from lstm_core.backtest_job import BacktestJob
-    from lstm_core.config import BacktestConfig
-    from lstm_core.fingerprint import fingerprint
-    from lstm_core.sweep import SweepSetup
-    from lstm_core.sweep_job import SweepJob
-    from lstm_core.sweep_space import SweepSpace
+    from lstm_core.config.settings import BacktestConfig
+    from lstm_core.data.fingerprint import fingerprint
+    from lstm_core.jobs.backtest import BacktestJob
+    from lstm_core.jobs.sweep import SweepJob
+    from lstm_core.sweep.space import SweepSpace
+    from lstm_core.sweep.study import SweepSetup
 
     setup = SweepSetup(LONG, SweepSpace(units=(3, 6), layers=None, window=None, learning_rate=None, dropout=None,
                                         batch_size=None, difference=None), fingerprint(dataset), trials=50)  # fmt: skip

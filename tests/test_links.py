@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lstm_core.config import ExperimentConfig
+from lstm_core.config.links import UPLOAD_KEY, config_from_params, config_to_params, link_keys
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.errors import LabError
-from lstm_core.links import UPLOAD_KEY, config_from_params, config_to_params, link_keys
 
 
 def test_every_setting_round_trips():

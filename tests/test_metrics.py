@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lstm_core import metrics
+from lstm_core.scoring import metrics
 
 ACTUAL = np.array([10.0, 20.0, 30.0, 40.0])
 PREDICTED = np.array([12.0, 18.0, 33.0, 40.0])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_core.config import ModelConfig
-from lstm_core.model import UNROLL_MIN_SAMPLES, backend_name, build_model, compile_options, load_model
+from lstm_core.config.settings import ModelConfig
+from lstm_core.nn.keras_model import UNROLL_MIN_SAMPLES, backend_name, build_model, compile_options, load_model
 
 
 def test_layers_named_and_shaped():
@@ -48,7 +48,7 @@ def test_compile_options_per_backend():
 
 def test_tensorflow_unrolls_only_long_seed_ensembles_on_cpu():
     """A seed ensemble on TF's CPU is unrolled once it trains long enough; one seed, a GPU or a long window never."""
-    from lstm_core.model import ENSEMBLE_UNROLL_MIN_SAMPLES
+    from lstm_core.nn.keras_model import ENSEMBLE_UNROLL_MIN_SAMPLES
 
     def unroll(members: int, *, device: str = "cpu:0", window: int = 10, samples: int = 400_000) -> bool:
         options = compile_options(
@@ -85,8 +85,8 @@ def test_save_and_load_round_trip(trained, windows, tmp_path):
 
 def test_gpu_advice_only_for_small_models():
     """The seed model gets the too-small-for-a-GPU sentence; LSTM(256), batch 256, window 60 does not."""
-    from lstm_core.config import ModelConfig
-    from lstm_core.model import gpu_advice
+    from lstm_core.config.settings import ModelConfig
+    from lstm_core.nn.keras_model import gpu_advice
 
     assert "no faster than the CPU" in gpu_advice(ModelConfig(), batch_size=32, window=10)
     assert gpu_advice(ModelConfig(units=256), batch_size=256, window=60) is None
@@ -94,7 +94,7 @@ def test_gpu_advice_only_for_small_models():
 
 def test_rebuilt_model_predicts_as_the_trained_one(run, trained, windows):
     """A model rebuilt from a run's NumPy weights predicts exactly as the trained Keras model."""
-    from lstm_core.model import rebuild_model
+    from lstm_core.nn.keras_model import rebuild_model
 
     rebuilt = rebuild_model(run.config, run.weights, window=windows.window, n_features=windows.n_features)
     np.testing.assert_allclose(

@@ -3,7 +3,7 @@
 `shampoo-sales.csv` (36 months labelled "1-01" .. "3-12", no real year) loads on a step index
 with its labels kept; the Beijing-PM2.5-like file (time split over year, month, day, hour; a row
 counter `No`; `NA` cells; a text column `cbwd`) loads on an hourly index. The full 43,824-hour
-file is generated into a temporary folder by `tests/data/make_real.py`; a 3,000-hour sample is
+file is generated into a temporary folder by `tests/fixtures/make_real.py`; a 3,000-hour sample is
 committed. Two command-line runs train for one epoch (TensorFlow in a subprocess each).
 """
 
@@ -23,12 +23,12 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from lstm_core.csvread import read_csv  # noqa: E402
+from lstm_core.data.csv.read import read_csv  # noqa: E402
 from lstm_core.errors import LabError  # noqa: E402
 from ui import loaders  # noqa: E402
 from ui.format import plain  # noqa: E402
 
-DATA = ROOT / "tests" / "data"
+DATA = ROOT / "tests" / "fixtures"
 SHAMPOO = DATA / "real" / "shampoo-sales.csv"
 PM25_SAMPLE = DATA / "real" / "beijing-pm25-sample.csv"
 PM25_COLUMNS = ["pm2.5", "DEWP", "TEMP", "PRES", "Iws", "Is", "Ir"]

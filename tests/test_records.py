@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from tiny import tiny_dataset
 
-from lstm_core import records
-from lstm_core.fingerprint import fingerprint, fingerprint_note
+from lstm_core.data.fingerprint import fingerprint, fingerprint_note
+from lstm_core.store import records
 
 
 def test_fingerprint_is_stable_and_sees_every_change():

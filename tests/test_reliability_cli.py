@@ -22,11 +22,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lstm_core.csvread import read_csv
+from lstm_core.data.csv.read import read_csv
 from lstm_core.errors import LabError
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "data" / "hostile"
+CORPUS = ROOT / "tests" / "fixtures" / "hostile"
 FILES = sorted(p.name for p in CORPUS.iterdir())
 TRAINED = ["constant_series.csv", "inf_values.csv"]
 TOO_SHORT_TO_WINDOW = "short_for_window.csv"

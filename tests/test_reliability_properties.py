@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from lstm_core import metrics
-from lstm_core.config import WindowConfig
+from lstm_core.config.settings import WindowConfig
+from lstm_core.data.windows import prepare
 from lstm_core.errors import LabError
-from lstm_core.windows import prepare
+from lstm_core.scoring import metrics
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -23,11 +23,11 @@ APP = ROOT / "app.py"
 
 from tiny import TINY, tiny_dataset  # noqa: E402
 
-from lstm_core import export  # noqa: E402
-from lstm_core.experiment import run_experiment  # noqa: E402
-from lstm_core.jobs import TrainingJob, running_trainings  # noqa: E402
+from lstm_core.experiment import export  # noqa: E402
+from lstm_core.experiment.run import run_experiment  # noqa: E402
+from lstm_core.jobs.base import TrainingJob, running_trainings  # noqa: E402
 
-CORPUS = ROOT / "tests" / "data" / "hostile"
+CORPUS = ROOT / "tests" / "fixtures" / "hostile"
 TIMEOUT = 60
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

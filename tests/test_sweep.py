@@ -11,9 +11,9 @@ import pytest
 from tiny import TINY, tiny_dataset
 
 from lstm_core.errors import LabError
-from lstm_core.sweep import SweepSetup, best_config, default_storage_url, fingerprint, open_study, optimize
-from lstm_core.sweep_results import best_so_far, trials_frame, write_results
-from lstm_core.sweep_space import SweepSpace
+from lstm_core.sweep.results import best_so_far, trials_frame, write_results
+from lstm_core.sweep.space import SweepSpace
+from lstm_core.sweep.study import SweepSetup, best_config, default_storage_url, fingerprint, open_study, optimize
 
 SMALL = SweepSpace(units=(3, 6), layers=None, window=(4, 8), learning_rate=(1e-3, 1e-2), dropout=None,
                    batch_size=(16, 32), difference=("none", "first", "seasonal"))  # fmt: skip
@@ -178,9 +178,9 @@ def test_backtest_objective_scores_folds_of_the_validation_part_only(tmp_path):
     """With objective "backtest" a trial's value is the mean fold RMSE of a walk-forward backtest whose origins
     lie in the validation part, on the series cut before the test part: a backtest made by hand agrees, and a
     changed test part changes nothing."""
-    from lstm_core.backtest import run_backtest
-    from lstm_core.config import BacktestConfig
-    from lstm_core.windows import prepare
+    from lstm_core.config.settings import BacktestConfig
+    from lstm_core.data.windows import prepare
+    from lstm_core.evaluate.backtest import run_backtest
 
     dataset = tiny_dataset()
     space = dataclasses.replace(SMALL, window=None, batch_size=None, difference=None, learning_rate=None)
@@ -217,7 +217,7 @@ def test_sweep_objective_and_horizon_are_checked():
 
 def test_first_judged_epoch_waits_for_a_tenth_and_50_steps():
     """A pruner first judges a trial after a tenth of its epochs and at least 50 optimizer steps."""
-    from lstm_core.sweep import batches_per_epoch, first_judged_epoch
+    from lstm_core.sweep.study import batches_per_epoch, first_judged_epoch
 
     assert first_judged_epoch(20, 125) == 2  # 4,000 windows in batches of 32: the tenth decides
     assert first_judged_epoch(20, 10) == 5  # 300 windows: 50 steps take 5 epochs

@@ -13,7 +13,7 @@ import pytest
 from pgserver import PostgresUnavailable, throwaway_postgres
 from tiny import tiny_dataset
 
-from lstm_core.store import open_store
+from lstm_core.store.db import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_FILES = {"config.json", "metrics.json", "history.csv", "forecast.csv", "gates.npz", "model.keras"}

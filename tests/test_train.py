@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from tiny import TINY, tiny_values
 
-from lstm_core.config import WindowConfig
+from lstm_core.config.settings import WindowConfig
+from lstm_core.data.windows import prepare
 from lstm_core.errors import LabError
-from lstm_core.train import list_devices, resolve_device, steady_samples_per_second, train, validation_loss
-from lstm_core.windows import prepare
+from lstm_core.nn.train import list_devices, resolve_device, steady_samples_per_second, train, validation_loss
 
 
 def test_same_seed_same_history(trained, windows):
@@ -27,8 +27,8 @@ def test_other_seed_other_start():
     """Another seed starts from other initial weights (the seed reaches Keras's initialisers)."""
     import keras
 
-    from lstm_core.model import backend_name, build_model
-    from lstm_core.train import _set_seed
+    from lstm_core.nn.keras_model import backend_name, build_model
+    from lstm_core.nn.train import _set_seed
 
     def first_kernel(seed: int) -> np.ndarray:
         _set_seed(keras, seed, backend_name())
@@ -135,7 +135,7 @@ def test_steady_speed_ignores_first_epoch_and_one_stall():
 
 def test_time_limit_stops_with_weights_and_says_why(windows, tiny_config):
     """A training past its time limit stops at the next step with stop_reason time_limit, keeping its weights."""
-    from lstm_core.train import train
+    from lstm_core.nn.train import train
 
     result = train(windows, tiny_config.replace(epochs=500), time_limit=0.5)
     assert result.stop_reason == "time_limit" and 1 <= result.epochs_run < 500
@@ -145,7 +145,7 @@ def test_time_limit_stops_with_weights_and_says_why(windows, tiny_config):
 
 def test_full_batches_pad_with_zero_weights():
     """Windows are padded to whole batches with zero-weighted copies; whole or single batches stay as they are."""
-    from lstm_core.train import full_batches
+    from lstm_core.nn.train import full_batches
 
     x, y = np.arange(70, dtype=np.float32).reshape(35, 2, 1), np.arange(35, dtype=np.float32)
     padded_x, padded_y, weights = full_batches(x, y, 16)
@@ -159,9 +159,9 @@ def test_full_batches_pad_with_zero_weights():
 def test_zero_weighted_padding_leaves_the_loss_unchanged(seeds):
     """The compiled loss averages over the sample weights: a batch with zero-weighted padding has the loss of
     its real windows alone (single model and seed ensemble), so padding to whole batches changes no gradient."""
-    from lstm_core.config import ModelConfig
-    from lstm_core.model import build_model
-    from lstm_core.train import _ensemble_targets, full_batches
+    from lstm_core.config.settings import ModelConfig
+    from lstm_core.nn.keras_model import build_model
+    from lstm_core.nn.train import _ensemble_targets, full_batches
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(21, 5, 1)).astype(np.float32), rng.normal(size=21).astype(np.float32)
@@ -175,8 +175,8 @@ def test_zero_weighted_padding_leaves_the_loss_unchanged(seeds):
 
 def test_validation_runs_on_the_model_on_a_gpu_or_when_large():
     """On a GPU the validation pass runs through the compiled model; on the CPU only when NumPy would be slower."""
-    from lstm_core.config import ModelConfig
-    from lstm_core.train import validation_on_model
+    from lstm_core.config.settings import ModelConfig
+    from lstm_core.nn.train import validation_on_model
 
     seed_model = ModelConfig(units=50)
     assert validation_on_model("gpu:0", seed_model, window=10, n_features=1, n_val=573)
@@ -193,9 +193,9 @@ def test_validation_through_the_model_matches_numpy(monkeypatch, windows, seeds,
     rounding, for one seed, a seed ensemble and a direct (3-step) ensemble (per-member losses averaged)."""
     import dataclasses
 
-    import lstm_core.train as train_module
-    from lstm_core.train import member_validation_losses, model_member_losses
-    from lstm_core.windows import make_windows
+    import lstm_core.nn.train as train_module
+    from lstm_core.data.windows import make_windows
+    from lstm_core.nn.train import member_validation_losses, model_member_losses
 
     if horizon > 1:  # direct targets: the next 3 values of the scaled series
         scaled = ((tiny_values() - 50.0) / 10.0)[:, None]

@@ -38,7 +38,7 @@ def test_chart_text_shows_tags_instead_of_obeying_them() -> None:
     import numpy as np
     import pandas as pd
 
-    from lstm_core.dataset import Dataset
+    from lstm_core.data.dataset import Dataset
     from ui.charts import series_figure
     from ui.format import chart_text
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from tiny import tiny_values
 
-from lstm_core.config import WindowConfig
+from lstm_core.config.settings import WindowConfig
+from lstm_core.data.windows import Scaler, make_windows, prepare, split_points
 from lstm_core.errors import LabError
-from lstm_core.windows import Scaler, make_windows, prepare, split_points
 
 
 def test_split_is_chronological():

@@ -16,8 +16,8 @@ import pytest
 import yfinance
 from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
 
+from lstm_core.data.yahoo import cache_folder, fetch_yahoo
 from lstm_core.errors import LabError
-from lstm_core.yahoo import cache_folder, fetch_yahoo
 
 
 def prices(n: int = 30, *, tz: str | None = "America/New_York") -> pd.DataFrame:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lstm_core.config import ExperimentConfig
-from lstm_core.dataset import Dataset
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.dataset import Dataset
 
 TINY = ExperimentConfig().replace(
     window=8,

@@ -16,10 +16,10 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.backtest_job import BacktestJob
-from lstm_core.config import BacktestConfig, ExperimentConfig
+from lstm_core.config.options import parse_numbers
+from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.errors import LabError
-from lstm_core.options import parse_numbers
+from lstm_core.jobs.backtest import BacktestJob
 from ui.format import duration
 
 __all__ = [

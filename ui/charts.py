@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core.dataset import Dataset
+from lstm_core.data.dataset import Dataset
 from ui.format import chart_text
 
 __all__ = [

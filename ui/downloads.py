@@ -6,8 +6,8 @@ import os
 import tempfile
 from typing import Any
 
-from lstm_core import export
-from lstm_core.fingerprint import fingerprint
+from lstm_core.data.fingerprint import fingerprint
+from lstm_core.experiment import export
 
 __all__ = ["config_json", "forecast_csv", "metrics_json", "model_bytes"]
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from lstm_core.dataset import Dataset
-from lstm_core.metrics import RunMetrics
+from lstm_core.data.dataset import Dataset
+from lstm_core.scoring.metrics import RunMetrics
 
 __all__ = [
     "METRIC_NAMES",

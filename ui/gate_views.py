@@ -1,4 +1,4 @@
-"""The epoch slider and its play button over a run's recorded gates (lstm_core.probe.GateHistory).
+"""The epoch slider and its play button over a run's recorded gates (lstm_core.nn.probe.GateHistory).
 
 The slider lives inside a fragment on the Gates page, so moving it redraws only the views that
 depend on the epoch. Play is a toggle outside the fragment (a full rerun sets the fragment's

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core.states import sequence_states, window_states
+from lstm_core.inside.states import sequence_states, window_states
 from ui.format import time_label
 from ui.gate_text import TEXT
 

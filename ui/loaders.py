@@ -6,10 +6,10 @@ the previously loaded data stays, because nothing is replaced until an action su
 
 from __future__ import annotations
 
-from lstm_core.config import DataConfig
-from lstm_core.csvread import NO_DATE_COLUMN, column_names
-from lstm_core.data import fetch_yahoo, read_csv
-from lstm_core.dataset import Dataset
+from lstm_core.config.settings import DataConfig
+from lstm_core.data.csv.read import NO_DATE_COLUMN, column_names
+from lstm_core.data.dataset import Dataset
+from lstm_core.data.sources import fetch_yahoo, read_csv
 
 __all__ = [
     "AUTO_DATE",

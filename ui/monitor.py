@@ -14,7 +14,7 @@ import sys
 
 import streamlit as st
 
-from lstm_core.model import backend_name
+from lstm_core.nn.keras_model import backend_name
 from ui import charts, inside_charts, state
 from ui.format import duration
 from ui.gate_text import TEXT
@@ -156,7 +156,7 @@ def _live_gate(job) -> None:
 
 @functools.cache
 def _device_list() -> str:
-    from lstm_core.train import list_devices
+    from lstm_core.nn.train import list_devices
 
     return ", ".join(list_devices())
 

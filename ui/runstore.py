@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lstm_core import records
-from lstm_core.store import RunStore, StoredRun, StoreError, default_url, open_store
+from lstm_core.store import records
+from lstm_core.store.db import RunStore, StoredRun, StoreError, default_url, open_store
 
 __all__ = ["StoredView", "delete", "export_bytes", "import_bytes", "list_runs", "problem", "save", "store", "view"]
 

@@ -1,6 +1,6 @@
 """The Train page's settings form, drawn from the config dataclasses' field metadata.
 
-Each setting's label, help, limits, step and choices come from `lstm_core.config` (the same
+Each setting's label, help, limits, step and choices come from `lstm_core.config.settings` (the same
 source as the command line's options); this module only decides which settings the form shows
 and in which column. Widget keys are `train_<field name>`.
 
@@ -16,9 +16,9 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import BacktestConfig, ExperimentConfig, ModelConfig, settings_of
+from lstm_core.config.settings import BacktestConfig, ExperimentConfig, ModelConfig, settings_of
 from lstm_core.errors import LabError
-from lstm_core.model import gpu_advice as model_advice
+from lstm_core.nn.keras_model import gpu_advice as model_advice
 
 __all__ = [
     "FORM_COLUMNS",
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 # Which settings the form shows, by column (heading, field names). Everything else about a setting
-# (label, help, limits, choices) comes from its field in lstm_core/config.py.
+# (label, help, limits, choices) comes from its field in lstm_core/config/settings.py.
 FORM_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Network", ("units", "layers", "dropout", "forecast_steps")),
     ("Windows", ("window", "scaler", "difference", "val_fraction", "test_fraction")),

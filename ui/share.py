@@ -14,10 +14,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from lstm_core.config import DataConfig, ExperimentConfig
+from lstm_core.config.links import UPLOAD_KEY, config_from_params, config_to_params, link_keys
+from lstm_core.config.settings import DataConfig, ExperimentConfig
 from lstm_core.errors import LabError
-from lstm_core.links import UPLOAD_KEY, config_from_params, config_to_params, link_keys
-from lstm_core.store import new_workspace
+from lstm_core.store.db import new_workspace
 from ui.format import plain
 
 __all__ = ["on_every_run", "share_url", "workspace"]

@@ -32,12 +32,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lstm_core import data
-from lstm_core.config import DataConfig, ExperimentConfig
-from lstm_core.dataset import Dataset
+from lstm_core.config.settings import DataConfig, ExperimentConfig
+from lstm_core.data import sources as data
+from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
-from lstm_core.jobs import TrainingJob
-from lstm_core.metrics import RunMetrics
+from lstm_core.jobs.base import TrainingJob
+from lstm_core.scoring.metrics import RunMetrics
 from ui import loaders, runstore
 
 __all__ = [

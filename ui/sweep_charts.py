@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lstm_core.sweep_results import best_so_far
+from lstm_core.sweep.results import best_so_far
 
 __all__ = ["importance_figure", "parallel_figure", "progress_figure"]
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import LIMITS
-from lstm_core.sweep import DEFAULT_PRUNER, OBJECTIVES, PRUNERS
-from lstm_core.sweep_space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
+from lstm_core.config.settings import LIMITS
+from lstm_core.sweep.space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
+from lstm_core.sweep.study import DEFAULT_PRUNER, OBJECTIVES, PRUNERS
 
 __all__ = ["draw_budget", "draw_space", "new_study_name", "space_from_widgets"]
 

@@ -11,11 +11,11 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 
+from lstm_core.data.fingerprint import fingerprint
 from lstm_core.errors import LabError
-from lstm_core.fingerprint import fingerprint
-from lstm_core.sweep import SweepSetup, best_config, default_storage_url, open_study
-from lstm_core.sweep_job import SweepJob
-from lstm_core.sweep_space import SweepSpace
+from lstm_core.jobs.sweep import SweepJob
+from lstm_core.sweep.space import SweepSpace
+from lstm_core.sweep.study import SweepSetup, best_config, default_storage_url, open_study
 from ui import settings, state
 
 __all__ = [
@@ -58,7 +58,7 @@ def current() -> SweepJob | None:
 
 def _saver(study_name: str, setup: SweepSetup, dataset: Any) -> Any:
     """A function the worker thread calls after each trial: save it to the run store (no Streamlit inside)."""
-    from lstm_core.sweep_results import trial_entry
+    from lstm_core.sweep.results import trial_entry
     from ui import runstore
     from ui.share import workspace
 

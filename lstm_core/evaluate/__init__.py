@@ -1,0 +1,1 @@
+"""Walk-forward backtests (rolling origin) of an LSTM against the baselines, and their summaries."""

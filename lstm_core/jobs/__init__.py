@@ -1,0 +1,3 @@
+"""Work that runs beside the app: the job life (`base`: thread, Stop, heartbeat, limit), trainings,
+backtests and sweeps, and the time and memory budget (`budget`).
+"""

@@ -1,0 +1,3 @@
+"""The network: weights as arrays (`weights`), the gates recomputed in NumPy (`gates`), the Keras model
+(`keras_model`, `ensemble_layers`), training (`train`), determinism and the gate probe (`probe`).
+"""

@@ -1,0 +1,1 @@
+"""Pure NumPy scoring: error metrics, baselines, diagnostics and conformal intervals. No Keras, no pandas state."""

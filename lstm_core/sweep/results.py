@@ -1,0 +1,144 @@
+"""A sweep's results: the trials as a table, and the best trial re-run with its test part scored once.
+
+`trials_frame(study)`: one row per trial, `number, state, <each searched setting>, val_rmse, epochs,
+seconds, worker` (state: complete, pruned, stopped, failed or running; val_rmse in the series' units,
+empty unless complete). `write_results(study, setup, dataset, out)` writes `trials.csv`, `study.json`
+and `best/` (the files of a `run` for the best trial).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from lstm_core.data.dataset import Dataset
+from lstm_core.sweep.study import SweepSetup, best_config, public_url
+
+__all__ = ["best_so_far", "importances", "objective_text", "trial_entry", "trials_frame", "write_results"]
+
+_FIXED_COLUMNS = ["number", "state"]
+_TAIL_COLUMNS = ["val_rmse", "epochs", "seconds", "worker"]
+
+
+def _state(trial: Any) -> str:
+    name = trial.state.name.lower()
+    if name == "pruned" and trial.user_attrs.get("stopped"):
+        return "stopped"
+    return {"fail": "failed"}.get(name, name)
+
+
+def trials_frame(study: Any) -> pd.DataFrame:
+    """Every trial of the study, oldest first (see the module docstring for the columns)."""
+    trials = study.get_trials(deepcopy=False)
+    names: list[str] = []
+    for trial in trials:
+        names += [name for name in trial.params if name not in names]
+    rows = []
+    for trial in trials:
+        row = {"number": trial.number, "state": _state(trial)}
+        row.update({name: trial.params.get(name) for name in names})
+        row["val_rmse"] = trial.value if trial.state.name == "COMPLETE" else None
+        row["epochs"] = trial.user_attrs.get("epochs")
+        row["seconds"] = trial.user_attrs.get("seconds")
+        row["worker"] = trial.user_attrs.get("worker")
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[*_FIXED_COLUMNS, *names, *_TAIL_COLUMNS])
+    frame["val_rmse"] = pd.to_numeric(frame["val_rmse"], errors="coerce")
+    return frame
+
+
+def best_so_far(frame: pd.DataFrame) -> pd.Series:
+    """The lowest validation RMSE reached up to each trial (NaN before the first complete one)."""
+    return frame["val_rmse"].cummin().ffill()
+
+
+def objective_text(setup: SweepSetup) -> str:
+    """What a trial's `val_rmse` is, in words (study.json, the Sweep page)."""
+    if setup.objective == "backtest":
+        return (
+            f"mean over folds of the {setup.horizon}-step RMSE in the series' units, from every origin in the "
+            "validation part (walk-forward backtest, trained once on the data before it)"
+        )
+    return "validation RMSE in the series' units (one-step predictions)"
+
+
+def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Path, *, storage: str) -> Any:
+    """Write trials.csv, study.json and best/ (the best trial trained again; its test part scored once).
+
+    Returns the best trial's `experiment.Run`.
+    """
+    from lstm_core.experiment.export import safe_csv, write_run
+    from lstm_core.experiment.run import run_experiment
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    frame = trials_frame(study)
+    (out / "trials.csv").write_text(safe_csv(frame), encoding="utf-8")
+    config = best_config(study, setup)
+    run = run_experiment(dataset, config)
+    write_run(run, out / "best")
+    best = study.best_trial
+    summary = {
+        "study": study.study_name,
+        "storage": public_url(storage),
+        "objective": objective_text(setup),
+        "best_trial": best.number,
+        "best_val_rmse": best.value,
+        "best_params": best.params,
+        "best_test_rmse": run.metrics.rmse("lstm"),
+        "best_test_naive_rmse": run.metrics.rmse("naive"),
+        "trials": {state: int((frame["state"] == state).sum()) for state in sorted(frame["state"].unique())},
+        "workers": sorted(w for w in frame["worker"].dropna().unique()),
+        "setup": setup.to_attr(),
+    }
+    (out / "study.json").write_text(
+        json.dumps(summary, indent=2, allow_nan=False, default=str) + "\n", encoding="utf-8"
+    )
+    return run
+
+
+def importances(study: Any) -> dict[str, float] | None:
+    """Each searched setting's share of the objective's variation (fANOVA), or None below two complete trials."""
+    import optuna
+    from optuna.trial import TrialState
+
+    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if len(complete) < 2:
+        return None
+    try:
+        return optuna.importance.get_param_importances(study)
+    except (RuntimeError, ValueError):  # e.g. every complete trial has the same settings
+        return None
+
+
+def trial_entry(trial: Any, setup: SweepSetup, dataset: Dataset, study_name: str) -> Any:
+    """A finished trial as a run-store entry (kind "sweep_trial"): its full config and its validation score."""
+    from optuna.trial import FixedTrial
+
+    from lstm_core.data.fingerprint import fingerprint
+    from lstm_core.store.db import NewRun
+
+    config = setup.config.replace(**setup.space.suggest(FixedTrial(trial.params)))
+    metrics = {
+        "state": _state(trial),
+        "val_rmse": trial.value if trial.state.name == "COMPLETE" else None,
+        "epochs_run": trial.user_attrs.get("epochs"),
+        "train_seconds": trial.user_attrs.get("seconds"),
+        "trial": trial.number,
+        "worker": trial.user_attrs.get("worker"),
+    }
+    history = [{"epoch": step, "val_rmse": value} for step, value in sorted(trial.intermediate_values.items())]
+    return NewRun(
+        name=dataset.name,
+        config=config.to_dict(),
+        metrics=metrics,
+        kind="sweep_trial",
+        source=setup.config.data.source,
+        fingerprint=fingerprint(dataset),
+        history=history,
+        timings={"seconds": trial.user_attrs.get("seconds") or 0.0},
+        study=study_name,
+    )
