@@ -13,7 +13,7 @@ naive, seasonal-naive and drift forecasts, each from the data before o_k only.
   earlier folds — using only forecasts whose whole horizon ended before the fold's origin.
 
 Every number of a fold (inputs, scaling, differences, prediction, band) depends only on values before
-its origin; tests/test_backtest.py changes the future and checks that earlier folds stay identical.
+its origin; tests/evaluate/test_backtest.py changes the future and checks that earlier folds stay identical.
 """
 
 from __future__ import annotations

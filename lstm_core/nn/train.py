@@ -314,7 +314,7 @@ def _finite_or_none(value: Any) -> float | None:
 def validation_loss(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> float:
     """Mean squared error of `model` on the validation windows, computed in NumPy from its weights.
 
-    The same number Keras's `evaluate` gives (to float32 rounding; tests/test_train.py checks
+    The same number Keras's `evaluate` gives (to float32 rounding; tests/nn/test_train.py checks
     it), without its per-epoch cost: on TensorFlow an `evaluate` pass is a new tf.data iterator
     and a graph call, about a quarter of a seed-model epoch; this is a few milliseconds
     (bench/train_speed.py). NaN or infinite weights give NaN, which the reporter treats as a NaN loss.

@@ -17,7 +17,7 @@ import pytest
 import yfinance
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 
 CSV = "day,price,volume\n" + "".join(f"2024-01-{d:02d},{100 + d * 1.5},{1000 + d * 10}\n" for d in range(1, 31))

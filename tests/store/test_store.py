@@ -14,7 +14,7 @@ from lstm_core.errors import LabError
 from lstm_core.store import db as store
 from lstm_core.store.db import NewRun, StoreError, StoreFull, open_store
 
-FIXTURE_V1 = Path(__file__).parent / "fixtures" / "store_v1.sqlite"
+FIXTURE_V1 = Path(__file__).parents[1] / "fixtures" / "store_v1.sqlite"
 
 
 def _entry(units: int = 8, *, kind: str = "run", blob: bytes = b"x" * 100) -> NewRun:

@@ -9,23 +9,23 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytest.importorskip("jax")
 
 # Gate equality (windows, over training, over the whole series), one-step and recursive forecasts
 # against Keras, seeding, the NumPy validation loss against evaluate, stop/NaN handling, and one real command-line run.
 SELECTION = [
-    "tests/test_gates.py",
-    "tests/test_forecast.py",
-    "tests/test_train.py::test_other_seed_other_start",
-    "tests/test_train.py::test_val_loss_equals_keras_evaluate",
-    "tests/test_train.py::test_should_stop_ends_within_one_execution_step",
-    "tests/test_train.py::test_nan_loss_stops_with_message",
-    "tests/test_train.py::test_list_devices_includes_cpu",
-    "tests/test_cli.py::test_run_each_sample[airline-passengers]",
-    "tests/test_inside.py::test_sequence_h_equals_keras_whole_sequence",
-    "tests/test_inside.py::test_last_recorded_epoch_equals_saved_model",
+    "tests/nn/test_gates.py",
+    "tests/forecast/test_forecast.py",
+    "tests/nn/test_train.py::test_other_seed_other_start",
+    "tests/nn/test_train.py::test_val_loss_equals_keras_evaluate",
+    "tests/nn/test_train.py::test_should_stop_ends_within_one_execution_step",
+    "tests/nn/test_train.py::test_nan_loss_stops_with_message",
+    "tests/nn/test_train.py::test_list_devices_includes_cpu",
+    "tests/cli/test_cli.py::test_run_each_sample[airline-passengers]",
+    "tests/inside/test_inside.py::test_sequence_h_equals_keras_whole_sequence",
+    "tests/inside/test_inside.py::test_last_recorded_epoch_equals_saved_model",
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 from lstm_core.data.csv.read import read_csv
 from lstm_core.errors import LabError
 
-HERE = Path(__file__).parent / "fixtures"
+HERE = Path(__file__).parents[1] / "fixtures"
 CORPUS = HERE / "hostile"
 
 # file -> ("loads", rows, a substring of one note or None) | ("error", a substring of the message)

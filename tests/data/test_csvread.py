@@ -12,8 +12,8 @@ import pytest
 from lstm_core.data.csv.read import MIN_ROWS, infer_frequency, read_csv
 from lstm_core.errors import LabError
 
-CORPUS = Path(__file__).parent / "fixtures" / "hostile"
-SAMPLES = Path(__file__).parents[1] / "lstm_core" / "data" / "samples"
+CORPUS = Path(__file__).parents[1] / "fixtures" / "hostile"
+SAMPLES = Path(__file__).parents[2] / "lstm_core" / "data" / "samples"
 
 
 def csv_bytes(text: str) -> bytes:

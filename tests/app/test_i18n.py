@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 from ui import i18n  # noqa: E402
 from ui.equations import GATE_ORDER  # noqa: E402

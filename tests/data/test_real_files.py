@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 from lstm_core.data.csv.read import read_csv  # noqa: E402
 from lstm_core.errors import LabError  # noqa: E402

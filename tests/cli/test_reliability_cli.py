@@ -25,7 +25,7 @@ import pytest
 from lstm_core.data.csv.read import read_csv
 from lstm_core.errors import LabError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "hostile"
 FILES = sorted(p.name for p in CORPUS.iterdir())
 TRAINED = ["constant_series.csv", "inf_values.csv"]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from tiny import tiny_values
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TIMING_KEYS = {"train_seconds", "first_epoch_seconds", "samples_per_second"}
 SMALL = ["--epochs", "2", "--units", "4", "--window", "6", "--forecast-steps", "3", "--device", "cpu"]
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ["airline-passengers", "daily-min-temperatures", "monthly-sunspots", "AAPL", "sine"]
 FILES = [
     "config.json",

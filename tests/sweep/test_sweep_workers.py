@@ -15,7 +15,7 @@ from tiny import tiny_dataset
 
 from lstm_core.store.db import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUN_FILES = {"config.json", "metrics.json", "history.csv", "forecast.csv", "gates.npz", "model.keras"}
 pytestmark = pytest.mark.timeout(900)
 

@@ -17,7 +17,7 @@ import yfinance
 from streamlit.testing.v1 import AppTest
 from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 
 from lstm_core.data import yahoo  # noqa: E402
