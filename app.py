@@ -15,8 +15,10 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
-from ui import backtests, i18n, monitor, runtime, share, state, sweep_state  # noqa: E402
-from ui.format import plain  # noqa: E402
+from ui.jobs import backtests, monitor, runtime, sweep_state  # noqa: E402
+from ui.session import share, state  # noqa: E402
+from ui.text import i18n  # noqa: E402
+from ui.text.format import plain  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from lstm_core.errors import LabError
-from ui import backtest_charts, backtests, settings
-from ui.format import plain, time_label
+from ui.charts import backtest_charts
+from ui.forms import settings
+from ui.jobs import backtests
+from ui.text.format import plain, time_label
 
 st.title("Backtest")
 dataset = st.session_state.dataset

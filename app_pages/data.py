@@ -5,8 +5,9 @@ import streamlit as st
 from lstm_core.data.sources import list_samples
 from lstm_core.data.yahoo import VALID_INTERVALS, VALID_PERIODS
 from lstm_core.errors import LabError
-from ui import charts, loaders, state
-from ui.format import dataset_facts, plain
+from ui.charts import figures
+from ui.session import loaders, state
+from ui.text.format import dataset_facts, plain
 
 st.title("Data")
 samples = {sample.name: sample for sample in list_samples()}
@@ -98,7 +99,7 @@ st.subheader(plain(dataset.name))
 # The range ("1949-01-01 → 1960-12-01") gets a double-width column: in a third of the page it is cut off.
 for column, (label, value) in zip(st.columns([1, 1, 2]), dataset_facts(dataset).items(), strict=True):
     column.metric(label, value)
-st.plotly_chart(charts.series_figure(dataset), key="data_series_chart")
+st.plotly_chart(figures.series_figure(dataset), key="data_series_chart")
 extra = f" Extra input columns: {plain(', '.join(dataset.features))}." if dataset.features else ""
 source = plain(dataset.source or st.session_state.data_config.source)
 st.caption(f"Target: {plain(dataset.target)}.{extra} Source: {source}.")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ui import charts, downloads, state
-from ui.backtest_charts import interval_caption
-from ui.format import (
+from ui.charts import figures
+from ui.charts.backtest_charts import interval_caption
+from ui.session import state
+from ui.text.format import (
     METRIC_NAMES,
     chart_text,
     metrics_table,
@@ -14,6 +15,7 @@ from ui.format import (
     skill_sentence,
     time_label,
 )
+from ui.views import downloads
 
 st.title("Forecast")
 record = state.require_trained_record("There is no trained network yet: train one first.")
@@ -29,7 +31,7 @@ future = record.forecast[record.forecast["part"] == "future"]
 title = f"{chart_text(run.dataset.target)}: one-step predictions on the test part ({len(test)} points)"
 if len(future):
     title += f", then {len(future)} steps into the future"
-st.plotly_chart(charts.forecast_figure(record.forecast, run.dataset.series, title=title), key="forecast_chart")
+st.plotly_chart(figures.forecast_figure(record.forecast, run.dataset.series, title=title), key="forecast_chart")
 if len(test):
     st.caption(
         f"Test part: {time_label(test.index[0])} → {time_label(test.index[-1])}. Each test prediction sees only "

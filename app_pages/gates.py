@@ -5,10 +5,13 @@ import streamlit as st
 
 from lstm_core.inside.states import saturation_over_test
 from lstm_core.nn.gates import network_gates
-from ui import charts, gate_views, i18n, inside_charts, state
-from ui.equations import EQUATIONS, GATE_ORDER
-from ui.format import plain, time_label, unit_summary
-from ui.gate_text import TEXT
+from ui.charts import figures, inside_charts
+from ui.session import state
+from ui.text import i18n
+from ui.text.equations import EQUATIONS, GATE_ORDER
+from ui.text.format import plain, time_label, unit_summary
+from ui.text.gate_text import TEXT
+from ui.views import gate_views
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
@@ -67,18 +70,18 @@ def gates_at_epoch() -> None:
     st.caption(gate_views.epoch_caption(history, snapshot, epochs_run=epochs_run, stop_reason=record.stop_reason))
     gates = network_gates(windows.x_test[[position]], weights)[layer]  # each (1, window, units)
     saturated = saturation_over_test(windows.x_test, weights, layer)
-    figures = gate_views.cached_figures(
+    gate_figures = gate_views.cached_figures(
         (record.number, position, layer), lambda: gate_views.build_figures(gates, times, inputs, input_label, saturated)
     )
     for name in GATE_ORDER:
         st.latex(EQUATIONS[name])
         st.caption(i18n.gate_caption(name))  # in the visitor's language (English / 中文)
-        figure = inside_charts.set_gate_values(figures[name], name, gates[name][0])
+        figure = inside_charts.set_gate_values(gate_figures[name], name, gates[name][0])
         st.plotly_chart(figure, key=f"gates_chart_{name}")
 
     st.subheader("Per unit: which units remember, which forget")
     mean_forget = gates["f"][0].mean(axis=0)  # (units,)
-    st.plotly_chart(charts.forget_summary_figure(mean_forget), key="gates_forget_summary")
+    st.plotly_chart(figures.forget_summary_figure(mean_forget), key="gates_forget_summary")
     order = np.argsort(mean_forget)
     show = min(3, len(order))
     remember = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[::-1][:show])
@@ -88,7 +91,7 @@ def gates_at_epoch() -> None:
 
     st.subheader(TEXT["saturation_header"])
     st.caption(TEXT["saturation_caption"])
-    figure = inside_charts.set_saturation_values(figures["saturation"], saturated)
+    figure = inside_charts.set_saturation_values(gate_figures["saturation"], saturated)
     st.plotly_chart(figure, key="gates_saturation")
 
 

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from lstm_core.inside.select import select_and_match
-from ui import inside_charts, inside_views, state
-from ui.format import plain, time_label
-from ui.gate_text import TEXT
+from ui.charts import inside_charts
+from ui.session import state
+from ui.text.format import plain, time_label
+from ui.text.gate_text import TEXT
+from ui.views import inside_views
 
 st.title("Inside")
 record = state.require_trained_record("The states come from a trained network: train one first.")

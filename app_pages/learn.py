@@ -1,13 +1,13 @@
 """Learn, in English or 中文: the six LSTM equations, why gates help, overfitting and slow training, when an
 LSTM is the wrong tool, why one split can lie, what coverage means, and recursive versus direct forecasts.
 
-The words come from ui/texts (ui.i18n) in the language chosen in the sidebar; the formulas from ui.equations.
+The words come from ui/text (ui.text.i18n) in the language chosen in the sidebar; the formulas from ui.text.equations.
 """
 
 import streamlit as st
 
-from ui import equations, i18n
-from ui.equations import EQUATIONS, GATE_ORDER
+from ui.text import equations, i18n
+from ui.text.equations import EQUATIONS, GATE_ORDER
 
 lang = i18n.language()
 

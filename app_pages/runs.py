@@ -3,10 +3,11 @@
 import streamlit as st
 
 from lstm_core.experiment.export import safe_csv
-from ui import charts, runs_charts, runstore, state
-from ui.backtest_charts import backtests_table
-from ui.format import plain
-from ui.runs_table import runs_table, stored_runs_table
+from ui.charts import figures, runs_charts
+from ui.charts.backtest_charts import backtests_table
+from ui.session import runstore, state
+from ui.text.format import plain
+from ui.views.runs_table import runs_table, stored_runs_table
 
 
 def backtests_section() -> None:
@@ -73,8 +74,8 @@ if len(chosen) >= 2:
         by_label[label] if hasattr(by_label[label], "number") else runstore.view(by_label[label]) for label in chosen
     ]
     views = [view for view in views if view is not None]
-    st.plotly_chart(charts.runs_loss_figure(views), key="runs_loss_chart")
-    st.plotly_chart(charts.runs_forecast_figure(views), key="runs_forecast_chart")
+    st.plotly_chart(figures.runs_loss_figure(views), key="runs_loss_chart")
+    st.plotly_chart(figures.runs_forecast_figure(views), key="runs_forecast_chart")
 else:
     st.info("Pick two or more runs to overlay their loss curves and forecasts.")
 

@@ -5,8 +5,10 @@ import streamlit as st
 from lstm_core.errors import LabError
 from lstm_core.sweep.results import importances, objective_text, trials_frame
 from lstm_core.sweep.study import default_storage_url, public_url
-from ui import sweep_charts, sweep_form, sweep_state
-from ui.format import duration, number
+from ui.charts import sweep_charts
+from ui.forms import sweep_form
+from ui.jobs import sweep_state
+from ui.text.format import duration, number
 
 REFRESH_SECONDS = 2.0
 

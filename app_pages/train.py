@@ -3,8 +3,11 @@
 import streamlit as st
 
 from lstm_core.errors import LabError
-from ui import charts, monitor, runstore, settings, share, state
-from ui.format import duration, number, plain, skill_sentence
+from ui.charts import figures
+from ui.forms import settings
+from ui.jobs import monitor
+from ui.session import runstore, share, state
+from ui.text.format import duration, number, plain, skill_sentence
 
 st.title("Train")
 dataset = st.session_state.dataset
@@ -83,6 +86,6 @@ columns[3].metric("Epochs · time", f"{metrics.epochs_run} · {duration(metrics.
 columns[4].metric("Samples/s · device", f"{metrics.samples_per_second:,.0f} · {metrics.device}")
 beats, sentence = skill_sentence(metrics)
 (st.success if beats else st.warning)(sentence)
-st.plotly_chart(charts.loss_figure(record.history), key="train_result_loss")
+st.plotly_chart(figures.loss_figure(record.history), key="train_result_loss")
 st.page_link("app_pages/forecast.py", label="See the forecast", icon=":material/timeline:")
 st.page_link("app_pages/gates.py", label="See the gates of this network", icon=":material/grid_on:")

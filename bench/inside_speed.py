@@ -147,7 +147,7 @@ def bench_slider(args: argparse.Namespace) -> dict[str, Any]:
     from lstm_core.config.settings import ExperimentConfig
     from lstm_core.data.dataset import Dataset
     from lstm_core.experiment.run import run_experiment
-    from ui.state import RunRecord
+    from ui.session.state import RunRecord
 
     values = noisy_sine(args.slider_length)
     frame = pd.DataFrame({"value": values}, index=pd.date_range("2000-01-01", periods=len(values), freq="D"))

@@ -185,7 +185,7 @@ def test_navigation_keeps_the_loaded_data(app: AppTest) -> None:
 )
 def test_date_choices_come_from_the_loaders_parser(app: AppTest, name: str, columns: list[str]) -> None:
     """The upload form lists the columns as the loader reads them (UTF-16, Latin-1, sep=, `;`), after auto and none."""
-    from ui import loaders
+    from ui.session import loaders
 
     raw = (ROOT / "tests" / "fixtures" / "hostile" / name).read_bytes()
     app.file_uploader(key="data_upload").upload(name, raw, "text/csv").run()

@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 
-from ui import i18n  # noqa: E402
-from ui.equations import EQUATIONS, GATE_ORDER  # noqa: E402
+from ui.text import i18n  # noqa: E402
+from ui.text.equations import EQUATIONS, GATE_ORDER  # noqa: E402
 
 CHINESE_TERMS = ("输入门", "遗忘门", "输出门", "候选值", "细胞状态", "隐藏状态")
 

@@ -16,7 +16,7 @@ APP = ROOT / "app.py"
 from lstm_core.config.links import config_to_params  # noqa: E402
 from lstm_core.config.settings import ExperimentConfig  # noqa: E402
 from lstm_core.store.db import NewRun, new_workspace, open_store  # noqa: E402
-from ui.format import plain  # noqa: E402
+from ui.text.format import plain  # noqa: E402
 
 TIMEOUT = 60
 FORECAST = (

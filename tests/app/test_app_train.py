@@ -20,7 +20,7 @@ APP = ROOT / "app.py"
 
 from lstm_core.experiment.export import safe_csv  # noqa: E402
 from lstm_core.jobs.base import TrainingJob  # noqa: E402
-from ui.runs_table import runs_table  # noqa: E402
+from ui.views.runs_table import runs_table  # noqa: E402
 
 TIMEOUT = 60  # seconds per script run; a run itself never waits for a training
 
@@ -153,7 +153,7 @@ def test_predict_differences_reaches_the_training_and_stays() -> None:
 
 def test_model_download_is_a_keras_file(trained: AppTest) -> None:
     """The model download is a loadable .keras archive (a zip file)."""
-    from ui.downloads import model_bytes
+    from ui.views.downloads import model_bytes
 
     data = model_bytes(trained.session_state["runs"][-1].run)
     assert data[:2] == b"PK" and len(data) > 1000

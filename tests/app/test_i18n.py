@@ -9,8 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-from ui import i18n  # noqa: E402
-from ui.equations import GATE_ORDER  # noqa: E402
+from ui.text import i18n  # noqa: E402
+from ui.text.equations import GATE_ORDER  # noqa: E402
 
 TERMS = {
     "en": {
@@ -79,8 +79,8 @@ def test_chinese_is_written_in_chinese() -> None:
 
 
 def test_old_meanings_are_the_english_captions() -> None:
-    """ui.equations.MEANINGS, kept for older callers, reads the English captions from the same texts."""
-    from ui.equations import MEANINGS
+    """ui.text.equations.MEANINGS, kept for older callers, reads the English captions from the same texts."""
+    from ui.text.equations import MEANINGS
 
     assert {gate: i18n.gate_caption(gate, "en") for gate in GATE_ORDER} == MEANINGS
 

@@ -23,7 +23,7 @@ APP = ROOT / "app.py"
 from lstm_core.data import yahoo  # noqa: E402
 from lstm_core.data.csv.read import read_csv  # noqa: E402
 from lstm_core.errors import LabError  # noqa: E402
-from ui.format import plain  # noqa: E402
+from ui.text.format import plain  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "hostile"
 FILES = sorted(p.name for p in CORPUS.iterdir())

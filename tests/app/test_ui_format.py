@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lstm_core.scoring.metrics import RunMetrics
-from ui.format import skill_sentence
+from ui.text.format import skill_sentence
 
 # How the run went: not part of the sentence, but every RunMetrics has them.
 RUN_FACTS = {

@@ -1,4 +1,4 @@
-"""ui.format.plain: names from the user's file shown as typed, never as markdown, LaTeX or links."""
+"""ui.text.format.plain: names from the user's file shown as typed, never as markdown, LaTeX or links."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ui.format import plain
+from ui.text.format import plain
 
 
 @pytest.mark.parametrize(
@@ -39,8 +39,8 @@ def test_chart_text_shows_tags_instead_of_obeying_them() -> None:
     import pandas as pd
 
     from lstm_core.data.dataset import Dataset
-    from ui.charts import series_figure
-    from ui.format import chart_text
+    from ui.charts.figures import series_figure
+    from ui.text.format import chart_text
 
     assert chart_text('<a href="x">y</a> & <br>') == '&lt;a href="x"&gt;y&lt;/a&gt; &amp; &lt;br&gt;'
     frame = pd.DataFrame({"<b>sales</b>": np.arange(5.0)}, index=pd.RangeIndex(5, name="step"))

@@ -1,4 +1,4 @@
-"""AppTest: every session-state key is made by ui.state.init, none holds a positional tuple, and one helper says
+"""AppTest: every session-state key is made by ui.session.state.init, none holds a positional tuple, and one helper says
 whether a training runs."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ui.state import UploadPreview  # noqa: E402
+from ui.session.state import UploadPreview  # noqa: E402
 
 STATE_KEYS = {
     "dataset",

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 from lstm_core.data.csv.read import read_csv  # noqa: E402
 from lstm_core.errors import LabError  # noqa: E402
-from ui import loaders  # noqa: E402
-from ui.format import plain  # noqa: E402
+from ui.session import loaders  # noqa: E402
+from ui.text.format import plain  # noqa: E402
 
 DATA = ROOT / "tests" / "fixtures"
 SHAMPOO = DATA / "real" / "shampoo-sales.csv"

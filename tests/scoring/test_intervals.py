@@ -98,8 +98,8 @@ def test_run_has_bands_and_coverage(run):
 
 def test_forecast_chart_shades_the_bands(run):
     """The Forecast chart shades each level that has a band, and the caption gives its measured coverage."""
-    from ui.backtest_charts import interval_caption
-    from ui.charts import forecast_figure
+    from ui.charts.backtest_charts import interval_caption
+    from ui.charts.figures import forecast_figure
 
     names = [trace.name for trace in forecast_figure(run.forecast).data]
     assert "80% band" in names and "95% band" not in names  # 95% has no band with 16 validation errors

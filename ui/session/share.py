@@ -18,7 +18,7 @@ from lstm_core.config.links import UPLOAD_KEY, config_from_params, config_to_par
 from lstm_core.config.settings import DataConfig, ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.store.db import new_workspace
-from ui.format import plain
+from ui.text.format import plain
 
 __all__ = ["on_every_run", "share_url", "workspace"]
 
@@ -53,7 +53,7 @@ def _open_link() -> None:
     params = {key: st.query_params[key] for key in link_keys() if key in st.query_params}
     if not params:
         return
-    from ui import loaders, state
+    from ui.session import loaders, state
 
     try:
         config = config_from_params(params, st.session_state.config)
@@ -92,7 +92,7 @@ def share_url(config: ExperimentConfig, data_config: DataConfig, *, with_workspa
 
 def draw_share_link() -> None:
     """The Train page's "Copy share link": the settings in the form now, on the loaded data's source."""
-    from ui import settings
+    from ui.forms import settings
 
     with st.popover("Copy share link", icon=":material/link:"):
         try:

@@ -15,9 +15,10 @@ import sys
 import streamlit as st
 
 from lstm_core.nn.keras_model import backend_name
-from ui import charts, inside_charts, state
-from ui.format import duration
-from ui.gate_text import TEXT
+from ui.charts import figures, inside_charts
+from ui.session import state
+from ui.text.format import duration
+from ui.text.gate_text import TEXT
 
 __all__ = [
     "CHART_SECONDS",
@@ -127,7 +128,7 @@ def _live_figure(job) -> object:
     """The loss chart, rebuilt only when an epoch has ended since the last build."""
     cached: state.LiveFigure | None = st.session_state.live_figure
     if cached is None or cached.job is not job or cached.epochs != len(job.epochs):
-        cached = state.LiveFigure(job, len(job.epochs), charts.loss_figure(charts.epochs_frame(job.epochs)))
+        cached = state.LiveFigure(job, len(job.epochs), figures.loss_figure(figures.epochs_frame(job.epochs)))
         st.session_state.live_figure = cached
     return cached.figure
 
@@ -140,7 +141,7 @@ def _live_gate(job) -> None:
     name = st.selectbox(
         TEXT["live_gate"],
         ["f", "i", "o", "g", "c", "h"],
-        format_func=lambda n: charts.GATE_TITLES[n].split(":")[0],
+        format_func=lambda n: figures.GATE_TITLES[n].split(":")[0],
         key="train_live_gate",
     )
     cached = st.session_state.get("live_gate_figure")
@@ -150,7 +151,7 @@ def _live_gate(job) -> None:
         cached = (job, (len(snapshots), name), figure)
         st.session_state.live_gate_figure = cached
     st.plotly_chart(cached[2], key="train_live_gate_chart")
-    gate_name = charts.GATE_TITLES[name].split(":")[0].lower()
+    gate_name = figures.GATE_TITLES[name].split(":")[0].lower()
     st.caption(TEXT["live_caption"].format(gate=gate_name, epoch=snapshots[-1].epoch))
 
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lstm_core.data.dataset import Dataset
-from ui.format import chart_text
+from ui.text.format import chart_text
 
 __all__ = [
     "COLORS",

@@ -1,6 +1,6 @@
 """Plotly figures for looking inside the network: gates over epochs, saturation, whole-series states.
 
-Pure functions from arrays to `go.Figure`; no Streamlit calls (see ui/charts.py for the others).
+Pure functions from arrays to `go.Figure`; no Streamlit calls (see ui/charts/figures.py for the others).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.charts import COLORS, GATE_TITLES, _layout
-from ui.format import chart_text
+from ui.charts.figures import COLORS, GATE_TITLES, _layout
+from ui.text.format import chart_text
 
 __all__ = [
     "live_gate_figure",
@@ -160,7 +160,7 @@ def states_figure(
 
 
 def set_gate_values(fig: go.Figure, name: str, values: np.ndarray) -> go.Figure:
-    """Put new gate values (window, units) into a figure made by `charts.gate_figure` for the same window.
+    """Put new gate values (window, units) into a figure made by `figures.gate_figure` for the same window.
 
     Moving the epoch slider changes only the heatmap's numbers; rebuilding six subplot figures costs
     several times more than replacing their z (bench/inside_speed.py).

@@ -1,8 +1,8 @@
 """The visitor's language (English or 中文), kept in the URL as `?lang=zh`, and the texts in each language.
 
-The texts live in `ui/texts/<lang>.toml`, one file per language with exactly the same keys (dotted:
+The texts live in `ui/text/<lang>.toml`, one file per language with exactly the same keys (dotted:
 `learn.intro`, `gate.f.caption`); that is the one source of truth for the Learn page and the gate
-captions. The LaTeX is the same in every language and lives in `ui.equations`.
+captions. The LaTeX is the same in every language and lives in `ui.text.equations`.
 
 The switch is drawn by the entrypoint (app.py) on every run, so the choice survives page changes:
 Streamlit clears the URL's query parameters when the page changes, and the switch writes `lang`
@@ -36,7 +36,7 @@ LANGUAGES = ("en", "zh")
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 DEFAULT = "en"
 KEY = "lang"  # the query parameter and the switch's session-state key
-TEXTS = Path(__file__).resolve().parent / "texts"
+TEXTS = Path(__file__).resolve().parent  # en.toml, zh.toml beside this module
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
@@ -51,7 +51,7 @@ def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
 
 @functools.cache
 def texts(lang: str) -> Mapping[str, str]:
-    """Every text of one language, by dotted key (read from ui/texts/<lang>.toml once per process)."""
+    """Every text of one language, by dotted key (read from ui/text/<lang>.toml once per process)."""
     if lang not in LANGUAGES:
         raise ValueError(f"`lang` must be one of {', '.join(LANGUAGES)}. Received: lang={lang!r}")
     with open(TEXTS / f"{lang}.toml", "rb") as file:

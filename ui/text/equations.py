@@ -1,6 +1,6 @@
 """The six LSTM equations and the Learn page's other formulas, in LaTeX (the same in every language).
 
-Shared by the Gates and Learn pages. The words that go with them live in `ui/texts/` (see `ui.i18n`);
+Shared by the Gates and Learn pages. The words that go with them live in `ui/text/` (see `ui.text.i18n`);
 `MEANINGS` is kept for older callers and gives the English gate captions from there.
 """
 
@@ -35,9 +35,9 @@ DIRECT = r"\hat y_{t+h} = F_h\left(y_{t-w+1}, \dots, y_t\right), \quad h = 1, \d
 
 
 def __getattr__(name: str) -> dict[str, str]:
-    """`MEANINGS`: the English gate captions, read from ui/texts on first use (no file is read at import)."""
+    """`MEANINGS`: the English gate captions, read from ui/text on first use (no file is read at import)."""
     if name == "MEANINGS":
-        from ui.i18n import gate_caption
+        from ui.text.i18n import gate_caption
 
         return {gate: gate_caption(gate, "en") for gate in GATE_ORDER}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

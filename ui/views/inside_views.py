@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.inside.states import sequence_states, window_states
-from ui.format import time_label
-from ui.gate_text import TEXT
+from ui.text.format import time_label
+from ui.text.gate_text import TEXT
 
 __all__ = ["READINGS", "apply_brush", "match_sentence", "ranking_table", "states_for"]
 

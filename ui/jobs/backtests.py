@@ -20,7 +20,7 @@ from lstm_core.config.options import parse_numbers
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.jobs.backtest import BacktestJob
-from ui.format import duration
+from ui.text.format import duration
 
 __all__ = [
     "FORM_NAMES",

@@ -1,6 +1,6 @@
 """Every sentence the Gates and Inside pages add about gates over training, states and saturation, in one place.
 
-Kept apart from the page code so the captions can be translated as a whole (see ui/equations.py
+Kept apart from the page code so the captions can be translated as a whole (see ui/text/equations.py
 for the six equations and their meanings). Placeholders are filled with `str.format`.
 """
 

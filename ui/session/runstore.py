@@ -1,7 +1,7 @@
 """The app's side of the run store: one store per database for the process, this visitor's workspace.
 
 The store (a connection pool, no visitor's data in memory) is shared through `st.cache_resource`; every
-read and write names the visitor's workspace (`ui.share.workspace()`), so a visitor sees only the runs
+read and write names the visitor's workspace (`ui.session.share.workspace()`), so a visitor sees only the runs
 of the workspace in their URL. A store that cannot be opened is tried again after `RETRY_SECONDS`; until
 then `store()` is None, `problem()` holds its one sentence, and runs stay in the session's memory.
 """
@@ -48,7 +48,7 @@ def problem() -> str | None:
 
 
 def _workspace() -> str:
-    from ui.share import workspace
+    from ui.session.share import workspace
 
     return workspace()
 

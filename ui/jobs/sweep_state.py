@@ -16,7 +16,8 @@ from lstm_core.errors import LabError
 from lstm_core.jobs.sweep import SweepJob
 from lstm_core.sweep.space import SweepSpace
 from lstm_core.sweep.study import SweepSetup, best_config, default_storage_url, open_study
-from ui import settings, state
+from ui.forms import settings
+from ui.session import state
 
 __all__ = [
     "StudyView",
@@ -59,8 +60,8 @@ def current() -> SweepJob | None:
 def _saver(study_name: str, setup: SweepSetup, dataset: Any) -> Any:
     """A function the worker thread calls after each trial: save it to the run store (no Streamlit inside)."""
     from lstm_core.sweep.results import trial_entry
-    from ui import runstore
-    from ui.share import workspace
+    from ui.session import runstore
+    from ui.session.share import workspace
 
     store, space = runstore.store(), workspace()
     if store is None:

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import COLORS, _layout, _vline_x, add_bands
-from ui.format import time_label
+from ui.charts.figures import COLORS, _layout, _vline_x, add_bands
+from ui.text.format import time_label
 
 __all__ = [
     "MODEL_LABELS",

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from ui import charts, inside_charts
-from ui.equations import GATE_ORDER
-from ui.gate_text import TEXT
+from ui.charts import figures, inside_charts
+from ui.text.equations import GATE_ORDER
+from ui.text.gate_text import TEXT
 
 __all__ = [
     "PLAY_SECONDS",
@@ -105,5 +105,7 @@ def cached_figures(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str,
 
 def build_figures(gates: dict, times: Any, inputs: np.ndarray, target: str, saturated: dict) -> dict[str, Any]:
     """The six gate heatmaps of one window (gates: each (1, window, units)) and the saturation scatter."""
-    figures = {name: charts.gate_figure(name, gates[name][0], times, inputs, target=target) for name in GATE_ORDER}
-    return {**figures, "saturation": inside_charts.saturation_figure(saturated)}
+    gate_figures = {
+        name: figures.gate_figure(name, gates[name][0], times, inputs, target=target) for name in GATE_ORDER
+    }
+    return {**gate_figures, "saturation": inside_charts.saturation_figure(saturated)}

@@ -15,7 +15,7 @@ Keys (all set by `init`, the one place a key is made; widgets make their own `da
   export, and the Runs page's one-off message.
 - `gates_figures`, `inside_states`, `inside_brushed`: the Gates and Inside pages' per-visitor caches.
 - The Backtest and Sweep pages' keys (`backtest_*`, `backtests`, `sweep_job`, `sweep_view`), made by
-  `ui.backtests.init` and `ui.sweep_state.init`, which `init` calls.
+  `ui.jobs.backtests.init` and `ui.jobs.sweep_state.init`, which `init` calls.
 
 `training_running()` is the one answer to "is this visitor's training running" for every page.
 
@@ -38,7 +38,7 @@ from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs.base import TrainingJob
 from lstm_core.scoring.metrics import RunMetrics
-from ui import loaders, runstore
+from ui.session import loaders, runstore
 
 __all__ = [
     "MAX_RUNS",
@@ -139,13 +139,13 @@ def init() -> None:
     state.setdefault("upload_preview", None)
     state.setdefault("live_figure", None)
     state.setdefault("live_gate_figure", None)
-    state.setdefault("store_error", None)  # the last run-store failure's sentence (ui.runstore)
+    state.setdefault("store_error", None)  # the last run-store failure's sentence (ui.session.runstore)
     state.setdefault("runs_export", None)
     state.setdefault("runs_message", None)
     state.setdefault("gates_figures", None)
     state.setdefault("inside_states", {})
     state.setdefault("inside_brushed", None)
-    from ui import backtests, sweep_state  # their keys, made here too (they import this module)
+    from ui.jobs import backtests, sweep_state  # their keys, made here too (they import this module)
 
     backtests.init()
     sweep_state.init()
