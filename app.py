@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
 from ui.jobs import backtests, monitor, runtime, sweep_state  # noqa: E402
-from ui.session import share, state  # noqa: E402
+from ui.session import keys, share, state  # noqa: E402
 from ui.text import i18n  # noqa: E402
 from ui.text.format import plain  # noqa: E402
 
@@ -25,7 +25,7 @@ runtime.keep_keras_state_between_reruns()
 
 st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
 
-state.init()
+keys.init()  # every session-state key, made where missing
 share.on_every_run()  # the workspace stays in the URL across pages; a share link opens once
 state.collect_finished_job()
 backtests.collect_finished()

@@ -16,7 +16,7 @@ samples = {sample.name: sample for sample in list_samples()}
 def _load_chosen_sample() -> None:
     name = st.session_state.data_sample
     try:
-        state.set_dataset(*state.load_sample_config(name))
+        state.set_dataset(*loaders.load_sample_config(name))
     except LabError as error:
         st.session_state.data_message = str(error)
 

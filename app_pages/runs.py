@@ -105,5 +105,6 @@ if upload is not None and st.button("Import", key="runs_import"):
     else:
         st.session_state.runs_message = f"Imported {added} new run(s) into this workspace."
         st.rerun()
-if message := st.session_state.pop("runs_message", None):
+if message := st.session_state.runs_message:
+    st.session_state.runs_message = None  # shown once
     st.success(message)

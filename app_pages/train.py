@@ -4,9 +4,9 @@ import streamlit as st
 
 from lstm_core.errors import LabError
 from ui.charts import figures
-from ui.forms import settings
+from ui.forms import settings, share_link
 from ui.jobs import monitor
-from ui.session import runstore, share, state
+from ui.session import runstore, state
 from ui.text.format import duration, number, plain, skill_sentence
 
 st.title("Train")
@@ -31,7 +31,7 @@ with st.form("train_form", border=True):
     settings.draw_form_fields()
     submitted = st.form_submit_button("Train", type="primary", key="train_submit", disabled=running)
 
-share.draw_share_link()
+share_link.draw_share_link()
 if st.session_state.data_config.source.startswith("upload:"):
     st.checkbox(
         "Keep my data with the run",

@@ -1,4 +1,4 @@
-"""AppTest: every session-state key is made by ui.session.state.init, none holds a positional tuple, and one helper says
+"""AppTest: every session-state key is made by ui.session.keys.init, none holds a positional tuple, and one helper says
 whether a training runs."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from ui.session.keys import KEYS  # noqa: E402
 from ui.session.state import UploadPreview  # noqa: E402
 
 STATE_KEYS = {
@@ -39,6 +40,7 @@ def test_every_key_exists_after_the_first_run_and_none_is_a_tuple() -> None:
         assert not at.exception
         state = {key: at.session_state[key] for key in at.session_state}
         assert set(state) >= STATE_KEYS, STATE_KEYS - set(state)
+        assert set(state) >= {key.name for key in KEYS}, {key.name for key in KEYS} - set(state)
         assert not [key for key, value in state.items() if isinstance(value, tuple)]
     assert at.session_state["upload_preview"] is None and at.session_state["live_figure"] is None
 

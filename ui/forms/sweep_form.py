@@ -63,7 +63,8 @@ def fill_missing_widgets() -> None:
     """Every widget's default where the visitor has none; a fresh study name after a sweep has started."""
     for key, value in _defaults().items():
         st.session_state.setdefault(key, value)
-    if st.session_state.pop("sweep_rename", False):  # set before the widget is drawn, as Streamlit requires
+    if st.session_state.sweep_rename:  # set before the widget is drawn, as Streamlit requires
+        st.session_state.sweep_rename = False
         st.session_state.sweep_study = new_study_name()
 
 

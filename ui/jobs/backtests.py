@@ -1,6 +1,6 @@
 """A visitor's backtests: settings widgets, the worker job, its live progress, and the finished records.
 
-Session keys (set by `init`, only where missing):
+Session keys (made by `ui.session.keys.init`):
 - `backtest_config`: the last submitted `BacktestConfig`; `backtest_job`: the current or last `BacktestJob`;
 - `backtests`: every finished backtest as a `BacktestRecord`, oldest first (at most `MAX_BACKTESTS`);
 - `backtest_error`: the sentence of the last failed backtest.
@@ -29,7 +29,6 @@ __all__ = [
     "collect_finished",
     "current_job",
     "fill_missing_widgets",
-    "init",
     "live_progress",
     "settings_from_widgets",
     "sidebar_monitor",
@@ -60,16 +59,6 @@ class BacktestRecord:
             f"backtest #{self.number} {self.dataset_name} · {model.layers}×LSTM({model.units}) · "
             f"{self.result.folds} folds × {b.horizon} steps · {b.strategy} · retrain {b.retrain}"
         )
-
-
-def init() -> None:
-    state = st.session_state
-    state.setdefault("backtest_config", BacktestConfig())
-    state.setdefault("backtest_job", None)
-    state.setdefault("backtest_collected", True)
-    state.setdefault("backtests", [])
-    state.setdefault("backtest_counter", 0)
-    state.setdefault("backtest_error", None)
 
 
 def current_job() -> BacktestJob | None:

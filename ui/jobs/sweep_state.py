@@ -17,12 +17,11 @@ from lstm_core.jobs.sweep import SweepJob
 from lstm_core.sweep.space import SweepSpace
 from lstm_core.sweep.study import SweepSetup, best_config, default_storage_url, open_study
 from ui.forms import settings
-from ui.session import state
+from ui.session import runstore, state, workspace
 
 __all__ = [
     "StudyView",
     "current",
-    "init",
     "open_view",
     "sidebar_monitor",
     "start",
@@ -41,11 +40,6 @@ class StudyView(NamedTuple):
     name: str
 
 
-def init() -> None:
-    st.session_state.setdefault("sweep_job", None)
-    st.session_state.setdefault("sweep_view", None)
-
-
 def storage_fixed() -> bool:
     """On a shared server (LSTM_LAB_SWEEP_FIXED_STORAGE=1) visitors use the server's store, never a URL of theirs."""
     import os
@@ -60,10 +54,8 @@ def current() -> SweepJob | None:
 def _saver(study_name: str, setup: SweepSetup, dataset: Any) -> Any:
     """A function the worker thread calls after each trial: save it to the run store (no Streamlit inside)."""
     from lstm_core.sweep.results import trial_entry
-    from ui.session import runstore
-    from ui.session.share import workspace
 
-    store, space = runstore.store(), workspace()
+    store, space = runstore.store(), workspace.token()
     if store is None:
         return None
     return lambda trial: store.save_run(space, trial_entry(trial, setup, dataset, study_name))

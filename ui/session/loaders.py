@@ -1,12 +1,16 @@
-"""The Data page's actions: read an upload, fetch a ticker, and describe what cleaning was done.
+"""The Data page's actions: load a sample, read an upload, fetch a ticker, and describe what cleaning was done.
 
 Each action returns a new `Dataset` or raises `LabError`; the page shows the sentence and
 the previously loaded data stays, because nothing is replaced until an action succeeds.
+Bundled samples are read through `st.cache_data`, which hands each caller its own copy.
 """
 
 from __future__ import annotations
 
+import streamlit as st
+
 from lstm_core.config.settings import DataConfig
+from lstm_core.data import sources
 from lstm_core.data.csv.read import NO_DATE_COLUMN, column_names
 from lstm_core.data.dataset import Dataset
 from lstm_core.data.sources import fetch_yahoo, read_csv
@@ -17,14 +21,38 @@ __all__ = [
     "NO_DATE",
     "date_choices",
     "fetch_ticker",
+    "load_sample",
+    "load_sample_config",
     "note_is_warning",
     "read_upload",
+    "sample_config",
 ]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # same as server.maxUploadSize in .streamlit/config.toml
 AUTO_DATE = "(find it automatically)"
 NO_DATE = "(no date column: rows in file order)"
 _WARNING_WORDS = ("dropped", "removed", "missing", "interpolat", "duplicate", "skipped", "ignored", "cached", "cap")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_sample(name: str) -> Dataset:
+    return sources.load_sample(name)
+
+
+def load_sample(name: str) -> Dataset:
+    """A bundled sample (cached per process; every call gets its own copy)."""
+    return _cached_sample(name)
+
+
+def sample_config(sample: Dataset) -> DataConfig:
+    """The DataConfig naming a bundled sample."""
+    return DataConfig(source=f"sample:{sample.name}", column=sample.target)
+
+
+def load_sample_config(name: str) -> tuple[Dataset, DataConfig]:
+    """A bundled sample and the DataConfig naming it, ready for `state.set_dataset`."""
+    dataset = load_sample(name)
+    return dataset, sample_config(dataset)
 
 
 def date_choices(raw: bytes) -> list[str]:

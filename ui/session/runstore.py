@@ -1,7 +1,7 @@
 """The app's side of the run store: one store per database for the process, this visitor's workspace.
 
 The store (a connection pool, no visitor's data in memory) is shared through `st.cache_resource`; every
-read and write names the visitor's workspace (`ui.session.share.workspace()`), so a visitor sees only the runs
+read and write names the visitor's workspace (`ui.session.workspace.token()`), so a visitor sees only the runs
 of the workspace in their URL. A store that cannot be opened is tried again after `RETRY_SECONDS`; until
 then `store()` is None, `problem()` holds its one sentence, and runs stay in the session's memory.
 """
@@ -18,6 +18,7 @@ import streamlit as st
 
 from lstm_core.store import records
 from lstm_core.store.db import RunStore, StoredRun, StoreError, default_url, open_store
+from ui.session import workspace
 
 __all__ = ["StoredView", "delete", "export_bytes", "import_bytes", "list_runs", "problem", "save", "store", "view"]
 
@@ -47,18 +48,12 @@ def problem() -> str | None:
     return st.session_state.get("store_error") or _holder(default_url())["error"]
 
 
-def _workspace() -> str:
-    from ui.session.share import workspace
-
-    return workspace()
-
-
 def _call(method: str, *args: Any, default: Any = None) -> Any:
     runs = store()
     if runs is None:
         return default
     try:
-        result = getattr(runs, method)(_workspace(), *args)
+        result = getattr(runs, method)(workspace.token(), *args)
     except StoreError as error:
         st.session_state.store_error = str(error)
         return default

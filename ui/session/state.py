@@ -1,26 +1,7 @@
-"""Everything one visitor owns, in `st.session_state`, initialised only where missing.
+"""What one visitor owns, in `st.session_state`: the loaded data, the runs, and the training job.
 
-Keys (all set by `init`, the one place a key is made; widgets make their own `data_*`/`train_*` keys):
-- `dataset`: the loaded `Dataset`; `data_config`: the `DataConfig` that names its source.
-- `config`: the `ExperimentConfig` of the last submitted training settings.
-- `job`: the current or last `TrainingJob` (None before the first training);
-  `job_collected`: whether that job has been turned into a run or an error yet.
-- `runs`: every finished training as a `RunRecord`, oldest first; `run_counter`: the last run's number.
-- `train_error`: the sentence of the last failed training, shown on the Train page.
-- `data_message`: an error from a Data page callback, shown once on that page (None when none).
-- `upload_preview`: the `UploadPreview` of the last uploaded file (None before any).
-- `live_figure`: the Train page's `LiveFigure` while a training runs (None otherwise); `live_gate_figure`
-  the live gate beside it.
-- `store_error`, `runs_export`, `runs_message`: the run store's last failure, a prepared workspace
-  export, and the Runs page's one-off message.
-- `gates_figures`, `inside_states`, `inside_brushed`: the Gates and Inside pages' per-visitor caches.
-- The Backtest and Sweep pages' keys (`backtest_*`, `backtests`, `sweep_job`, `sweep_view`), made by
-  `ui.jobs.backtests.init` and `ui.jobs.sweep_state.init`, which `init` calls.
-
-`training_running()` is the one answer to "is this visitor's training running" for every page.
-
-Nothing here is shared between visitors: no `st.cache_resource`. Bundled samples are read
-through `st.cache_data`, which hands each caller its own copy.
+Every key is made by `ui.session.keys.init` (the table of keys and their meanings); this module reads and
+sets them. `training_running()` is the one answer to "is this visitor's training running" for every page.
 """
 
 from __future__ import annotations
@@ -33,7 +14,6 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.config.settings import DataConfig, ExperimentConfig
-from lstm_core.data import sources as data
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs.base import TrainingJob
@@ -48,10 +28,7 @@ __all__ = [
     "UploadPreview",
     "collect_finished_job",
     "current_job",
-    "init",
     "latest_record",
-    "load_sample",
-    "load_sample_config",
     "preview_upload",
     "require_trained_record",
     "set_dataset",
@@ -105,50 +82,6 @@ class LiveFigure:
     job: TrainingJob
     epochs: int
     figure: Any  # plotly Figure
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _cached_sample(name: str) -> Dataset:
-    return data.load_sample(name)
-
-
-def load_sample(name: str) -> Dataset:
-    """A bundled sample (cached per process; every call gets its own copy)."""
-    return _cached_sample(name)
-
-
-def load_sample_config(name: str) -> tuple[Dataset, DataConfig]:
-    """A bundled sample and the DataConfig naming it, ready for `set_dataset`."""
-    dataset = load_sample(name)
-    return dataset, DataConfig(source=f"sample:{dataset.name}", column=dataset.target)
-
-
-def init() -> None:
-    """Set every key this app uses, only where missing; loads the default sample (no network)."""
-    state = st.session_state
-    if "dataset" not in state:
-        state.dataset, state.data_config = load_sample_config(data.DEFAULT_SAMPLE)
-    if "config" not in state:
-        state.config = ExperimentConfig(data=state.data_config)
-    state.setdefault("job", None)
-    state.setdefault("job_collected", True)
-    state.setdefault("runs", [])
-    state.setdefault("run_counter", 0)
-    state.setdefault("train_error", None)
-    state.setdefault("data_message", None)
-    state.setdefault("upload_preview", None)
-    state.setdefault("live_figure", None)
-    state.setdefault("live_gate_figure", None)
-    state.setdefault("store_error", None)  # the last run-store failure's sentence (ui.session.runstore)
-    state.setdefault("runs_export", None)
-    state.setdefault("runs_message", None)
-    state.setdefault("gates_figures", None)
-    state.setdefault("inside_states", {})
-    state.setdefault("inside_brushed", None)
-    from ui.jobs import backtests, sweep_state  # their keys, made here too (they import this module)
-
-    backtests.init()
-    sweep_state.init()
 
 
 def set_dataset(dataset: Dataset, data_config: DataConfig) -> None:

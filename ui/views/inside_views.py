@@ -22,7 +22,7 @@ def states_for(record: Any, reading: str) -> list[dict[str, np.ndarray]]:
 
     One cache per visitor (session state), holding only the latest run's two readings.
     """
-    cache = st.session_state.setdefault("inside_states", {})
+    cache = st.session_state.inside_states
     key = (record.number, reading)
     if key not in cache:
         run = record.run
