@@ -13,6 +13,7 @@ from lstm_core.config.options import RUN_PARTS, add_config_options, part_from_ar
 from lstm_core.config.settings import BacktestConfig
 from lstm_core.errors import LabError
 from lstm_core.evaluate.backtest import run_backtest
+from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.scoring.conformal import level_name
 
 __all__ = ["add_backtest_arguments", "backtest_command"]
@@ -50,7 +51,7 @@ def backtest_command(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     summary = result.summary
-    lstm, naive = summary["models"]["lstm"], summary["models"]["naive"]
+    lstm, naive = summary["models"][Column.LSTM], summary["models"][Column.NAIVE]
     skill = summary["skill_vs_naive"]
     parts = [
         f"{dataset.name}: {result.folds} folds of {backtest.horizon} steps",

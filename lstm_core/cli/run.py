@@ -10,6 +10,8 @@ from lstm_core.cli.common import experiment_config, load_with_notes, number
 from lstm_core.cli.runs import add_store_options, save_cli_run
 from lstm_core.config.options import RUN_PARTS, add_config_options
 from lstm_core.errors import LabError
+from lstm_core.nn.stop_reason import StopReason
+from lstm_core.scoring.columns import ForecastColumn as Column
 
 __all__ = ["add_run_arguments", "list_samples_command", "run_command"]
 
@@ -52,7 +54,7 @@ def run_command(args: argparse.Namespace) -> int:
         )
 
     run = run_experiment(dataset, config, on_epoch=progress)
-    if run.train.stop_reason == "nan":
+    if run.train.stop_reason == StopReason.NAN:
         raise LabError(run.train.message)
     trained = time.perf_counter()
     deterministic_note = config.train.deterministic and determinism_note(run.metrics.backend, run.metrics.device)
@@ -73,14 +75,15 @@ def run_command(args: argparse.Namespace) -> int:
     spread = scores.extra.get("seed_spread")
     seeds = ""
     if spread:
-        rmse, skill = spread["lstm"]["rmse"], spread["skill_vs_naive"]
+        rmse, skill = spread[Column.LSTM]["rmse"], spread["skill_vs_naive"]
         seeds = (
             f" Across {scores.extra['seeds']} seeds (mean ± sd): LSTM RMSE {number(rmse['mean'])} ± "
             f"{number(rmse['sd'])}, skill vs naive {number(skill['mean'])} ± {number(skill['sd'])}; "
             "the figures above are the ensemble mean's."
         )
     print(
-        f"{dataset.name}: LSTM RMSE {number(scores.rmse('lstm'))}, naive RMSE {number(scores.rmse('naive'))}, "
+        f"{dataset.name}: LSTM RMSE {number(scores.rmse(Column.LSTM))}, "
+        f"naive RMSE {number(scores.rmse(Column.NAIVE))}, "
         f"skill vs naive {number(scores.skill_vs_naive)} (the LSTM {verdict} the naive forecast), "
         f"skill vs seasonal naive {number(scores.skill_vs_seasonal_naive)}.{seeds} "
         f"Results in {args.out}",

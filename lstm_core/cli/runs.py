@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lstm_core.errors import LabError
+from lstm_core.scoring.columns import ForecastColumn as Column
 
 __all__ = ["add_runs_arguments", "add_store_options", "run_runs", "save_cli_run", "workspace_of"]
 
@@ -117,7 +118,7 @@ def _print_table(runs: list[Any]) -> None:
     for run in runs:
         model, windows = run.config.get("model", {}), run.config.get("windows", {})
         shape = f"{model.get('layers', '?')}xLSTM({model.get('units', '?')})"
-        lstm = run.metrics.get("lstm") or {}
+        lstm = run.metrics.get(Column.LSTM) or {}
         print(
             f"{run.id[:12]:<12}  {time.strftime('%Y-%m-%d %H:%M', time.localtime(run.created_at)):<16}  "
             f"{run.kind:<11}  {run.name[:22]:<22}  {shape:<14}  "

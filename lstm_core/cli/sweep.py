@@ -22,6 +22,7 @@ from lstm_core.cli.common import experiment_config, load_with_notes
 from lstm_core.cli.runs import add_store_options, save_cli_run, workspace_of
 from lstm_core.config.options import RUN_PARTS, add_config_options, config_from_args
 from lstm_core.errors import LabError
+from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.sweep.space import SweepSpace
 from lstm_core.sweep.study import (
     DEFAULT_PRUNER,
@@ -174,7 +175,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     metrics = run.metrics
     print(
         f"Best: trial {best.number}, validation RMSE {best.value:.5g} ({best.params}); its test RMSE "
-        f"{_number(metrics.rmse('lstm'))} against naive {_number(metrics.rmse('naive'))}, skill vs naive "
+        f"{_number(metrics.rmse(Column.LSTM))} against naive {_number(metrics.rmse(Column.NAIVE))}, skill vs naive "
         f"{_number(metrics.skill_vs_naive)}. Results in {args.out}",
         file=sys.stderr,
     )

@@ -33,12 +33,13 @@ from lstm_core.data.windows import Scaler, Windows, make_windows, take_differenc
 from lstm_core.errors import LabError
 from lstm_core.evaluate.summary import summarise
 from lstm_core.forecast.multistep import Inputs, forecast_from, trained_members
+from lstm_core.nn.stop_reason import StopReason
 from lstm_core.scoring import baselines
-from lstm_core.scoring.conformal import level_name, rolling_bands
+from lstm_core.scoring.columns import MODELS, ForecastColumn, lower_column, upper_column
+from lstm_core.scoring.conformal import rolling_bands
 
 __all__ = ["MAX_TRAININGS", "Backtest", "FoldReport", "first_origin", "plan_origins", "run_backtest"]
 
-MODELS = ("lstm", "naive", "seasonal_naive", "drift")
 MAX_TRAININGS = 100  # retraining every fold of a long backtest would hold a shared server for hours
 
 
@@ -59,7 +60,7 @@ class Backtest:
     frame: pd.DataFrame  # one row per fold and step: fold, origin, step, time, actual, models, lower_/upper_<L>
     summary: dict[str, Any]  # backtest_metrics.json
     origins: np.ndarray  # (K,) positions of the folds' origins
-    stop_reason: str  # "completed" | "stopped"
+    stop_reason: StopReason  # COMPLETED or STOPPED
     notes: tuple[str, ...] = field(default_factory=tuple)
     data_fingerprint: str = ""  # of the series backtested (fingerprint.fingerprint), for config.json
 
@@ -135,7 +136,7 @@ def run_backtest(
 
     predictions = np.full((len(origins), horizon), np.nan)  # (K, H)
     calibration: list[tuple[int, np.ndarray]] = []  # (position where its horizon ends, |errors| (H,))
-    done, stop_reason, train_seconds = 0, "completed", 0.0
+    done, stop_reason, train_seconds = 0, StopReason.COMPLETED, 0.0
     for number, group in enumerate(groups):
         origin = int(origins[group[0]])
         low = 0 if backtest.window_type == "expanding" else origin - span
@@ -145,7 +146,7 @@ def run_backtest(
         train_seconds += result.train_seconds
         members = trained_members(result)
         release_model(result.model)  # the weights are read; its traced graphs would outlive it (model.py)
-        if result.stop_reason == "nan":
+        if result.stop_reason == StopReason.NAN:
             raise LabError(result.message)
         if number == 0:  # rolling-origin forecasts on the validation share: the first calibration errors
             starts = np.arange(windows.train_end, origin - horizon + 1)
@@ -159,32 +160,32 @@ def run_backtest(
             if on_fold is not None:
                 at = dataset.frame.index[origins[k]]
                 on_fold(FoldReport(done, len(origins), at, position == 0, time.perf_counter() - started))
-        if result.stop_reason == "stopped" or (should_stop is not None and should_stop()):
-            stop_reason = "stopped"
+        if result.stop_reason == StopReason.STOPPED or (should_stop is not None and should_stop()):
+            stop_reason = StopReason.STOPPED
             break
 
     origins, predictions = origins[:done], predictions[:done]
     steps = np.arange(horizon)
     actual = levels[origins[:, None] + steps]  # (K, H)
     calibration += list(zip((origins + horizon).tolist(), np.abs(actual - predictions), strict=True))
-    forecasts = {"lstm": predictions, **_baselines(levels, origins, horizon, season)}
+    forecasts = {ForecastColumn.LSTM: predictions, **_baselines(levels, origins, horizon, season)}
     levels_wanted = config.forecast.levels
     lower, upper = rolling_bands(predictions, origins, calibration, levels_wanted)  # (L, K, H) each
 
     index = dataset.frame.index
     frame = pd.DataFrame(
         {
-            "fold": np.repeat(np.arange(1, done + 1), horizon),
-            "origin": np.repeat(index[origins], horizon),
-            "step": np.tile(steps + 1, done),
-            "time": index[(origins[:, None] + steps).ravel()],
-            "actual": actual.ravel(),
+            ForecastColumn.FOLD: np.repeat(np.arange(1, done + 1), horizon),
+            ForecastColumn.ORIGIN: np.repeat(index[origins], horizon),
+            ForecastColumn.STEP: np.tile(steps + 1, done),
+            ForecastColumn.TIME: index[(origins[:, None] + steps).ravel()],
+            ForecastColumn.ACTUAL: actual.ravel(),
             **{model: forecasts[model].ravel() for model in MODELS},
         }
     )
     for k, level in enumerate(levels_wanted):
-        frame[f"lower_{level_name(level)}"] = lower[k].ravel()
-        frame[f"upper_{level_name(level)}"] = upper[k].ravel()
+        frame[lower_column(level)] = lower[k].ravel()
+        frame[upper_column(level)] = upper[k].ravel()
     summary, notes = summarise(
         actual=actual,
         forecasts=forecasts,
@@ -264,7 +265,9 @@ def _training_part(
     return windows, Inputs(scaled, level_values, scaler, window, lag)
 
 
-def _baselines(levels: np.ndarray, origins: np.ndarray, horizon: int, season: int | None) -> dict[str, np.ndarray]:
+def _baselines(
+    levels: np.ndarray, origins: np.ndarray, horizon: int, season: int | None
+) -> dict[ForecastColumn, np.ndarray]:
     naive = np.array([baselines.naive_future(levels[:o], horizon) for o in origins]).reshape(-1, horizon)
     drift = np.array([baselines.drift_future(levels[:o], horizon) for o in origins]).reshape(-1, horizon)
     seasonal = np.full((len(origins), horizon), np.nan)
@@ -272,4 +275,4 @@ def _baselines(levels: np.ndarray, origins: np.ndarray, horizon: int, season: in
         path = baselines.seasonal_naive_future(levels[:o], horizon, season) if season else None
         if path is not None:
             seasonal[k] = path
-    return {"naive": naive, "seasonal_naive": seasonal, "drift": drift}
+    return {ForecastColumn.NAIVE: naive, ForecastColumn.SEASONAL_NAIVE: seasonal, ForecastColumn.DRIFT: drift}

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from lstm_core.scoring import metrics
+from lstm_core.scoring.columns import ForecastColumn
 from lstm_core.scoring.conformal import coverage, level_name
 
 __all__ = ["SCORES", "mean_sd", "summarise"]
@@ -66,7 +67,7 @@ def summarise(
         return mean_sd(
             [
                 metrics.skill_vs_naive(lstm.rmse, base.rmse) if lstm is not None and base is not None else None
-                for lstm, base in zip(scores["lstm"], scores[reference], strict=True)
+                for lstm, base in zip(scores[ForecastColumn.LSTM], scores[reference], strict=True)
             ]
         )
 
@@ -98,7 +99,7 @@ def summarise(
         "models": models,
         "per_step_rmse": per_step,
         "coverage": covered,
-        "skill_vs_naive": skill("naive"),
-        "skill_vs_seasonal_naive": skill("seasonal_naive"),
+        "skill_vs_naive": skill(ForecastColumn.NAIVE),
+        "skill_vs_seasonal_naive": skill(ForecastColumn.SEASONAL_NAIVE),
     }
     return summary, notes

@@ -18,6 +18,8 @@ import pandas as pd
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.experiment.run import Run
 from lstm_core.inside.states import sequence_states
+from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.scoring.columns import is_band_column, is_seed_column
 
 __all__ = [
     "backtest_frame",
@@ -64,15 +66,15 @@ def forecast_frame(run: Run) -> pd.DataFrame:
     """`time, actual, lstm, naive[, lstm_seed_<seed>...]`, then `lower_<L>, upper_<L>` per interval level: one
     row per test step, then one per future step (actual empty)."""
     rows = run.forecast
-    bands = [c for c in rows.columns if c.startswith(("lower_", "upper_"))]
+    bands = [c for c in rows.columns if is_band_column(c)]
     # A seed ensemble's `lstm` is the members' mean; each member's own predictions follow it.
-    seeds = [c for c in rows.columns if c.startswith("lstm_seed_")]
+    seeds = [c for c in rows.columns if is_seed_column(c)]
     return pd.DataFrame(
         {
-            "time": _times(rows.index),
-            "actual": rows["actual"].to_numpy(),
-            "lstm": rows["lstm"].to_numpy(),
-            "naive": rows["naive"].to_numpy(),
+            Column.TIME: _times(rows.index),
+            Column.ACTUAL: rows[Column.ACTUAL].to_numpy(),
+            Column.LSTM: rows[Column.LSTM].to_numpy(),
+            Column.NAIVE: rows[Column.NAIVE].to_numpy(),
             **{column: rows[column].to_numpy() for column in seeds + bands},
         }
     )
@@ -81,8 +83,8 @@ def forecast_frame(run: Run) -> pd.DataFrame:
 def backtest_frame(backtest: Any) -> pd.DataFrame:
     """backtest.csv: `fold, origin, step, time, actual, lstm, naive, seasonal_naive, drift, lower_<L>, upper_<L>`."""
     frame = backtest.frame.copy()
-    frame["origin"] = _times(pd.Index(frame["origin"]))
-    frame["time"] = _times(pd.Index(frame["time"]))
+    frame[Column.ORIGIN] = _times(pd.Index(frame[Column.ORIGIN]))
+    frame[Column.TIME] = _times(pd.Index(frame[Column.TIME]))
     return frame
 
 

@@ -34,8 +34,11 @@ from lstm_core.forecast.seeds import member_one_step, member_recursive, seed_spr
 from lstm_core.nn.gates import network_gates
 from lstm_core.nn.keras_model import network_weights
 from lstm_core.nn.probe import GateHistory, GateRecorder
+from lstm_core.nn.stop_reason import StopReason
 from lstm_core.nn.weights import NetworkWeights
 from lstm_core.scoring import baselines, diagnostics, metrics
+from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.scoring.columns import ForecastPart, seed_column
 
 __all__ = ["Run", "evaluate", "run_experiment"]
 
@@ -47,7 +50,7 @@ class Run:
     windows: Windows
     train: Any  # TrainResult
     weights: NetworkWeights
-    forecast: pd.DataFrame  # index: time; columns actual, lstm, naive, seasonal_naive, drift, part
+    forecast: pd.DataFrame  # index: time; columns (scoring.columns) actual, lstm, naive, seasonal_naive, drift, part
     metrics: metrics.RunMetrics
     season_length: int | None
     notes: tuple[str, ...]
@@ -133,7 +136,7 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     actual = target[start:]
     season = season_length(dataset, config)
     notes: list[str] = []
-    failed = result.stop_reason == "nan"
+    failed = result.stop_reason == StopReason.NAN
     per_seed = np.full((len(members), len(actual)), np.nan) if failed else member_one_step(members, windows)
     lstm = per_seed.mean(axis=0)  # (N_test,) the ensemble mean (the one model's predictions when N = 1)
     naive = baselines.naive(target, start)
@@ -151,14 +154,19 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
             return None
         return metrics.score(actual, predicted, train=train_part, season_length=season)
 
-    scores = {"lstm": block(lstm), "naive": block(naive), "seasonal_naive": block(seasonal), "drift": block(drift)}
+    scores = {
+        Column.LSTM: block(lstm),
+        Column.NAIVE: block(naive),
+        Column.SEASONAL_NAIVE: block(seasonal),
+        Column.DRIFT: block(drift),
+    }
 
     def rmse(model: str) -> float | None:
         return None if scores[model] is None else scores[model].rmse
 
-    skill = metrics.skill_vs_naive(rmse("lstm"), rmse("naive"))
+    skill = metrics.skill_vs_naive(rmse(Column.LSTM), rmse(Column.NAIVE))
     # The same score against "same time last season": the baseline to beat on a seasonal series.
-    seasonal_skill = metrics.skill_vs_naive(rmse("lstm"), rmse("seasonal_naive"))
+    seasonal_skill = metrics.skill_vs_naive(rmse(Column.LSTM), rmse(Column.SEASONAL_NAIVE))
     summary = metrics.RunMetrics(
         **scores,
         skill_vs_naive=skill,
@@ -182,8 +190,8 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
             per_seed,
             train=train_part,
             season_length=season,
-            naive_rmse=rmse("naive"),
-            seasonal_naive_rmse=rmse("seasonal_naive"),
+            naive_rmse=rmse(Column.NAIVE),
+            seasonal_naive_rmse=rmse(Column.SEASONAL_NAIVE),
             seeds=seeds,
         )
     found = diagnostics.diagnose(
@@ -199,18 +207,18 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
 
     test_rows = pd.DataFrame(
         {
-            "actual": actual,
-            "lstm": lstm,
-            "naive": naive,
-            "seasonal_naive": seasonal if seasonal is not None else np.nan,
-            "drift": drift,
-            "part": "test",
+            Column.ACTUAL: actual,
+            Column.LSTM: lstm,
+            Column.NAIVE: naive,
+            Column.SEASONAL_NAIVE: seasonal if seasonal is not None else np.nan,
+            Column.DRIFT: drift,
+            Column.PART: ForecastPart.TEST,
         },
         index=dataset.frame.index[start:],
     )
     if len(members) > 1:
         for seed, predicted in zip(seeds, per_seed, strict=True):
-            test_rows[f"lstm_seed_{seed}"] = predicted
+            test_rows[seed_column(seed)] = predicted
     steps = config.forecast.forecast_steps
     future_paths = None if failed else member_recursive(members, windows, steps)
     future = None if future_paths is None else future_paths.mean(axis=0)  # (steps,)
@@ -220,20 +228,20 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         seasonal_future = baselines.seasonal_naive_future(target, steps, season) if season else None
         future_rows = pd.DataFrame(
             {
-                "actual": np.nan,
-                "lstm": future,
-                "naive": baselines.naive_future(target, steps),
-                "seasonal_naive": seasonal_future if seasonal_future is not None else np.nan,
-                "drift": baselines.drift_future(target, steps),
-                "part": "future",
+                Column.ACTUAL: np.nan,
+                Column.LSTM: future,
+                Column.NAIVE: baselines.naive_future(target, steps),
+                Column.SEASONAL_NAIVE: seasonal_future if seasonal_future is not None else np.nan,
+                Column.DRIFT: baselines.drift_future(target, steps),
+                Column.PART: ForecastPart.FUTURE,
             },
             index=future_index(dataset.frame.index, dataset.freq, steps),
         )
         if len(members) > 1:
             for seed, path in zip(seeds, future_paths, strict=True):
-                future_rows[f"lstm_seed_{seed}"] = path
+                future_rows[seed_column(seed)] = path
         test_rows = pd.concat([test_rows, future_rows])
-    test_rows.index.name = "time"
+    test_rows.index.name = Column.TIME
     intervals, band_notes = add_bands(test_rows, result, windows, config.forecast.levels)
     notes += band_notes
     if intervals:

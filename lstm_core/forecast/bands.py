@@ -16,6 +16,9 @@ import pandas as pd
 
 from lstm_core.data.windows import Windows
 from lstm_core.forecast.multistep import Inputs, forecast_from, trained_members
+from lstm_core.nn.stop_reason import StopReason
+from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.scoring.columns import ForecastPart, lower_column, upper_column
 from lstm_core.scoring.conformal import coverage, half_widths, level_name
 
 __all__ = ["add_bands"]
@@ -26,13 +29,13 @@ def add_bands(rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[f
     if not levels:
         return {}, []
     for level in levels:
-        rows[f"lower_{level_name(level)}"] = np.nan
-        rows[f"upper_{level_name(level)}"] = np.nan
+        rows[lower_column(level)] = np.nan
+        rows[upper_column(level)] = np.nan
     origins = np.arange(windows.train_end, windows.val_end)  # (C,) every validation position
-    if len(origins) == 0 or result.stop_reason == "nan":
+    if len(origins) == 0 or result.stop_reason == StopReason.NAN:
         note = "No prediction intervals: there is no validation part to calibrate them on (set a validation fraction)."
         return {"calibration": None, "note": note}, [note]
-    future = rows["part"].to_numpy() == "future"
+    future = rows[Column.PART].to_numpy() == ForecastPart.FUTURE
     horizon = max(1, int(future.sum()))
     inputs = Inputs(windows.scaled, windows._levels(), windows.scaler, windows.window, windows.lag)
     strategy = "recursive" if windows.n_features == 1 else "direct"  # one step needs no future inputs
@@ -43,7 +46,7 @@ def add_bands(rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[f
     actual = windows._levels()[np.minimum(steps, windows.length - 1)]
     errors = np.where(inside, np.abs(actual - forecasts), np.nan)  # (C, H)
     widths = half_widths(errors, levels)  # (L, H), NaN where too few errors
-    test = rows["part"].to_numpy() == "test"
+    test = rows[Column.PART].to_numpy() == ForecastPart.TEST
     notes: list[str] = []
     block: dict[str, Any] = {
         "calibration": f"rolling-origin forecasts from the {len(origins)} validation points",
@@ -55,9 +58,10 @@ def add_bands(rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[f
         width[test] = widths[k, 0]
         if future.any():
             width[future] = widths[k, : future.sum()]
-        rows[f"lower_{name}"] = rows["lstm"] - width
-        rows[f"upper_{name}"] = rows["lstm"] + width
-        measured = coverage(rows["actual"][test], rows[f"lower_{name}"][test], rows[f"upper_{name}"][test])
+        lower, upper = lower_column(level), upper_column(level)
+        rows[lower] = rows[Column.LSTM] - width
+        rows[upper] = rows[Column.LSTM] + width
+        measured = coverage(rows[Column.ACTUAL][test], rows[lower][test], rows[upper][test])
         block["levels"][name] = {"nominal": level / 100.0, **measured}
         if np.isnan(widths[k, 0]):
             notes.append(

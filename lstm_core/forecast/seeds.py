@@ -18,6 +18,7 @@ from lstm_core.data.windows import Windows
 from lstm_core.forecast.one_step import one_step, recursive
 from lstm_core.nn.weights import NetworkWeights
 from lstm_core.scoring import metrics
+from lstm_core.scoring.columns import ForecastColumn as Column
 
 __all__ = ["mean_sd", "member_one_step", "member_recursive", "seed_spread"]
 
@@ -71,7 +72,7 @@ def seed_spread(
     skill = [metrics.skill_vs_naive(r, naive_rmse) for r in rmses]
     seasonal_skill = [metrics.skill_vs_naive(r, seasonal_naive_rmse) for r in rmses]
     return {
-        "lstm": {name: mean_sd(values(name)) for name in SCORE_NAMES},
+        Column.LSTM: {name: mean_sd(values(name)) for name in SCORE_NAMES},
         "skill_vs_naive": mean_sd(skill),
         "skill_vs_seasonal_naive": mean_sd(seasonal_skill),
         "per_seed": [

@@ -14,6 +14,8 @@ from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.evaluate.backtest import first_origin, plan_origins
 from lstm_core.jobs.base import TrainingJob
+from lstm_core.jobs.state import JobState
+from lstm_core.nn.stop_reason import StopReason
 
 __all__ = ["BacktestJob"]
 
@@ -52,7 +54,7 @@ class BacktestJob(TrainingJob):
         per_epoch = steady[len(steady) // 2]
         return max(per_epoch * self.config.train.epochs * self.trainings * (1.0 - self.fraction_done), 0.0)
 
-    def _execute(self) -> str:
+    def _execute(self) -> JobState:
         from lstm_core.evaluate.backtest import run_backtest
 
         self.result = run_backtest(
@@ -65,4 +67,4 @@ class BacktestJob(TrainingJob):
             should_stop=self._should_stop,
         )
         self.stop_reason = self.stop_reason or self.result.stop_reason
-        return "stopped" if self.result.stop_reason == "stopped" else "done"
+        return JobState.STOPPED if self.result.stop_reason == StopReason.STOPPED else JobState.DONE

@@ -31,7 +31,9 @@ from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs import budget
+from lstm_core.jobs.state import JobState
 from lstm_core.nn.probe import GateRecorder, Snapshot
+from lstm_core.nn.stop_reason import StopReason
 
 __all__ = [
     "TrainingJob",
@@ -129,7 +131,7 @@ class WorkerJob:
     """Work in a daemon thread that a page watches: the thread, Stop, the heartbeat, the state and the failure sentence.
 
     A subclass sets `failure_subject` and `thread_name` and implements `_execute()`, which runs in the thread and
-    returns the final state ("done", "stopped" or "failed"); a LabError becomes `error` as it is, anything else
+    returns the final `JobState` (DONE, STOPPED or FAILED); a LabError becomes `error` as it is, anything else
     one sentence naming `failure_subject`. The job holds one of the process's training places while it runs.
     """
 
@@ -138,9 +140,9 @@ class WorkerJob:
 
     def __init__(self, *, heartbeat_timeout: float) -> None:
         self.heartbeat_timeout = heartbeat_timeout
-        self.state = "new"  # new -> running -> done | stopped | failed
+        self.state = JobState.NEW  # NEW -> RUNNING -> DONE | STOPPED | FAILED
         self.error: str | None = None
-        self.stop_reason: str | None = None  # "abandoned" when no page watched for heartbeat_timeout seconds
+        self.stop_reason: StopReason | None = None  # ABANDONED when no page watched for heartbeat_timeout seconds
         self.started_at: float | None = None
         self.finished_at: float | None = None
         self._stop = threading.Event()
@@ -151,7 +153,7 @@ class WorkerJob:
     def start(self) -> Any:
         """Start the work in a thread (returns the job); LabError when the server is busy or a limit would break."""
         self._acquire()
-        self.state = "running"
+        self.state = JobState.RUNNING
         self.started_at = self._last_heartbeat = time.monotonic()
         self._thread = threading.Thread(target=self._work, name=self.thread_name, daemon=True)
         self._thread.start()
@@ -176,7 +178,7 @@ class WorkerJob:
 
     @property
     def finished(self) -> bool:
-        return self.state in ("done", "stopped", "failed")
+        return self.state.finished
 
     @property
     def elapsed(self) -> float:
@@ -194,24 +196,24 @@ class WorkerJob:
     def _should_stop(self) -> bool:
         """Polled by the work: a Stop, or no heartbeat for heartbeat_timeout seconds (the tab was closed)."""
         if time.monotonic() - self._last_heartbeat > self.heartbeat_timeout:
-            self.stop_reason = self.stop_reason or "abandoned"
+            self.stop_reason = self.stop_reason or StopReason.ABANDONED
             self._stop.set()
         return self._stop.is_set()
 
-    def _execute(self) -> str:
+    def _execute(self) -> JobState:
         raise NotImplementedError
 
     def _work(self) -> None:
         try:
-            self.state = self._execute()
+            self.state = JobState(self._execute())
         except LabError as exc:
-            self.error, self.state = str(exc), "failed"
+            self.error, self.state = str(exc), JobState.FAILED
         except Exception as exc:
             self.error = (
                 f"{self.failure_subject} failed unexpectedly ({type(exc).__name__}: {exc}). "
                 "Your data and settings are kept."
             )
-            self.state = "failed"
+            self.state = JobState.FAILED
         finally:
             self.finished_at = time.monotonic()
             self._release()
@@ -284,7 +286,7 @@ class TrainingJob(WorkerJob):
     def _release(self) -> None:
         _release(self)
 
-    def _execute(self) -> str:
+    def _execute(self) -> JobState:
         from lstm_core.experiment.run import run_experiment
 
         self.run = run_experiment(
@@ -298,10 +300,10 @@ class TrainingJob(WorkerJob):
         )
         reason = self.run.train.stop_reason
         self.stop_reason = self.stop_reason or reason
-        if reason == "nan":
+        if reason == StopReason.NAN:
             self.error = self.run.train.message
-            return "failed"
-        return "stopped" if reason in ("stopped", "time_limit") else "done"
+            return JobState.FAILED
+        return JobState.STOPPED if reason in (StopReason.STOPPED, StopReason.TIME_LIMIT) else JobState.DONE
 
     def _on_batch(self, report: Any) -> None:
         self.progress = report

@@ -19,6 +19,7 @@ from typing import Any
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs.base import WorkerJob
+from lstm_core.jobs.state import JobState
 from lstm_core.sweep.study import SweepSetup
 
 __all__ = ["SweepJob"]
@@ -57,7 +58,7 @@ class SweepJob(WorkerJob):
         except Exception as exc:  # the store is optional: a sweep never fails because of it
             self.store_error = str(exc) if isinstance(exc, LabError) else f"{type(exc).__name__}: {exc}"
 
-    def _execute(self) -> str:
+    def _execute(self) -> JobState:
         from lstm_core.sweep.study import open_study, optimize
 
         study, _ = open_study(self.storage, self.study_name, self.setup)
@@ -69,4 +70,4 @@ class SweepJob(WorkerJob):
             should_stop=self._should_stop,
             on_trial=self._on_trial,
         )
-        return "stopped" if self._stop.is_set() else "done"
+        return JobState.STOPPED if self._stop.is_set() else JobState.DONE

@@ -37,6 +37,7 @@ from lstm_core.nn.determinism import deterministic_ops
 from lstm_core.nn.gates import predict
 from lstm_core.nn.keras_model import backend_name, build_model, compile_options, members_weights
 from lstm_core.nn.probe import GateHistory, GateRecorder, probe_window
+from lstm_core.nn.stop_reason import StopReason
 from lstm_core.nn.weights import NetworkWeights
 
 __all__ = [
@@ -80,7 +81,7 @@ class TrainResult:
     train_seconds: float
     first_epoch_seconds: float
     samples_per_second: float  # steady state: epochs after the first when there are any
-    stop_reason: str  # "completed" | "early_stopping" | "stopped" | "time_limit" | "nan"
+    stop_reason: StopReason  # never ABANDONED (a job's own)
     device: str
     backend: str
     message: str
@@ -211,13 +212,13 @@ def train(
         recorder.record(epochs_run, members_weights(model)[0])
 
     if reporter.nan_at is not None:
-        reason = "nan"
+        reason = StopReason.NAN
         message = (
             f"Training stopped at epoch {reporter.nan_at}: the loss became NaN or infinite. "
             f"Lower the learning rate (now {settings.learning_rate}) or use a scaler."
         )
     elif reporter.time_limit_reached:
-        reason = "time_limit"
+        reason = StopReason.TIME_LIMIT
         message = (
             f"Stopped after {epochs_run} of {settings.epochs} epochs: the training reached this server's time limit "
             f"of {_seconds_text(time_limit)}; the weights reached are kept. Use fewer epochs, fewer units or a larger "
@@ -225,17 +226,17 @@ def train(
         )
     elif reporter.stop_requested:
         reason, message = (
-            "stopped",
+            StopReason.STOPPED,
             f"Stopped by request after {epochs_run} epoch(s); the weights reached are kept.",
         )
     elif epochs_run < settings.epochs:
-        reason = "early_stopping"
+        reason = StopReason.EARLY_STOPPING
         message = (
             f"Early stopping after {epochs_run} epochs: no improvement for {settings.patience} epochs; "
             "the best weights were restored."
         )
     else:
-        reason, message = "completed", f"Trained {epochs_run} epoch{'s' if epochs_run != 1 else ''}."
+        reason, message = StopReason.COMPLETED, f"Trained {epochs_run} epoch{'s' if epochs_run != 1 else ''}."
     return TrainResult(
         model=model,
         history=history,

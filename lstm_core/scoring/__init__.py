@@ -1,1 +1,3 @@
-"""Pure NumPy scoring: error metrics, baselines, diagnostics and conformal intervals. No Keras, no pandas state."""
+"""Pure NumPy scoring: error metrics, baselines, diagnostics and conformal intervals, and the names of a forecast's
+columns (`columns`). No Keras, no pandas state.
+"""

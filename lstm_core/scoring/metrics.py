@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from lstm_core.scoring.columns import MODELS
+
 __all__ = [
     "MODELS",
     "RunMetrics",
@@ -28,7 +30,6 @@ __all__ = [
     "smape",
 ]
 
-MODELS = ("lstm", "naive", "seasonal_naive", "drift")  # every forecast scored on the test part
 _SCORE_NAMES = ("mae", "rmse", "smape", "mase", "mape")
 
 

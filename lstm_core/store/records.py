@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.data.fingerprint import fingerprint
+from lstm_core.scoring.columns import ForecastColumn
 from lstm_core.store.db import NewRun
 
 __all__ = ["environment", "forecast_csv", "forecast_from_csv", "history_rows", "new_run", "weights_npz"]
@@ -87,16 +88,16 @@ def forecast_csv(forecast: pd.DataFrame) -> bytes:
             cells.append(["" if not math.isfinite(v) else repr(float(v)) for v in values])
         else:
             cells.append([str(v).replace(",", " ") for v in values])
-    lines = [",".join(["time", *columns])]
+    lines = [",".join([ForecastColumn.TIME, *columns])]
     lines += [",".join(row) for row in zip(times, *cells, strict=True)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def forecast_from_csv(data: bytes) -> pd.DataFrame:
     """The forecast frame back from its stored CSV (index `time`: dates, or steps)."""
-    frame = pd.read_csv(io.BytesIO(data), index_col="time")
+    frame = pd.read_csv(io.BytesIO(data), index_col=str(ForecastColumn.TIME))
     if not pd.api.types.is_numeric_dtype(frame.index):  # steps stay numbers; dates were written as text
-        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index), name="time")
+        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index), name=str(ForecastColumn.TIME))
     return frame
 
 

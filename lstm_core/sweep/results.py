@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from lstm_core.data.dataset import Dataset
+from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.sweep.study import SweepSetup, best_config, public_url
 
 __all__ = ["best_so_far", "importances", "objective_text", "trial_entry", "trials_frame", "write_results"]
@@ -88,8 +89,8 @@ def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Pa
         "best_trial": best.number,
         "best_val_rmse": best.value,
         "best_params": best.params,
-        "best_test_rmse": run.metrics.rmse("lstm"),
-        "best_test_naive_rmse": run.metrics.rmse("naive"),
+        "best_test_rmse": run.metrics.rmse(Column.LSTM),
+        "best_test_naive_rmse": run.metrics.rmse(Column.NAIVE),
         "trials": {state: int((frame["state"] == state).sum()) for state in sorted(frame["state"].unique())},
         "workers": sorted(w for w in frame["worker"].dropna().unique()),
         "setup": setup.to_attr(),

@@ -36,6 +36,8 @@ from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.errors import LabError
+from lstm_core.nn.stop_reason import StopReason
+from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.sweep.space import SweepSpace
 from lstm_core.sweep.storage import _storage, default_storage_url, public_url
 
@@ -265,10 +267,10 @@ def optimize(
             trial.set_user_attr("epoch_ends", epoch_ends)
             trial.set_user_attr("epochs", result.epochs_run)
             trial.set_user_attr("seconds", round(time.perf_counter() - started, 3))
-            if result.stop_reason == "nan":
+            if result.stop_reason == StopReason.NAN:
                 trial.set_user_attr("error", result.message)
                 raise LabError(result.message)
-            if pruned or result.stop_reason == "stopped":
+            if pruned or result.stop_reason == StopReason.STOPPED:
                 trial.set_user_attr("stopped", not pruned)
                 raise optuna.TrialPruned()
             return math.sqrt(validation_loss(result.model, windows.x_val, windows.y_val)) * scale
@@ -339,9 +341,9 @@ def _backtest_objective(
     trial.set_user_attr("epochs", epochs)
     trial.set_user_attr("folds", int(backtest.summary["folds"]))
     trial.set_user_attr("seconds", round(time.perf_counter() - started, 3))
-    if backtest.stop_reason == "stopped":
+    if backtest.stop_reason == StopReason.STOPPED:
         raise optuna.TrialPruned()
-    value = backtest.summary["models"]["lstm"]["rmse"]["mean"]
+    value = backtest.summary["models"][Column.LSTM]["rmse"]["mean"]
     if value is None or not math.isfinite(value):
         raise LabError("The backtest gave no finite error; try a smaller learning rate or other settings.")
     return float(value)
