@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lstm_core.config.options import RUN_PARTS, config_from_args
 from lstm_core.config.settings import ExperimentConfig
+from lstm_core.config.source import SourceKind
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 
@@ -30,10 +31,10 @@ def experiment_config(args: argparse.Namespace, parts: tuple[str, ...] = RUN_PAR
         raise LabError(
             "the following arguments are required: --data (or --config). See `python -m lstm_core run --help`."
         )
-    if config.data.source.startswith("upload:"):
+    source = config.data.data_source
+    if source.kind == SourceKind.UPLOAD:
         raise LabError(
-            f"This config was made from an uploaded file ({config.data.source.removeprefix('upload:')}); "
-            "give that file again with --data FILE."
+            f"This config was made from an uploaded file ({source.name}); give that file again with --data FILE."
         )
     return config
 

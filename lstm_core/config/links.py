@@ -16,6 +16,7 @@ from typing import Any
 
 from lstm_core.config.options import parse_texts
 from lstm_core.config.settings import ExperimentConfig, settings_of
+from lstm_core.config.source import SourceKind
 from lstm_core.errors import LabError
 
 __all__ = ["UPLOAD_KEY", "config_from_params", "config_to_params", "link_keys"]
@@ -53,14 +54,15 @@ def _text(value: Any) -> str:
 
 def config_to_params(config: ExperimentConfig) -> dict[str, str]:
     """Every setting of `config` as text parameters (see the module docstring)."""
-    upload = config.data.source.startswith("upload:")
+    source = config.data.data_source
+    upload = source.kind == SourceKind.UPLOAD
     params = {}
     for part, key, item in _SETTINGS:
         if upload and part == "data":
             continue
         params[key] = _text(getattr(getattr(config, part), item.name))
     if upload:
-        params[UPLOAD_KEY] = config.data.source.removeprefix("upload:")
+        params[UPLOAD_KEY] = source.name
     return params
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from lstm_core.config.source import DataSource
 from lstm_core.errors import LabError
 
 __all__ = [
@@ -186,8 +187,9 @@ def _validate(config: Any) -> None:
 class DataConfig:
     """Where the series comes from and which columns to use.
 
-    `source` is a CSV path, `sample:NAME` or `yahoo:TICKER`. `column` is the target (None:
-    the first numeric column, or `Close` for prices); `features` are extra input columns.
+    `source` is a CSV path, `sample:NAME` or `yahoo:TICKER` (or `upload:NAME`, a file given in the app), kept as
+    that text; `data_source` is it parsed. `column` is the target (None: the first numeric column, or `Close` for
+    prices); `features` are extra input columns.
     """
 
     source: str = setting(
@@ -207,6 +209,11 @@ class DataConfig:
                 f"`source` must be a CSV path, sample:NAME or yahoo:TICKER. Received: source={self.source!r}"
             )
         _validate(self)
+
+    @property
+    def data_source(self) -> DataSource:
+        """`source` parsed: its kind (sample, yahoo, upload or path) and its name."""
+        return DataSource.parse(self.source)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ no NaN/inf on a sorted unique timezone-naive DatetimeIndex named "time" (or a Ra
 named "step"), a target column, optional feature columns, a one-line source, the inferred
 frequency and notes on any cleaning. Every problem a user can fix raises `LabError`.
 
-`load("sample:NAME" | "yahoo:TICKER" | "path/to.csv", ...)` is the one entry point the
-command line and the app use; `read_csv` and `fetch_yahoo` are re-exported from their
+`load("sample:NAME" | "yahoo:TICKER" | "path/to.csv", ...)` (text parsed by `config.source.DataSource`) is the one
+entry point the command line and the app use; `read_csv` and `fetch_yahoo` are re-exported from their
 modules. Samples are data files under `lstm_core/data/samples/` (sources in its README.md),
 plus `sine`, generated here from a fixed seed.
 """
@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lstm_core.config.source import DataSource, SourceKind
 from lstm_core.data.csv.read import read_csv
 from lstm_core.data.dataset import Dataset
 from lstm_core.data.yahoo import fetch_yahoo
@@ -118,7 +119,7 @@ def load_config(data: Any) -> Dataset:
 
 
 def load(
-    source: str,
+    source: str | DataSource,
     *,
     column: str | None = None,
     date_column: str | None = None,
@@ -126,17 +127,18 @@ def load(
     period: str = "5y",
     interval: str = "1d",
 ) -> Dataset:
-    """Load `sample:NAME`, `yahoo:TICKER` or a CSV path; `column` and `features` pick the columns."""
-    text = str(source).strip()
-    prefix, _, rest = text.partition(":")
-    if prefix.lower() in ("sample", "yahoo") and rest:
-        if prefix.lower() == "sample":
-            dataset = load_sample(rest.strip())
+    """Load `sample:NAME`, `yahoo:TICKER` or a CSV path (text or a parsed `DataSource`); `column` and `features`
+    pick the columns. An `upload:NAME` source names a file given in the app, which is not here: give the file."""
+    where = source if isinstance(source, DataSource) else DataSource.parse(source)
+    if where.kind in (SourceKind.SAMPLE, SourceKind.YAHOO):
+        if where.kind == SourceKind.SAMPLE:
+            dataset = load_sample(where.name)
         else:
-            dataset = fetch_yahoo(rest.strip(), period=period, interval=interval)
+            dataset = fetch_yahoo(where.name, period=period, interval=interval)
         if column is None and not features:
             return dataset
         return dataset.with_columns(target=column, features=tuple(features) if features else None)
+    text = where.name if where.kind == SourceKind.PATH else str(where)
     path = Path(text).expanduser()
     if not path.is_file():
         hint = f" (did you mean sample:{text}?)" if any(s.name == text for s in SAMPLES) else ""
