@@ -1,8 +1,8 @@
 """LSTM Lab: train an LSTM on a time series, watch it learn, and see what its gates do.
 
-Run with `streamlit run app.py`. This file is the router: per-visitor defaults, the shared
-sidebar (with the training monitor, so a running training is watched from every page), and
-`st.navigation` over the pages. It imports no Keras: the Data page opens without TensorFlow.
+Run with `streamlit run app.py`. This file is the router: per-visitor defaults, the jobs' collection, the
+shared sidebar (with every job's line, so a running training, backtest or sweep is watched from every page),
+and `st.navigation` over the pages. It imports no Keras: the Data page opens without TensorFlow.
 """
 
 import sys
@@ -15,8 +15,8 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
-from ui.jobs import backtests, monitor, runtime, sweep_state  # noqa: E402
-from ui.session import keys, share, state  # noqa: E402
+from ui.jobs import backtests, runtime, sweeps, trainings  # noqa: E402
+from ui.session import keys, share  # noqa: E402
 from ui.text import i18n  # noqa: E402
 from ui.text.format import plain  # noqa: E402
 
@@ -27,8 +27,9 @@ st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layo
 
 keys.init()  # every session-state key, made where missing
 share.on_every_run()  # the workspace stays in the URL across pages; a share link opens once
-state.collect_finished_job()
-backtests.collect_finished()
+JOBS = {trainings.SLOT: "Train", backtests.SLOT: "Backtest", sweeps.SLOT: "Sweep"}  # each with its page
+for slot in JOBS:
+    slot.collect()  # a job that finished since the last run becomes its record, once
 
 # The folder is app_pages/, not pages/: a pages/ folder next to the entrypoint switches Streamlit into its
 # legacy multipage mode on a session's first run (and on every AppTest run), which skips this file.
@@ -49,10 +50,10 @@ with st.sidebar:
     i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
     dataset = st.session_state.dataset
     st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
-    # The Train page polls the job itself; elsewhere the sidebar does while a training runs.
-    monitor.sidebar_monitor(poll=state.training_running() and navigation.title != "Train")
-    backtests.sidebar_monitor(poll=navigation.title != "Backtest")
-    sweep_state.sidebar_monitor(poll=navigation.title != "Sweep")  # a running sweep, watched from every page
+    # Every job is watched from every page (its heartbeat); its own page polls it itself, so the sidebar there
+    # only shows it.
+    for slot, title in JOBS.items():
+        slot.sidebar(here=navigation.title == title)
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")
 

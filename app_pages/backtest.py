@@ -4,14 +4,14 @@ import streamlit as st
 
 from lstm_core.errors import LabError
 from ui.charts import backtest_charts
-from ui.forms import settings
+from ui.forms import backtest_form, settings
 from ui.jobs import backtests
 from ui.text.format import plain, time_label
 
 st.title("Backtest")
 dataset = st.session_state.dataset
-job = backtests.current_job()
-running = job is not None and not job.finished
+job = backtests.SLOT.current()
+running = backtests.SLOT.running()
 config = st.session_state.config.replace(data=st.session_state.data_config)
 model = config.model
 st.caption(
@@ -20,7 +20,7 @@ st.caption(
     "using only the data before it; the scaler, the training and the bands never see a later value."
 )
 
-backtests.fill_missing_widgets(config)
+backtest_form.fill_missing_widgets(config)
 with st.form("backtest_form", border=True):
     left, middle, right = st.columns(3)
     with left:
@@ -36,7 +36,7 @@ with st.form("backtest_form", border=True):
 
 if submitted:
     try:
-        chosen, backtest = backtests.settings_from_widgets(config)
+        chosen, backtest = backtest_form.settings_from_widgets(config)
         backtests.start(dataset, chosen, backtest)
     except LabError as error:
         st.error(plain(error))  # a bad setting or a busy server: data and settings stay as they are
@@ -44,8 +44,10 @@ if submitted:
         st.rerun()
 
 if running:
-    st.button("Stop", key="backtest_stop", on_click=backtests.stop, disabled=job.stopping, help="Keeps the folds done.")
-    backtests.live_progress()
+    st.button(
+        "Stop", key="backtest_stop", on_click=backtests.SLOT.stop, disabled=job.stopping, help="Keeps the folds done."
+    )
+    backtests.SLOT.live_progress()
     st.stop()
 
 if st.session_state.backtest_error:

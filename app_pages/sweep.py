@@ -7,16 +7,16 @@ from lstm_core.sweep.results import importances, objective_text, trials_frame
 from lstm_core.sweep.study import default_storage_url, public_url
 from ui.charts import sweep_charts
 from ui.forms import sweep_form
-from ui.jobs import sweep_state
-from ui.text.format import duration, number
+from ui.jobs import sweeps
+from ui.text.format import number
 
 REFRESH_SECONDS = 2.0
 
 st.title("Sweep")
 sweep_form.fill_missing_widgets()
 dataset, config = st.session_state.dataset, st.session_state.config
-job = sweep_state.current()
-running = job is not None and not job.finished
+job = sweeps.SLOT.current()
+running = sweeps.SLOT.running()
 
 st.caption(
     f"Each trial trains on **{dataset.name}** with the Train form's other settings ({config.train.epochs} epochs, "
@@ -24,7 +24,7 @@ st.caption(
     "ahead, or the mean over a backtest's folds, as chosen below); the test part is scored once, when you train "
     "the best trial."
 )
-if sweep_state.storage_fixed():
+if sweeps.storage_fixed():
     st.caption(f"Studies are kept in {public_url(default_storage_url())}.")
 else:
     st.text_input(
@@ -39,13 +39,13 @@ with st.form("sweep_form", border=True):
     st.text_input("Study name (other workers join it by this name)", key="sweep_study")
     submitted = st.form_submit_button("Start sweep", type="primary", key="sweep_start", disabled=running)
 
-storage = "" if sweep_state.storage_fixed() else st.session_state.get("sweep_storage", "").strip()
+storage = "" if sweeps.storage_fixed() else st.session_state.get("sweep_storage", "").strip()
 storage = storage or default_storage_url()
 if submitted:
     try:
         space = sweep_form.space_from_widgets()
         s = st.session_state
-        sweep_state.start(
+        sweeps.start(
             space, trials=int(s.sweep_trials), minutes=float(s.sweep_minutes), pruner=s.sweep_pruner,
             study_name=s.sweep_study, storage=storage, objective=s.sweep_objective, horizon=int(s.sweep_horizon),
         )  # fmt: skip
@@ -59,12 +59,12 @@ with st.expander("Open a study by name (trials of every worker, as they arrive)"
     name = st.text_input("Study name", key="sweep_open_name")
     if st.button("Open", key="sweep_open"):
         try:
-            sweep_state.open_view(storage, name)
+            sweeps.open_view(storage, name)
         except LabError as error:
             st.error(str(error))
 
 if running:
-    st.button("Stop", key="sweep_stop", on_click=job.request_stop, disabled=job.stopping,
+    st.button("Stop", key="sweep_stop", on_click=sweeps.SLOT.stop, disabled=job.stopping,
               help="Ends the running trial within about a second and starts no other.")  # fmt: skip
 
 
@@ -75,22 +75,9 @@ following = st.session_state.get("sweep_view") is not None and st.toggle(
 
 @st.fragment(run_every=REFRESH_SECONDS if running or following else None)
 def live_trials() -> None:
-    job = sweep_state.current()
-    if job is not None:
-        job.heartbeat()
-        if job.error:
-            st.error(job.error)
-        elif not job.finished:
-            st.progress(min(job.trials_run / max(job.setup.trials or 1, 1), 1.0),
-                        text=f"Sweeping: {job.trials_run} trial(s) done here · {duration(job.elapsed)}")  # fmt: skip
-        else:
-            st.caption(f"The sweep {job.state}: {job.trials_run} trial(s) in {duration(job.elapsed)}.")
-        if job.store_error:
-            st.caption(f"Trials are not saved to the run store: {job.store_error}")
-        if job.finished and running:
-            st.rerun()  # the whole page: Start and Stop change state
+    sweeps.draw_status()  # the heartbeat; at the sweep's end a rerun of the whole page (Start and Stop change)
     try:
-        opened = sweep_state.view()
+        opened = sweeps.view()
     except LabError as error:
         st.error(str(error))
         return
@@ -123,7 +110,7 @@ def live_trials() -> None:
         help="Opens the best trial as a normal run: Train, then Forecast and Gates.",
     ):
         try:
-            sweep_state.train_best(study, setup)
+            sweeps.train_best(study, setup)
         except LabError as error:
             st.error(str(error))  # a busy server or a training already running: the sweep stays as it is
         else:

@@ -5,16 +5,16 @@ import streamlit as st
 from lstm_core.errors import LabError
 from ui.charts import figures
 from ui.forms import settings, share_link
-from ui.jobs import monitor
+from ui.jobs import trainings
 from ui.session import runstore, state
 from ui.text.format import duration, number, plain, skill_sentence
 
 st.title("Train")
 dataset = st.session_state.dataset
-running = state.training_running()
+running = trainings.SLOT.running()
 
 name, target = plain(dataset.name), plain(dataset.target)
-st.caption(f"Data: **{name}**, {len(dataset):,} points, forecasting {target}. {monitor.devices_text()}")
+st.caption(f"Data: **{name}**, {len(dataset):,} points, forecasting {target}. {trainings.devices_text()}")
 settings.fill_missing_widgets(st.session_state.config)
 st.button(
     "Seed preset",
@@ -42,14 +42,14 @@ if problem := runstore.problem():
     st.warning(plain(problem))
 
 choice = st.session_state.get("train_device", "auto")
-if choice == "gpu" or (choice == "auto" and monitor.gpu_detected()):
+if choice == "gpu" or (choice == "auto" and trainings.gpu_detected()):
     advice = settings.gpu_advice()
     if advice:
         st.caption(advice)
 
 if submitted:
     try:
-        state.start_training(settings.config_from_widgets(st.session_state.config))
+        trainings.start(settings.config_from_widgets(st.session_state.config))
     except LabError as error:
         st.error(str(error))  # a bad setting or a busy server: data and settings stay as they are
     else:
@@ -59,11 +59,11 @@ if running:
     st.button(
         "Stop",
         key="train_stop",
-        on_click=monitor.stop_training,
-        disabled=state.current_job().stopping,
+        on_click=trainings.SLOT.stop,
+        disabled=trainings.SLOT.current().stopping,
         help="Ends within about a second; the epochs so far and the weights reached are kept.",
     )
-    monitor.live_training()
+    trainings.live_training()
     st.stop()
 
 if st.session_state.train_error:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-HEARTBEAT_TIMEOUT = 30.0  # ui/session/state.py: seconds a training runs on without a watching tab
+HEARTBEAT_TIMEOUT = 30.0  # ui/jobs/trainings.py: seconds a training runs on without a watching tab
 VIEWERS = 6
 
 

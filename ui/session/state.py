@@ -1,7 +1,7 @@
-"""What one visitor owns, in `st.session_state`: the loaded data, the runs, and the training job.
+"""What one visitor owns, in `st.session_state`: the loaded data and the finished runs.
 
 Every key is made by `ui.session.keys.init` (the table of keys and their meanings); this module reads and
-sets them. `training_running()` is the one answer to "is this visitor's training running" for every page.
+sets them. The training job itself is `ui.jobs.trainings`, which hands each finished run to `add_run`.
 """
 
 from __future__ import annotations
@@ -16,30 +16,24 @@ import streamlit as st
 from lstm_core.config.settings import DataConfig, ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
-from lstm_core.jobs.base import TrainingJob
 from lstm_core.scoring.metrics import RunMetrics
 from ui.session import loaders, runstore
 
 __all__ = [
     "MAX_RUNS",
     "MODELS_KEPT",
-    "LiveFigure",
     "RunRecord",
     "UploadPreview",
-    "collect_finished_job",
-    "current_job",
+    "add_run",
     "latest_record",
     "preview_upload",
     "require_trained_record",
     "set_dataset",
-    "start_training",
     "stop_with_link_to_train",
-    "training_running",
 ]
 
 MODELS_KEPT = 5  # older runs keep config, metrics, history and forecast, but not the weights and test windows
 MAX_RUNS = 50  # the oldest run is dropped after this many
-HEARTBEAT_TIMEOUT = 30.0  # seconds a training runs on without a watching browser tab
 
 
 @dataclass(eq=False)
@@ -75,57 +69,15 @@ class UploadPreview:
     error: str | None
 
 
-@dataclass(frozen=True, eq=False)
-class LiveFigure:
-    """The live loss chart of `job` as built after `epochs` epochs (rebuilt only when an epoch ends)."""
-
-    job: TrainingJob
-    epochs: int
-    figure: Any  # plotly Figure
-
-
 def set_dataset(dataset: Dataset, data_config: DataConfig) -> None:
     """Make `dataset` the one to train on; earlier runs and their models stay."""
     st.session_state.dataset = dataset
     st.session_state.data_config = data_config
 
 
-def current_job() -> TrainingJob | None:
-    return st.session_state.get("job")
-
-
-def training_running() -> bool:
-    """Whether this visitor's training is running now (started and not finished)."""
-    job = current_job()
-    return job is not None and not job.finished
-
-
-def start_training(config: ExperimentConfig) -> TrainingJob:
-    """Start a training of the loaded data in a worker thread; raises LabError when the server is busy."""
+def add_run(run: Any) -> RunRecord:
+    """Keep a finished training (an experiment.Run) as the newest run, and store it in the workspace."""
     state = st.session_state
-    if training_running():
-        raise LabError("A training is already running; stop it or wait for it to finish first.")
-    config = config.replace(data=state.data_config)
-    job = TrainingJob(state.dataset, config, heartbeat_timeout=HEARTBEAT_TIMEOUT).start()
-    state.config = config
-    state.job = job
-    state.job_collected = False
-    state.train_error = None
-    return job
-
-
-def collect_finished_job() -> RunRecord | None:
-    """Once per finished job: keep it as a run (done/stopped) or keep its error (failed)."""
-    state = st.session_state
-    job = current_job()
-    if job is None or not job.finished or state.job_collected:
-        return None
-    state.job_collected = True
-    state.live_figure = None  # the live chart's figure (and its hold on the job) goes with the training
-    if job.state == "failed" or job.run is None:
-        state.train_error = job.error or "Training failed; your data and settings are kept."
-        return None
-    run = job.run
     state.run_counter += 1
     record = RunRecord(
         number=state.run_counter,

@@ -1,0 +1,180 @@
+"""The visitor's training: its job slot, starting it, and the Train page's live view.
+
+The life (start, poll, stop, collect, the sidebar line) is `ui.jobs.slot`; this module declares what is a
+training's own: its progress sentences, its sidebar lines, and what a finished job becomes (a run, kept by
+`ui.session.state.add_run`, or the sentence of its failure in `train_error`). While a training runs, the Train
+page shows two fragments: the progress line every `SLOT.poll_seconds` (it also sends the heartbeat and notices
+the end) and the live loss chart only every `CHART_SECONDS`, the heavier element to build, send and draw
+(measured on the 2-core machine with the browser beside the server, each redraw takes CPU from the training).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.jobs.base import TrainingJob
+from lstm_core.nn.keras_model import backend_name
+from ui.charts import figures, inside_charts
+from ui.jobs.slot import JobSlot, Progress
+from ui.session import state
+from ui.text.format import duration
+from ui.text.gate_text import TEXT
+
+__all__ = [
+    "CHART_SECONDS",
+    "HEARTBEAT_TIMEOUT",
+    "SLOT",
+    "LiveFigure",
+    "devices_text",
+    "gpu_detected",
+    "live_training",
+    "start",
+]
+
+HEARTBEAT_TIMEOUT = 30.0  # seconds a training runs on without a watching browser tab
+CHART_SECONDS = 2.0  # the live loss chart is redrawn this often (rebuilt only after a new epoch)
+
+
+@dataclass(frozen=True, eq=False)
+class LiveFigure:
+    """A live chart of `job` as built at `version` (rebuilt only when the version changes)."""
+
+    job: TrainingJob
+    version: Any  # the loss chart: epochs done; the gate chart: (snapshots, gate name)
+    figure: Any  # plotly Figure
+
+
+def _progress_text(job: TrainingJob) -> str:
+    epochs = job.config.train.epochs
+    verb = "Stopping" if job.stopping else "Training"
+    return f"{verb}: epoch {min(len(job.epochs) + 1, epochs)} of {epochs}"
+
+
+class TrainingSlot(JobSlot):
+    key, collected_key, noun = "job", "job_collected", "training"
+    poll_seconds = 0.5  # the finish is seen within half a second
+    idle_text = "No training yet."
+    stop_label, stop_key = "Stop training", "sidebar_stop"
+
+    def progress(self, job: TrainingJob) -> Progress:
+        last = job.epochs[-1] if job.epochs else None
+        details = [f"{duration(job.elapsed)} elapsed", f"about {duration(job.seconds_left)} left"]
+        if last is not None:
+            details.append(f"last epoch {duration(last.seconds)}")
+        return Progress(job.fraction_done, f"{_progress_text(job)} · {' · '.join(details)}")
+
+    def draw_sidebar_progress(self, job: TrainingJob) -> None:
+        st.progress(job.fraction_done, text=_progress_text(job))
+        st.caption(f"{duration(job.elapsed)} elapsed · {duration(job.seconds_left)} left")
+
+    def finished_text(self, job: TrainingJob) -> str | None:
+        if job.state == "failed":
+            return "The last training failed (see the Train page)."
+        record = state.latest_record()
+        return None if record is None else f"Last training: {record.message}"
+
+    def keep(self, job: TrainingJob) -> state.RunRecord | None:
+        st.session_state.live_figure = None  # the live chart's figure (and its hold on the job) goes with it
+        st.session_state.live_gate_figure = None
+        if job.state == "failed" or job.run is None:
+            st.session_state.train_error = job.error or "Training failed; your data and settings are kept."
+            return None
+        return state.add_run(job.run)
+
+
+SLOT = TrainingSlot()
+
+
+def start(config: ExperimentConfig) -> TrainingJob:
+    """Start a training of the loaded data with `config`; LabError while one runs or when the server is busy."""
+    s = st.session_state
+    config = config.replace(data=s.data_config)
+    job = SLOT.start(lambda: TrainingJob(s.dataset, config, heartbeat_timeout=HEARTBEAT_TIMEOUT))
+    s.config = config
+    s.train_error = None
+    return job
+
+
+def live_training() -> None:
+    """The running job's progress line and live loss chart (Train page), as two fragments."""
+    SLOT.live_progress()
+    st.fragment(run_every=CHART_SECONDS if SLOT.running() else None)(_live_chart)()
+
+
+def _live_chart() -> None:
+    job = SLOT.current()
+    if job is None or job.finished:
+        return
+    if job.epochs:
+        loss, gate = st.columns(2)
+        loss.plotly_chart(_live_figure(job), key="train_live_loss")
+        with gate:
+            _live_gate(job)
+    else:
+        st.info("Preparing: the first epoch includes loading Keras and compiling the model.")
+
+
+def _live_figure(job: TrainingJob) -> Any:
+    """The loss chart, rebuilt only when an epoch has ended since the last build."""
+    cached: LiveFigure | None = st.session_state.live_figure
+    if cached is None or cached.job is not job or cached.version != len(job.epochs):
+        figure = figures.loss_figure(figures.epochs_frame(job.epochs))
+        cached = st.session_state.live_figure = LiveFigure(job, len(job.epochs), figure)
+    return cached.figure
+
+
+def _live_gate(job: TrainingJob) -> None:
+    """The probe window's chosen gate after the latest recorded epoch, beside the loss."""
+    snapshots = job.gate_snapshots()
+    if not snapshots:
+        return
+    name = st.selectbox(
+        TEXT["live_gate"],
+        ["f", "i", "o", "g", "c", "h"],
+        format_func=lambda n: figures.GATE_TITLES[n].split(":")[0],
+        key="train_live_gate",
+    )
+    cached: LiveFigure | None = st.session_state.live_gate_figure
+    if cached is None or cached.job is not job or cached.version != (len(snapshots), name):
+        latest = snapshots[-1]
+        figure = inside_charts.live_gate_figure(latest.probe[0][name], name, latest.epoch)
+        cached = st.session_state.live_gate_figure = LiveFigure(job, (len(snapshots), name), figure)
+    st.plotly_chart(cached.figure, key="train_live_gate_chart")
+    gate_name = figures.GATE_TITLES[name].split(":")[0].lower()
+    st.caption(TEXT["live_caption"].format(gate=gate_name, epoch=snapshots[-1].epoch))
+
+
+@functools.cache
+def _device_list() -> str:
+    from lstm_core.nn.train import list_devices
+
+    return ", ".join(list_devices())
+
+
+def gpu_detected() -> bool:
+    """True once Keras is loaded and lists a GPU (never imports Keras itself)."""
+    if "keras" not in sys.modules or SLOT.running():
+        return False
+    try:
+        return "gpu" in _device_list() or "cuda" in _device_list()
+    except Exception:
+        return False
+
+
+def devices_text() -> str:
+    """The Keras backend and devices; devices only once Keras is loaded (it is slow to import)."""
+    if "keras" not in sys.modules or SLOT.running():
+        # A first training may be importing Keras in its thread right now: do not touch it.
+        backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+        return f"Backend: {backend} · Devices: CPU (GPU detection after first training)"
+    try:
+        return f"Backend: {backend_name()} · Devices: {_device_list()}"
+    except Exception:
+        return "Backend: unknown · Devices: unknown"
