@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ["tensorflow", "keras", "jax", "streamlit"]
+HEAVY = ["tensorflow", "keras", "jax", "streamlit", "statsmodels"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -25,7 +25,8 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_importing_lstm_core_is_cheap():
-    """Importing lstm_core, its experiment, jobs and export modules loads no TensorFlow, Keras, JAX or Streamlit."""
+    """Importing lstm_core, its experiment, jobs and export modules loads no TensorFlow, Keras, JAX, Streamlit or
+    statsmodels."""
     code = (
         "import sys, lstm_core, lstm_core.experiment.run, lstm_core.jobs.base, lstm_core.experiment.export,"
         " lstm_core.forecast.one_step, lstm_core.cli.main;"

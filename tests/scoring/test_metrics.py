@@ -95,3 +95,11 @@ def test_rmse_of_huge_values_does_not_overflow():
     predicted = np.array([0.0, 0.0, 0.0])
     expected = np.sqrt(np.mean((actual / 1e300) ** 2)) * 1e300
     assert metrics.rmse(actual, predicted) == pytest.approx(expected, rel=1e-12)
+
+
+def test_mase_and_smape_are_the_competition_definitions():
+    """MASE (seasonal-naive in-sample MAE of the training part as scale) and sMAPE (200/h·Σ|y−ŷ|/(|y|+|ŷ|)) are M4's."""
+    train = np.array([10.0, 20.0, 30.0, 40.0, 12.0, 22.0, 33.0, 41.0])  # season 4: |2|, |2|, |3|, |1| -> scale 2
+    actual, forecast = np.array([14.0, 25.0, 35.0]), np.array([13.0, 22.0, 36.0])  # errors 1, 3, 1
+    assert metrics.mase(actual, forecast, train, 4) == pytest.approx((5.0 / 3.0) / 2.0)
+    assert metrics.smape(actual, forecast) == pytest.approx(200.0 / 3.0 * (1.0 / 27.0 + 3.0 / 47.0 + 1.0 / 71.0))
