@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:  # `ui` and `lstm_core` live next to this file
 import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
+from ui import pages  # noqa: E402
 from ui.jobs import backtests, runtime, sweeps, trainings  # noqa: E402
 from ui.session import keys, share  # noqa: E402
 from ui.text import i18n  # noqa: E402
@@ -27,24 +28,11 @@ st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layo
 
 keys.init()  # every session-state key, made where missing
 share.on_every_run()  # the workspace stays in the URL across pages; a share link opens once
-JOBS = {trainings.SLOT: "Train", backtests.SLOT: "Backtest", sweeps.SLOT: "Sweep"}  # each with its page
+JOBS = (trainings.SLOT, backtests.SLOT, sweeps.SLOT)
 for slot in JOBS:
     slot.collect()  # a job that finished since the last run becomes its record, once
 
-# The folder is app_pages/, not pages/: a pages/ folder next to the entrypoint switches Streamlit into its
-# legacy multipage mode on a session's first run (and on every AppTest run), which skips this file.
-pages = [
-    st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:", default=True),
-    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("app_pages/forecast.py", title="Forecast", icon=":material/timeline:"),
-    st.Page("app_pages/backtest.py", title="Backtest", icon=":material/fact_check:"),
-    st.Page("app_pages/gates.py", title="Gates", icon=":material/grid_on:"),
-    st.Page("app_pages/inside.py", title="Inside", icon=":material/insights:"),
-    st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
-    st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),
-    st.Page("app_pages/sweep.py", title="Sweep", icon=":material/tune:"),
-]
-navigation = st.navigation(pages)
+here, navigation = pages.navigation()  # the page chosen in the sidebar (PAGES in ui/pages.py)
 
 with st.sidebar:
     i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
@@ -52,8 +40,8 @@ with st.sidebar:
     st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
     # Every job is watched from every page (its heartbeat); its own page polls it itself, so the sidebar there
     # only shows it.
-    for slot, title in JOBS.items():
-        slot.sidebar(here=navigation.title == title)
+    for slot in JOBS:
+        slot.sidebar(here=here.name == slot.page)
     if st.session_state.runs:
         st.caption(f"{len(st.session_state.runs)} run(s) this session.")
 

@@ -5,6 +5,7 @@ import streamlit as st
 from lstm_core.data.sources import list_samples
 from lstm_core.data.yahoo import VALID_INTERVALS, VALID_PERIODS
 from lstm_core.errors import LabError
+from ui import pages
 from ui.charts import figures
 from ui.session import loaders, state
 from ui.text.format import dataset_facts, plain
@@ -107,4 +108,4 @@ for note in dataset.notes:
     (st.warning if loaders.note_is_warning(note) else st.info)(plain(note))
 if not dataset.notes:
     st.info("No cleaning was needed: no missing, duplicate or out-of-order values.")
-st.page_link("app_pages/train.py", label="Next: train an LSTM on this series", icon=":material/arrow_forward:")
+pages.link("train", "Next: train an LSTM on this series", icon=":material/arrow_forward:")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from lstm_core.inside.states import saturation_over_test
 from lstm_core.nn.gates import network_gates
+from ui import pages
 from ui.charts import figures, inside_charts
 from ui.session import state
 from ui.text import i18n
@@ -102,5 +103,5 @@ if history is not None and len(history) > 1:
     st.caption(TEXT["over_epochs_caption"])
     epochs, means = gate_views.over_epochs(history, layer)
     st.plotly_chart(inside_charts.unit_epochs_figure(epochs, means), key="gates_over_epochs")
-st.page_link("app_pages/inside.py", label="Hidden states over the whole series", icon=":material/insights:")
-st.page_link("app_pages/learn.py", label="What do these equations mean?", icon=":material/school:")
+pages.link("inside", "Hidden states over the whole series")
+pages.link("learn", "What do these equations mean?")

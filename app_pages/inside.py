@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lstm_core.inside.select import select_and_match
+from ui import pages
 from ui.charts import inside_charts
 from ui.session import state
 from ui.text.format import plain, time_label
@@ -70,4 +71,4 @@ st.plotly_chart(figure, key="inside_chart", on_select="rerun", selection_mode="b
 if selection is not None and selection.units.size:
     ranked = inside_views.ranking_table(selection)
     st.dataframe(ranked, key="inside_ranking")
-st.page_link("app_pages/gates.py", label="Gates of one window, epoch by epoch", icon=":material/grid_on:")
+pages.link("gates", "Gates of one window, epoch by epoch")

@@ -6,6 +6,7 @@ The words come from ui/text (ui.text.i18n) in the language chosen in the sidebar
 
 import streamlit as st
 
+from ui import pages
 from ui.text import equations, i18n
 from ui.text.equations import EQUATIONS, GATE_ORDER
 
@@ -23,29 +24,29 @@ st.header(say("equations_header"))
 for name in GATE_ORDER:
     st.latex(EQUATIONS[name])
     st.markdown(i18n.gate_caption(name, lang))
-st.page_link("app_pages/gates.py", label=say("link_gates"), icon=":material/grid_on:")
+pages.link("gates", say("link_gates"))
 
 st.header(say("gradients_header"))
 st.markdown(say("gradients_before"))
 st.latex(equations.CELL_GRADIENT)
 st.markdown(say("gradients_after"))
-st.page_link("app_pages/gates.py", label=say("link_remember"), icon=":material/memory:")
+pages.link("gates", say("link_remember"), icon=":material/memory:")
 
 st.header(say("overfitting_header"))
 st.markdown(say("overfitting_body"))
-st.page_link("app_pages/train.py", label=say("link_train"), icon=":material/model_training:")
+pages.link("train", say("link_train"))
 
 st.header(say("slow_header"))
 st.markdown(say("slow_body"))
-st.page_link("app_pages/runs.py", label=say("link_runs"), icon=":material/history:")
+pages.link("runs", say("link_runs"))
 
 st.header(say("wrong_tool_header"))
 st.markdown(say("wrong_tool_body"))
-st.page_link("app_pages/forecast.py", label=say("link_forecast"), icon=":material/timeline:")
+pages.link("forecast", say("link_forecast"))
 
 st.header(say("split_header"))
 st.markdown(say("split_body"))
-st.page_link("app_pages/runs.py", label=say("link_runs"), icon=":material/history:")
+pages.link("runs", say("link_runs"))
 
 st.header(say("coverage_header"))
 st.markdown(say("coverage_body"))
@@ -57,4 +58,4 @@ st.markdown(say("multistep_body"))
 st.latex(equations.RECURSIVE)
 st.latex(equations.DIRECT)
 st.markdown(say("multistep_after"))
-st.page_link("app_pages/forecast.py", label=say("link_forecast"), icon=":material/timeline:")
+pages.link("forecast", say("link_forecast"))

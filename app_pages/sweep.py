@@ -5,6 +5,7 @@ import streamlit as st
 from lstm_core.errors import LabError
 from lstm_core.sweep.results import importances, objective_text, trials_frame
 from lstm_core.sweep.study import default_storage_url, public_url
+from ui import pages
 from ui.charts import sweep_charts
 from ui.forms import sweep_form
 from ui.jobs import sweeps
@@ -114,7 +115,7 @@ def live_trials() -> None:
         except LabError as error:
             st.error(str(error))  # a busy server or a training already running: the sweep stays as it is
         else:
-            st.switch_page("app_pages/train.py")
+            pages.switch("train")
 
 
 live_trials()

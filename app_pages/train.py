@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lstm_core.errors import LabError
+from ui import pages
 from ui.charts import figures
 from ui.forms import settings, share_link
 from ui.jobs import trainings
@@ -87,5 +88,5 @@ columns[4].metric("Samples/s · device", f"{metrics.samples_per_second:,.0f} · 
 beats, sentence = skill_sentence(metrics)
 (st.success if beats else st.warning)(sentence)
 st.plotly_chart(figures.loss_figure(record.history), key="train_result_loss")
-st.page_link("app_pages/forecast.py", label="See the forecast", icon=":material/timeline:")
-st.page_link("app_pages/gates.py", label="See the gates of this network", icon=":material/grid_on:")
+pages.link("forecast", "See the forecast")
+pages.link("gates", "See the gates of this network")

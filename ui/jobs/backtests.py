@@ -45,6 +45,7 @@ class BacktestRecord:
 
 class BacktestSlot(JobSlot):
     key, collected_key, noun = "backtest_job", "backtest_collected", "backtest"
+    page = "backtest"
     poll_seconds = 0.5
     stop_label, stop_key = "Stop backtest", "sidebar_backtest_stop"
 

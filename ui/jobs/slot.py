@@ -60,6 +60,7 @@ class JobSlot:
     key: str  # session key of the current or last job (None before the first)
     collected_key: str  # session key: whether that job's end has been kept (`collect`)
     noun: str  # "training": "A training is already running; ..."
+    page: str  # the page that shows the job and polls it itself (its name in ui.pages)
     poll_seconds: float = 0.5  # how often a watching fragment reruns while the job runs
     idle_text: str | None = None  # the sidebar's line before the first job; None: no line
     stop_label: str | None = None  # the sidebar's Stop button; None: no button there

@@ -48,6 +48,7 @@ class StudyView:
 
 class SweepSlot(JobSlot):
     key, collected_key, noun = "sweep_job", "sweep_collected", "sweep"
+    page = "sweep"
     poll_seconds = 2.0
 
     def progress(self, job: SweepJob) -> Progress:

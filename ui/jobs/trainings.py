@@ -59,6 +59,7 @@ def _progress_text(job: TrainingJob) -> str:
 
 class TrainingSlot(JobSlot):
     key, collected_key, noun = "job", "job_collected", "training"
+    page = "train"
     poll_seconds = 0.5  # the finish is seen within half a second
     idle_text = "No training yet."
     stop_label, stop_key = "Stop training", "sidebar_stop"

@@ -17,6 +17,7 @@ from lstm_core.config.settings import DataConfig, ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.scoring.metrics import RunMetrics
+from ui import pages
 from ui.session import loaders, runstore
 
 __all__ = [
@@ -109,7 +110,7 @@ def latest_record() -> RunRecord | None:
 def stop_with_link_to_train(message: str) -> None:
     """A page's missing precondition: say what to do, link to Train, and end the page here."""
     st.info(message)
-    st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
+    pages.link("train", "Go to Train")
     st.stop()
 
 
