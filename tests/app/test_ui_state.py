@@ -3,6 +3,7 @@ whether a training runs."""
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
@@ -60,3 +61,17 @@ def test_training_running_is_false_before_any_training() -> None:
     at.switch_page("app_pages/train.py").run()
     assert not at.button(key="train_submit").disabled
     assert any("No training yet." in caption.value for caption in at.sidebar.caption)
+
+
+def test_code_assigns_only_keys_of_the_table() -> None:
+    """Every session key the app assigns by name is declared in ui.session.keys.KEYS (widgets make their own)."""
+    widget_keys = {"sweep_study"}  # a widget's value set before it is drawn (a fresh study name)
+    declared = {key.name for key in KEYS} | widget_keys
+    assigned = {}
+    for path in [*(ROOT / "ui").rglob("*.py"), *(ROOT / "app_pages").glob("*.py"), APP]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                owner = node.value
+                if isinstance(owner, ast.Attribute) and owner.attr == "session_state":
+                    assigned[node.attr] = path.name
+    assert assigned and not {name: file for name, file in assigned.items() if name not in declared}

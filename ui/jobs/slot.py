@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import streamlit as st
 
 from lstm_core.errors import LabError
+from ui.session.keys import KEYS
 
 __all__ = ["Job", "JobSlot", "Progress"]
 
@@ -65,6 +66,11 @@ class JobSlot:
     idle_text: str | None = None  # the sidebar's line before the first job; None: no line
     stop_label: str | None = None  # the sidebar's Stop button; None: no button there
     stop_key: str | None = None
+
+    def __init__(self) -> None:
+        missing = sorted({self.key, self.collected_key} - {key.name for key in KEYS})
+        if missing:  # a key is made in one place: ui.session.keys
+            raise ValueError(f"A job slot's keys must be in ui.session.keys.KEYS. Received: missing={missing}")
 
     # --- what a family declares -------------------------------------------------------------------------------
     def progress(self, job: Any) -> Progress:
