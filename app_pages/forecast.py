@@ -37,7 +37,7 @@ if len(test):
         f"Test part: {time_label(test.index[0])} → {time_label(test.index[-1])}. Each test prediction sees only "
         "the actual values before it; the future forecast feeds its own predictions back, so its errors compound."
     )
-bands = interval_caption(metrics.extra.get("intervals"))
+bands = interval_caption(metrics.intervals)
 if bands:
     st.caption(bands)
 for note in run.notes:
@@ -65,11 +65,10 @@ if spread is not None:
     st.markdown(seed_spread_sentence(metrics))
     spread_format = {name: st.column_config.NumberColumn(name, format="%.4g") for name in spread.columns}
     st.dataframe(spread, column_config=spread_format, key="forecast_seed_spread")
-found = metrics.extra.get("diagnostics") or []
-if found:
+if metrics.diagnostics:
     st.subheader("Diagnostics")
-    for item in found:
-        st.info(item["sentence"], icon=":material/troubleshoot:")
+    for item in metrics.diagnostics:
+        st.info(item.sentence, icon=":material/troubleshoot:")
 
 st.subheader("Downloads")
 files = [  # label, data (the model is built only when clicked), file name, type, key

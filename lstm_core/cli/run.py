@@ -72,12 +72,12 @@ def run_command(args: argparse.Namespace) -> int:
         print(store_note, file=sys.stderr)
     scores = run.metrics
     verdict = "beats" if scores.beats_naive else "does not beat"
-    spread = scores.extra.get("seed_spread")
+    spread = scores.seed_spread
     seeds = ""
     if spread:
-        rmse, skill = spread[Column.LSTM]["rmse"], spread["skill_vs_naive"]
+        rmse, skill = spread["lstm"]["rmse"], spread["skill_vs_naive"]
         seeds = (
-            f" Across {scores.extra['seeds']} seeds (mean ± sd): LSTM RMSE {number(rmse['mean'])} ± "
+            f" Across {scores.seeds} seeds (mean ± sd): LSTM RMSE {number(rmse['mean'])} ± "
             f"{number(rmse['sd'])}, skill vs naive {number(skill['mean'])} ± {number(skill['sd'])}; "
             "the figures above are the ensemble mean's."
         )

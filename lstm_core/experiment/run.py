@@ -6,7 +6,8 @@ baseline next to it: `metrics` always holds both, and `skill_vs_naive`.
 
 A seed ensemble (`train.seeds` > 1) forecasts the mean of its members; the forecast keeps each
 member's predictions (`lstm_seed_<seed>` columns) and the metrics hold `seeds` and `seed_spread`
-(every LSTM metric and skill as mean ± sd across seeds). Every run's metrics hold `diagnostics`.
+(every LSTM metric and skill as mean ± sd across seeds). Every run's metrics hold `diagnostics`, and `intervals`
+when it asks for interval levels.
 
 A `Run` keeps the trained network as NumPy arrays (`weights`, `members`), not as a Keras model: a
 model holds its compiled train and predict functions and its optimizer state, which a server
@@ -167,25 +168,9 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     skill = metrics.skill_vs_naive(rmse(Column.LSTM), rmse(Column.NAIVE))
     # The same score against "same time last season": the baseline to beat on a seasonal series.
     seasonal_skill = metrics.skill_vs_naive(rmse(Column.LSTM), rmse(Column.SEASONAL_NAIVE))
-    summary = metrics.RunMetrics(
-        **scores,
-        skill_vs_naive=skill,
-        beats_naive=bool(skill is not None and skill > 0),
-        skill_vs_seasonal_naive=seasonal_skill,
-        beats_seasonal_naive=bool(seasonal_skill is not None and seasonal_skill > 0),
-        season_length=season,
-        epochs_run=result.epochs_run,
-        train_seconds=round(result.train_seconds, 4),
-        first_epoch_seconds=round(result.first_epoch_seconds, 4),
-        samples_per_second=round(result.samples_per_second, 1),
-        stop_reason=result.stop_reason,
-        device=result.device,
-        backend=result.backend,
-        extra={},
-    )
+    spread = None
     if len(members) > 1:
-        summary.extra["seeds"] = len(members)
-        summary.extra["seed_spread"] = seed_spread(
+        spread = seed_spread(
             actual,
             per_seed,
             train=train_part,
@@ -203,7 +188,6 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         skill=skill,
         difference=config.windows.difference,
     )
-    summary.extra["diagnostics"] = [item.to_dict() for item in found]
 
     test_rows = pd.DataFrame(
         {
@@ -244,8 +228,25 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     test_rows.index.name = Column.TIME
     intervals, band_notes = add_bands(test_rows, result, windows, config.forecast.levels)
     notes += band_notes
-    if intervals:
-        summary = dataclasses.replace(summary, extra={**summary.extra, "intervals": intervals})
+    summary = metrics.RunMetrics(
+        **scores,
+        skill_vs_naive=skill,
+        beats_naive=bool(skill is not None and skill > 0),
+        skill_vs_seasonal_naive=seasonal_skill,
+        beats_seasonal_naive=bool(seasonal_skill is not None and seasonal_skill > 0),
+        season_length=season,
+        epochs_run=result.epochs_run,
+        train_seconds=round(result.train_seconds, 4),
+        first_epoch_seconds=round(result.first_epoch_seconds, 4),
+        samples_per_second=round(result.samples_per_second, 1),
+        stop_reason=result.stop_reason,
+        device=result.device,
+        backend=result.backend,
+        seeds=len(members) if len(members) > 1 else None,
+        seed_spread=spread,
+        diagnostics=tuple(found),
+        intervals=intervals,
+    )
     return Run(
         config=config,
         dataset=dataset,

@@ -19,22 +19,25 @@ from lstm_core.forecast.multistep import Inputs, forecast_from, trained_members
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.scoring.columns import ForecastPart, lower_column, upper_column
-from lstm_core.scoring.conformal import coverage, half_widths, level_name
+from lstm_core.scoring.conformal import Intervals, LevelCoverage, coverage, half_widths, level_name
 
 __all__ = ["add_bands"]
 
 
-def add_bands(rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[float, ...]) -> tuple[dict, list[str]]:
-    """Add `lower_<L>`, `upper_<L>` columns to a run's forecast rows (in place); the metrics block and notes."""
+def add_bands(
+    rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[float, ...]
+) -> tuple[Intervals | None, list[str]]:
+    """Add `lower_<L>`, `upper_<L>` columns to a run's forecast rows (in place); the metrics block (None without
+    levels) and notes."""
     if not levels:
-        return {}, []
+        return None, []
     for level in levels:
         rows[lower_column(level)] = np.nan
         rows[upper_column(level)] = np.nan
     origins = np.arange(windows.train_end, windows.val_end)  # (C,) every validation position
     if len(origins) == 0 or result.stop_reason == StopReason.NAN:
         note = "No prediction intervals: there is no validation part to calibrate them on (set a validation fraction)."
-        return {"calibration": None, "note": note}, [note]
+        return Intervals(calibration=None, note=note), [note]
     future = rows[Column.PART].to_numpy() == ForecastPart.FUTURE
     horizon = max(1, int(future.sum()))
     inputs = Inputs(windows.scaled, windows._levels(), windows.scaler, windows.window, windows.lag)
@@ -48,10 +51,7 @@ def add_bands(rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[f
     widths = half_widths(errors, levels)  # (L, H), NaN where too few errors
     test = rows[Column.PART].to_numpy() == ForecastPart.TEST
     notes: list[str] = []
-    block: dict[str, Any] = {
-        "calibration": f"rolling-origin forecasts from the {len(origins)} validation points",
-        "levels": {},
-    }
+    block = Intervals(calibration=f"rolling-origin forecasts from the {len(origins)} validation points", levels={})
     for k, level in enumerate(levels):
         name = level_name(level)
         width = np.full(len(rows), np.nan)
@@ -62,7 +62,7 @@ def add_bands(rows: pd.DataFrame, result: Any, windows: Windows, levels: tuple[f
         rows[lower] = rows[Column.LSTM] - width
         rows[upper] = rows[Column.LSTM] + width
         measured = coverage(rows[Column.ACTUAL][test], rows[lower][test], rows[upper][test])
-        block["levels"][name] = {"nominal": level / 100.0, **measured}
+        block["levels"][name] = LevelCoverage(nominal=level / 100.0, **measured)
         if np.isnan(widths[k, 0]):
             notes.append(
                 f"No {name}% band: {len(origins)} validation errors are too few to calibrate it; "

@@ -10,7 +10,6 @@ Pure NumPy; no Keras.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -18,7 +17,7 @@ from lstm_core.data.windows import Windows
 from lstm_core.forecast.one_step import one_step, recursive
 from lstm_core.nn.weights import NetworkWeights
 from lstm_core.scoring import metrics
-from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.scoring.metrics import MeanSd, SeedScore, SeedSpread
 
 __all__ = ["mean_sd", "member_one_step", "member_recursive", "seed_spread"]
 
@@ -38,12 +37,12 @@ def member_recursive(members: Sequence[NetworkWeights], windows: Windows, steps:
     return np.stack(paths)
 
 
-def mean_sd(values: Sequence[float | None]) -> dict[str, float | None]:
+def mean_sd(values: Sequence[float | None]) -> MeanSd:
     """{"mean", "sd"} of per-seed values (sd with ddof=1; 0 for one value); None when any value is undefined."""
     if not len(values) or any(value is None for value in values):
-        return {"mean": None, "sd": None}
+        return MeanSd(mean=None, sd=None)
     array = np.asarray(values, dtype=np.float64)  # (N,)
-    return {"mean": float(array.mean()), "sd": float(array.std(ddof=1)) if len(array) > 1 else 0.0}
+    return MeanSd(mean=float(array.mean()), sd=float(array.std(ddof=1)) if len(array) > 1 else 0.0)
 
 
 def seed_spread(
@@ -55,7 +54,7 @@ def seed_spread(
     naive_rmse: float | None,
     seasonal_naive_rmse: float | None,
     seeds: Sequence[int],
-) -> dict[str, Any]:
+) -> SeedSpread:
     """The per-seed scores and their spread: `{"lstm": {metric: {"mean", "sd"}}, "skill_vs_naive": ..., ...}`.
 
     `predictions` (N_members, N_test) in user units; a member whose predictions are not finite scores None.
@@ -71,16 +70,12 @@ def seed_spread(
     rmses = values("rmse")
     skill = [metrics.skill_vs_naive(r, naive_rmse) for r in rmses]
     seasonal_skill = [metrics.skill_vs_naive(r, seasonal_naive_rmse) for r in rmses]
-    return {
-        Column.LSTM: {name: mean_sd(values(name)) for name in SCORE_NAMES},
-        "skill_vs_naive": mean_sd(skill),
-        "skill_vs_seasonal_naive": mean_sd(seasonal_skill),
-        "per_seed": [
-            {
-                "seed": int(seed),
-                "rmse": rmse,
-                "skill_vs_naive": one_skill,
-            }
+    return SeedSpread(
+        lstm={name: mean_sd(values(name)) for name in SCORE_NAMES},
+        skill_vs_naive=mean_sd(skill),
+        skill_vs_seasonal_naive=mean_sd(seasonal_skill),
+        per_seed=[
+            SeedScore(seed=int(seed), rmse=rmse, skill_vs_naive=one_skill)
             for seed, rmse, one_skill in zip(seeds, rmses, skill, strict=True)
         ],
-    }
+    )

@@ -11,10 +11,42 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NotRequired, TypedDict
 
 import numpy as np
 
-__all__ = ["coverage", "half_width", "half_widths", "level_name", "minimum_errors", "rolling_bands"]
+__all__ = [
+    "Coverage",
+    "Intervals",
+    "LevelCoverage",
+    "coverage",
+    "half_width",
+    "half_widths",
+    "level_name",
+    "minimum_errors",
+    "rolling_bands",
+]
+
+
+class Coverage(TypedDict):
+    """How a band did on held-out points: the share inside it, its mean width, and over how many points."""
+
+    empirical: float | None
+    mean_width: float | None
+    points: int
+
+
+class LevelCoverage(Coverage):
+    nominal: float  # the level as a fraction: 0.8 for 80%
+
+
+class Intervals(TypedDict):
+    """A run's `intervals` in metrics.json: how the bands were calibrated and, per level ("80"), their coverage on
+    the test part; or, with nothing to calibrate on, `calibration` None and a `note` saying why."""
+
+    calibration: str | None
+    levels: NotRequired[dict[str, LevelCoverage]]
+    note: NotRequired[str]
 
 
 def level_name(level: float) -> str:
@@ -48,7 +80,7 @@ def half_widths(errors: np.ndarray, levels: Sequence[float]) -> np.ndarray:
     return np.array([[half_width(errors[:, h], level) for h in range(errors.shape[1])] for level in levels])
 
 
-def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> dict[str, float | int | None]:
+def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Coverage:
     """Share of points inside [lower, upper] and the mean width, over the points that have a band."""
     actual, lower, upper = (np.asarray(a, dtype=np.float64).ravel() for a in (actual, lower, upper))
     has = np.isfinite(lower) & np.isfinite(upper) & np.isfinite(actual)

@@ -10,16 +10,21 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
 from lstm_core.scoring.columns import MODELS
+from lstm_core.scoring.conformal import Intervals
+from lstm_core.scoring.diagnostics import Diagnostic
 
 __all__ = [
     "MODELS",
+    "MeanSd",
     "RunMetrics",
     "Scores",
+    "SeedScore",
+    "SeedSpread",
     "evaluate",
     "mae",
     "mape",
@@ -47,12 +52,36 @@ class Scores:
         return dataclasses.asdict(self)
 
 
+class MeanSd(TypedDict):
+    """One number across the seeds of an ensemble: mean and sample sd (None when a seed has no value)."""
+
+    mean: float | None
+    sd: float | None
+
+
+class SeedScore(TypedDict):
+    seed: int
+    rmse: float | None
+    skill_vs_naive: float | None
+
+
+class SeedSpread(TypedDict):
+    """metrics.json's `seed_spread`: every LSTM metric and both skills as mean ± sd across seeds, and each seed's."""
+
+    lstm: dict[str, MeanSd]  # mae, rmse, smape, mase, mape
+    skill_vs_naive: MeanSd
+    skill_vs_seasonal_naive: MeanSd
+    per_seed: list[SeedScore]
+
+
 @dataclass(frozen=True)
 class RunMetrics:
     """Everything `metrics.json` holds for one run: each model's scores, the skills, and how training went.
 
     A model's scores are None when it has no forecast (seasonal naive without a full season before the
-    test part, an LSTM whose loss became NaN). `to_dict()` is the JSON contract of `metrics.json`.
+    test part, an LSTM whose loss became NaN). `to_dict()` is the JSON contract of `metrics.json`: the fields in
+    order, then `seeds` and `seed_spread` (a seed ensemble only), `diagnostics` and `intervals` where the run has
+    them (a None field is left out), then `extra`.
     """
 
     lstm: Scores | None
@@ -68,10 +97,14 @@ class RunMetrics:
     train_seconds: float
     first_epoch_seconds: float
     samples_per_second: float
-    stop_reason: str
+    stop_reason: str  # a StopReason's value (nn.stop_reason)
     device: str
     backend: str
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # e.g. seed spread, interval coverage
+    seeds: int | None = None  # a seed ensemble's size; None for one model
+    seed_spread: SeedSpread | None = None  # None for one model
+    diagnostics: tuple[Diagnostic, ...] | None = None  # None: not diagnosed (a file written before diagnostics)
+    intervals: Intervals | None = None  # None: no interval levels asked for
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # keys this version does not know, as read
 
     def scores(self, model: str) -> Scores | None:
         return getattr(self, model)
@@ -81,22 +114,37 @@ class RunMetrics:
         return None if scores is None else scores.rmse
 
     def to_dict(self) -> dict[str, Any]:
-        out = {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "extra"}
+        out = {name: getattr(self, name) for name in _CONTRACT}
         for model in MODELS:
             out[model] = None if out[model] is None else out[model].to_dict()
-        return {**out, **self.extra}
+        optional = {
+            "seeds": self.seeds,
+            "seed_spread": self.seed_spread,
+            "diagnostics": None if self.diagnostics is None else [item.to_dict() for item in self.diagnostics],
+            "intervals": self.intervals,
+        }
+        return {**out, **{key: value for key, value in optional.items() if value is not None}, **self.extra}
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunMetrics:
-        """Read a `metrics.json` dict back (unknown keys are kept in `extra`)."""
-        names = {field.name for field in dataclasses.fields(cls)} - {"extra"}
-        given = {key: value for key, value in values.items() if key in names}
+        """Read a `metrics.json` dict back, as this or any earlier version wrote it (keys it does not know are kept
+        in `extra`)."""
+        known = {field.name for field in dataclasses.fields(cls)} - {"extra"}
+        given = {key: value for key, value in values.items() if key in known}
         for model in MODELS:
             block = given.get(model)
-            given[model] = (
-                None if block is None else Scores(**{k: block.get(k) for k in ("mae", "rmse", "smape", "mase", "mape")})
-            )
-        return cls(**given, extra={key: value for key, value in values.items() if key not in names})
+            given[model] = None if block is None else Scores(**{k: block.get(k) for k in _SCORE_NAMES})
+        if given.get("diagnostics") is not None:
+            given["diagnostics"] = tuple(Diagnostic(**item) for item in given["diagnostics"])
+        return cls(**given, extra={key: value for key, value in values.items() if key not in known})
+
+
+# metrics.json's keys that every run has, in their order (the DESIGN.md contract and the skills beside it).
+_CONTRACT = tuple(
+    field.name
+    for field in dataclasses.fields(RunMetrics)
+    if field.name not in ("seeds", "seed_spread", "diagnostics", "intervals", "extra")
+)
 
 
 def _finite(value: float) -> float | None:

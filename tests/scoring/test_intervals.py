@@ -103,7 +103,7 @@ def test_forecast_chart_shades_the_bands(run):
 
     names = [trace.name for trace in forecast_figure(run.forecast).data]
     assert "80% band" in names and "95% band" not in names  # 95% has no band with 16 validation errors
-    caption = interval_caption(run.metrics.extra["intervals"])
+    caption = interval_caption(run.metrics.intervals)
     assert caption.startswith("Shaded: prediction intervals calibrated on rolling-origin forecasts")
     assert "80% band covered" in caption and "test points" in caption
 
@@ -136,5 +136,5 @@ def test_a_run_with_seasonal_differences_gets_bands_and_coverage():
     test = rows[rows["part"] == "test"]
     assert test[["lower_80", "upper_80", "lower_95", "upper_95"]].notna().all().all()
     assert (test["upper_95"] >= test["upper_80"]).all() and (test["lower_95"] <= test["lower_80"]).all()
-    measured = run.metrics.extra["intervals"]["levels"]["80"]
+    measured = run.metrics.intervals["levels"]["80"]
     assert measured["nominal"] == 0.8 and 0.0 <= measured["empirical"] <= 1.0 and measured["points"] > 0

@@ -173,7 +173,7 @@ def _seasonal_clause(metrics: RunMetrics) -> str:
 
 def seed_spread_table(metrics: RunMetrics) -> pd.DataFrame | None:
     """A seed ensemble's LSTM scores and skills as mean and sd across seeds (rows), or None for one seed."""
-    spread = metrics.extra.get("seed_spread")
+    spread = metrics.seed_spread
     if not spread:
         return None
     rows = {label: spread["lstm"][metric] for metric, label in METRIC_NAMES.items()}
@@ -186,10 +186,10 @@ def seed_spread_table(metrics: RunMetrics) -> pd.DataFrame | None:
 
 def seed_spread_sentence(metrics: RunMetrics) -> str | None:
     """What the seed spread means for this run, in one or two sentences; None for one seed."""
-    spread = metrics.extra.get("seed_spread")
+    spread = metrics.seed_spread
     if not spread:
         return None
-    seeds = metrics.extra.get("seeds", len(spread.get("per_seed", [])))
+    seeds = metrics.seeds or len(spread["per_seed"])
     rmse, skill = spread["lstm"]["rmse"], spread["skill_vs_naive"]
     if rmse["mean"] is None:
         return f"{seeds} seeds were trained; their scores could not all be measured."
