@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lstm_core.errors import LabError
+from lstm_core.nn.stop_reason import StopReason
 from ui.charts import backtest_charts
 from ui.forms import backtest_form, settings
 from ui.jobs import backtests
@@ -63,7 +64,7 @@ record = st.session_state.backtests[-1]
 result, summary = record.result, record.result.summary
 st.subheader("Last backtest")
 st.text(record.label)  # the data's name is the user's: plain text, not markdown
-if result.stop_reason == "stopped":
+if result.stop_reason == StopReason.STOPPED:
     st.warning(f"Stopped by request after {result.folds} fold(s); the folds done are shown.")
 for note in result.notes:
     st.info(plain(note))

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.scoring.columns import ForecastPart
 from ui.charts import figures
 from ui.charts.backtest_charts import interval_caption
 from ui.session import state
@@ -26,8 +28,8 @@ st.caption(f"{plain(record.label)}. {record.message}")
 beats, sentence = skill_sentence(metrics)
 (st.success if beats else st.warning)(sentence)
 
-test = record.forecast[record.forecast["part"] == "test"]
-future = record.forecast[record.forecast["part"] == "future"]
+test = record.forecast[record.forecast[Column.PART] == ForecastPart.TEST]
+future = record.forecast[record.forecast[Column.PART] == ForecastPart.FUTURE]
 title = f"{chart_text(run.dataset.target)}: one-step predictions on the test part ({len(test)} points)"
 if len(future):
     title += f", then {len(future)} steps into the future"

@@ -3,6 +3,8 @@
 import streamlit as st
 
 from lstm_core.errors import LabError
+from lstm_core.nn.stop_reason import StopReason
+from lstm_core.scoring.columns import ForecastColumn as Column
 from ui import pages
 from ui.charts import figures
 from ui.forms import settings, share_link
@@ -76,11 +78,11 @@ if record is None:
     st.stop()
 
 st.subheader(f"Last run: {plain(record.label)}")
-(st.warning if record.stop_reason in ("stopped", "time_limit") else st.success)(record.message)
+(st.warning if record.stop_reason in (StopReason.STOPPED, StopReason.TIME_LIMIT) else st.success)(record.message)
 metrics = record.metrics
 columns = st.columns(5)
-columns[0].metric("LSTM RMSE (test)", number(metrics.rmse("lstm")))
-columns[1].metric("Naive RMSE (test)", number(metrics.rmse("naive")))
+columns[0].metric("LSTM RMSE (test)", number(metrics.rmse(Column.LSTM)))
+columns[1].metric("Naive RMSE (test)", number(metrics.rmse(Column.NAIVE)))
 skill = metrics.skill_vs_naive
 columns[2].metric("Skill vs naive", "—" if skill is None else f"{skill:.1%}")
 columns[3].metric("Epochs · time", f"{metrics.epochs_run} · {duration(metrics.train_seconds)}")

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from lstm_core.scoring.columns import ForecastColumn as Column
 from ui.charts.figures import COLORS, _layout, _vline_x, add_bands
 from ui.text.format import time_label
 
@@ -20,7 +21,12 @@ __all__ = [
     "per_step_figure",
 ]
 
-MODEL_LABELS = {"lstm": "LSTM", "naive": "naive", "seasonal_naive": "seasonal naive", "drift": "drift"}
+MODEL_LABELS = {
+    Column.LSTM: "LSTM",
+    Column.NAIVE: "naive",
+    Column.SEASONAL_NAIVE: "seasonal naive",
+    Column.DRIFT: "drift",
+}
 SCORE_LABELS = {"mae": "MAE", "rmse": "RMSE", "smape": "sMAPE (%)", "mase": "MASE"}
 
 
@@ -40,10 +46,10 @@ def models_table(summary: dict[str, Any]) -> pd.DataFrame:
         rows.append({"model": label, **{name: _mean_sd(block and block[key]) for key, name in SCORE_LABELS.items()}})
     table = pd.DataFrame(rows).set_index("model")
     table["skill vs naive"] = [
-        "" if m != "lstm" else _mean_sd(summary["skill_vs_naive"], percent=True) for m in MODEL_LABELS
+        "" if m != Column.LSTM else _mean_sd(summary["skill_vs_naive"], percent=True) for m in MODEL_LABELS
     ]
     table["skill vs seasonal naive"] = [
-        "" if m != "lstm" else _mean_sd(summary["skill_vs_seasonal_naive"], percent=True) for m in MODEL_LABELS
+        "" if m != Column.LSTM else _mean_sd(summary["skill_vs_seasonal_naive"], percent=True) for m in MODEL_LABELS
     ]
     return table
 
@@ -91,11 +97,13 @@ def fold_figure(series: pd.Series, frame: pd.DataFrame, fold: int) -> go.Figure:
     """The series with every fold's origin, and fold `fold`'s forecasts and bands."""
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(x=series.index, y=series.to_numpy(), mode="lines", name="actual", line={"color": COLORS["actual"]})
+        go.Scatter(
+            x=series.index, y=series.to_numpy(), mode="lines", name="actual", line={"color": COLORS[Column.ACTUAL]}
+        )
     )
-    rows = frame[frame["fold"] == fold].set_index("time")
+    rows = frame[frame[Column.FOLD] == fold].set_index(Column.TIME)
     add_bands(fig, rows)
-    for column, dash in (("lstm", None), ("naive", "dot"), ("seasonal_naive", "dot"), ("drift", "dot")):
+    for column, dash in zip(MODEL_LABELS, (None, "dot", "dot", "dot"), strict=True):
         if rows[column].notna().any():
             fig.add_trace(
                 go.Scatter(
@@ -107,10 +115,11 @@ def fold_figure(series: pd.Series, frame: pd.DataFrame, fold: int) -> go.Figure:
                     marker={"size": 4},
                 )
             )
-    for origin in frame["origin"].unique():
-        fig.add_vline(x=_vline_x(origin), line={"color": "#e2e8f0", "width": 1})
-    fig.add_vline(x=_vline_x(rows["origin"].iloc[0]), line={"color": "#64748b", "dash": "dash"})
-    fig.update_layout(title={"text": f"Fold {fold}: forecast from {time_label(rows['origin'].iloc[0])}", "x": 0})
+    origin = rows[Column.ORIGIN].iloc[0]
+    for other in frame[Column.ORIGIN].unique():
+        fig.add_vline(x=_vline_x(other), line={"color": "#e2e8f0", "width": 1})
+    fig.add_vline(x=_vline_x(origin), line={"color": "#64748b", "dash": "dash"})
+    fig.update_layout(title={"text": f"Fold {fold}: forecast from {time_label(origin)}", "x": 0})
     return _layout(fig, height=440)
 
 
@@ -137,7 +146,7 @@ def backtests_table(records: list[Any]) -> pd.DataFrame:
     rows = []
     for record in records:
         summary, b = record.result.summary, record.backtest
-        lstm, naive = summary["models"]["lstm"], summary["models"]["naive"]
+        lstm, naive = summary["models"][Column.LSTM], summary["models"][Column.NAIVE]
         covered = {f"{level}% covered": block["empirical"] for level, block in summary["coverage"].items()}
         rows.append(
             {

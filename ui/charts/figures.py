@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lstm_core.data.dataset import Dataset
+from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.scoring.columns import ForecastPart, band_levels, is_seed_column, lower_column, upper_column
 from ui.text.format import chart_text
 
 __all__ = [
@@ -31,12 +33,12 @@ __all__ = [
 ]
 
 COLORS = {
-    "actual": "#0f172a",
+    Column.ACTUAL: "#0f172a",
     "history": "#94a3b8",
-    "lstm": "#2563eb",
-    "naive": "#f97316",
-    "seasonal_naive": "#16a34a",
-    "drift": "#a855f7",
+    Column.LSTM: "#2563eb",
+    Column.NAIVE: "#f97316",
+    Column.SEASONAL_NAIVE: "#16a34a",
+    Column.DRIFT: "#a855f7",
     "loss": "#2563eb",
     "val_loss": "#f97316",
 }
@@ -75,7 +77,7 @@ def series_figure(dataset: Dataset) -> go.Figure:
             y=series.to_numpy(),
             mode="lines",
             name=chart_text(dataset.target),
-            line={"color": COLORS["lstm"], "width": 1.5},
+            line={"color": COLORS[Column.LSTM], "width": 1.5},
         )
     )
     fig.update_xaxes(rangeslider={"visible": True})
@@ -117,8 +119,8 @@ def loss_figure(history: pd.DataFrame, *, title: str = "Loss (mean squared error
 def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *, title: str = "") -> go.Figure:
     """Test part: actual vs LSTM and the baselines; then the future forecast continuing the chart."""
     fig = go.Figure()
-    test = forecast[forecast["part"] == "test"]
-    future = forecast[forecast["part"] == "future"]
+    test = forecast[forecast[Column.PART] == ForecastPart.TEST]
+    future = forecast[forecast[Column.PART] == ForecastPart.FUTURE]
     if history is not None and len(test):
         before = history[history.index < test.index[0]]
         fig.add_trace(
@@ -132,14 +134,18 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
         )
     fig.add_trace(
         go.Scatter(
-            x=test.index, y=test["actual"], mode="lines", name="actual", line={"color": COLORS["actual"], "width": 2}
+            x=test.index,
+            y=test[Column.ACTUAL],
+            mode="lines",
+            name="actual",
+            line={"color": COLORS[Column.ACTUAL], "width": 2},
         )
     )
     _seed_band(fig, forecast)
     for column, name, dash in (
-        ("lstm", "LSTM", None),
-        ("naive", "naive", "dot"),
-        ("seasonal_naive", "seasonal naive", "dot"),
+        (Column.LSTM, "LSTM", None),
+        (Column.NAIVE, "naive", "dot"),
+        (Column.SEASONAL_NAIVE, "seasonal naive", "dot"),
     ):
         if test[column].notna().any():
             fig.add_trace(
@@ -151,17 +157,17 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
                     line={"color": COLORS[column], "dash": dash, "width": 1.6},
                 )
             )
-    if len(future) and future["lstm"].notna().any():
+    if len(future) and future[Column.LSTM].notna().any():
         # Start the future line at the last actual value so it visibly continues the series.
         x = [test.index[-1], *future.index] if len(test) else list(future.index)
-        y = [test["actual"].iloc[-1], *future["lstm"]] if len(test) else list(future["lstm"])
+        y = [test[Column.ACTUAL].iloc[-1], *future[Column.LSTM]] if len(test) else list(future[Column.LSTM])
         fig.add_trace(
             go.Scatter(
                 x=x,
                 y=y,
                 mode="lines+markers",
                 name="LSTM future (recursive)",
-                line={"color": COLORS["lstm"], "dash": "dash"},
+                line={"color": COLORS[Column.LSTM], "dash": "dash"},
                 marker={"size": 4},
             )
         )
@@ -175,7 +181,7 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
 
 def _seed_band(fig: go.Figure, forecast: pd.DataFrame) -> None:
     """A seed ensemble's range: the lowest to the highest member's prediction at each step, shaded."""
-    members = [name for name in forecast.columns if name.startswith("lstm_seed_")]
+    members = [name for name in forecast.columns if is_seed_column(name)]
     if len(members) < 2:
         return
     values = forecast[members].to_numpy(dtype=float)  # (rows, N)
@@ -198,10 +204,10 @@ def _seed_band(fig: go.Figure, forecast: pd.DataFrame) -> None:
 
 def add_bands(fig: go.Figure, rows: pd.DataFrame, *, x: Any = None) -> None:
     """Shade the LSTM's prediction intervals (`lower_<L>`, `upper_<L>` columns), the widest level lightest."""
-    levels = sorted((c.removeprefix("lower_") for c in rows.columns if c.startswith("lower_")), key=float, reverse=True)
+    levels = sorted(band_levels(rows.columns), key=float, reverse=True)
     x = rows.index if x is None else x
     for rank, level in enumerate(levels):
-        lower, upper = rows[f"lower_{level}"], rows[f"upper_{level}"]
+        lower, upper = rows[lower_column(float(level))], rows[upper_column(float(level))]
         if not lower.notna().any():
             continue
         opacity = 0.12 + 0.1 * rank
@@ -243,7 +249,7 @@ def gate_figure(
             y=inputs,
             mode="lines+markers",
             name=chart_text(target),
-            line={"color": COLORS["actual"]},
+            line={"color": COLORS[Column.ACTUAL]},
             marker={"size": 4},
             showlegend=False,
         ),
@@ -325,22 +331,22 @@ def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
     seen_actual: set[str] = set()
     for position, record in enumerate(records):
         frame = record.forecast
-        test = frame[frame["part"] == "test"]
+        test = frame[frame[Column.PART] == ForecastPart.TEST]
         if record.dataset_name not in seen_actual:
             seen_actual.add(record.dataset_name)
             fig.add_trace(
                 go.Scatter(
                     x=test.index,
-                    y=test["actual"],
+                    y=test[Column.ACTUAL],
                     mode="lines",
                     name=f"actual ({chart_text(record.dataset_name)})",
-                    line={"color": COLORS["actual"], "width": 2},
+                    line={"color": COLORS[Column.ACTUAL], "width": 2},
                 )
             )
         fig.add_trace(
             go.Scatter(
                 x=frame.index,
-                y=frame["lstm"],
+                y=frame[Column.LSTM],
                 mode="lines",
                 name=chart_text(record.label),
                 line={"color": _run_color(position)},

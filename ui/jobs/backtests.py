@@ -16,6 +16,7 @@ import streamlit as st
 
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.jobs.backtest import BacktestJob
+from lstm_core.jobs.state import JobState
 from ui.jobs.slot import JobSlot, Progress
 from ui.text.format import duration
 
@@ -66,7 +67,7 @@ class BacktestSlot(JobSlot):
 
     def keep(self, job: BacktestJob) -> BacktestRecord | None:
         state = st.session_state
-        if job.state == "failed" or job.result is None or job.result.folds == 0:
+        if job.state == JobState.FAILED or job.result is None or job.result.folds == 0:
             state.backtest_error = job.error or "The backtest ended before its first fold; your settings are kept."
             return None
         state.backtest_counter += 1

@@ -20,6 +20,7 @@ import streamlit as st
 
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.jobs.base import TrainingJob
+from lstm_core.jobs.state import JobState
 from lstm_core.nn.keras_model import backend_name
 from ui.charts import figures, inside_charts
 from ui.jobs.slot import JobSlot, Progress
@@ -76,7 +77,7 @@ class TrainingSlot(JobSlot):
         st.caption(f"{duration(job.elapsed)} elapsed · {duration(job.seconds_left)} left")
 
     def finished_text(self, job: TrainingJob) -> str | None:
-        if job.state == "failed":
+        if job.state == JobState.FAILED:
             return "The last training failed (see the Train page)."
         record = state.latest_record()
         return None if record is None else f"Last training: {record.message}"
@@ -84,7 +85,7 @@ class TrainingSlot(JobSlot):
     def keep(self, job: TrainingJob) -> state.RunRecord | None:
         st.session_state.live_figure = None  # the live chart's figure (and its hold on the job) goes with it
         st.session_state.live_gate_figure = None
-        if job.state == "failed" or job.run is None:
+        if job.state == JobState.FAILED or job.run is None:
             st.session_state.train_error = job.error or "Training failed; your data and settings are kept."
             return None
         return state.add_run(job.run)

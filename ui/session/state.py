@@ -16,6 +16,7 @@ import streamlit as st
 from lstm_core.config.settings import DataConfig, ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
+from lstm_core.nn.stop_reason import StopReason
 from lstm_core.scoring.metrics import RunMetrics
 from ui import pages
 from ui.session import loaders, runstore
@@ -46,9 +47,9 @@ class RunRecord:
     config: ExperimentConfig
     metrics: RunMetrics
     history: pd.DataFrame  # epoch, loss, val_loss, seconds
-    forecast: pd.DataFrame  # index time; actual, lstm, naive, seasonal_naive, drift, part
+    forecast: pd.DataFrame  # index time; the columns of lstm_core.scoring.columns
     message: str
-    stop_reason: str
+    stop_reason: StopReason
     finished_at: float  # time.time()
     run: Any = None  # experiment.Run (weights, test windows); None once MODELS_KEPT newer runs exist
     store_id: str | None = None  # its id in the run store; None when it could not be stored

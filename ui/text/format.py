@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from lstm_core.data.dataset import Dataset
+from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.scoring.metrics import RunMetrics
 
 __all__ = [
@@ -26,7 +27,12 @@ __all__ = [
     "unit_summary",
 ]
 
-MODEL_NAMES = {"lstm": "LSTM", "naive": "Naive", "seasonal_naive": "Seasonal naive", "drift": "Drift"}
+MODEL_NAMES = {
+    Column.LSTM: "LSTM",
+    Column.NAIVE: "Naive",
+    Column.SEASONAL_NAIVE: "Seasonal naive",
+    Column.DRIFT: "Drift",
+}
 METRIC_NAMES = {"mae": "MAE", "rmse": "RMSE", "smape": "sMAPE (%)", "mase": "MASE", "mape": "MAPE (%)"}
 
 _FREQ_WORDS = {
@@ -141,7 +147,7 @@ def metrics_table(metrics: RunMetrics) -> pd.DataFrame:
 def skill_sentence(metrics: RunMetrics) -> tuple[bool | None, str]:
     """(beats_naive, a plain sentence) comparing the LSTM's RMSE to the naive forecast's."""
     skill = metrics.skill_vs_naive
-    lstm, naive = metrics.rmse("lstm"), metrics.rmse("naive")
+    lstm, naive = metrics.rmse(Column.LSTM), metrics.rmse(Column.NAIVE)
     if skill is None or lstm is None or naive is None:
         return None, "The LSTM's skill against the naive forecast could not be measured on this test part."
     if metrics.beats_naive:
@@ -160,7 +166,7 @@ def skill_sentence(metrics: RunMetrics) -> tuple[bool | None, str]:
 def _seasonal_clause(metrics: RunMetrics) -> str:
     """' Against the seasonal naive forecast ...' when there is one, else ''."""
     skill = metrics.skill_vs_seasonal_naive
-    seasonal = metrics.rmse("seasonal_naive")
+    seasonal = metrics.rmse(Column.SEASONAL_NAIVE)
     season = metrics.season_length
     if skill is None or seasonal is None or not season:
         return ""
@@ -194,7 +200,8 @@ def seed_spread_sentence(metrics: RunMetrics) -> str | None:
     if rmse["mean"] is None:
         return f"{seeds} seeds were trained; their scores could not all be measured."
     text = (
-        f"{seeds} seeds were trained together; the forecast above is their mean (RMSE {number(metrics.rmse('lstm'))}). "
+        f"{seeds} seeds were trained together; the forecast above is their mean "
+        f"(RMSE {number(metrics.rmse(Column.LSTM))}). "
         f"One seed alone scores RMSE {number(rmse['mean'])} ± {number(rmse['sd'])} (mean ± sd across seeds)"
     )
     if skill["mean"] is not None:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from lstm_core.nn.stop_reason import StopReason
 from ui.charts import figures, inside_charts
 from ui.text.equations import GATE_ORDER
 from ui.text.gate_text import TEXT
@@ -69,7 +70,7 @@ def epoch_slider(history: Any, number: int) -> Any:
     return history.snapshots[epochs.index(chosen)]
 
 
-def epoch_caption(history: Any, snapshot: Any, *, epochs_run: int, stop_reason: str) -> str:
+def epoch_caption(history: Any, snapshot: Any, *, epochs_run: int, stop_reason: StopReason) -> str:
     """Which network the views show: the epoch, how many were recorded, and whether it is the final one."""
     if snapshot is None:
         return TEXT["no_history"]
@@ -82,7 +83,7 @@ def epoch_caption(history: Any, snapshot: Any, *, epochs_run: int, stop_reason: 
         every=f", every {stride}th" if stride > 1 else "",
     )
     if snapshot is history.snapshots[-1]:
-        text += TEXT["epoch_restored"] if stop_reason == "early_stopping" else TEXT["epoch_final"]
+        text += TEXT["epoch_restored"] if stop_reason == StopReason.EARLY_STOPPING else TEXT["epoch_final"]
     return text
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from lstm_core.scoring.columns import ForecastColumn as Column
+
 __all__ = ["runs_table"]
 
 
@@ -30,8 +32,8 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
                 "batch": config.train.batch_size,
                 "epochs run": metrics.epochs_run,
                 "ended": record.stop_reason.replace("_", " "),
-                "LSTM RMSE": metrics.rmse("lstm"),
-                "naive RMSE": metrics.rmse("naive"),
+                "LSTM RMSE": metrics.rmse(Column.LSTM),
+                "naive RMSE": metrics.rmse(Column.NAIVE),
                 "skill vs naive": metrics.skill_vs_naive,
                 "beats naive": metrics.beats_naive,
                 "skill vs seasonal naive": metrics.skill_vs_seasonal_naive,
@@ -53,7 +55,7 @@ def stored_runs_table(runs: Sequence[Any], numbers: dict[str, int] | None = None
     for run in runs:
         config, metrics = run.config, run.metrics
         model, windows, train = config.get("model", {}), config.get("windows", {}), config.get("train", {})
-        lstm, naive = metrics.get("lstm") or {}, metrics.get("naive") or {}
+        lstm, naive = metrics.get(Column.LSTM) or {}, metrics.get(Column.NAIVE) or {}
         rows.append(
             {
                 "run": f"#{numbers[run.id]}" if run.id in numbers else run.id[:6],
