@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lstm_core.config.source import SourceKind
 from lstm_core.data.sources import list_samples
 from lstm_core.data.yahoo import VALID_INTERVALS, VALID_PERIODS
 from lstm_core.errors import LabError
@@ -25,8 +26,8 @@ def _load_chosen_sample() -> None:
 sample_tab, upload_tab, yahoo_tab = st.tabs(["Bundled sample", "Upload a CSV", "Yahoo Finance"])
 
 with sample_tab:
-    source = st.session_state.data_config.source
-    current = source.removeprefix("sample:") if source.startswith("sample:") else None
+    source = st.session_state.data_config.data_source
+    current = source.name if source.kind == SourceKind.SAMPLE else None
     names = list(samples)
     st.selectbox(
         "Sample",

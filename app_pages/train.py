@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lstm_core.config.source import SourceKind
 from lstm_core.errors import LabError
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.scoring.columns import ForecastColumn as Column
@@ -35,7 +36,7 @@ with st.form("train_form", border=True):
     submitted = st.form_submit_button("Train", type="primary", key="train_submit", disabled=running)
 
 share_link.draw_share_link()
-if st.session_state.data_config.source.startswith("upload:"):
+if st.session_state.data_config.data_source.kind == SourceKind.UPLOAD:
     st.checkbox(
         "Keep my data with the run",
         key="store_keep_data",

@@ -141,7 +141,7 @@ def load(
     text = where.name if where.kind == SourceKind.PATH else str(where)
     path = Path(text).expanduser()
     if not path.is_file():
-        hint = f" (did you mean sample:{text}?)" if any(s.name == text for s in SAMPLES) else ""
+        hint = f" (did you mean {DataSource.sample(text)}?)" if any(s.name == text for s in SAMPLES) else ""
         raise LabError(f"No file at {text!r}{hint}; give a CSV path, sample:NAME or yahoo:TICKER.")
     return read_csv(path, column=column, date_column=date_column, features=tuple(features))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lstm_core.config.source import SourceKind
 from lstm_core.errors import LabError
 from ui.forms import settings
 from ui.session.share import share_url
@@ -25,7 +26,7 @@ def draw_share_link() -> None:
             key="share_with_workspace",
         )
         st.code(share_url(config, data_config, with_workspace=with_workspace), language=None, wrap_lines=True)
-        if data_config.source.startswith("upload:"):
+        if data_config.data_source.kind == SourceKind.UPLOAD:
             st.caption(
                 "An uploaded file cannot travel in a link: the link carries the settings, and whoever opens it "
                 "uploads the file on the Data page."

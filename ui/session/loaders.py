@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core.config.settings import DataConfig
+from lstm_core.config.source import DataSource
 from lstm_core.data import sources
 from lstm_core.data.csv.read import NO_DATE_COLUMN, column_names
 from lstm_core.data.dataset import Dataset
@@ -46,7 +47,7 @@ def load_sample(name: str) -> Dataset:
 
 def sample_config(sample: Dataset) -> DataConfig:
     """The DataConfig naming a bundled sample."""
-    return DataConfig(source=f"sample:{sample.name}", column=sample.target)
+    return DataConfig(source=str(DataSource.sample(sample.name)), column=sample.target)
 
 
 def load_sample_config(name: str) -> tuple[Dataset, DataConfig]:
@@ -77,7 +78,10 @@ def read_upload(
         raw, column=column, date_column=date_column, features=features, name=file_name, max_bytes=MAX_UPLOAD_BYTES
     )
     config = DataConfig(
-        source=f"upload:{file_name}", column=dataset.target, date_column=date_column, features=dataset.features
+        source=str(DataSource.upload(file_name)),
+        column=dataset.target,
+        date_column=date_column,
+        features=dataset.features,
     )
     return dataset, config
 
@@ -86,7 +90,7 @@ def fetch_ticker(ticker: str, period: str, interval: str) -> tuple[Dataset, Data
     """Prices from Yahoo Finance (or its on-disk cache); raises LabError saying what went wrong."""
     dataset = fetch_yahoo(ticker, period=period, interval=interval)
     config = DataConfig(
-        source=f"yahoo:{ticker.strip().upper()}", column=dataset.target, period=period, interval=interval
+        source=str(DataSource.yahoo(ticker.strip().upper())), column=dataset.target, period=period, interval=interval
     )
     return dataset, config
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lstm_core.config.source import SourceKind
 from lstm_core.store import records
 from lstm_core.store.db import RunStore, StoredRun, StoreError, default_url, open_store
 from ui.session import workspace
@@ -63,7 +64,7 @@ def _call(method: str, *args: Any, default: Any = None) -> Any:
 
 def save(run: Any, *, keep_data: bool = False) -> str | None:
     """Store a finished run in the visitor's workspace; its id, or None (the reason in `problem()`)."""
-    uploaded = run.config.data.source.startswith("upload:")
+    uploaded = run.config.data.data_source.kind == SourceKind.UPLOAD
     return _call("save_run", records.new_run(run, keep_data=keep_data and uploaded))
 
 

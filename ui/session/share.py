@@ -16,6 +16,7 @@ import streamlit as st
 
 from lstm_core.config.links import UPLOAD_KEY, config_from_params, config_to_params, link_keys
 from lstm_core.config.settings import DataConfig, ExperimentConfig
+from lstm_core.config.source import SourceKind
 from lstm_core.errors import LabError
 from ui.session import loaders, state, workspace
 from ui.text.format import plain
@@ -55,22 +56,22 @@ def _open_link() -> None:
         return
     try:
         config = config_from_params(params, st.session_state.config)
-        source = config.data.source
+        source = config.data.data_source
         if UPLOAD_KEY in params:
             message = (
                 f"This link's data was an uploaded file ({params[UPLOAD_KEY]}), which cannot travel in a link: "
                 "upload it on the Data page. The settings are filled in."
             )
-        elif source.startswith("sample:"):
-            dataset, data_config = loaders.load_sample_config(source.removeprefix("sample:"))
+        elif source.kind == SourceKind.SAMPLE:
+            dataset, data_config = loaders.load_sample_config(source.name)
             state.set_dataset(dataset, data_config)
             message = None
-        elif source.startswith("yahoo:"):
+        elif source.kind == SourceKind.YAHOO:
             data = config.data
-            state.set_dataset(*loaders.fetch_ticker(source.removeprefix("yahoo:"), data.period, data.interval))
+            state.set_dataset(*loaders.fetch_ticker(source.name, data.period, data.interval))
             message = None
         else:
-            raise LabError(f"A link can carry a sample or a Yahoo ticker, not {source!r}.")
+            raise LabError(f"A link can carry a sample or a Yahoo ticker, not {str(source)!r}.")
         st.session_state.config = config.replace(data=st.session_state.data_config)
         st.session_state.share_message = ShareMessage(
             "info", message or "Opened a shared experiment: press Train to run it."
