@@ -38,6 +38,7 @@ from lstm_core.nn.stop_reason import StopReason
 __all__ = [
     "TrainingJob",
     "WorkerJob",
+    "heartbeat_seconds",
     "max_concurrent_trainings",
     "release_training",
     "reserve_training",
@@ -55,6 +56,18 @@ def max_concurrent_trainings() -> int:
         return max(1, int(os.environ.get("LSTM_LAB_MAX_TRAININGS", "2")))
     except ValueError:
         return 2
+
+
+def heartbeat_seconds() -> float:
+    """How long a job runs on without a watching page (env `LSTM_LAB_HEARTBEAT_SECONDS`, default 30; at least 1).
+
+    A closed browser tab sends no heartbeat, so its training stops after this many seconds; long enough to survive
+    a slow rerun or a page change, short enough that a closed tab burns little CPU.
+    """
+    try:
+        return max(1.0, float(os.environ.get("LSTM_LAB_HEARTBEAT_SECONDS", "30")))
+    except ValueError:
+        return 30.0
 
 
 def running_trainings() -> int:

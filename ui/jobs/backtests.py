@@ -16,6 +16,7 @@ import streamlit as st
 
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.jobs.backtest import BacktestJob
+from lstm_core.jobs.base import heartbeat_seconds
 from lstm_core.jobs.state import JobState
 from ui.jobs.slot import JobSlot, Progress
 from ui.text.format import duration
@@ -82,8 +83,8 @@ class BacktestSlot(JobSlot):
 SLOT = BacktestSlot()
 
 
-def start(dataset: Any, config: ExperimentConfig, backtest: BacktestConfig, *, heartbeat_timeout: float = 30.0) -> None:
+def start(dataset: Any, config: ExperimentConfig, backtest: BacktestConfig) -> None:
     """Start a backtest in a worker thread; raises LabError for bad settings, one running, or a busy server."""
-    SLOT.start(lambda: BacktestJob(dataset, config, backtest, heartbeat_timeout=heartbeat_timeout))
+    SLOT.start(lambda: BacktestJob(dataset, config, backtest, heartbeat_timeout=heartbeat_seconds()))
     st.session_state.backtest_config = backtest
     st.session_state.backtest_error = None

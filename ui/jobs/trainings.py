@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.config.settings import ExperimentConfig
-from lstm_core.jobs.base import TrainingJob
+from lstm_core.jobs.base import TrainingJob, heartbeat_seconds
 from lstm_core.jobs.state import JobState
 from lstm_core.nn.keras_model import backend_name
 from ui.charts import figures, inside_charts
@@ -30,7 +30,6 @@ from ui.text.gate_text import TEXT
 
 __all__ = [
     "CHART_SECONDS",
-    "HEARTBEAT_TIMEOUT",
     "SLOT",
     "LiveFigure",
     "devices_text",
@@ -39,7 +38,6 @@ __all__ = [
     "start",
 ]
 
-HEARTBEAT_TIMEOUT = 30.0  # seconds a training runs on without a watching browser tab
 CHART_SECONDS = 2.0  # the live loss chart is redrawn this often (rebuilt only after a new epoch)
 
 
@@ -98,7 +96,7 @@ def start(config: ExperimentConfig) -> TrainingJob:
     """Start a training of the loaded data with `config`; LabError while one runs or when the server is busy."""
     s = st.session_state
     config = config.replace(data=s.data_config)
-    job = SLOT.start(lambda: TrainingJob(s.dataset, config, heartbeat_timeout=HEARTBEAT_TIMEOUT))
+    job = SLOT.start(lambda: TrainingJob(s.dataset, config, heartbeat_timeout=heartbeat_seconds()))
     s.config = config
     s.train_error = None
     return job
