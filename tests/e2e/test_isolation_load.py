@@ -214,7 +214,8 @@ def test_load_busy_message_bounded_memory_and_closed_tabs_stop_training(browser,
         f"\nload figures: RSS at start {rss_start:.0f} MB, peak {peak:.0f} MB, now {probe.rss_mb():.0f} MB; "
         f"{VIEWERS} viewers rendered in {all_rendered:.1f} s (after 2 trainings started in "
         f"{trainings_running - started:.1f} s); server CPU {during:.2f} cores under load, {after_close:.2f} cores "
-        f"in the first {HEARTBEAT_TIMEOUT / 2:.0f} s after the training tabs closed; idle {quiet_after} s after closing "
+        f"in the first {HEARTBEAT_TIMEOUT / 2:.0f} s after the training tabs closed; "
+        f"idle {quiet_after} s after closing "
         f"(heartbeat timeout {HEARTBEAT_TIMEOUT:.0f} s); total {time.monotonic() - started:.0f} s"
     )
     assert peak < 2500, f"server RSS peaked at {peak:.0f} MB"
