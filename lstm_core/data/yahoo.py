@@ -29,7 +29,7 @@ import pandas as pd
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 
-__all__ = ["VALID_INTERVALS", "VALID_PERIODS", "cache_folder", "fetch_yahoo"]
+__all__ = ["VALID_INTERVALS", "VALID_PERIODS", "cache_folder", "default_timeout", "fetch_yahoo"]
 
 VALID_PERIODS = ("1d", "5d", "1mo", "3mo", "6mo", "1y", "2y", "5y", "10y", "ytd", "max")
 VALID_INTERVALS = ("1m", "2m", "5m", "15m", "30m", "60m", "90m", "1h", "1d", "5d", "1wk", "1mo", "3mo")
@@ -57,16 +57,28 @@ def cache_folder() -> Path:
     return Path(base) / "lstm-lab" / "yahoo"
 
 
+def default_timeout() -> float:
+    """Seconds to wait for Yahoo: env `LSTM_LAB_YAHOO_TIMEOUT` (a host with a slow route may want more), else 10."""
+    try:
+        return float(os.environ.get("LSTM_LAB_YAHOO_TIMEOUT", "10"))
+    except ValueError:
+        return 10.0
+
+
 def fetch_yahoo(
     ticker: str,
     *,
     period: str = "5y",
     interval: str = "1d",
     cache_dir: str | Path | None = None,
-    timeout: float = 10.0,
+    timeout: float | None = None,
     max_age_hours: float = 12,
 ) -> Dataset:
-    """Prices for `ticker` from Yahoo Finance (or the local cache), target Close."""
+    """Prices for `ticker` from Yahoo Finance (or the local cache), target Close.
+
+    `timeout` (seconds) defaults to `LSTM_LAB_YAHOO_TIMEOUT`, else 10.
+    """
+    timeout = default_timeout() if timeout is None else timeout
     ticker = _check(ticker, period, interval, timeout)
     folder = Path(cache_dir) if cache_dir is not None else cache_folder()
     cached = folder / f"{_safe(ticker)}_{period}_{interval}.csv"

@@ -337,6 +337,7 @@ def _backtest_objective(
         BacktestConfig(start=_start_text(windows.train_end, len(known)), horizon=horizon, stride=1),
         on_epoch=counted,
         should_stop=should_stop,
+        statistical=False,  # the objective reads the LSTM's errors only
     )
     trial.set_user_attr("epochs", epochs)
     trial.set_user_attr("folds", int(backtest.summary["folds"]))

@@ -26,6 +26,7 @@ CSV = "day,price,volume\n" + "".join(f"2024-01-{d:02d},{100 + d * 1.5},{1000 + d
 @pytest.fixture()
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path / "cache"))  # no Yahoo answer leaks between tests
+    monkeypatch.setenv("LSTM_LAB_YAHOO_TIMEOUT", "3")  # a really unreachable Yahoo costs at most about 5 s
     return AppTest.from_file(APP, default_timeout=30).run()
 
 
