@@ -1,4 +1,7 @@
-"""Hostile input through the app (AppTest): every corpus file uploaded, and every way Yahoo fails.
+"""Hostile input through the app (AppTest): the corpus uploaded once per kind of outcome, and every way Yahoo fails.
+
+The loader and the command line read all 62 corpus files (tests/data, tests/cli); here each refusal sentence the
+loader can give, and each kind of file that loads, goes through the uploader once.
 
 Each case starts from a loaded `sine` sample, so "the data is kept" means the visitor's own
 choice survives, not just the default. No test here trains, so none imports TensorFlow.
@@ -52,7 +55,39 @@ def assert_sine_kept(at: AppTest) -> None:
     assert len(at.get("plotly_chart")) == 1
 
 
-@pytest.mark.parametrize("name", FILES)
+def _refusal_kind(name: str) -> str | None:
+    """The loader's refusal sentence for a corpus file with names and numbers blanked out (None if the file loads)."""
+    try:
+        read_csv(CORPUS / name)
+    except LabError as error:
+        return re.sub(r"\d+(\.\d+)?", "N", re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "Q", str(error)))
+    return None
+
+
+# One file per refusal sentence, found from the loader itself, so a new kind of refusal is covered here too.
+REFUSED = sorted({kind: name for name in reversed(FILES) if (kind := _refusal_kind(name))}.values())
+# The files that load, one per way the Data page shows them differently.
+LOADED = [
+    "day_first_dates.csv",  # no notes at all
+    "missing_values.csv",  # an information note
+    "duplicate_unsorted_timestamps.csv",  # a warning note (rows dropped)
+    "formula_column_names.csv",  # a target named like a spreadsheet formula
+    "markdown_in_names.csv",  # names that are markdown and LaTeX
+    "utf16_bom.csv",  # not UTF-8, a non-ASCII target name
+    "no_date_column.csv",  # rows are steps
+    "yearless_labels_with_footer.csv",  # labels that are not dates, a footer skipped
+    "split_time_columns.csv",  # the time over five columns, a row counter and a text column left out
+    "thousands_of_columns.csv",  # 3,000 columns: the column pickers stay usable
+]
+
+
+def test_the_app_cases_cover_every_refusal_and_exist() -> None:
+    """Each refusal sentence of the corpus has its file among the uploads, and every chosen file loads."""
+    assert len(REFUSED) == len({_refusal_kind(name) for name in FILES} - {None}) >= 10
+    assert all(_refusal_kind(name) is None for name in LOADED)
+
+
+@pytest.mark.parametrize("name", REFUSED + LOADED)
 def test_corpus_file_through_uploader(app: AppTest, name: str) -> None:
     """Each hostile file gives one st.error sentence (sine kept) or loads as the dataset; nothing raises."""
     raw = (CORPUS / name).read_bytes()
