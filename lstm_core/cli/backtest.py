@@ -59,6 +59,13 @@ def backtest_command(args: argparse.Namespace) -> int:
         f"naive RMSE {_mean_sd(naive and naive['rmse'])}",
         f"skill vs naive {_mean_sd(skill)}",
     ]
+    for model in (Column.ETS, Column.THETA):
+        block = summary["models"].get(model)
+        if block is not None:
+            parts.append(f"{model} RMSE {_mean_sd(block['rmse'])}")
+    strongest = summary.get("strongest_baseline")
+    if strongest:
+        parts.append(f"strongest baseline {strongest} (skill {_mean_sd(summary['skill_vs_strongest_baseline'])})")
     for level, block in summary["coverage"].items():
         if block["empirical"] is not None:
             parts.append(f"{level}% bands covered {block['empirical']:.0%} of {block['points']} points")

@@ -12,6 +12,7 @@ from lstm_core.config.options import RUN_PARTS, add_config_options
 from lstm_core.errors import LabError
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.scoring.metrics import RunMetrics
 
 __all__ = ["add_run_arguments", "list_samples_command", "run_command"]
 
@@ -85,8 +86,19 @@ def run_command(args: argparse.Namespace) -> int:
         f"{dataset.name}: LSTM RMSE {number(scores.rmse(Column.LSTM))}, "
         f"naive RMSE {number(scores.rmse(Column.NAIVE))}, "
         f"skill vs naive {number(scores.skill_vs_naive)} (the LSTM {verdict} the naive forecast), "
-        f"skill vs seasonal naive {number(scores.skill_vs_seasonal_naive)}.{seeds} "
+        f"skill vs seasonal naive {number(scores.skill_vs_seasonal_naive)}.{_statistical_words(scores)}{seeds} "
         f"Results in {args.out}",
         file=sys.stderr,
     )
     return 0
+
+
+def _statistical_words(scores: RunMetrics) -> str:
+    """' ETS(M,A,M) RMSE 20.9, Theta RMSE 21.8, the strongest baseline is ets (LSTM skill against it -1.4).'"""
+    fitted = scores.statistical_models or {}
+    models = [model for model in (Column.ETS, Column.THETA) if fitted.get(model)]
+    parts = [f"{fitted[model]} RMSE {number(scores.rmse(model))}" for model in models]
+    strongest, skill = scores.strongest_baseline, scores.skill_vs_strongest_baseline
+    if strongest:
+        parts.append(f"the strongest baseline is {strongest} (LSTM skill against it {number(skill)})")
+    return " " + ", ".join(parts) + "." if parts else ""

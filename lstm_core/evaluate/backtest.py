@@ -2,7 +2,7 @@
 
 Origins run from `start` (a fraction of the series or a date) to the last origin with H actual
 values after it, every `stride` steps. Fold k forecasts positions o_k .. o_k+H-1 with the LSTM, the
-naive, seasonal-naive and drift forecasts, each from the data before o_k only.
+naive, seasonal-naive and drift forecasts, ETS and Theta, each from the data before o_k only.
 
 - retrain "never": one training on the data before the first origin (its scaler fit on that part's
   training share only), then every fold's forecast in one batched pass of the NumPy kernel.
@@ -11,6 +11,11 @@ naive, seasonal-naive and drift forecasts, each from the data before o_k only.
 - Bands: split conformal per horizon step (intervals.py) from the absolute errors of rolling-origin
   forecasts made after the training part — origins in the first training's validation share, then
   earlier folds — using only forecasts whose whole horizon ended before the fold's origin.
+
+- ETS and Theta (`scoring.statistical`) are fitted when the LSTM is trained, on the same data (everything before
+  the group's first origin, or the sliding part); each fold of the group then forecasts H steps from its own
+  origin with those parameters, smoothing on over the actual values before that origin. So both sides of a
+  comparison know the same values and refit equally often.
 
 Every number of a fold (inputs, scaling, differences, prediction, band) depends only on values before
 its origin; tests/evaluate/test_backtest.py changes the future and checks that earlier folds stay identical.
@@ -34,8 +39,8 @@ from lstm_core.errors import LabError
 from lstm_core.evaluate.summary import summarise
 from lstm_core.forecast.multistep import Inputs, forecast_from, trained_members
 from lstm_core.nn.stop_reason import StopReason
-from lstm_core.scoring import baselines
-from lstm_core.scoring.columns import MODELS, ForecastColumn, lower_column, upper_column
+from lstm_core.scoring import baselines, statistical
+from lstm_core.scoring.columns import MODELS, STATISTICAL, ForecastColumn, lower_column, upper_column
 from lstm_core.scoring.conformal import rolling_bands
 
 __all__ = ["MAX_TRAININGS", "Backtest", "FoldReport", "first_origin", "plan_origins", "run_backtest"]
@@ -101,8 +106,13 @@ def run_backtest(
     on_epoch: Callable | None = None,
     on_batch: Callable | None = None,
     should_stop: Callable[[], bool] | None = None,
+    statistical: bool = True,
 ) -> Backtest:
-    """Run the walk-forward backtest; raises LabError for bad input before any training."""
+    """Run the walk-forward backtest; raises LabError for bad input before any training.
+
+    `statistical=False` leaves out ETS and Theta (their columns empty, their scores None): for a sweep's
+    objective, which reads the LSTM's errors only.
+    """
     from lstm_core.nn.keras_model import release_model
     from lstm_core.nn.train import train
 
@@ -137,9 +147,11 @@ def run_backtest(
     predictions = np.full((len(origins), horizon), np.nan)  # (K, H)
     calibration: list[tuple[int, np.ndarray]] = []  # (position where its horizon ends, |errors| (H,))
     done, stop_reason, train_seconds = 0, StopReason.COMPLETED, 0.0
+    lows: list[int] = []  # where each training's data begins
     for number, group in enumerate(groups):
         origin = int(origins[group[0]])
         low = 0 if backtest.window_type == "expanding" else origin - span
+        lows.append(low)
         until = int(origins[group[-1]])  # the group's forecasts read inputs before their origins only
         windows, inputs = _training_part(transformed, low, origin, until, config, horizon, strategy, lag, levels)
         result = train(windows, config, on_epoch=on_epoch, on_batch=on_batch, should_stop=should_stop)
@@ -169,6 +181,9 @@ def run_backtest(
     actual = levels[origins[:, None] + steps]  # (K, H)
     calibration += list(zip((origins + horizon).tolist(), np.abs(actual - predictions), strict=True))
     forecasts = {ForecastColumn.LSTM: predictions, **_baselines(levels, origins, horizon, season)}
+    trained = [(low, group[group < done]) for low, group in zip(lows, groups, strict=False)]
+    fitted, models = _statistical(levels, origins, trained, horizon, season, statistical)
+    forecasts.update(fitted)
     levels_wanted = config.forecast.levels
     lower, upper = rolling_bands(predictions, origins, calibration, levels_wanted)  # (L, K, H) each
 
@@ -207,6 +222,7 @@ def run_backtest(
         train_seconds=round(train_seconds, 4),
         seconds=round(time.perf_counter() - started, 4),
         season_length=season,
+        statistical_models=models,
         stop_reason=stop_reason,
         calibration="absolute errors of rolling-origin forecasts after the training part (its validation share, "
         "then earlier folds), only those whose horizon ended before each fold's origin",
@@ -276,3 +292,30 @@ def _baselines(
         if path is not None:
             seasonal[k] = path
     return {ForecastColumn.NAIVE: naive, ForecastColumn.SEASONAL_NAIVE: seasonal, ForecastColumn.DRIFT: drift}
+
+
+def _statistical(
+    levels: np.ndarray,
+    origins: np.ndarray,
+    trained: list[tuple[int, np.ndarray]],
+    horizon: int,
+    season: int | None,
+    wanted: bool,
+) -> tuple[dict[ForecastColumn, np.ndarray], dict[str, list[str | None]] | None]:
+    """ETS and Theta per training: fitted on [low, the group's first origin), then each fold's forecast: (K, H).
+
+    Also what was fitted, per training ({"ets": ["ETS(M,A,M)", ...], "theta": [...]}); None when not `wanted`.
+    """
+    paths = {model: np.full((len(origins), horizon), np.nan) for model in STATISTICAL}
+    if not wanted:
+        return paths, None
+    names: dict[str, list[str | None]] = {str(model): [] for model in STATISTICAL}
+    for low, folds in trained:
+        if not len(folds):
+            continue
+        first = int(origins[folds[0]])
+        for model, fit in statistical.fit_baselines(levels[low:first], season).items():
+            names[str(model)].append(None if fit is None else fit.name)
+            if fit is not None:
+                paths[model][folds] = fit.forecasts(levels[low:], origins[folds] - low, horizon)  # (k, H)
+    return paths, names

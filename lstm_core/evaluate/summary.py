@@ -1,5 +1,9 @@
 """A backtest's numbers: each model's errors as mean and sd over folds, skills, per-step RMSE, coverage.
 
+Skills are the LSTM's against each baseline (`skill_vs_<baseline>`, per fold, then mean and sd); the
+`strongest_baseline` is the one with the lowest mean RMSE over folds, and `skill_vs_strongest_baseline` the LSTM's
+skill against it.
+
 Input arrays are (K folds, H steps) in the user's units; bands are (L levels, K, H), NaN where a fold
 has no band yet. Output is the JSON-ready dict of `backtest_metrics.json` (None, never NaN).
 """
@@ -7,13 +11,14 @@ has no band yet. Output is the JSON-ready dict of `backtest_metrics.json` (None,
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from lstm_core.scoring import metrics
-from lstm_core.scoring.columns import ForecastColumn
+from lstm_core.scoring.columns import BASELINES, ForecastColumn
 from lstm_core.scoring.conformal import coverage, level_name
 
 __all__ = ["SCORES", "mean_sd", "summarise"]
@@ -73,7 +78,8 @@ def summarise(
 
     per_step = {}
     for model, predicted in forecasts.items():
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a model with no forecast at a step: NaN, said as None
             squared = np.nanmean((actual - predicted) ** 2, axis=0) if folds else np.array([])  # (H,)
         per_step[model] = [_clean(math.sqrt(v)) if math.isfinite(v) else None for v in squared]
 
@@ -99,7 +105,11 @@ def summarise(
         "models": models,
         "per_step_rmse": per_step,
         "coverage": covered,
-        "skill_vs_naive": skill(ForecastColumn.NAIVE),
-        "skill_vs_seasonal_naive": skill(ForecastColumn.SEASONAL_NAIVE),
+        **{f"skill_vs_{model}": skill(model) for model in BASELINES if model in forecasts},
     }
+    present = [model for model in BASELINES if models.get(model) is not None]
+    mean_rmse = {str(model): models[model]["rmse"]["mean"] for model in present}
+    strongest = metrics.strongest(mean_rmse)
+    summary["strongest_baseline"] = strongest  # the lowest mean RMSE over folds
+    summary["skill_vs_strongest_baseline"] = None if strongest is None else summary[f"skill_vs_{strongest}"]
     return summary, notes

@@ -18,8 +18,8 @@ import pandas as pd
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.experiment.run import Run
 from lstm_core.inside.states import sequence_states
+from lstm_core.scoring.columns import STATISTICAL, is_band_column, is_seed_column
 from lstm_core.scoring.columns import ForecastColumn as Column
-from lstm_core.scoring.columns import is_band_column, is_seed_column
 
 __all__ = [
     "backtest_frame",
@@ -63,8 +63,9 @@ def _times(index: pd.Index) -> Any:
 
 
 def forecast_frame(run: Run) -> pd.DataFrame:
-    """`time, actual, lstm, naive[, lstm_seed_<seed>...]`, then `lower_<L>, upper_<L>` per interval level: one
-    row per test step, then one per future step (actual empty)."""
+    """`time, actual, lstm, naive, ets, theta[, lstm_seed_<seed>...]`, then `lower_<L>, upper_<L>` per interval level:
+    one row per test step, then one per future step (actual empty). `ets` and `theta` are empty where they could not
+    be fitted (and in a run kept from before they existed)."""
     rows = run.forecast
     bands = [c for c in rows.columns if is_band_column(c)]
     # A seed ensemble's `lstm` is the members' mean; each member's own predictions follow it.
@@ -75,13 +76,15 @@ def forecast_frame(run: Run) -> pd.DataFrame:
             Column.ACTUAL: rows[Column.ACTUAL].to_numpy(),
             Column.LSTM: rows[Column.LSTM].to_numpy(),
             Column.NAIVE: rows[Column.NAIVE].to_numpy(),
+            **{model: rows[model].to_numpy() if model in rows else np.nan for model in STATISTICAL},
             **{column: rows[column].to_numpy() for column in seeds + bands},
         }
     )
 
 
 def backtest_frame(backtest: Any) -> pd.DataFrame:
-    """backtest.csv: `fold, origin, step, time, actual, lstm, naive, seasonal_naive, drift, lower_<L>, upper_<L>`."""
+    """backtest.csv: `fold, origin, step, time, actual, lstm, naive, seasonal_naive, drift, ets, theta, lower_<L>,
+    upper_<L>`."""
     frame = backtest.frame.copy()
     frame[Column.ORIGIN] = _times(pd.Index(frame[Column.ORIGIN]))
     frame[Column.TIME] = _times(pd.Index(frame[Column.TIME]))

@@ -4,6 +4,11 @@
 everything a page or a file needs. An LSTM result never goes out without the naive
 baseline next to it: `metrics` always holds both, and `skill_vs_naive`.
 
+Beside the naive, seasonal-naive and drift forecasts, ETS (its form chosen by AICc) and the Theta method are
+fitted on everything before the test part and predict each test step one step ahead from the actual values
+before it, their parameters fixed (`scoring.statistical`): the LSTM's own task. Their future forecast runs on
+from the last value with the same parameters. `metrics.strongest_baseline` names the baseline to beat.
+
 A seed ensemble (`train.seeds` > 1) forecasts the mean of its members; the forecast keeps each
 member's predictions (`lstm_seed_<seed>` columns) and the metrics hold `seeds` and `seed_spread`
 (every LSTM metric and skill as mean ± sd across seeds). Every run's metrics hold `diagnostics`, and `intervals`
@@ -37,9 +42,9 @@ from lstm_core.nn.keras_model import network_weights
 from lstm_core.nn.probe import GateHistory, GateRecorder
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.nn.weights import NetworkWeights
-from lstm_core.scoring import baselines, diagnostics, metrics
+from lstm_core.scoring import baselines, diagnostics, metrics, statistical
+from lstm_core.scoring.columns import BASELINES, ForecastPart, seed_column
 from lstm_core.scoring.columns import ForecastColumn as Column
-from lstm_core.scoring.columns import ForecastPart, seed_column
 
 __all__ = ["Run", "evaluate", "run_experiment"]
 
@@ -145,6 +150,13 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     if season and seasonal is None:
         notes.append(f"Seasonal naive needs {season} points before the test part; it is left out.")
     drift = baselines.drift(target, start)
+    # ETS and Theta: fitted on everything before the test part, then one step ahead over it with those parameters.
+    fits = statistical.fit_baselines(target[:start], season)
+    fitted = {model: None if fit is None else fit.one_step(target, start) for model, fit in fits.items()}
+    for model, fit in fits.items():
+        if fit is None:
+            name = {Column.ETS: "ETS", Column.THETA: "Theta"}[model]
+            notes.append(f"{name} could not be fitted on the {start} points before the test part; it is left out.")
     train_part = target[: windows.train_end]
     range_note = _range_note(target, windows)
     if range_note:
@@ -160,6 +172,7 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         Column.NAIVE: block(naive),
         Column.SEASONAL_NAIVE: block(seasonal),
         Column.DRIFT: block(drift),
+        **{model: block(predicted) for model, predicted in fitted.items()},
     }
 
     def rmse(model: str) -> float | None:
@@ -168,6 +181,8 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
     skill = metrics.skill_vs_naive(rmse(Column.LSTM), rmse(Column.NAIVE))
     # The same score against "same time last season": the baseline to beat on a seasonal series.
     seasonal_skill = metrics.skill_vs_naive(rmse(Column.LSTM), rmse(Column.SEASONAL_NAIVE))
+    skills = {model: metrics.skill_vs_naive(rmse(Column.LSTM), rmse(model)) for model in BASELINES}
+    strongest = metrics.strongest({model: rmse(model) for model in BASELINES})
     spread = None
     if len(members) > 1:
         spread = seed_spread(
@@ -196,6 +211,7 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
             Column.NAIVE: naive,
             Column.SEASONAL_NAIVE: seasonal if seasonal is not None else np.nan,
             Column.DRIFT: drift,
+            **{model: np.nan if predicted is None else predicted for model, predicted in fitted.items()},
             Column.PART: ForecastPart.TEST,
         },
         index=dataset.frame.index[start:],
@@ -217,6 +233,7 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
                 Column.NAIVE: baselines.naive_future(target, steps),
                 Column.SEASONAL_NAIVE: seasonal_future if seasonal_future is not None else np.nan,
                 Column.DRIFT: baselines.drift_future(target, steps),
+                **{model: np.nan if fit is None else fit.forecast(target, steps) for model, fit in fits.items()},
                 Column.PART: ForecastPart.FUTURE,
             },
             index=future_index(dataset.frame.index, dataset.freq, steps),
@@ -246,6 +263,13 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         seed_spread=spread,
         diagnostics=tuple(found),
         intervals=intervals,
+        skill_vs_ets=skills[Column.ETS],
+        beats_ets=bool(skills[Column.ETS] is not None and skills[Column.ETS] > 0),
+        skill_vs_theta=skills[Column.THETA],
+        beats_theta=bool(skills[Column.THETA] is not None and skills[Column.THETA] > 0),
+        strongest_baseline=None if strongest is None else str(strongest),
+        skill_vs_strongest_baseline=None if strongest is None else skills[strongest],
+        statistical_models={str(model): None if fit is None else fit.name for model, fit in fits.items()},
     )
     return Run(
         config=config,

@@ -2,9 +2,10 @@
 
 A run's forecast (`experiment.Run.forecast`, forecast.csv, the store's `forecast.csv`) and a backtest's rows
 (backtest.csv) are frames whose columns are named here: `actual`, each model (`lstm`, `naive`,
-`seasonal_naive`, `drift`), `part` ("test" or "future"), a backtest's `fold`, `origin`, `step` and `time`, and
-the families made from a number: `lower_<L>`/`upper_<L>` (a prediction interval at level L, `level_name`) and
-`lstm_seed_<seed>` (one member of a seed ensemble). The same model names key the metrics' score blocks.
+`seasonal_naive`, `drift`, `ets`, `theta`), `part` ("test" or "future"), a backtest's `fold`, `origin`, `step`
+and `time`, and the families made from a number: `lower_<L>`/`upper_<L>` (a prediction interval at level L,
+`level_name`) and `lstm_seed_<seed>` (one member of a seed ensemble). The same model names key the metrics'
+score blocks.
 StrEnum members are their strings: `ForecastColumn.LSTM == "lstm"`, and files and JSON are unchanged.
 """
 
@@ -18,6 +19,7 @@ from lstm_core.scoring.conformal import level_name
 __all__ = [
     "BASELINES",
     "MODELS",
+    "STATISTICAL",
     "ForecastColumn",
     "ForecastPart",
     "band_levels",
@@ -42,6 +44,8 @@ class ForecastColumn(StrEnum):
     NAIVE = "naive"
     SEASONAL_NAIVE = "seasonal_naive"
     DRIFT = "drift"
+    ETS = "ets"  # exponential smoothing, its form chosen by AICc (scoring.statistical)
+    THETA = "theta"  # the Theta method (scoring.statistical)
     FOLD = "fold"  # backtest rows: the fold (1-based), its origin's time and the step from it (1-based)
     ORIGIN = "origin"
     STEP = "step"
@@ -60,7 +64,10 @@ MODELS: tuple[ForecastColumn, ...] = (
     ForecastColumn.NAIVE,
     ForecastColumn.SEASONAL_NAIVE,
     ForecastColumn.DRIFT,
+    ForecastColumn.ETS,
+    ForecastColumn.THETA,
 )
+STATISTICAL: tuple[ForecastColumn, ...] = (ForecastColumn.ETS, ForecastColumn.THETA)  # fitted, not rules
 BASELINES: tuple[ForecastColumn, ...] = MODELS[1:]
 
 

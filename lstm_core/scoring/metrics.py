@@ -3,6 +3,12 @@
 Pure functions on 1-D arrays in the user's units. A metric that is undefined for the data
 (MAPE with a zero actual, MASE on a constant training part) is None, never NaN or inf.
 Percentages are in percent (0-100 for MAPE, 0-200 for sMAPE).
+
+sMAPE and MASE are the M4 and Tourism competitions' definitions: sMAPE = 200/h · Σ|y − ŷ|/(|y| + |ŷ|), and
+MASE = MAE / (the in-sample MAE of the seasonal naive forecast, y_t − y_{t−m}, over the training part given;
+m = 1 without a season). One difference: a step where actual and forecast are both 0 counts as a perfect 0 in
+sMAPE, where the competitions leave it undefined. A run passes its training part (not its validation part) as
+the scale's sample; a backtest fold passes everything before its origin.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ __all__ = [
     "score",
     "skill_vs_naive",
     "smape",
+    "strongest",
 ]
 
 _SCORE_NAMES = ("mae", "rmse", "smape", "mase", "mape")
@@ -80,8 +87,14 @@ class RunMetrics:
 
     A model's scores are None when it has no forecast (seasonal naive without a full season before the
     test part, an LSTM whose loss became NaN). `to_dict()` is the JSON contract of `metrics.json`: the fields in
-    order, then `seeds` and `seed_spread` (a seed ensemble only), `diagnostics` and `intervals` where the run has
-    them (a None field is left out), then `extra`.
+    order, then the statistical baselines' block (below), `seeds` and `seed_spread` (a seed ensemble only),
+    `diagnostics` and `intervals` where the run has them (a None field is left out), then `extra`.
+
+    The statistical baselines (ETS and Theta, `scoring.statistical`) are scored like the others on the same test
+    steps: `ets`, `theta`, `skill_vs_ets`, `beats_ets`, `skill_vs_theta`, `beats_theta`, `strongest_baseline` (the
+    baseline with the lowest test RMSE, the statistical ones included), `skill_vs_strongest_baseline` and
+    `statistical_models` (what was fitted: {"ets": "ETS(M,A,M)", "theta": "Theta"}, a None value where the
+    training part was too short). A run written before them has `statistical_models` None and none of these keys.
     """
 
     lstm: Scores | None
@@ -104,6 +117,15 @@ class RunMetrics:
     seed_spread: SeedSpread | None = None  # None for one model
     diagnostics: tuple[Diagnostic, ...] | None = None  # None: not diagnosed (a file written before diagnostics)
     intervals: Intervals | None = None  # None: no interval levels asked for
+    ets: Scores | None = None
+    theta: Scores | None = None
+    skill_vs_ets: float | None = None
+    beats_ets: bool = False
+    skill_vs_theta: float | None = None
+    beats_theta: bool = False
+    strongest_baseline: str | None = None  # a ForecastColumn's value: the baseline with the lowest test RMSE
+    skill_vs_strongest_baseline: float | None = None
+    statistical_models: dict[str, str | None] | None = None  # None: a run scored before ETS and Theta
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # keys this version does not know, as read
 
     def scores(self, model: str) -> Scores | None:
@@ -115,8 +137,11 @@ class RunMetrics:
 
     def to_dict(self) -> dict[str, Any]:
         out = {name: getattr(self, name) for name in _CONTRACT}
+        if self.statistical_models is not None:
+            out.update({name: getattr(self, name) for name in _STATISTICAL})
         for model in MODELS:
-            out[model] = None if out[model] is None else out[model].to_dict()
+            if model in out:
+                out[model] = None if out[model] is None else out[model].to_dict()
         optional = {
             "seeds": self.seeds,
             "seed_spread": self.seed_spread,
@@ -139,11 +164,23 @@ class RunMetrics:
         return cls(**given, extra={key: value for key, value in values.items() if key not in known})
 
 
+# The statistical baselines' keys, in their order: all written when `statistical_models` is set, none otherwise.
+_STATISTICAL = (
+    "ets",
+    "theta",
+    "skill_vs_ets",
+    "beats_ets",
+    "skill_vs_theta",
+    "beats_theta",
+    "strongest_baseline",
+    "skill_vs_strongest_baseline",
+    "statistical_models",
+)
 # metrics.json's keys that every run has, in their order (the DESIGN.md contract and the skills beside it).
 _CONTRACT = tuple(
     field.name
     for field in dataclasses.fields(RunMetrics)
-    if field.name not in ("seeds", "seed_spread", "diagnostics", "intervals", "extra")
+    if field.name not in ("seeds", "seed_spread", "diagnostics", "intervals", "extra", *_STATISTICAL)
 )
 
 
@@ -213,6 +250,12 @@ def skill_vs_naive(rmse_model: float | None, rmse_naive: float | None) -> float 
     if rmse_model is None or not rmse_naive:
         return None
     return _finite(1.0 - rmse_model / rmse_naive)
+
+
+def strongest(rmses: dict[str, float | None]) -> str | None:
+    """The name with the lowest RMSE (the first of equals, in the given order); None when none has one."""
+    scored = [(value, number, name) for number, (name, value) in enumerate(rmses.items()) if value is not None]
+    return min(scored)[2] if scored else None
 
 
 def score(actual: np.ndarray, predicted: np.ndarray, *, train: np.ndarray, season_length: int | None = None) -> Scores:

@@ -45,7 +45,20 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_ETS_SEASON", "EtsFit", "EtsForm", "ThetaFit", "ets_forms", "fit_ets", "fit_theta", "seasonal_test"]
+from lstm_core.scoring.columns import ForecastColumn
+
+__all__ = [
+    "MAX_ETS_SEASON",
+    "EtsFit",
+    "EtsForm",
+    "Fit",
+    "ThetaFit",
+    "ets_forms",
+    "fit_baselines",
+    "fit_ets",
+    "fit_theta",
+    "seasonal_test",
+]
 
 MAX_ETS_SEASON = 24  # R's ets ignores a longer season ("I can't handle data with frequency greater than 24")
 _KEEP = 3  # forms fitted in full after the heuristic screen
@@ -111,9 +124,32 @@ class EtsFit:
 
     def forecast(self, history: np.ndarray, horizon: int) -> np.ndarray:
         """The `horizon`-step forecast from the end of `history`: (horizon,)."""
+        return self.forecasts(history, np.array([len(history)]), horizon)[0]
+
+    def forecasts(self, values: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """The `horizon`-step forecast from each origin (a position of `values`), from the values before it: (K, H).
+
+        One smoothing pass up to the last origin; each forecast is then the ETS point forecast from the states
+        after the value before its origin, (l + (φ + … + φ^h)·b) with the last season's index added or
+        multiplied in (no error term, as statsmodels' `forecast`).
+        """
+        origins = np.asarray(origins, dtype=np.int64)  # (K,)
+        values = _series(values)[: int(origins.max())]  # nothing at or after the last origin is read
         with _quiet():
-            smoothed = self.form.model(_series(history)).smooth(np.asarray(self.params))
-            return np.asarray(smoothed.forecast(horizon), dtype=np.float64)  # (H,)
+            smoothed = self.form.model(values).smooth(np.asarray(self.params))
+        last = origins - 1  # (K,) the position of the last value each forecast sees
+        steps = np.arange(1, horizon + 1)  # (H,)
+        path = np.asarray(smoothed.level, dtype=np.float64)[last][:, None] * np.ones(horizon)  # (K, H)
+        if self.form.trend:
+            phi = float(smoothed.phi) if self.form.damped else 1.0
+            damped = np.cumsum(phi**steps) if self.form.damped else steps.astype(np.float64)  # (H,)
+            path = path + np.asarray(smoothed.slope, dtype=np.float64)[last][:, None] * damped
+        if self.form.seasonal:
+            m = int(self.form.season_length)
+            back = steps - m * np.ceil(steps / m).astype(np.int64)  # (H,) in [1 - m, 0]: the same phase, last season
+            index = np.asarray(smoothed.season, dtype=np.float64)[last[:, None] + back]  # (K, H)
+            path = path * index if self.form.seasonal == "mul" else path + index
+        return path  # (K, H)
 
 
 @dataclass(frozen=True)
@@ -136,7 +172,7 @@ class ThetaFit:
     def _index(self, positions: np.ndarray) -> np.ndarray:
         indices = np.asarray(self.seasonal, dtype=np.float64)
         if not len(indices):
-            return np.ones(len(positions)) if self.method == "mul" else np.zeros(len(positions))
+            return np.ones(np.shape(positions)) if self.method == "mul" else np.zeros(np.shape(positions))
         return indices[positions % len(indices)]
 
     def _adjust(self, values: np.ndarray) -> np.ndarray:
@@ -175,11 +211,24 @@ class ThetaFit:
 
     def forecast(self, history: np.ndarray, horizon: int) -> np.ndarray:
         """The `horizon`-step forecast from the end of `history`: (horizon,)."""
-        history = _series(history)  # (n,)
-        n = len(history)
-        level = self._levels(self._adjust(history))[-1]
-        steps = np.arange(1, horizon + 1, dtype=np.float64)
-        return self._reseason(level + self._drift(np.float64(n), steps), n + np.arange(horizon))  # (H,)
+        return self.forecasts(history, np.array([len(history)]), horizon)[0]
+
+    def forecasts(self, values: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """The `horizon`-step forecast from each origin (a position of `values`), from the values before it: (K, H)."""
+        origins = np.asarray(origins, dtype=np.int64)  # (K,)
+        values = _series(values)[: int(origins.max())]  # nothing at or after the last origin is read
+        levels = self._levels(self._adjust(values))  # (T,)
+        steps = np.arange(1, horizon + 1, dtype=np.float64)  # (H,)
+        adjusted = levels[origins - 1][:, None] + self._drift(origins[:, None].astype(np.float64), steps)  # (K, H)
+        return self._reseason(adjusted, origins[:, None] + np.arange(horizon))  # (K, H)
+
+
+Fit = EtsFit | ThetaFit
+
+
+def fit_baselines(train: np.ndarray, season_length: int | None = None) -> dict[ForecastColumn, Fit | None]:
+    """ETS and Theta fitted on `train`, keyed by their forecast column (None where one cannot be fitted)."""
+    return {ForecastColumn.ETS: fit_ets(train, season_length), ForecastColumn.THETA: fit_theta(train, season_length)}
 
 
 def ets_forms(values: np.ndarray, season_length: int | None) -> list[EtsForm]:

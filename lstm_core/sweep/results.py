@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from lstm_core.data.dataset import Dataset
+from lstm_core.scoring.columns import STATISTICAL
 from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.sweep.study import SweepSetup, best_config, public_url
 
@@ -91,6 +92,9 @@ def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Pa
         "best_params": best.params,
         "best_test_rmse": run.metrics.rmse(Column.LSTM),
         "best_test_naive_rmse": run.metrics.rmse(Column.NAIVE),
+        **{f"best_test_{model}_rmse": run.metrics.rmse(model) for model in (Column.SEASONAL_NAIVE, *STATISTICAL)},
+        "best_test_strongest_baseline": run.metrics.strongest_baseline,
+        "best_test_skill_vs_strongest_baseline": run.metrics.skill_vs_strongest_baseline,
         "trials": {state: int((frame["state"] == state).sum()) for state in sorted(frame["state"].unique())},
         "workers": sorted(w for w in frame["worker"].dropna().unique()),
         "setup": setup.to_attr(),

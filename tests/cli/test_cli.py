@@ -46,6 +46,8 @@ def check_output_folder(out: Path, units: int) -> None:
     metrics = json.loads((out / "metrics.json").read_text())  # strict JSON: NaN would not parse as null
     for key in ["lstm", "naive", "seasonal_naive", "skill_vs_naive", "epochs_run", "train_seconds"]:
         assert key in metrics
+    for key in ["ets", "theta", "skill_vs_ets", "skill_vs_theta", "strongest_baseline", "statistical_models"]:
+        assert key in metrics
     for key in ["samples_per_second", "device", "backend"]:
         assert key in metrics
     assert set(metrics["lstm"]) == BLOCK_KEYS and set(metrics["naive"]) == BLOCK_KEYS
@@ -56,7 +58,7 @@ def check_output_folder(out: Path, units: int) -> None:
     assert len(history) == metrics["epochs_run"]
     forecast = pd.read_csv(out / "forecast.csv")
     bands = [f"{side}_{level:g}" for level in config["forecast"]["levels"] for side in ("lower", "upper")]
-    assert list(forecast.columns) == ["time", "actual", "lstm", "naive", *bands]
+    assert list(forecast.columns) == ["time", "actual", "lstm", "naive", "ets", "theta", *bands]
     steps = config["forecast"]["forecast_steps"]
     assert forecast["actual"].tail(steps).isna().all() and forecast["actual"].iloc[:-steps].notna().all()
     assert forecast["lstm"].notna().all()

@@ -9,7 +9,7 @@ import pytest
 from test_cli import cli
 
 TINY_ARGS = ["--data", "sample:airline-passengers", "--units", "4", "--epochs", "1", "--window", "6"]
-COLUMNS = ["fold", "origin", "step", "time", "actual", "lstm", "naive", "seasonal_naive", "drift"]
+COLUMNS = ["fold", "origin", "step", "time", "actual", "lstm", "naive", "seasonal_naive", "drift", "ets", "theta"]
 
 
 def test_backtest_writes_the_three_files(tmp_path):
@@ -37,7 +37,7 @@ def test_backtest_writes_the_three_files(tmp_path):
     folds = len(range(101, 144 - 4 + 1, 4))  # 144 months, first origin at round(0.7 * 144)
     assert metrics["folds"] == folds == frame["fold"].nunique() and len(frame) == folds * 4
     assert metrics["seeds"] == 1
-    for model in ("lstm", "naive", "seasonal_naive", "drift"):
+    for model in ("lstm", "naive", "seasonal_naive", "drift", "ets", "theta"):
         assert set(metrics["models"][model]) == {"mae", "rmse", "smape", "mase"}
         assert set(metrics["models"][model]["rmse"]) == {"mean", "sd"}
         assert len(metrics["per_step_rmse"][model]) == 4
@@ -45,6 +45,9 @@ def test_backtest_writes_the_three_files(tmp_path):
     assert metrics["coverage"]["90"]["nominal"] == 0.9
     assert {"empirical", "mean_width"} <= set(metrics["coverage"]["80"])
     assert set(metrics["skill_vs_naive"]) == set(metrics["skill_vs_seasonal_naive"]) == {"mean", "sd"}
+    assert set(metrics["skill_vs_ets"]) == set(metrics["skill_vs_theta"]) == {"mean", "sd"}
+    assert metrics["strongest_baseline"] in {"naive", "seasonal_naive", "drift", "ets", "theta"}
+    assert metrics["statistical_models"]["ets"][0].startswith("ETS(")  # one training: one fit
     config = json.loads((out / "config.json").read_text())
     assert set(config) == {"version", "data_fingerprint", "data", "windows", "model", "train", "forecast"}
     assert config["data_fingerprint"].startswith("sha256:")  # of the series backtested, as `run` writes it

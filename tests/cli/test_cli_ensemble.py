@@ -34,7 +34,8 @@ def test_seasonal_differences_with_two_seeds_end_to_end(tmp_path):
     assert set(metrics["seed_spread"]["lstm"]["rmse"]) == {"mean", "sd"}
     assert [item["code"] for item in metrics["diagnostics"]][:1] == ["copies"]
     forecast = pd.read_csv(out / "forecast.csv")
-    assert list(forecast.columns)[:6] == ["time", "actual", "lstm", "naive", "lstm_seed_0", "lstm_seed_1"]
+    members = ["lstm_seed_0", "lstm_seed_1"]
+    assert list(forecast.columns)[:8] == ["time", "actual", "lstm", "naive", "ets", "theta", *members]
     assert {"lower_80", "upper_80", "lower_95", "upper_95"} <= set(forecast.columns)  # seasonal runs get bands too
     np.testing.assert_allclose(forecast["lstm"], forecast[["lstm_seed_0", "lstm_seed_1"]].mean(axis=1), rtol=1e-9)
     assert forecast["lstm"].notna().all()  # the future (14 steps, over a season) maps back to levels

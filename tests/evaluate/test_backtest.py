@@ -11,6 +11,7 @@ from lstm_core.config.settings import BacktestConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.evaluate.backtest import run_backtest
+from lstm_core.scoring import statistical
 
 QUICK = TINY.replace(epochs=1, units=4)
 BAND_COLUMNS = ["lower_80", "upper_80", "lower_95", "upper_95"]
@@ -37,6 +38,8 @@ def test_folds_rows_and_columns(recursive_backtest):
         "naive",
         "seasonal_naive",
         "drift",
+        "ets",
+        "theta",
         *BAND_COLUMNS,
     ]
     series = tiny_dataset(120).series
@@ -51,7 +54,7 @@ def test_summary_blocks(recursive_backtest):
     """Every model has mean and sd of each error over folds; skills, per-step RMSE and coverage are there."""
     summary = recursive_backtest.summary
     assert summary["folds"] == recursive_backtest.folds == 15
-    for model in ("lstm", "naive", "seasonal_naive", "drift"):
+    for model in ("lstm", "naive", "seasonal_naive", "drift", "ets", "theta"):
         assert set(summary["models"][model]) == {"mae", "rmse", "smape", "mase"}
         block = summary["models"][model]["rmse"]
         assert block["mean"] > 0 and block["sd"] >= 0
@@ -92,11 +95,31 @@ def test_no_leakage(config, backtest):
     earlier_before = before.frame[before.frame["origin"] <= dataset.frame.index[cut]]
     earlier_after = after.frame[after.frame["origin"] <= dataset.frame.index[cut]]
     assert len(earlier_before) >= 6
-    columns = ["lstm", "naive", "seasonal_naive", "drift", *BAND_COLUMNS]
+    columns = ["lstm", "naive", "seasonal_naive", "drift", "ets", "theta", *BAND_COLUMNS]
     pd.testing.assert_frame_equal(earlier_before[columns], earlier_after[columns], check_exact=True)
     assert earlier_before["lower_80"].notna().any()  # the bands compared are real bands
     later = after.frame[after.frame["origin"] > dataset.frame.index[cut]]
     assert not np.allclose(later["lstm"], before.frame.loc[later.index, "lstm"])  # the change does reach later folds
+
+
+def test_ets_and_theta_are_fitted_when_the_lstm_trains():
+    """Each training's ETS and Theta see only its own data (sliding: [origin - span, origin)); each fold of the group
+    forecasts from its own origin with those parameters."""
+    dataset = tiny_dataset(120)
+    levels = dataset.series.to_numpy()
+    backtest = BacktestConfig(start="0.5", horizon=3, stride=8, retrain="4", window_type="sliding")
+    result = run_backtest(dataset, QUICK, backtest)
+    origins, span = result.origins, int(result.origins[0])
+    assert len(result.summary["statistical_models"]["ets"]) == result.summary["trainings"] == 2
+    for group in (origins[:4], origins[4:]):
+        low = int(group[0]) - span
+        for model, fit in statistical.fit_baselines(levels[low : group[0]], 12).items():
+            expected = fit.forecasts(levels[low:], group - low, 3)  # (4, 3)
+            got = result.frame[result.frame["origin"].isin(dataset.frame.index[group])][model].to_numpy()
+            np.testing.assert_allclose(got, expected.ravel())
+    assert result.summary["strongest_baseline"] in {"naive", "seasonal_naive", "drift", "ets", "theta"}
+    skill = result.summary["skill_vs_" + result.summary["strongest_baseline"]]
+    assert result.summary["skill_vs_strongest_baseline"] == skill
 
 
 def ar1_seasonal(length: int, seed: int) -> Dataset:

@@ -45,9 +45,11 @@ def test_formula_column_names_neutralised():
 
 
 def test_forecast_frame_columns(run):
-    """forecast.csv has exactly time, actual, lstm, naive and a band per level, with dates as plain days."""
+    """forecast.csv has exactly time, actual, lstm, naive, ets, theta and a band per level, dates as plain days."""
     frame = forecast_frame(run)
-    assert list(frame.columns) == ["time", "actual", "lstm", "naive", "lower_80", "upper_80", "lower_95", "upper_95"]
+    bands = ["lower_80", "upper_80", "lower_95", "upper_95"]
+    assert list(frame.columns) == ["time", "actual", "lstm", "naive", "ets", "theta", *bands]
+    assert frame[["ets", "theta"]].notna().all().all()  # test and future rows alike
     assert frame["time"].iloc[0] == run.forecast.index[0].strftime("%Y-%m-%d")
     assert len(frame) == len(run.forecast)
 
@@ -70,10 +72,10 @@ def test_write_run_writes_every_file(run, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
     assert json.loads((out / "config.json").read_text())["model"]["units"] == TINY.model.units
     metrics = json.loads((out / "metrics.json").read_text())
-    assert {"lstm", "naive", "seasonal_naive", "skill_vs_naive"} <= set(metrics)
+    assert {"lstm", "naive", "seasonal_naive", "skill_vs_naive", "ets", "theta", "skill_vs_ets"} <= set(metrics)
     history = pd.read_csv(out / "history.csv")
     assert list(history.columns) == ["epoch", "loss", "val_loss", "seconds"]
     forecast = pd.read_csv(out / "forecast.csv")
-    assert list(forecast.columns)[:4] == ["time", "actual", "lstm", "naive"]
+    assert list(forecast.columns)[:6] == ["time", "actual", "lstm", "naive", "ets", "theta"]
     with np.load(out / "gates.npz") as gates:
         assert sorted(gates.files) == sorted(["x", "i", "f", "g", "o", "c", "h"])

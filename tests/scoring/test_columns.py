@@ -9,6 +9,7 @@ import pandas as pd
 from lstm_core.scoring.columns import (
     BASELINES,
     MODELS,
+    STATISTICAL,
     ForecastColumn,
     ForecastPart,
     band_levels,
@@ -22,7 +23,8 @@ from lstm_core.scoring.columns import (
 
 def test_names_are_the_old_strings():
     """Each member equals, hashes and prints as its old string, so files, JSON and dict lookups do not change."""
-    assert [str(m) for m in MODELS] == ["lstm", "naive", "seasonal_naive", "drift"] and MODELS[1:] == BASELINES
+    assert [str(m) for m in MODELS] == ["lstm", "naive", "seasonal_naive", "drift", "ets", "theta"]
+    assert MODELS[1:] == BASELINES and MODELS[-2:] == STATISTICAL
     assert ForecastColumn.ACTUAL == "actual" and {"part": 1}[ForecastColumn.PART] == 1
     assert ForecastPart.TEST == "test" and ForecastPart.FUTURE == "future"
     assert json.dumps({ForecastColumn.LSTM: ForecastPart.FUTURE}) == '{"lstm": "future"}'

@@ -151,3 +151,23 @@ def test_one_step_is_the_one_step_forecast_from_each_origin(airline, airline_fit
         one_step = fit.one_step(airline, 115)
         for t in (115, 130, 143):
             assert one_step[t - 115] == pytest.approx(fit.forecast(airline[:t], 1)[0], rel=1e-10)
+
+
+@pytest.mark.filterwarnings("ignore:Maximum Likelihood optimization failed")
+def test_forecasts_from_many_origins_equal_statsmodels_from_each(airline, airline_fits):
+    """One smoothing pass gives every origin's H-step forecast exactly as statsmodels' own smooth-and-forecast."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    damped = statistical.EtsForm("mul", "add", True, "add", SEASON)  # the other trend and season kinds
+    fitted = damped.model(airline[:48]).fit(disp=False, maxiter=50)  # any parameters will do: short and quick
+    fits = [airline_fits[0], statistical.EtsFit(damped, tuple(fitted.params), float(fitted.aicc), 48)]
+    origins = np.array([100, 117, 131])
+    for fit in fits:
+        ours = fit.forecasts(airline, origins, 14)  # (3, 14): beyond one season too
+        for row, origin in zip(ours, origins, strict=True):
+            model = ETSModel(airline[:origin], initialization_method="estimated", **_kwargs(fit.form))
+            np.testing.assert_allclose(row, model.smooth(np.asarray(fit.params)).forecast(14), rtol=1e-10)
+    theta = airline_fits[1]
+    np.testing.assert_allclose(
+        theta.forecasts(airline, origins, 14), [theta.forecast(airline[:origin], 14) for origin in origins]
+    )
