@@ -30,6 +30,11 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker per core, at most four (each worker imports TensorFlow: about 700 MB)."""
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _run_store_in_a_temporary_file(tmp_path_factory):
     """Runs saved by tests (the CLI's subprocesses included) go to a temporary SQLite file, not the user's cache."""

@@ -34,7 +34,7 @@ def test_core_tests_pass_on_jax():
     """Gates, forecasts, training and the command line pass with KERAS_BACKEND=jax."""
     env = {**os.environ, "KERAS_BACKEND": "jax"}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SELECTION],
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *SELECTION],
         capture_output=True,
         text=True,
         cwd=ROOT,
