@@ -44,12 +44,8 @@ storage = "" if sweeps.storage_fixed() else st.session_state.get("sweep_storage"
 storage = storage or default_storage_url()
 if submitted:
     try:
-        space = sweep_form.space_from_widgets()
-        s = st.session_state
-        sweeps.start(
-            space, trials=int(s.sweep_trials), minutes=float(s.sweep_minutes), pruner=s.sweep_pruner,
-            study_name=s.sweep_study, storage=storage, objective=s.sweep_objective, horizon=int(s.sweep_horizon),
-        )  # fmt: skip
+        space, sweep = sweep_form.space_from_widgets(), sweep_form.sweep_from_widgets()
+        sweeps.start(space, sweep, study_name=st.session_state.sweep_study, storage=storage)
     except LabError as error:
         st.error(str(error))  # bad range, busy server: the form keeps its values
     else:

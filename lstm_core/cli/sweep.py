@@ -4,14 +4,18 @@
     python -m lstm_core sweep --storage postgresql://user:pw@db/lab --study air   # on every other machine
 
 Run options (`--epochs`, `--units`, ...) are the fixed values of every trial; `--space FILE` gives the
-ranges searched (default: `sweep_space.DEFAULT_SPACE`). A worker that joins an existing study takes its
-settings, space and data source from the study. With `--out`, the worker waits for the other workers'
-running trials, then writes `trials.csv`, `study.json` and `best/`.
+ranges searched (default: `sweep.space.DEFAULT_SPACE`); the sweep settings (`--trials`, `--timeout`, `--pruner`,
+`--objective`, `--horizon`, `--sampler`, `--sampler-seed`) are `config.sweep.SweepConfig`'s fields. A worker that
+joins an existing study takes its settings, space and data source from the study (options given override the
+fixed settings; the study refuses other ones). The study is started by `sweep.start.start_study`, as in the app.
+With `--out`, the worker waits for the other workers' running trials, then writes `trials.csv`, `study.json` and
+`best/`.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -20,54 +24,26 @@ from typing import Any
 
 from lstm_core.cli.common import experiment_config, load_with_notes
 from lstm_core.cli.runs import add_store_options, save_cli_run, workspace_of
-from lstm_core.config.options import RUN_PARTS, add_config_options, config_from_args
+from lstm_core.config.options import RUN_PARTS, add_config_options, config_from_args, given_settings
+from lstm_core.config.sweep import SweepConfig
 from lstm_core.errors import LabError
 from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.sweep.space import SweepSpace
-from lstm_core.sweep.study import (
-    DEFAULT_PRUNER,
-    OBJECTIVES,
-    PRUNERS,
-    SAMPLERS,
-    SweepSetup,
-    default_storage_url,
-    fingerprint,
-    public_url,
-    stored_setup,
-)
+from lstm_core.sweep.study import SweepSetup, default_storage_url, public_url, stored_setup
 
 __all__ = ["add_sweep_arguments", "run_sweep_command"]
 
-DEFAULT_TRIALS = 20
-
 
 def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
-    sweep = parser.add_argument_group("sweep settings")
-    sweep.add_argument(
-        "--trials", type=int, help=f"trials in the whole study, all workers together (default: {DEFAULT_TRIALS})"
-    )
-    sweep.add_argument("--timeout", type=float, help="seconds this worker starts new trials for (default: no limit)")
-    sweep.add_argument("--storage", help="the study's database, a SQLAlchemy URL (default: the run store's database)")
-    sweep.add_argument("--study", help="study name: joins the study if it exists (default: a new name)")
-    sweep.add_argument("--space", help="JSON file with the ranges searched (default: units, layers, window, ...)")
-    sweep.add_argument(
-        "--pruner", choices=PRUNERS, help=f"end weak trials early on their validation loss (default: {DEFAULT_PRUNER})"
-    )
-    sweep.add_argument(
-        "--objective",
-        choices=OBJECTIVES,
-        help="what a trial is scored on: the validation RMSE, or a walk-forward backtest over the validation part "
-        "(mean RMSE over its folds) (default: validation)",
-    )
-    sweep.add_argument(
-        "--horizon", type=int, help="steps forecast from each origin of the backtest objective (default: 1)"
-    )
-    sweep.add_argument("--sampler", choices=SAMPLERS, default="tpe", help="how trials are proposed (default: tpe)")
-    sweep.add_argument("--sampler-seed", type=int, help="seed of the sampler (one worker: the same trials again)")
-    sweep.add_argument(
+    study = parser.add_argument_group("study")
+    study.add_argument("--storage", help="the study's database, a SQLAlchemy URL (default: the run store's database)")
+    study.add_argument("--study", help="study name: joins the study if it exists (default: a new name)")
+    study.add_argument("--space", help="JSON file with the ranges searched (default: units, layers, window, ...)")
+    study.add_argument(
         "--out", help="folder for trials.csv, study.json and best/ (omit on workers that only run trials)"
     )
     parser.add_argument("--config", help="a config.json whose settings are the fixed values of every trial")
+    add_config_options(parser, (SweepConfig,))
     add_store_options(parser)
     add_config_options(parser, RUN_PARTS)
 
@@ -96,12 +72,10 @@ def _trial_line(trial: Any) -> str:
 def run_sweep_command(args: argparse.Namespace) -> int:
     """The `sweep` command (see the module docstring); returns the exit status."""
     from lstm_core.sweep.results import write_results
-    from lstm_core.sweep.study import open_study, optimize, wait_for_running
+    from lstm_core.sweep.start import run_trials, start_study
+    from lstm_core.sweep.study import wait_for_running
 
-    if args.trials is not None and args.trials < 1:
-        raise LabError(f"`--trials` must be at least 1. Received: --trials {args.trials}")
-    if args.timeout is not None and args.timeout <= 0:
-        raise LabError(f"`--timeout` must be a number of seconds above 0. Received: --timeout {args.timeout:g}")
+    given = given_settings(args, SweepConfig, flags=True)  # a bad value names its option: `--trials` ...
     storage = args.storage or args.db or default_storage_url()
     space = _space(args.space)
     stored = stored_setup(storage, args.study) if args.study else None
@@ -118,30 +92,17 @@ def run_sweep_command(args: argparse.Namespace) -> int:
             )
         config = experiment_config(args)
         space = space or SweepSpace()
-        trials = args.trials if args.trials is not None else (None if args.timeout else DEFAULT_TRIALS)
-        pruner = args.pruner or DEFAULT_PRUNER
-        objective, horizon = args.objective or "validation", args.horizon if args.horizon is not None else 1
+        # A time limit alone is the whole budget: no trial limit unless one is given too.
+        base = SweepConfig(trials=None) if "timeout" in given and "trials" not in given else SweepConfig()
         name = args.study or f"sweep-{time.strftime('%Y%m%d-%H%M%S')}"
     else:
         config = experiment_config(args) if args.config else config_from_args(args, stored.config)
         space = space or stored.space
-        trials = args.trials if args.trials is not None else stored.trials
-        pruner = args.pruner or stored.pruner
-        objective = args.objective or stored.objective
-        horizon = args.horizon if args.horizon is not None else stored.horizon
+        base = stored.settings()
         name = args.study
+    sweep = dataclasses.replace(base, **given)
     dataset = load_with_notes(config)
-    setup = SweepSetup(
-        config=config,
-        space=space,
-        data_fingerprint=fingerprint(dataset),
-        trials=trials,
-        pruner=pruner,
-        objective=objective,
-        horizon=horizon,
-    )
-    setup.space.check_fits(len(dataset), config)
-    study, _ = open_study(storage, name, setup)
+    study, setup = start_study(dataset, config, space, sweep, storage=storage, study_name=name)
     print(
         f"note: study {name!r} in {public_url(storage)}; more workers join with "
         f"`python -m lstm_core sweep --storage URL --study {name}`.",
@@ -154,15 +115,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         print(_trial_line(trial), file=sys.stderr, flush=True)
         save(trial)
 
-    ran = optimize(
-        study,
-        setup,
-        dataset,
-        timeout=args.timeout,
-        sampler_seed=args.sampler_seed,
-        sampler=args.sampler,
-        on_trial=on_trial,
-    )
+    ran = run_trials(study, setup, dataset, sweep, on_trial=on_trial)
     print(f"This worker ran {ran} trial(s).", file=sys.stderr, flush=True)
     if not args.out:
         return 0

@@ -6,6 +6,9 @@ writes them, booleans `true`/`false`, an unset optional setting `none`, lists co
 An uploaded file cannot travel in a link: for a source `upload:NAME` the data settings are left out and
 `upload=NAME` says which file it was. `config_from_params(params, base)` reads them back over `base`
 (parameters it does not know, such as the workspace `ws`, are ignored; a bad value raises LabError).
+
+Any other config part declared with `setting()` (a `BacktestConfig`, a `SweepConfig`) goes into a link and back the
+same way with `settings_to_params(part)` and `settings_from_params(params, base)`, one parameter per field name.
 """
 
 from __future__ import annotations
@@ -19,7 +22,14 @@ from lstm_core.config.settings import ExperimentConfig, settings_of
 from lstm_core.config.source import SourceKind
 from lstm_core.errors import LabError
 
-__all__ = ["UPLOAD_KEY", "config_from_params", "config_to_params", "link_keys"]
+__all__ = [
+    "UPLOAD_KEY",
+    "config_from_params",
+    "config_to_params",
+    "link_keys",
+    "settings_from_params",
+    "settings_to_params",
+]
 
 UPLOAD_KEY = "upload"
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
@@ -100,3 +110,18 @@ def config_from_params(params: Mapping[str, str], base: ExperimentConfig | None 
         return config
     updates = {name: dataclasses.replace(getattr(config, name), **values) for name, values in parts.items()}
     return dataclasses.replace(config, **updates)
+
+
+def settings_to_params(part: Any) -> dict[str, str]:
+    """Every setting of one config part (e.g. a SweepConfig) as text parameters named by its fields."""
+    return {item.name: _text(getattr(part, item.name)) for item in settings_of(type(part))}
+
+
+def settings_from_params(params: Mapping[str, str], base: Any) -> Any:
+    """`base` (a config part) with every setting `params` carries; others are ignored; LabError for a bad value."""
+    given = {
+        item.name: _value(item.name, str(params[item.name]), item.metadata)
+        for item in settings_of(type(base))
+        if item.name in params
+    }
+    return dataclasses.replace(base, **given) if given else base

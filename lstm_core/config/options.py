@@ -11,13 +11,14 @@ import argparse
 import dataclasses
 from typing import Any
 
-from lstm_core.config.settings import ExperimentConfig, settings_of
+from lstm_core.config.settings import ExperimentConfig, check_setting, settings_of
 from lstm_core.errors import LabError
 
 __all__ = [
     "RUN_PARTS",
     "add_config_options",
     "config_from_args",
+    "given_settings",
     "parse_numbers",
     "parse_texts",
     "part_from_args",
@@ -57,7 +58,7 @@ def _help(item: dataclasses.Field, default: Any) -> str:
 
 def add_config_options(parser: argparse.ArgumentParser, parts: tuple[str, ...] | tuple[type, ...] = RUN_PARTS) -> None:
     """Add one option per setting of the config parts (ExperimentConfig part names, or config classes such as
-    BacktestConfig); given options land in `args.<field name>`."""
+    BacktestConfig and SweepConfig); given options land in `args.<field name>`."""
     defaults = ExperimentConfig()
     for part in parts:
         instance = getattr(defaults, part) if isinstance(part, str) else part()
@@ -78,7 +79,7 @@ def add_config_options(parser: argparse.ArgumentParser, parts: tuple[str, ...] |
             elif kind == "int":
                 options["type"] = _none_or(int) if meta["optional"] else int
             elif kind == "float":
-                options["type"] = float
+                options["type"] = _none_or(float) if meta["optional"] else float
             elif kind == "texts":
                 options["type"] = parse_texts
             elif kind == "numbers":
@@ -98,6 +99,16 @@ def part_from_args(args: argparse.Namespace, part: Any) -> Any:
     """A config part (an instance, e.g. `BacktestConfig()`) with every option of its settings the user gave."""
     given = {item.name: getattr(args, item.name) for item in settings_of(type(part)) if hasattr(args, item.name)}
     return dataclasses.replace(part, **given) if given else part
+
+
+def given_settings(args: argparse.Namespace, part: type, *, flags: bool = False) -> dict[str, Any]:
+    """The settings of the config class `part` that the user gave, each checked alone (LabError for a bad value);
+    with `flags` the sentence names the option (`--trials`) instead of the setting (`trials`)."""
+    return {
+        item.name: check_setting(item, getattr(args, item.name), name=_flag(item) if flags else None)
+        for item in settings_of(part)
+        if hasattr(args, item.name)
+    }
 
 
 def config_from_args(args: argparse.Namespace, base: ExperimentConfig | None = None) -> ExperimentConfig:

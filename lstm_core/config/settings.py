@@ -65,6 +65,7 @@ LIMITS = {
     "season_length": 1000,
     "patience": 1000,
     "seeds": 10,
+    "trials": 10_000,  # a sweep's study, all workers together
 }
 
 
@@ -124,11 +125,16 @@ def _check_int(name: str, value: Any, low: int, high: int | None = None) -> None
 
 
 def _check_float(
-    name: str, value: Any, low: float, high: float, *, low_open: bool = False, high_open: bool = False
+    name: str, value: Any, low: float, high: float | None, *, low_open: bool = False, high_open: bool = False
 ) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise LabError(f"`{name}` must be a finite number. Received: {name}={value!r}")
     too_low = value <= low if low_open else value < low
+    if high is None:
+        if too_low:
+            bound = "above" if low_open else "at least"
+            raise LabError(f"`{name}` must be {bound} {low:g}. Received: {name}={value}")
+        return
     too_high = value >= high if high_open else value > high
     if too_low or too_high:
         left = "(" if low_open else "["
@@ -154,33 +160,44 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _validate(config: Any) -> None:
+def validate_settings(config: Any) -> None:
     """Check every `setting` field of a config part against its metadata (Keras-style messages)."""
     for item in settings_of(type(config)):
-        name, meta = item.name, item.metadata
-        value = _plain(getattr(config, name))
-        if meta["kind"] in ("texts", "numbers"):
-            value = tuple(_plain(v) for v in (value or ()))
-        object.__setattr__(config, name, value)
-        if value is None and meta["optional"]:
-            continue
-        kind = meta["kind"]
-        if kind == "int":
-            _check_int(name, value, int(meta["low"]), None if meta["high"] is None else int(meta["high"]))
-        elif kind == "float":
-            _check_float(name, value, meta["low"], meta["high"], low_open=meta["low_open"], high_open=meta["high_open"])
-        elif kind == "bool":
-            _check_bool(name, value)
-        elif kind == "choice":
-            _check_choice(name, value, meta["choices"])
-        elif kind == "texts":
-            if not all(isinstance(v, str) for v in value):
-                raise LabError(f"`{name}` must be a list of column names. Received: {name}={list(value)!r}")
-        elif kind == "numbers":
-            for number in value:
-                _check_float(name, number, meta["low"], meta["high"], low_open=meta["low_open"], high_open=True)
-        elif kind == "text" and not isinstance(value, str):
-            raise LabError(f"`{name}` must be text. Received: {name}={value!r}")
+        object.__setattr__(config, item.name, check_setting(item, getattr(config, item.name)))
+
+
+def check_setting(item: dataclasses.Field, value: Any, *, name: str | None = None) -> Any:
+    """`value` checked against the setting's metadata and returned as the config holds it (NumPy scalars as Python
+    ones, lists as tuples); raises LabError naming the setting (or `name`, e.g. a command-line option)."""
+    meta = item.metadata
+    name = name or item.name
+    value = _plain(value)
+    if meta["kind"] in ("texts", "numbers"):
+        value = tuple(_plain(v) for v in (value or ()))
+    if value is None and meta["optional"]:
+        return value
+    _check_kind(name, value, meta)
+    return value
+
+
+def _check_kind(name: str, value: Any, meta: Any) -> None:
+    kind = meta["kind"]
+    if kind == "int":
+        _check_int(name, value, int(meta["low"]), None if meta["high"] is None else int(meta["high"]))
+    elif kind == "float":
+        _check_float(name, value, meta["low"], meta["high"], low_open=meta["low_open"], high_open=meta["high_open"])
+    elif kind == "bool":
+        _check_bool(name, value)
+    elif kind == "choice":
+        _check_choice(name, value, meta["choices"])
+    elif kind == "texts":
+        if not all(isinstance(v, str) for v in value):
+            raise LabError(f"`{name}` must be a list of column names. Received: {name}={list(value)!r}")
+    elif kind == "numbers":
+        for number in value:
+            _check_float(name, number, meta["low"], meta["high"], low_open=meta["low_open"], high_open=True)
+    elif kind == "text" and not isinstance(value, str):
+        raise LabError(f"`{name}` must be text. Received: {name}={value!r}")
 
 
 @dataclass(frozen=True)
@@ -208,7 +225,7 @@ class DataConfig:
             raise LabError(
                 f"`source` must be a CSV path, sample:NAME or yahoo:TICKER. Received: source={self.source!r}"
             )
-        _validate(self)
+        validate_settings(self)
 
     @property
     def data_source(self) -> DataSource:
@@ -277,7 +294,7 @@ class WindowConfig:
     def __post_init__(self) -> None:
         if isinstance(self.difference, (bool, np.bool_)):  # configs written before seasonal differences
             object.__setattr__(self, "difference", "first" if self.difference else "none")
-        _validate(self)
+        validate_settings(self)
         if self.val_fraction + self.test_fraction >= 0.8:
             raise LabError(
                 "`val_fraction` + `test_fraction` must leave at least 20% of the series for training. "
@@ -329,7 +346,7 @@ class ModelConfig:
     )
 
     def __post_init__(self) -> None:
-        _validate(self)
+        validate_settings(self)
 
 
 @dataclass(frozen=True)
@@ -383,7 +400,7 @@ class TrainConfig:
     )
 
     def __post_init__(self) -> None:
-        _validate(self)
+        validate_settings(self)
 
 
 @dataclass(frozen=True)
@@ -418,7 +435,7 @@ class ForecastConfig:
     )
 
     def __post_init__(self) -> None:
-        _validate(self)
+        validate_settings(self)
 
 
 @dataclass(frozen=True)
@@ -475,7 +492,7 @@ class BacktestConfig:
             object.__setattr__(self, "start", repr(float(self.start)))
         if isinstance(self.retrain, int) and not isinstance(self.retrain, bool):
             object.__setattr__(self, "retrain", str(self.retrain))
-        _validate(self)
+        validate_settings(self)
         start = self.start_fraction
         if start is not None and not 0.0 < start < 1.0:
             raise LabError(f"`start` must be a fraction in (0, 1) or a date. Received: start={self.start!r}")

@@ -1,6 +1,7 @@
 """A sweep in a worker thread, for the app: start, watch, stop.
 
-A `SweepJob` opens (or joins) its study and runs trials in a daemon thread; it makes no UI calls. It holds
+The study is started first, by `sweep.start.start_study` (as the command line starts it); a `SweepJob` then joins
+it and runs trials in a daemon thread with its `SweepConfig`'s time limit and sampler; it makes no UI calls. It holds
 one of the process's training places for its whole run (`jobs.WorkerJob`), so a sweep counts
 against the server's cap `LSTM_LAB_MAX_TRAININGS` like a training does (it trains one trial at a time).
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lstm_core.config.sweep import SweepConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs.base import WorkerJob
@@ -26,7 +28,8 @@ __all__ = ["SweepJob"]
 
 
 class SweepJob(WorkerJob):
-    """One sweep of `setup` on `dataset`, in the study `study_name` of `storage`."""
+    """One sweep of `setup` on `dataset`, in the study `study_name` of `storage`, with `sweep`'s time limit and
+    sampler (its study settings are `setup`'s)."""
 
     failure_subject = "The sweep"
     thread_name = "lstm-lab-sweep"
@@ -38,13 +41,14 @@ class SweepJob(WorkerJob):
         *,
         storage: str,
         study_name: str,
-        timeout: float | None = None,
+        sweep: SweepConfig | None = None,
         heartbeat_timeout: float = 120.0,
         save_trial: Callable[[Any], None] | None = None,
     ) -> None:
         super().__init__(heartbeat_timeout=heartbeat_timeout)
         self.dataset, self.setup = dataset, setup
-        self.storage, self.study_name, self.timeout = storage, study_name, timeout
+        self.storage, self.study_name = storage, study_name
+        self.sweep = setup.settings(sweep or SweepConfig())
         self.save_trial = save_trial
         self.trials_run = 0
         self.store_error: str | None = None
@@ -59,15 +63,9 @@ class SweepJob(WorkerJob):
             self.store_error = str(exc) if isinstance(exc, LabError) else f"{type(exc).__name__}: {exc}"
 
     def _execute(self) -> JobState:
-        from lstm_core.sweep.study import open_study, optimize
+        from lstm_core.sweep.start import run_trials
+        from lstm_core.sweep.study import open_study
 
         study, _ = open_study(self.storage, self.study_name, self.setup)
-        optimize(
-            study,
-            self.setup,
-            self.dataset,
-            timeout=self.timeout,
-            should_stop=self._should_stop,
-            on_trial=self._on_trial,
-        )
+        run_trials(study, self.setup, self.dataset, self.sweep, should_stop=self._should_stop, on_trial=self._on_trial)
         return JobState.STOPPED if self._stop.is_set() else JobState.DONE

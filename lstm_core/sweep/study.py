@@ -19,6 +19,9 @@
   pruner (bench/pruner_replay.py, docs/PERFORMANCE.md).
 - Budget: `trials` is the study's total over all workers (finished, pruned, failed or running);
   `timeout` the seconds this worker starts new trials for.
+
+The settings of a sweep are a `config.sweep.SweepConfig`; a study keeps the study-wide ones in its `SweepSetup`.
+Starting (or joining) a study is `sweep.start.start_study`, for the command line and the app alike.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lstm_core.config.settings import ExperimentConfig
+from lstm_core.config.sweep import DEFAULT_PRUNER, OBJECTIVES, PRUNERS, SAMPLERS, SweepConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.errors import LabError
@@ -56,11 +60,8 @@ __all__ = [
     "worker_name",
 ]
 
-PRUNERS = ("halving", "median", "none")
-DEFAULT_PRUNER = "halving"
-OBJECTIVES = ("validation", "backtest")
-SAMPLERS = ("tpe", "random")
 _ATTR = "lstm_lab"
+_DEFAULTS = SweepConfig()
 
 
 def worker_name() -> str:
@@ -70,24 +71,28 @@ def worker_name() -> str:
 
 @dataclass(frozen=True)
 class SweepSetup:
-    """What every worker of one study shares: the fixed settings, the space, the data and the budget."""
+    """What every worker of one study shares: the fixed settings, the space, the data, and the study-wide settings
+    of its `SweepConfig` (`STUDY_SETTINGS`: the budget, the pruner, the objective and its horizon)."""
 
     config: ExperimentConfig
     space: SweepSpace
     data_fingerprint: str
-    trials: int | None = 20
-    pruner: str = DEFAULT_PRUNER
-    objective: str = "validation"  # or "backtest" (see the module docstring)
-    horizon: int = 1  # steps forecast from each origin of the backtest objective
+    trials: int | None = _DEFAULTS.trials
+    pruner: str = _DEFAULTS.pruner
+    objective: str = _DEFAULTS.objective  # or "backtest" (see the module docstring)
+    horizon: int = _DEFAULTS.horizon  # steps forecast from each origin of the backtest objective
 
     def __post_init__(self) -> None:
-        if self.objective not in OBJECTIVES:
-            raise LabError(
-                f"The sweep objective must be one of {', '.join(OBJECTIVES)}. Received: objective={self.objective!r}"
-            )
-        if isinstance(self.horizon, bool) or not isinstance(self.horizon, int) or self.horizon < 1:
-            raise LabError(f"The backtest objective's horizon must be a whole number of steps from 1. "
-                           f"Received: horizon={self.horizon!r}")  # fmt: skip
+        self.settings()  # checked as a SweepConfig checks them
+
+    @classmethod
+    def of(cls, config: ExperimentConfig, space: SweepSpace, data_fingerprint: str, sweep: SweepConfig) -> SweepSetup:
+        """The setup of a study of `config` and `space` on data of that fingerprint, with `sweep`'s study settings."""
+        return cls(config, space, data_fingerprint, **{name: getattr(sweep, name) for name in STUDY_SETTINGS})
+
+    def settings(self, worker: SweepConfig = _DEFAULTS) -> SweepConfig:
+        """This study's settings as a SweepConfig, with a worker's own (timeout, sampler) from `worker`."""
+        return dataclasses.replace(worker, **{name: getattr(self, name) for name in STUDY_SETTINGS})
 
     def to_attr(self) -> dict[str, Any]:
         return {
@@ -111,6 +116,10 @@ class SweepSetup:
             objective=values.get("objective", "validation"),  # studies made before the backtest objective
             horizon=values.get("horizon", 1),
         )
+
+
+# The settings of a SweepConfig kept with the study; a worker's timeout, sampler and sampler seed are its own.
+STUDY_SETTINGS = ("trials", "pruner", "objective", "horizon")
 
 
 def stored_setup(storage: str, study_name: str) -> SweepSetup | None:
@@ -215,7 +224,7 @@ def optimize(
     *,
     timeout: float | None = None,
     sampler_seed: int | None = None,
-    sampler: str = "tpe",
+    sampler: str = _DEFAULTS.sampler,
     should_stop: Callable[[], bool] | None = None,
     on_trial: Callable[[Any], None] | None = None,
 ) -> int:

@@ -120,9 +120,10 @@ def config_from_widgets(base: ExperimentConfig) -> ExperimentConfig:
     return base.replace(**{name: _config_value(name, s[f"train_{name}"]) for name in _FORM_NAMES})
 
 
-def draw_setting(name: str, *, key_prefix: str = "train_") -> None:
-    """One setting's widget, with its label, help and limits from the config field."""
-    meta = _FIELDS[name][1].metadata
+def draw_setting(name: str, *, key_prefix: str = "train_", field: dataclasses.Field | None = None) -> None:
+    """One setting's widget, with its label, help and limits from the config field (`field`: a setting of another
+    config class, e.g. SweepConfig's, drawn the same way)."""
+    meta = (field or _FIELDS[name][1]).metadata
     key, label, help_text = f"{key_prefix}{name}", meta["label"], meta["help"]
     help_text = help_text[:1].upper() + help_text[1:] + "."
     kind = meta["kind"]

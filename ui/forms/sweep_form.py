@@ -1,8 +1,12 @@
-"""The Sweep page's form: which settings to search and over what ranges, and the budget.
+"""The Sweep page's form: which settings to search and over what ranges, and the sweep's own settings.
 
 Widget keys start with `sweep_`. A setting is searched when its "search" box is ticked; its range is two
 number inputs (low, high) or, for batch size and differences, a multiselect. Unticked settings keep the
 Train form's value in every trial. `space_from_widgets()` turns the widgets into a validated SweepSpace.
+
+The budget, pruner, objective and horizon widgets are drawn from `lstm_core.config.sweep.SweepConfig`'s fields
+(label, help, limits, choices and defaults, as the command line's options are); the time limit is shown in
+minutes. `sweep_from_widgets()` gives the SweepConfig. The sampler and its seed keep their defaults here.
 """
 
 from __future__ import annotations
@@ -12,11 +16,15 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import LIMITS
+from lstm_core.config.settings import LIMITS, settings_of
+from lstm_core.config.sweep import SweepConfig
 from lstm_core.sweep.space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
-from lstm_core.sweep.study import DEFAULT_PRUNER, OBJECTIVES, PRUNERS
+from ui.forms import settings
 
-__all__ = ["draw_budget", "draw_space", "new_study_name", "space_from_widgets"]
+__all__ = ["draw_budget", "draw_space", "new_study_name", "space_from_widgets", "sweep_from_widgets"]
+
+_SWEEP_FIELDS = {item.name: item for item in settings_of(SweepConfig)}
+FORM_SETTINGS = ("trials", "pruner", "objective", "horizon")  # SweepConfig's settings the form draws as they are
 
 _RANGES: dict[str, tuple[str, float, float, float, str]] = {
     # name: (label, lowest, highest, step, format)
@@ -48,14 +56,11 @@ def _defaults() -> dict[str, Any]:
             values[f"sweep_{name}_low"], values[f"sweep_{name}_high"] = kind(low), kind(high)
         else:
             values[f"sweep_{name}"] = list(default)
-    values.update(
-        sweep_trials=12,
-        sweep_minutes=0,
-        sweep_pruner=DEFAULT_PRUNER,
-        sweep_objective="validation",
-        sweep_horizon=1,
-        sweep_study=new_study_name(),
-    )
+    defaults = SweepConfig()
+    values.update({f"sweep_{name}": getattr(defaults, name) for name in FORM_SETTINGS})
+    values["sweep_trials"] = defaults.trials or 0  # 0 = no limit, as the widget shows None
+    values["sweep_minutes"] = 0 if defaults.timeout is None else round(defaults.timeout / 60)
+    values["sweep_study"] = new_study_name()
     return values
 
 
@@ -82,32 +87,43 @@ def draw_space() -> None:
         choices.multiselect(label, options, key=f"sweep_{name}")
 
 
+def _draw(name: str) -> None:
+    settings.draw_setting(name, key_prefix="sweep_", field=_SWEEP_FIELDS[name])
+
+
 def draw_budget() -> None:
+    """The sweep's own settings; call inside an `st.form`."""
     trials, minutes, pruner = st.columns(3)
-    trials.number_input("Trials (the study's total)", 1, 500, step=1, key="sweep_trials")
-    minutes.number_input("Time limit in minutes (0 = none)", 0, 24 * 60, step=1, key="sweep_minutes")
-    pruner.selectbox(
-        "Pruning",
-        PRUNERS,
-        key="sweep_pruner",
-        help="Halving: a trial goes on past epochs m, 2m, 4m, ... (m a tenth of the epochs) only while its "
-        "validation error is in the better half of the trials that got there. Median: a trial worse than the "
-        "median of earlier trials at the same epoch ends early (after 4 complete trials). Never at the last epoch.",
+    with trials:
+        _draw("trials")
+    minutes.number_input(
+        "Time limit in minutes (0 = none)", 0, 24 * 60, step=1, key="sweep_minutes", help=_time_limit_help()
     )
+    with pruner:
+        _draw("pruner")
     objective, horizon = st.columns([2, 1])
-    objective.selectbox(
-        "Objective",
-        OBJECTIVES,
-        key="sweep_objective",
-        format_func=lambda kind: {
-            "validation": "validation RMSE (one step ahead)",
-            "backtest": "walk-forward backtest over the validation part",
-        }[kind],
-        help="Backtest: each trial trains once on the data before the validation part, then forecasts the "
-        "horizon from every point of the validation part; its score is the mean RMSE over those folds. "
-        "The test part is never used while searching.",
+    with objective:
+        _draw("objective")
+    with horizon:
+        _draw("horizon")
+
+
+def _time_limit_help() -> str:
+    text = _SWEEP_FIELDS["timeout"].metadata["help"].replace("seconds", "minutes", 1)
+    return text[:1].upper() + text[1:] + "."
+
+
+def sweep_from_widgets() -> SweepConfig:
+    """The form's sweep settings as a SweepConfig; raises LabError (one sentence) for a bad value."""
+    s = st.session_state
+    minutes = float(s.sweep_minutes)
+    return SweepConfig(
+        trials=int(s.sweep_trials) or None,
+        timeout=minutes * 60 if minutes else None,
+        pruner=s.sweep_pruner,
+        objective=s.sweep_objective,
+        horizon=int(s.sweep_horizon),
     )
-    horizon.number_input("Backtest horizon (steps)", 1, 366, step=1, key="sweep_horizon")
 
 
 def space_from_widgets() -> SweepSpace:

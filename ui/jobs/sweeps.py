@@ -15,10 +15,10 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.data.fingerprint import fingerprint
-from lstm_core.errors import LabError
+from lstm_core.config.sweep import SweepConfig
 from lstm_core.jobs.sweep import SweepJob
 from lstm_core.sweep.space import SweepSpace
+from lstm_core.sweep.start import start_study
 from lstm_core.sweep.study import SweepSetup, best_config, default_storage_url, open_study
 from ui.forms import settings
 from ui.jobs import trainings
@@ -77,44 +77,19 @@ def _saver(study_name: str, setup: SweepSetup, dataset: Any) -> Any:
     return lambda trial: store.save_run(space, trial_entry(trial, setup, dataset, study_name))
 
 
-def start(
-    space: SweepSpace,
-    *,
-    trials: int,
-    minutes: float,
-    pruner: str,
-    study_name: str,
-    storage: str,
-    objective: str = "validation",
-    horizon: int = 1,
-) -> SweepJob:
+def start(space: SweepSpace, sweep: SweepConfig, *, study_name: str, storage: str) -> SweepJob:
     """Start a sweep of the loaded data with the Train form's settings fixed; raises LabError (busy, bad range)."""
     s = st.session_state
     name = study_name.strip()
 
     def build() -> SweepJob:
-        if not name:
-            raise LabError("Give the study a name (other workers join it by that name).")
-        config = s.config.replace(data=s.data_config)
         dataset = s.dataset
-        space.check_fits(len(dataset), config)
-        setup = SweepSetup(
-            config=config,
-            space=space,
-            data_fingerprint=fingerprint(dataset),
-            trials=trials,
-            pruner=pruner,
-            objective=objective,
-            horizon=horizon,
+        # Made (or joined) here, as the command line does: a bad URL or another setup is one sentence now.
+        _, setup = start_study(
+            dataset, s.config.replace(data=s.data_config), space, sweep, storage=storage, study_name=name
         )
-        open_study(storage, name, setup)  # made (or joined) here: a bad URL or another setup is one sentence now
         return SweepJob(
-            dataset,
-            setup,
-            storage=storage,
-            study_name=name,
-            timeout=minutes * 60 if minutes else None,
-            save_trial=_saver(name, setup, dataset),
+            dataset, setup, storage=storage, study_name=name, sweep=sweep, save_trial=_saver(name, setup, dataset)
         )
 
     job = SLOT.start(build)

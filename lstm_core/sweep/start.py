@@ -1,0 +1,71 @@
+"""Starting a sweep: the one way a study is created or joined, for the command line and the app alike.
+
+`start_study(dataset, config, space, sweep, storage=..., study_name=...)` checks the budget and the space against
+the series, then creates the study with its setup (the fixed settings `config`, the ranges `space`, the data's
+fingerprint and `sweep`'s study settings) or joins it; a study of that name set up otherwise is refused in one
+sentence. `run_trials(study, setup, dataset, sweep, ...)` then runs trials in the calling thread with `sweep`'s
+time limit and sampler: the command line calls it directly, the app in a `jobs.sweep.SweepJob`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.config.sweep import SweepConfig
+from lstm_core.data.dataset import Dataset
+from lstm_core.data.fingerprint import fingerprint
+from lstm_core.errors import LabError
+from lstm_core.sweep.space import SweepSpace
+from lstm_core.sweep.study import SweepSetup, open_study, optimize, stored_setup
+
+__all__ = ["run_trials", "start_study"]
+
+
+def start_study(
+    dataset: Dataset,
+    config: ExperimentConfig,
+    space: SweepSpace,
+    sweep: SweepConfig,
+    *,
+    storage: str,
+    study_name: str,
+) -> tuple[Any, SweepSetup]:
+    """Create the study `study_name` in `storage` or join it; returns the Optuna study and this worker's setup.
+
+    Raises LabError (one sentence) for a new study without a budget (a joining worker runs until the study's own
+    budget, its time limit or Stop), a space too wide for the series, a storage that cannot be opened, or a study
+    of that name with other fixed settings, space, objective or data.
+    """
+    name = study_name.strip()
+    if not name:
+        raise LabError("Give the study a name (other workers join it by that name).")
+    space.check_fits(len(dataset), config)
+    if stored_setup(storage, name) is None:
+        sweep.check_budget()
+    setup = SweepSetup.of(config, space, fingerprint(dataset), sweep)
+    study, _ = open_study(storage, name, setup)
+    return study, setup
+
+
+def run_trials(
+    study: Any,
+    setup: SweepSetup,
+    dataset: Dataset,
+    sweep: SweepConfig,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    on_trial: Callable[[Any], None] | None = None,
+) -> int:
+    """Run trials of the study here until its budget, `sweep.timeout` or `should_stop`; how many ran here."""
+    return optimize(
+        study,
+        setup,
+        dataset,
+        timeout=sweep.timeout,
+        sampler_seed=sweep.sampler_seed,
+        sampler=sweep.sampler,
+        should_stop=should_stop,
+        on_trial=on_trial,
+    )
