@@ -9,6 +9,7 @@ from ui.charts.backtest_charts import interval_caption
 from ui.session import state
 from ui.text.format import (
     METRIC_NAMES,
+    baselines_caption,
     chart_text,
     metrics_table,
     plain,
@@ -54,11 +55,11 @@ st.subheader("Errors on the test part")
 table = metrics_table(metrics)
 number_format = {label: st.column_config.NumberColumn(label, format="%.4g") for label in METRIC_NAMES.values()}
 st.dataframe(table, column_config=number_format, key="forecast_metrics_table")
-season = metrics.season_length
 st.caption(
-    "MAE and RMSE are in the series' units; sMAPE and MAPE in percent (MAPE is left empty when an actual value is 0); "
-    "MASE below 1 beats the in-sample naive forecast. "
-    + (f"Seasonal naive repeats the value {season} steps back." if season else "No season length: no seasonal naive.")
+    "MAE and RMSE are in the series' units; sMAPE and MAPE in percent (MAPE is left empty when an actual value is 0). "
+    "sMAPE is 200/h·Σ|y−ŷ|/(|y|+|ŷ|) and MASE the MAE over the in-sample MAE of the seasonal naive forecast on the "
+    "training part (the naive one without a season), as in the M4 and Tourism competitions: below 1 beats it. "
+    + baselines_caption(metrics)
 )
 
 spread = seed_spread_table(metrics)

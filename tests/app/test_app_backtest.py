@@ -46,7 +46,10 @@ def test_backtest_runs_to_the_end_and_shows_results() -> None:
     assert at.slider(key="backtest_fold").value == 10
     assert len(at.get("plotly_chart")) == 2  # the fold chart and the per-step curve
     models = at.dataframe[0].value
-    assert list(models.index) == ["LSTM", "naive", "seasonal naive", "drift"] and "±" in models.loc["LSTM", "RMSE"]
+    assert list(models.index) == ["LSTM", "naive", "seasonal naive", "drift", "ETS", "Theta"]
+    assert "±" in models.loc["LSTM", "RMSE"] and "±" in models.loc["ETS", "LSTM's skill against it"]
+    verdicts = [element.value for element in (*at.success, *at.warning)]
+    assert any("beats the LSTM by" in s or "beats every baseline" in s for s in verdicts), verdicts
     coverage = at.dataframe[1].value
     assert list(coverage["level"]) == ["80%", "90%"]
     sentences = [m.value for m in at.markdown]

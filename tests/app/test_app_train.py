@@ -105,15 +105,17 @@ def test_training_shows_loss_chart_and_metrics(trained: AppTest) -> None:
 
 
 def test_forecast_page_has_chart_metrics_and_downloads(trained: AppTest) -> None:
-    """Forecast shows the chart, the metrics table of all four models, a verdict against naive and four downloads."""
+    """Forecast shows the chart, the metrics table of all six models, a verdict against the strongest baseline and
+    naive, and four downloads."""
     trained.switch_page("app_pages/forecast.py").run()
     assert not trained.exception
     assert len(trained.get("plotly_chart")) == 1
     table = trained.dataframe[0].value
-    assert list(table.index) == ["LSTM", "Naive", "Seasonal naive", "Drift"]
+    assert list(table.index) == ["LSTM", "Naive", "Seasonal naive", "Drift", "ETS", "Theta"]
     assert list(table.columns) == ["MAE", "RMSE", "sMAPE (%)", "MASE", "MAPE (%)"]
     verdicts = messages(trained.success) + messages(trained.warning)
     assert any("naive forecast" in text for text in verdicts)
+    assert any("beats the LSTM by" in text or "beats every baseline" in text for text in verdicts), verdicts
     downloads = [button.proto.label for button in trained.get("download_button")]
     assert downloads == ["Forecast CSV", "Metrics JSON", "Trained model (.keras)", "Config JSON"]
 

@@ -19,6 +19,7 @@ __all__ = [
     "fold_figure",
     "models_table",
     "per_step_figure",
+    "strongest_sentence",
 ]
 
 MODEL_LABELS = {
@@ -26,6 +27,8 @@ MODEL_LABELS = {
     Column.NAIVE: "naive",
     Column.SEASONAL_NAIVE: "seasonal naive",
     Column.DRIFT: "drift",
+    Column.ETS: "ETS",
+    Column.THETA: "Theta",
 }
 SCORE_LABELS = {"mae": "MAE", "rmse": "RMSE", "smape": "sMAPE (%)", "mase": "MASE"}
 
@@ -39,19 +42,39 @@ def _mean_sd(block: dict[str, float | None] | None, *, percent: bool = False) ->
 
 
 def models_table(summary: dict[str, Any]) -> pd.DataFrame:
-    """One row per model: each error as mean ± sd over folds, and the LSTM's skills."""
+    """One row per model: each error as mean ± sd over folds and, on each baseline's row, the LSTM's skill against it
+    (a backtest from before ETS and Theta has no rows for them)."""
     rows = []
     for model, label in MODEL_LABELS.items():
-        block = summary["models"].get(model)
-        rows.append({"model": label, **{name: _mean_sd(block and block[key]) for key, name in SCORE_LABELS.items()}})
-    table = pd.DataFrame(rows).set_index("model")
-    table["skill vs naive"] = [
-        "" if m != Column.LSTM else _mean_sd(summary["skill_vs_naive"], percent=True) for m in MODEL_LABELS
-    ]
-    table["skill vs seasonal naive"] = [
-        "" if m != Column.LSTM else _mean_sd(summary["skill_vs_seasonal_naive"], percent=True) for m in MODEL_LABELS
-    ]
-    return table
+        if model not in summary["models"]:
+            continue
+        block = summary["models"][model]
+        skill = "" if model == Column.LSTM else _mean_sd(summary.get(f"skill_vs_{model}"), percent=True)
+        rows.append(
+            {
+                "model": label,
+                **{name: _mean_sd(block and block[key]) for key, name in SCORE_LABELS.items()},
+                "LSTM's skill against it": skill,
+            }
+        )
+    return pd.DataFrame(rows).set_index("model")
+
+
+def strongest_sentence(summary: dict[str, Any]) -> tuple[bool | None, str | None]:
+    """(the LSTM beats the strongest baseline, "ETS beats the LSTM by 12% here ..."); (None, None) when unknown."""
+    model = summary.get("strongest_baseline")
+    lstm, best = summary["models"].get(Column.LSTM), summary["models"].get(model) if model else None
+    skill = (summary.get("skill_vs_strongest_baseline") or {}).get("mean")
+    if not model or lstm is None or best is None or skill is None:
+        return None, None
+    name = MODEL_LABELS.get(model, model)
+    rmse = f"mean RMSE over folds {best['rmse']['mean']:.4g} against the LSTM's {lstm['rmse']['mean']:.4g}"
+    if skill > 0:
+        return True, f"The LSTM beats every baseline here, the strongest included: {name} by {skill:.0%} ({rmse})."
+    return False, (
+        f"{name[0].upper() + name[1:]} beats the LSTM by {-skill:.0%} here ({rmse}; skill per fold, then averaged): "
+        "it is the strongest baseline over these folds."
+    )
 
 
 def coverage_table(summary: dict[str, Any]) -> pd.DataFrame:
@@ -103,8 +126,8 @@ def fold_figure(series: pd.Series, frame: pd.DataFrame, fold: int) -> go.Figure:
     )
     rows = frame[frame[Column.FOLD] == fold].set_index(Column.TIME)
     add_bands(fig, rows)
-    for column, dash in zip(MODEL_LABELS, (None, "dot", "dot", "dot"), strict=True):
-        if rows[column].notna().any():
+    for column, dash in zip(MODEL_LABELS, (None, "dot", "dot", "dot", "dash", "dash"), strict=True):
+        if column in rows and rows[column].notna().any():
             fig.add_trace(
                 go.Scatter(
                     x=rows.index,
@@ -161,6 +184,8 @@ def backtests_table(records: list[Any]) -> pd.DataFrame:
                 "LSTM RMSE": _mean_sd(lstm and lstm["rmse"]),
                 "naive RMSE": _mean_sd(naive and naive["rmse"]),
                 "skill vs naive": _mean_sd(summary["skill_vs_naive"], percent=True),
+                "strongest baseline": MODEL_LABELS.get(summary.get("strongest_baseline"), "—"),
+                "skill vs strongest": _mean_sd(summary.get("skill_vs_strongest_baseline"), percent=True),
                 **covered,
                 "seconds": summary["seconds"],
             }

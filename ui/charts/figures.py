@@ -39,6 +39,8 @@ COLORS = {
     Column.NAIVE: "#f97316",
     Column.SEASONAL_NAIVE: "#16a34a",
     Column.DRIFT: "#a855f7",
+    Column.ETS: "#0891b2",
+    Column.THETA: "#db2777",
     "loss": "#2563eb",
     "val_loss": "#f97316",
 }
@@ -146,8 +148,10 @@ def forecast_figure(forecast: pd.DataFrame, history: pd.Series | None = None, *,
         (Column.LSTM, "LSTM", None),
         (Column.NAIVE, "naive", "dot"),
         (Column.SEASONAL_NAIVE, "seasonal naive", "dot"),
+        (Column.ETS, "ETS", "dash"),
+        (Column.THETA, "Theta", "dash"),
     ):
-        if test[column].notna().any():
+        if column in test and test[column].notna().any():  # a run kept from before ETS and Theta has no column
             fig.add_trace(
                 go.Scatter(
                     x=test.index,

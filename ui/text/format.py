@@ -16,6 +16,7 @@ from lstm_core.scoring.metrics import RunMetrics
 __all__ = [
     "METRIC_NAMES",
     "MODEL_NAMES",
+    "baselines_caption",
     "chart_text",
     "dataset_facts",
     "duration",
@@ -32,6 +33,8 @@ MODEL_NAMES = {
     Column.NAIVE: "Naive",
     Column.SEASONAL_NAIVE: "Seasonal naive",
     Column.DRIFT: "Drift",
+    Column.ETS: "ETS",
+    Column.THETA: "Theta",
 }
 METRIC_NAMES = {"mae": "MAE", "rmse": "RMSE", "smape": "sMAPE (%)", "mase": "MASE", "mape": "MAPE (%)"}
 
@@ -134,7 +137,8 @@ def dataset_facts(dataset: Dataset) -> dict[str, str]:
 
 
 def metrics_table(metrics: RunMetrics) -> pd.DataFrame:
-    """One row per model (LSTM, naive, seasonal naive, drift), one column per metric; None where undefined."""
+    """One row per model (LSTM, naive, seasonal naive, drift, ETS, Theta), one column per metric; None where
+    undefined."""
     rows = {}
     for key, name in MODEL_NAMES.items():
         block = metrics.scores(key)
@@ -145,22 +149,73 @@ def metrics_table(metrics: RunMetrics) -> pd.DataFrame:
 
 
 def skill_sentence(metrics: RunMetrics) -> tuple[bool | None, str]:
-    """(beats_naive, a plain sentence) comparing the LSTM's RMSE to the naive forecast's."""
+    """(beats the strongest baseline, a plain sentence): the strongest baseline first, then the naive forecast.
+
+    The strongest baseline is the one with the lowest test RMSE, ETS and Theta included ("ETS beats the LSTM by
+    12% here"); a run scored before ETS and Theta existed is judged against the naive forecast only.
+    """
     skill = metrics.skill_vs_naive
     lstm, naive = metrics.rmse(Column.LSTM), metrics.rmse(Column.NAIVE)
     if skill is None or lstm is None or naive is None:
         return None, "The LSTM's skill against the naive forecast could not be measured on this test part."
+    strongest, against_strongest = _strongest_clause(metrics)
+    beats = metrics.beats_naive if against_strongest is None else against_strongest
     if metrics.beats_naive:
-        return True, (
+        return beats, strongest + (
             f'The LSTM beats the naive forecast ("tomorrow = today"): its RMSE is {number(lstm)} against '
             f"{number(naive)}, a skill of {skill:.1%}.{_seasonal_clause(metrics)}"
         )
-    return False, (
+    return beats, strongest + (
         f'The LSTM does not beat the naive forecast ("tomorrow = today"): its RMSE is {number(lstm)} against '
         f"{number(naive)} (skill {skill:.1%}), so here the simple baseline is the better forecast. More epochs "
         "or another window may help; for a series close to a random walk, naive is hard to beat at all."
         f"{_seasonal_clause(metrics)}"
     )
+
+
+def _strongest_clause(metrics: RunMetrics) -> tuple[str, bool | None]:
+    """('ETS beats the LSTM by 12% here: ... ', False), or ('', None) when the strongest baseline is naive or
+    unknown (the naive sentence then says it all)."""
+    model, skill = metrics.strongest_baseline, metrics.skill_vs_strongest_baseline
+    lstm, best = metrics.rmse(Column.LSTM), metrics.rmse(model) if model else None
+    if not model or skill is None or lstm is None or best is None:
+        return "", None
+    if model == Column.NAIVE:
+        return "", skill > 0
+    name = MODEL_NAMES.get(model, model)
+    form = (metrics.statistical_models or {}).get(model)
+    what = f" ({form})" if form and form != name else ""
+    if skill > 0:
+        return (
+            f"The LSTM beats every baseline here, the strongest included: {name}{what} by {skill:.0%} "
+            f"(RMSE {number(lstm)} against {number(best)}). "
+        ), True
+    return (
+        f"{name} beats the LSTM by {-skill:.0%} here: its RMSE is {number(best)} against the LSTM's "
+        f"{number(lstm)}. {name}{what} is the strongest baseline on this test part, so a forecaster would use it "
+        "rather than this network. "
+    ), False
+
+
+def baselines_caption(metrics: RunMetrics) -> str:
+    """How the baselines forecast the test part, in a sentence or two (ETS and Theta with their fitted forms)."""
+    season = metrics.season_length
+    text = "Naive repeats the last value; drift extends the line from the first value through the last. " + (
+        f"Seasonal naive repeats the value {season} steps back. " if season else "No season length: no seasonal naive. "
+    )
+    fitted = metrics.statistical_models
+    if fitted is None:
+        return text
+    parts = [f"{MODEL_NAMES[model]}: {form}" for model, form in fitted.items() if form]
+    if parts:
+        text += (
+            f"ETS (form chosen by AICc) and Theta are fitted on the data before the test part and predict each test "
+            f"step from the values before it, their parameters fixed ({'; '.join(parts)}). "
+        )
+    left_out = [MODEL_NAMES[model] for model, form in fitted.items() if not form]
+    if left_out:
+        text += f"{' and '.join(left_out)} could not be fitted on the data before the test part. "
+    return text.strip()
 
 
 def _seasonal_clause(metrics: RunMetrics) -> str:
