@@ -37,6 +37,8 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
                 "skill vs naive": metrics.skill_vs_naive,
                 "beats naive": metrics.beats_naive,
                 "skill vs seasonal naive": metrics.skill_vs_seasonal_naive,
+                "strongest baseline": metrics.strongest_baseline,  # None for a run from before ETS and Theta
+                "skill vs strongest": metrics.skill_vs_strongest_baseline,
                 "seconds": metrics.train_seconds,
                 "samples/s": metrics.samples_per_second,
                 "model kept": record.run is not None,
@@ -76,6 +78,8 @@ def stored_runs_table(runs: Sequence[Any], numbers: dict[str, int] | None = None
                 "skill vs naive": metrics.get("skill_vs_naive"),
                 "beats naive": bool(metrics.get("beats_naive")),
                 "skill vs seasonal naive": metrics.get("skill_vs_seasonal_naive"),
+                "strongest baseline": metrics.get("strongest_baseline"),
+                "skill vs strongest": metrics.get("skill_vs_strongest_baseline"),
                 "seconds": metrics.get("train_seconds"),
                 "samples/s": metrics.get("samples_per_second"),
                 "id": run.id,
