@@ -422,7 +422,7 @@ class ForecastConfig:
         high=LIMITS["season_length"],
         optional=True,
         label="Season length",
-        help="season of the seasonal-naive baseline (default: from the date frequency, 12 for monthly data)",
+        help="season of the seasonal naive, ETS and Theta (default: from the date frequency, 12 for monthly data)",
     )
     levels: tuple[float, ...] = setting(
         (80.0, 95.0),
