@@ -2,43 +2,30 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
+from app_helpers import errors, open_app, set_widgets, switch, wait_watching
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-
-from lstm_core.config.settings import ExperimentConfig  # noqa: E402
-
-TIMEOUT = 60
+from lstm_core.config.settings import ExperimentConfig
 
 
 def open_backtest_page(**settings: object) -> AppTest:
     """The Backtest page with a tiny model in the saved Train settings and the given backtest settings."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_app()
     at.session_state["config"] = ExperimentConfig(data=at.session_state["data_config"]).replace(
         units=4, window=6, batch_size=16, device="cpu"
     )
-    at.switch_page("app_pages/backtest.py").run()
-    for key, value in settings.items():
-        widget = next(w for w in (*at.number_input, *at.selectbox, *at.text_input) if w.key == f"backtest_{key}")
-        widget.set_value(value)
-    return at
+    switch(at, "backtest")
+    return set_widgets(at, "backtest_", **settings)
 
 
 def test_backtest_runs_to_the_end_and_shows_results() -> None:
     """A 1-epoch backtest finishes; the page shows the fold chart, the mean ± sd table, the curve and coverage."""
     at = open_backtest_page(start="0.7", horizon=4, stride=4, epochs=1, levels="80, 90")
     at.button(key="backtest_submit").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, errors(at)
     job = at.session_state["backtest_job"]
     assert job is not None and job.total_folds == 10
-    deadline = time.monotonic() + 180
-    while not job.wait(0.5):
-        job.heartbeat()  # as the page's progress fragment does while a browser watches
-        assert time.monotonic() < deadline, "the backtest did not finish in three minutes"
+    wait_watching(job, timeout=180)  # heartbeats, as the page's progress fragment sends them while a browser watches
     assert job.state == "done", job.error
     at.run()
     assert not at.exception and not at.error
@@ -58,7 +45,7 @@ def test_backtest_runs_to_the_end_and_shows_results() -> None:
     )
     at.slider(key="backtest_fold").set_value(3).run()
     assert not at.exception
-    at.switch_page("app_pages/runs.py").run()
+    switch(at, "runs")
     assert not at.exception
     listed = at.dataframe[0].value  # no runs yet: the backtests table comes first
     assert len(listed) == 1 and listed["folds"].iloc[0] == 10

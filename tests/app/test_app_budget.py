@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from app_helpers import open_app, set_widgets
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def press_train(**settings: object) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("app_pages/train.py").run()
-    for key, value in settings.items():
-        next(w for w in (*at.number_input, *at.slider) if w.key == f"train_{key}").set_value(value)
+    """Press Train on the Train page with `settings` in the form; the app is returned as the press left it."""
+    at = set_widgets(open_app("train"), **settings)
     at.button(key="train_submit").click().run()
     assert not at.exception
     return at

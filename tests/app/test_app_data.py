@@ -15,10 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yfinance
+from app_helpers import APP, ROOT, errors, open_app, switch
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
 
 CSV = "day,price,volume\n" + "".join(f"2024-01-{d:02d},{100 + d * 1.5},{1000 + d * 10}\n" for d in range(1, 31))
 
@@ -27,11 +25,7 @@ CSV = "day,price,volume\n" + "".join(f"2024-01-{d:02d},{100 + d * 1.5},{1000 + d
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path / "cache"))  # no Yahoo answer leaks between tests
     monkeypatch.setenv("LSTM_LAB_YAHOO_TIMEOUT", "3")  # a really unreachable Yahoo costs at most about 5 s
-    return AppTest.from_file(APP, default_timeout=30).run()
-
-
-def errors(at: AppTest) -> list[str]:
-    return [element.value for element in at.error]
+    return open_app()
 
 
 def test_first_render_imports_no_tensorflow() -> None:
@@ -149,7 +143,7 @@ def test_yahoo_unreachable_shows_a_sentence_and_keeps_the_data(app: AppTest) -> 
 @pytest.mark.parametrize("page", ["forecast", "gates", "runs"])
 def test_pages_without_a_training_point_to_train(app: AppTest, page: str) -> None:
     """Forecast, Gates and Runs before any training show guidance and a link to the Train page."""
-    app.switch_page(f"app_pages/{page}.py").run()
+    switch(app, page)
     assert not app.exception
     assert len(app.info) == 1
     assert [link.proto.page for link in app.get("page_link")] == ["train"]
@@ -158,7 +152,7 @@ def test_pages_without_a_training_point_to_train(app: AppTest, page: str) -> Non
 
 def test_learn_page_explains_the_six_equations(app: AppTest) -> None:
     """The Learn page shows the six equations and links them to the Gates page."""
-    app.switch_page("app_pages/learn.py").run()
+    switch(app, "learn")
     assert not app.exception
     assert len(app.latex) >= 6
     linked = [link.proto.page for link in app.get("page_link")]
@@ -169,7 +163,7 @@ def test_navigation_keeps_the_loaded_data(app: AppTest) -> None:
     """Data chosen on the Data page is still there after visiting other pages."""
     app.selectbox(key="data_sample").set_value("monthly-sunspots").run()
     for page in ("train", "learn", "data"):
-        app.switch_page(f"app_pages/{page}.py").run()
+        switch(app, page)
         assert not app.exception
     assert app.session_state["dataset"].name == "monthly-sunspots"
     assert app.selectbox(key="data_sample").value == "monthly-sunspots"

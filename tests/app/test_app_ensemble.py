@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from app_helpers import open_train_page, press_train, switch, texts
 from streamlit.testing.v1 import AppTest
-from test_app_train import messages, open_train_page, train
 
 
 @pytest.fixture(scope="module")
 def ensemble_app() -> Iterator[AppTest]:
     at = open_train_page(units=4, epochs=2, window=6, seeds=2)
     at.selectbox(key="train_difference").set_value("seasonal")
-    job = train(at)
+    job = press_train(at)
     assert job.state == "done", job.error
     assert not at.error
     yield at
@@ -29,21 +29,21 @@ def test_seeds_and_seasonal_differences_reach_the_run(ensemble_app: AppTest) -> 
 
 def test_forecast_shows_the_seed_spread_and_diagnostics(ensemble_app: AppTest) -> None:
     """Forecast shows the seed-spread sentence and table (mean and sd across seeds) and the diagnostics' sentences."""
-    ensemble_app.switch_page("app_pages/forecast.py").run()
+    switch(ensemble_app, "forecast")
     assert not ensemble_app.exception
-    assert any("2 seeds were trained together" in text for text in messages(ensemble_app.markdown))
+    assert any("2 seeds were trained together" in text for text in texts(ensemble_app.markdown))
     spread = next(frame.value for frame in ensemble_app.dataframe if "Mean across seeds" in frame.value.columns)
     assert list(spread.columns) == ["Mean across seeds", "SD across seeds"]
     assert "RMSE" in spread.index and "Skill vs naive" in spread.index
     assert spread.loc["RMSE", "SD across seeds"] >= 0
     metrics = ensemble_app.session_state["runs"][-1].metrics.to_dict()
     sentences = [item["sentence"] for item in metrics["diagnostics"]]
-    assert sentences and all(sentence in messages(ensemble_app.info) for sentence in sentences)
+    assert sentences and all(sentence in texts(ensemble_app.info) for sentence in sentences)
 
 
 def test_gates_page_picks_a_member(ensemble_app: AppTest) -> None:
     """Gates offers the ensemble's members; switching to the second seed redraws without error."""
-    ensemble_app.switch_page("app_pages/gates.py").run()
+    switch(ensemble_app, "gates")
     assert not ensemble_app.exception
     member = ensemble_app.selectbox(key="gates_member")
     assert member.options == ["Seed 0", "Seed 1"]

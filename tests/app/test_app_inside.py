@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from app_helpers import open_train_page, press_train, switch, texts
 from streamlit.testing.v1 import AppTest
-from test_app_train import messages, open_train_page, train
 
 from lstm_core.inside.states import sequence_states
 
@@ -21,7 +21,7 @@ from lstm_core.inside.states import sequence_states
 @pytest.fixture(scope="module")
 def trained() -> Iterator[AppTest]:
     at = open_train_page(units=4, epochs=3, window=6, layers=2)
-    job = train(at)
+    job = press_train(at)
     assert job.state == "done", job.error
     yield at
 
@@ -48,15 +48,15 @@ def heatmap(at: AppTest, name: str) -> np.ndarray:
 
 def test_epoch_slider_shows_the_network_at_each_recorded_epoch(trained: AppTest) -> None:
     """The epoch slider offers the three recorded epochs; epoch 1 shows other gates than the final network."""
-    trained.switch_page("app_pages/gates.py").run()
+    switch(trained, "gates")
     assert not trained.exception
     slider = trained.select_slider(key="gates_epoch_1")
     assert list(slider.options) == ["1", "2", "3"] and slider.value == 3
-    assert any("epoch **3** of 3" in text and "final network" in text for text in messages(trained.caption))
+    assert any("epoch **3** of 3" in text and "final network" in text for text in texts(trained.caption))
     final = heatmap(trained, "f")
     slider.set_value(1).run()
     assert not trained.exception
-    assert any("epoch **1** of 3" in text for text in messages(trained.caption))
+    assert any("epoch **1** of 3" in text for text in texts(trained.caption))
     assert heatmap(trained, "f").shape == final.shape and not np.allclose(heatmap(trained, "f"), final)
     over_epochs = chart(trained, "gates_over_epochs")["data"][0]
     assert array(over_epochs["x"]).tolist() == [1, 2, 3] and array(over_epochs["z"]).shape == (4, 3)  # units × epochs
@@ -66,7 +66,7 @@ def test_epoch_slider_shows_the_network_at_each_recorded_epoch(trained: AppTest)
 
 def test_play_steps_through_epochs_and_loops(trained: AppTest) -> None:
     """With Play on, each run moves the slider one recorded epoch on, from the last back to the first."""
-    trained.switch_page("app_pages/gates.py").run()
+    switch(trained, "gates")
     trained.select_slider(key="gates_epoch_1").set_value(3).run()
     trained.toggle(key="gates_play").set_value(True).run()
     assert trained.select_slider(key="gates_epoch_1").value == 1
@@ -79,18 +79,18 @@ def test_play_steps_through_epochs_and_loops(trained: AppTest) -> None:
 
 def test_gates_views_per_layer(trained: AppTest) -> None:
     """The layer selector switches every Gates view to layer 2, whose heatmaps differ from layer 1's."""
-    trained.switch_page("app_pages/gates.py").run()
+    switch(trained, "gates")
     first = heatmap(trained, "h")
     trained.selectbox(key="gates_layer").set_value(1).run()
     assert not trained.exception
-    assert any("Layer 2 reads the hidden states h of layer 1" in text for text in messages(trained.caption))
+    assert any("Layer 2 reads the hidden states h of layer 1" in text for text in texts(trained.caption))
     assert not np.allclose(heatmap(trained, "h"), first)
     trained.selectbox(key="gates_layer").set_value(0).run()
 
 
 def test_inside_page_select_and_match(trained: AppTest) -> None:
     """Typing a range where one unit peaks selects it, says how many matches there are, and ranks the units."""
-    trained.switch_page("app_pages/inside.py").run()
+    switch(trained, "inside")
     assert not trained.exception
     states = chart(trained, "inside_chart")
     assert len(states["data"]) == 1 + 3  # the series and three units before anything is selected
@@ -101,7 +101,7 @@ def test_inside_page_select_and_match(trained: AppTest) -> None:
     trained.number_input(key="inside_start").set_value(int(step))
     trained.number_input(key="inside_end").set_value(int(step)).run()
     assert not trained.exception
-    sentences = messages(trained.success)
+    sentences = texts(trained.success)
     assert len(sentences) == 1 and sentences[0].startswith("The selected units (") and str(unit) in sentences[0]
     assert f"unit {unit}" in trained.dataframe[0].value.index
     assert f"unit {unit}" in [t["name"] for t in chart(trained, "inside_chart")["data"]]
@@ -109,7 +109,7 @@ def test_inside_page_select_and_match(trained: AppTest) -> None:
 
 def test_inside_page_readings_layers_and_bad_range(trained: AppTest) -> None:
     """Both readings and both layers draw; an end before the start is one plain error, not a traceback."""
-    trained.switch_page("app_pages/inside.py").run()
+    switch(trained, "inside")
     trained.radio(key="inside_reading").set_value("windows").run()
     trained.selectbox(key="inside_layer").set_value(1).run()
     trained.radio(key="inside_state").set_value("c").run()
@@ -120,7 +120,7 @@ def test_inside_page_readings_layers_and_bad_range(trained: AppTest) -> None:
     trained.number_input(key="inside_start").set_value(50)
     trained.number_input(key="inside_end").set_value(40).run()
     assert not trained.exception
-    assert messages(trained.error) == ["The range end comes before its start; set an end at or after the start."]
+    assert texts(trained.error) == ["The range end comes before its start; set an end at or after the start."]
 
 
 def test_live_gate_beside_the_loss_while_training() -> None:
@@ -137,7 +137,7 @@ def test_live_gate_beside_the_loss_while_training() -> None:
         assert not at.exception
         assert at.selectbox(key="train_live_gate").value == "f"
         at.selectbox(key="train_live_gate").set_value("i").run()
-        assert any("input gate i of the probe window" in text for text in messages(at.caption))
+        assert any("input gate i of the probe window" in text for text in texts(at.caption))
         figure = chart(at, "train_live_gate_chart")
         assert "Input gate" in figure["layout"]["title"]["text"]
         assert array(figure["data"][0]["z"]).shape[0] == 4  # (units, window)

@@ -5,17 +5,14 @@ Only the last test trains (a tiny LSTM), to see the Gates page's captions in Chi
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
+from app_helpers import open_app, open_train_page, press_train, switch
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-
-from ui.text import i18n  # noqa: E402
-from ui.text.equations import EQUATIONS, GATE_ORDER  # noqa: E402
+from ui.text import i18n
+from ui.text.equations import EQUATIONS, GATE_ORDER
 
 CHINESE_TERMS = ("输入门", "遗忘门", "输出门", "候选值", "细胞状态", "隐藏状态")
 
@@ -26,10 +23,7 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def open_learn(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update(query or {})
-    at.run()
-    at.switch_page("app_pages/learn.py").run()
+    at = open_app("learn", query=query)
     assert not at.exception
     return at
 
@@ -100,7 +94,7 @@ def test_the_language_survives_page_changes() -> None:
     at.button_group(key="lang").set_value("zh").run()
     for page in ("data", "train", "learn"):
         at.query_params.clear()  # a page change clears the URL's parameters in the browser
-        at.switch_page(f"app_pages/{page}.py").run()
+        switch(at, page)
         assert not at.exception
         assert at.query_params.get("lang") == "zh"  # beside the workspace token `ws`, page
     assert at.title[0].value == "学习"
@@ -108,18 +102,9 @@ def test_the_language_survives_page_changes() -> None:
 
 def test_gates_captions_follow_the_language() -> None:
     """With a trained network, the Gates page's captions under each equation are in the chosen language."""
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("app_pages/train.py").run()
-    for key, value in {"train_units": 3, "train_epochs": 1, "train_window": 6}.items():
-        at.number_input(key=key).set_value(value)
-    at.button(key="train_submit").click().run()
-    job = at.session_state["job"]
-    deadline = time.monotonic() + 120
-    while not job.wait(0.5):
-        job.heartbeat()  # as the watching browser tab's monitor does
-        assert time.monotonic() < deadline, "the tiny training did not finish in two minutes"
-    at.run()
-    at.switch_page("app_pages/gates.py").run()
+    at = open_train_page(units=3, epochs=1, window=6)
+    press_train(at)
+    switch(at, "gates")
     captions = [caption.value for caption in at.caption]
     assert all(i18n.gate_caption(gate, "en") in captions for gate in GATE_ORDER)
 

@@ -4,21 +4,16 @@ and share links that open an experiment in the Train form."""
 from __future__ import annotations
 
 import os
-import time
-from pathlib import Path
 
 import pytest
+from app_helpers import open_app, open_train_page, press_train, switch
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+from lstm_core.config.links import config_to_params
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.store.db import NewRun, new_workspace, open_store
+from ui.text.format import plain
 
-from lstm_core.config.links import config_to_params  # noqa: E402
-from lstm_core.config.settings import ExperimentConfig  # noqa: E402
-from lstm_core.store.db import NewRun, new_workspace, open_store  # noqa: E402
-from ui.text.format import plain  # noqa: E402
-
-TIMEOUT = 60
 FORECAST = (
     b"time,actual,lstm,naive,seasonal_naive,drift,part\n2000-01-01,1,1.1,0.9,,1,test\n2000-02-01,2,2.1,1,,2,test\n"
 )
@@ -34,23 +29,19 @@ def stored_entry(units: int, skill: float) -> NewRun:
                   artifacts={"forecast.csv": FORECAST})  # fmt: skip
 
 
-def open_app(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "data":
-        at.switch_page(f"app_pages/{page}.py").run()
+def open_page(page: str, **params: str) -> AppTest:
+    """A new visitor whose URL carries `params`, on `page` (the link opens on Data; other pages are switched to)."""
+    at = open_app(None if page == "data" else page, query=params)
     assert not at.exception, at.exception
     return at
 
 
 def test_first_visit_makes_a_workspace_and_keeps_it_in_the_url():
     """A first visit gets a long random workspace token in the URL, and it stays there after a page switch."""
-    at = open_app("runs")
+    at = open_page("runs")
     token = at.session_state["workspace"]
     assert (len(token) >= 40 and at.query_params["ws"] == [token]) or at.query_params["ws"] == token
-    other = open_app("runs")
+    other = open_page("runs")
     assert other.session_state["workspace"] != token
 
 
@@ -60,12 +51,12 @@ def test_two_visitors_see_only_their_workspace_and_runs_survive_a_restart():
     store = open_store()
     for units, skill in ((4, 0.1), (8, -0.2), (16, 0.3)):
         store.save_run(mine, stored_entry(units, skill))
-    at = open_app("runs", ws=mine)
+    at = open_page("runs", ws=mine)
     assert len(at.dataframe[0].value) == 3
     assert len(at.get("plotly_chart")) == 3  # settings against skill, then two runs overlaid
-    stranger = open_app("runs")
+    stranger = open_page("runs")
     assert not stranger.dataframe and any("No runs yet" in info.value for info in stranger.info)
-    restarted = open_app("runs", ws=mine)  # a new session on the same database: a restart
+    restarted = open_page("runs", ws=mine)  # a new session on the same database: a restart
     assert len(restarted.dataframe[0].value) == 3
     restarted.checkbox(key="runs_filter_beats").check().run()
     assert list(restarted.dataframe[0].value["units"]) == [16, 4]  # sorted by finish time, newest first
@@ -77,7 +68,7 @@ def test_delete_removes_one_run_of_the_workspace():
     store = open_store()
     for units in (4, 8):
         store.save_run(mine, stored_entry(units, 0.1))
-    at = open_app("runs", ws=mine)
+    at = open_page("runs", ws=mine)
     at.button(key="runs_delete").click().run()
     assert not at.exception
     assert len(store.list_runs(mine)) == 1 and len(at.dataframe[0].value) == 1
@@ -85,16 +76,8 @@ def test_delete_removes_one_run_of_the_workspace():
 
 def test_a_training_is_stored_with_fingerprint_and_not_the_data():
     """A training from the Train page is saved in the visitor's workspace with its fingerprint and artifacts."""
-    at = open_app("train")
-    for key, value in (("units", 3), ("epochs", 1), ("window", 4)):
-        at.number_input(key=f"train_{key}").set_value(value)
-    at.button(key="train_submit").click().run()
-    job = at.session_state["job"]
-    deadline = time.monotonic() + 120
-    while not job.wait(0.5):
-        job.heartbeat()
-        assert time.monotonic() < deadline
-    at.run()
+    at = open_train_page(units=3, epochs=1, window=4)
+    press_train(at)
     assert not at.exception and not any("run store" in w.value for w in at.warning)
     record = at.session_state["runs"][-1]
     stored = open_store().get_run(at.session_state["workspace"], record.store_id)
@@ -108,20 +91,20 @@ def test_a_broken_store_is_one_warning_and_runs_stay_in_memory(tmp_path, monkeyp
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"not a database" * 200)
     monkeypatch.setenv("LSTM_LAB_DB", f"sqlite:///{broken}")
-    at = open_app("train")
+    at = open_page("train")
     [warning] = at.warning
     assert warning.value.startswith(plain("The run store (the SQLite file")) and "in memory only" in warning.value
-    at.switch_page("app_pages/runs.py").run()
+    switch(at, "runs")
     assert not at.exception and any("No runs yet" in info.value for info in at.info)
     for page in ("data", "learn"):
-        at.switch_page(f"app_pages/{page}.py").run()
+        switch(at, page)
         assert not at.exception
 
 
 def test_a_share_link_fills_the_train_form():
     """A link with a sample and settings opens with that data loaded and those settings in the Train form."""
     config = ExperimentConfig().replace(source="sample:sine", units=17, window=9, learning_rate=0.005, seed=3)
-    at = open_app("train", **config_to_params(config))
+    at = open_page("train", **config_to_params(config))
     assert at.session_state["dataset"].name == "sine"
     assert at.number_input(key="train_units").value == 17 and at.number_input(key="train_window").value == 9
     assert at.number_input(key="train_learning_rate").value == pytest.approx(0.005)
@@ -132,15 +115,15 @@ def test_a_share_link_fills_the_train_form():
 def test_an_upload_link_says_the_file_cannot_travel():
     """A link made from an upload fills the settings and says the file must be uploaded again."""
     config = ExperimentConfig().replace(source="upload:prices.csv", units=12)
-    at = open_app("data", **config_to_params(config))
+    at = open_page("data", **config_to_params(config))
     assert any("cannot travel in a link" in info.value and plain("prices.csv") in info.value for info in at.info)
-    at.switch_page("app_pages/train.py").run()
+    switch(at, "train")
     assert at.number_input(key="train_units").value == 12
 
 
 def test_a_bad_link_is_one_error_and_the_app_opens():
     """A link with a bad value gives one error sentence; the app opens on its defaults."""
-    at = open_app("data", units="many")
+    at = open_page("data", units="many")
     expected = "This link could not be opened: The link's `units` must be a number. Received: units='many'"
     assert [e.value for e in at.error] == [plain(expected)]  # shown as typed, not as markdown
     assert os.environ["LSTM_LAB_DB"]
@@ -168,7 +151,7 @@ def test_a_yahoo_link_fetches_the_ticker_with_its_period_and_interval(tmp_path, 
     monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(yfinance, "Ticker", FakeTicker)
     config = ExperimentConfig().replace(source="yahoo:MSFT", period="6mo", interval="1d", column="Close", units=9)
-    at = open_app("train", **config_to_params(config))
+    at = open_page("train", **config_to_params(config))
     assert at.session_state["data_config"].source == "yahoo:MSFT"
     assert at.session_state["data_config"].period == "6mo" and len(at.session_state["dataset"]) == 80
     assert at.number_input(key="train_units").value == 9

@@ -3,32 +3,24 @@ bad ranges and a busy server are one sentence; another visitor opens the study b
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from app_helpers import errors, open_app, switch, wait_watching
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.jobs.base import release_training, reserve_training
 
-from lstm_core.config.settings import ExperimentConfig  # noqa: E402
-from lstm_core.jobs.base import release_training, reserve_training  # noqa: E402
-
-TIMEOUT = 60
 pytestmark = pytest.mark.timeout(600)
 FIXED = ExperimentConfig().replace(epochs=2, batch_size=16, forecast_steps=3, device="cpu")
 
 
 def open_sweep_page(storage: str) -> AppTest:
     """The Sweep page with tiny fixed settings and a small space: units 3-5 and the learning rate searched."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_app()
     at.session_state["config"] = FIXED.replace(data=at.session_state["data_config"])
-    at.switch_page("app_pages/sweep.py").run()
+    switch(at, "sweep")
     for name in ("layers", "window", "dropout", "batch_size", "difference"):
         at.checkbox(key=f"sweep_search_{name}").uncheck()
     at.number_input(key="sweep_units_low").set_value(3)
@@ -38,19 +30,12 @@ def open_sweep_page(storage: str) -> AppTest:
     return at
 
 
-def wait(job, seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while not job.wait(0.5):  # heartbeats, as the watching page's fragment sends them
-        job.heartbeat()
-        assert time.monotonic() < deadline, "the job did not finish in time"
-
-
 def start_and_finish(at: AppTest):
     """Press Start sweep, wait for the sweep to end, and draw the page again; returns the finished job."""
     at.button(key="sweep_start").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, errors(at)
     job = at.session_state["sweep_job"]
-    wait(job)
+    wait_watching(job, timeout=300)
     assert job.state == "done", job.error
     at.run()
     return job
@@ -92,11 +77,11 @@ def test_train_the_best_opens_it_as_a_normal_run(swept):
     job = at.session_state["job"]
     assert job is not None and job.config.model.units == best["units"]
     assert job.config.train.learning_rate == pytest.approx(best["learning_rate"])
-    wait(job)
+    wait_watching(job, timeout=300)
     assert job.state == "done", job.error
     at.run()
     assert at.session_state["runs"][-1].config.model.units == best["units"]
-    at.switch_page("app_pages/forecast.py").run()
+    switch(at, "forecast")
     assert not at.exception and not at.error
 
 
@@ -106,7 +91,7 @@ def test_another_visitor_opens_the_study_by_name(swept):
     at = open_sweep_page(storage)
     at.text_input(key="sweep_open_name").set_value("app-study")
     at.button(key="sweep_open").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, errors(at)
     assert len(at.dataframe[0].value) == 2
     at.text_input(key="sweep_open_name").set_value("no-such-study")
     at.button(key="sweep_open").click().run()
@@ -120,7 +105,7 @@ def test_bad_range_is_one_sentence(tmp_path):
     at.button(key="sweep_start").click().run()
     assert not at.exception and at.session_state["sweep_job"] is None
     expected = "The `units` range must be [low, high] with low <= high. Received: units=[9, 5]"
-    assert [e.value for e in at.error] == [expected]
+    assert errors(at) == [expected]
 
 
 def test_a_sweep_counts_against_the_training_cap(tmp_path, monkeypatch):

@@ -9,53 +9,21 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_helpers import open_train_page, press_train, switch, texts
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-
-from lstm_core.experiment.export import safe_csv  # noqa: E402
-from lstm_core.jobs.base import TrainingJob  # noqa: E402
-from ui.views.runs_table import runs_table  # noqa: E402
-
-TIMEOUT = 60  # seconds per script run; a run itself never waits for a training
-
-
-def open_train_page(**settings: object) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.switch_page("app_pages/train.py").run()
-    for key, value in settings.items():
-        widget = next(w for w in (*at.number_input, *at.selectbox, *at.slider, *at.checkbox) if w.key == f"train_{key}")
-        widget.set_value(value)
-    return at
-
-
-def train(at: AppTest) -> TrainingJob:
-    """Press Train, wait for the job in the test (a browser would poll), then rerun as the monitor does."""
-    at.button(key="train_submit").click().run()
-    assert not at.exception
-    job = at.session_state["job"]
-    assert job is not None, [e.value for e in at.error]
-    deadline = time.monotonic() + 120
-    while not job.wait(0.5):  # heartbeats, as the watching browser tab's monitor sends them
-        job.heartbeat()
-        assert time.monotonic() < deadline, "the training did not finish in two minutes"
-    at.run()
-    return job
-
-
-def messages(elements: object) -> list[str]:
-    return [element.value for element in elements]
+from lstm_core.experiment.export import safe_csv
+from lstm_core.jobs.base import TrainingJob
+from ui.views.runs_table import runs_table
 
 
 @pytest.fixture(scope="module")
 def trained() -> Iterator[AppTest]:
     at = open_train_page(units=4, epochs=2, window=6)
-    job = train(at)
+    job = press_train(at)
     assert job.state == "done", job.error
     assert not at.error
     yield at
@@ -96,7 +64,7 @@ def test_bad_settings_give_one_sentence() -> None:
 def test_training_shows_loss_chart_and_metrics(trained: AppTest) -> None:
     """After a 2-epoch training the Train page shows its message, metrics and the loss chart."""
     assert not trained.exception
-    assert "Trained 2 epochs." in messages(trained.success)
+    assert "Trained 2 epochs." in texts(trained.success)
     labels = [metric.label for metric in trained.metric]
     assert "LSTM RMSE (test)" in labels and "Naive RMSE (test)" in labels and "Skill vs naive" in labels
     assert len(trained.get("plotly_chart")) == 1
@@ -107,13 +75,13 @@ def test_training_shows_loss_chart_and_metrics(trained: AppTest) -> None:
 def test_forecast_page_has_chart_metrics_and_downloads(trained: AppTest) -> None:
     """Forecast shows the chart, the metrics table of all six models, a verdict against the strongest baseline and
     naive, and four downloads."""
-    trained.switch_page("app_pages/forecast.py").run()
+    switch(trained, "forecast")
     assert not trained.exception
     assert len(trained.get("plotly_chart")) == 1
     table = trained.dataframe[0].value
     assert list(table.index) == ["LSTM", "Naive", "Seasonal naive", "Drift", "ETS", "Theta"]
     assert list(table.columns) == ["MAE", "RMSE", "sMAPE (%)", "MASE", "MAPE (%)"]
-    verdicts = messages(trained.success) + messages(trained.warning)
+    verdicts = texts(trained.success) + texts(trained.warning)
     assert any("naive forecast" in text for text in verdicts)
     assert any("beats the LSTM by" in text or "beats every baseline" in text for text in verdicts), verdicts
     downloads = [button.proto.label for button in trained.get("download_button")]
@@ -122,9 +90,9 @@ def test_forecast_page_has_chart_metrics_and_downloads(trained: AppTest) -> None
 
 def test_forecast_page_suggests_differences_on_a_trend(trained: AppTest) -> None:
     """Airline passengers leaves the training range; with differences off, the Forecast page suggests them."""
-    trained.switch_page("app_pages/forecast.py").run()
+    switch(trained, "forecast")
     assert not trained.exception
-    infos = messages(trained.info)
+    infos = texts(trained.info)
     assert any("leaves the range the model was trained on" in text for text in infos)
     assert any("**Predict differences**" in text for text in infos)
 
@@ -134,20 +102,20 @@ def test_predict_differences_reaches_the_training_and_stays() -> None:
     at = open_train_page(units=4, epochs=2, window=6)
     assert at.selectbox(key="train_difference").value == "none"
     at.selectbox(key="train_difference").set_value("first")
-    job = train(at)
+    job = press_train(at)
     assert job.state == "done", job.error
     assert at.session_state["config"].windows.difference == "first"
     record = at.session_state["runs"][-1]
     assert record.config.windows.difference == "first" and record.run.windows.difference is True
     assert record.label.endswith("· first differences")
     for page in ("data", "train"):
-        at.switch_page(f"app_pages/{page}.py").run()
+        switch(at, page)
         assert not at.exception
     assert at.selectbox(key="train_difference").value == "first"
-    at.switch_page("app_pages/forecast.py").run()
+    switch(at, "forecast")
     assert not at.exception
-    assert not any("**Predict differences**" in text for text in messages(at.info))
-    at.switch_page("app_pages/gates.py").run()
+    assert not any("**Predict differences**" in text for text in texts(at.info))
+    switch(at, "gates")
     assert not at.exception
     assert "the network's inputs are the changes from one step to the next" in at.caption[0].value
     assert "a change of" in at.markdown[0].value
@@ -164,7 +132,7 @@ def test_model_download_is_a_keras_file(trained: AppTest) -> None:
 def test_gates_page_shows_every_gate(trained: AppTest) -> None:
     """Gates shows six heatmaps with their equations, the per-unit forget summary, saturation and the forget gate
     over epochs; the slider picks a window."""
-    trained.switch_page("app_pages/gates.py").run()
+    switch(trained, "gates")
     assert not trained.exception
     assert len(trained.get("plotly_chart")) == 9
     assert len(trained.latex) == 6
@@ -178,7 +146,7 @@ def test_gates_page_shows_every_gate(trained: AppTest) -> None:
 def test_learn_and_data_pages_keep_the_model(trained: AppTest) -> None:
     """Visiting Data and Learn keeps the trained run: Forecast still shows it afterwards."""
     for page in ("data", "learn", "forecast"):
-        trained.switch_page(f"app_pages/{page}.py").run()
+        switch(trained, page)
         assert not trained.exception
     assert len(trained.get("plotly_chart")) == 1 and trained.session_state["runs"][-1].run is not None
 
@@ -186,10 +154,10 @@ def test_learn_and_data_pages_keep_the_model(trained: AppTest) -> None:
 def test_runs_page_overlays_two_runs(trained: AppTest) -> None:
     """A second training adds a run; the Runs page lists both (from the store), charts their settings against skill
     and overlays their loss curves and forecasts."""
-    trained.switch_page("app_pages/train.py").run()
+    switch(trained, "train")
     trained.number_input(key="train_window").set_value(4)
-    train(trained)
-    trained.switch_page("app_pages/runs.py").run()
+    press_train(trained)
+    switch(trained, "runs")
     assert not trained.exception
     assert len(trained.dataframe[0].value) == len(trained.session_state["runs"]) >= 2
     assert len(trained.multiselect(key="runs_compare").value) == 2
@@ -218,7 +186,7 @@ def test_stop_ends_training_and_keeps_history() -> None:
     assert job.state == "stopped"
     record = at.session_state["runs"][-1]
     assert record.stop_reason == "stopped" and len(record.history) >= 2 and record.run.weights is not None
-    assert any("Stopped by request" in text for text in messages(at.warning))
+    assert any("Stopped by request" in text for text in texts(at.warning))
     assert len(at.get("plotly_chart")) == 1
 
 
@@ -231,7 +199,7 @@ def test_busy_server_says_so_and_keeps_settings(monkeypatch: pytest.MonkeyPatch)
     try:
         at.button(key="train_submit").click().run()
         assert not at.exception
-        assert any("busy" in text for text in messages(at.error))
+        assert any("busy" in text for text in texts(at.error))
         assert at.session_state["job"] is None
         assert at.number_input(key="train_units").value == 5
         assert at.session_state["dataset"].name == "airline-passengers"
@@ -247,9 +215,9 @@ def test_failed_training_shows_the_error() -> None:
     if any(device.startswith(("gpu", "cuda")) for device in list_devices()):
         pytest.skip("this machine has a GPU")
     at = open_train_page(units=4, epochs=2, device="gpu")
-    job = train(at)
+    job = press_train(at)
     assert job.state == "failed"
-    assert any("GPU was asked for" in text for text in messages(at.error))
+    assert any("GPU was asked for" in text for text in texts(at.error))
     assert at.number_input(key="train_units").value == 4
     assert at.session_state["dataset"].name == "airline-passengers"
 

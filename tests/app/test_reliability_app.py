@@ -18,16 +18,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import yfinance
+from app_helpers import ROOT, errors, open_app
 from streamlit.testing.v1 import AppTest
 from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-
-from lstm_core.data import yahoo  # noqa: E402
-from lstm_core.data.csv.read import read_csv  # noqa: E402
-from lstm_core.errors import LabError  # noqa: E402
-from ui.text.format import plain  # noqa: E402
+from lstm_core.data import yahoo
+from lstm_core.data.csv.read import read_csv
+from lstm_core.errors import LabError
+from ui.text.format import plain
 
 CORPUS = ROOT / "tests" / "fixtures" / "hostile"
 FILES = sorted(p.name for p in CORPUS.iterdir())
@@ -38,14 +36,10 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     """The app with the `sine` sample chosen and a private Yahoo cache."""
     monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("LSTM_LAB_YAHOO_TIMEOUT", "3")  # a really unreachable Yahoo costs at most about 5 s
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_app()
     at.selectbox(key="data_sample").set_value("sine").run()
     assert at.session_state["dataset"].name == "sine"
     return at
-
-
-def errors(at: AppTest) -> list[str]:
-    return [element.value for element in at.error]
 
 
 def assert_sine_kept(at: AppTest) -> None:

@@ -4,18 +4,11 @@ whether a training runs."""
 from __future__ import annotations
 
 import ast
-import sys
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from app_helpers import APP, ROOT, open_app, switch
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from ui.session.keys import KEYS  # noqa: E402
-from ui.session.state import UploadPreview  # noqa: E402
+from ui.session.keys import KEYS
+from ui.session.state import UploadPreview
 
 STATE_KEYS = {
     "dataset",
@@ -35,9 +28,9 @@ CSV = "day,price\n" + "".join(f"2024-01-{d:02d},{100 + d}\n" for d in range(1, 3
 
 def test_every_key_exists_after_the_first_run_and_none_is_a_tuple() -> None:
     """After the first run on each page the documented keys all exist, and no session value is a tuple."""
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = open_app()
     for page in ("data", "train", "forecast", "gates", "learn", "runs"):
-        at.switch_page(f"app_pages/{page}.py").run()
+        switch(at, page)
         assert not at.exception
         state = {key: at.session_state[key] for key in at.session_state}
         assert set(state) >= STATE_KEYS, STATE_KEYS - set(state)
@@ -48,7 +41,7 @@ def test_every_key_exists_after_the_first_run_and_none_is_a_tuple() -> None:
 
 def test_upload_preview_is_a_typed_record() -> None:
     """An uploaded file's preview is kept as an UploadPreview naming the file, not as a tuple."""
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = open_app()
     at.file_uploader(key="data_upload").upload("prices.csv", CSV.encode(), "text/csv")
     at.run()
     preview = at.session_state["upload_preview"]
@@ -57,8 +50,7 @@ def test_upload_preview_is_a_typed_record() -> None:
 
 def test_training_running_is_false_before_any_training() -> None:
     """Before a training, the Train button is enabled and the sidebar says no training yet."""
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("app_pages/train.py").run()
+    at = open_app("train")
     assert not at.button(key="train_submit").disabled
     assert any("No training yet." in caption.value for caption in at.sidebar.caption)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_helpers import open_app
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,7 +189,7 @@ def test_cli_unreadable_date_column(capsys: pytest.CaptureFixture, tmp_path: Pat
 @pytest.fixture()
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path / "cache"))
-    return AppTest.from_file(ROOT / "app.py", default_timeout=120).run()
+    return open_app(timeout=120)
 
 
 def upload(app: AppTest, name: str, raw: bytes, date_choice: str | None = None) -> AppTest:

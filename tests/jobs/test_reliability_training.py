@@ -15,61 +15,30 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from app_helpers import ROOT, open_app, press_train, set_widgets, switch, texts, wait_watching
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+from tiny import TINY, tiny_dataset
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-
-from tiny import TINY, tiny_dataset  # noqa: E402
-
-from lstm_core.experiment import export  # noqa: E402
-from lstm_core.experiment.run import run_experiment  # noqa: E402
-from lstm_core.jobs.base import TrainingJob, running_trainings  # noqa: E402
+from lstm_core.experiment import export
+from lstm_core.experiment.run import run_experiment
+from lstm_core.jobs.base import TrainingJob, running_trainings
 
 CORPUS = ROOT / "tests" / "fixtures" / "hostile"
-TIMEOUT = 60
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def open_app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-
-
 def upload(at: AppTest, name: str, raw: bytes) -> None:
-    at.switch_page("app_pages/data.py").run()
+    switch(at, "data")
     at.file_uploader(key="data_upload").upload(name, raw, "text/csv").run()
     at.button(key="data_upload_submit").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, texts(at.error)
     assert at.session_state["dataset"].name == name
 
 
 def set_training(at: AppTest, **settings: object) -> None:
-    at.switch_page("app_pages/train.py").run()
-    for key, value in settings.items():
-        widget = next(w for w in (*at.number_input, *at.selectbox, *at.slider) if w.key == f"train_{key}")
-        widget.set_value(value)
-
-
-def press_train(at: AppTest) -> TrainingJob:
-    at.button(key="train_submit").click().run()
-    assert not at.exception
-    job = at.session_state["job"]
-    assert job is not None, [e.value for e in at.error]
-    return job
-
-
-def wait_watching(job: TrainingJob, condition, timeout: float = 120) -> None:
-    """Wait for `condition()`, sending heartbeats as a watching browser tab would."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        job.heartbeat()
-        time.sleep(0.1)
-
-
-def messages(elements) -> list[str]:
-    return [element.value for element in elements]
+    """The Train page with `settings` in its form."""
+    set_widgets(switch(at, "train"), **settings)
 
 
 # --- NaN loss through the app ----------------------------------------------------------------------------------
@@ -81,20 +50,20 @@ def test_nan_loss_in_the_app_keeps_data_and_settings() -> None:
     at = open_app()
     upload(at, "huge.csv", huge.encode())
     set_training(at, units=4, epochs=3, window=5, scaler="none")
-    job = press_train(at)
+    job = press_train(at, wait=False)
     assert job.wait(120)
     at.run()
     assert not at.exception
     assert job.state == "failed"
-    failures = messages(at.error)
+    failures = texts(at.error)
     assert len(failures) == 1 and "the loss became NaN or infinite" in failures[0], failures
     assert failures[0].startswith("Training stopped at epoch 1:")
     assert "Lower the learning rate (now 0.001)" in failures[0]
     assert at.session_state["runs"] == [] and at.session_state["run_counter"] == 0
     assert at.session_state["dataset"].name == "huge.csv"
     assert at.selectbox(key="train_scaler").value == "none" and at.number_input(key="train_units").value == 4
-    assert any("The last training failed" in c for c in messages(at.sidebar.caption))
-    at.switch_page("app_pages/forecast.py").run()
+    assert any("The last training failed" in c for c in texts(at.sidebar.caption))
+    switch(at, "forecast")
     assert not at.exception and "no trained network yet" in at.info[0].value
 
 
@@ -163,16 +132,16 @@ def test_reruns_and_navigation_during_training_do_not_disturb_it() -> None:
     """Changing a setting, switching pages and loading other data while training: the job runs on and finishes once."""
     at = open_app()
     set_training(at, units=4, epochs=1000, window=6)
-    job = press_train(at)
+    job = press_train(at, wait=False)
     try:
         wait_watching(job, lambda: len(job.epochs) >= 1)
         at.number_input(key="train_units").set_value(9).run()  # a widget click: a rerun of the page
         assert not at.exception and at.session_state["job"] is job and not job.finished
-        at.switch_page("app_pages/data.py").run()
+        switch(at, "data")
         at.selectbox(key="data_sample").set_value("sine").run()  # new data while the old one trains
         assert not at.exception and at.session_state["dataset"].name == "sine"
         for page in ("gates", "forecast", "runs", "learn", "train"):
-            at.switch_page(f"app_pages/{page}.py").run()
+            switch(at, page)
             assert not at.exception and at.session_state["job"] is job
         before = len(job.epochs)
         wait_watching(job, lambda: len(job.epochs) >= before + 2)
@@ -228,13 +197,13 @@ def assert_spreadsheet_safe(text: str) -> None:
 def test_two_sessions_are_isolated_and_downloads_are_safe(media: dict[str, bytes]) -> None:
     """Two visitors train at once on different data; neither sees the other's data, model, runs or downloads."""
     first, second = open_app(), open_app()
-    first.switch_page("app_pages/data.py").run()
+    switch(first, "data")
     first.selectbox(key="data_sample").set_value("sine").run()
     upload(second, "formula_column_names.csv", (CORPUS / "formula_column_names.csv").read_bytes())
     assert second.session_state["dataset"].target == "=1+2"
     set_training(first, units=4, epochs=2, window=6)
     set_training(second, units=3, epochs=2, window=4)
-    jobs = [press_train(first), press_train(second)]
+    jobs = [press_train(first, wait=False), press_train(second, wait=False)]
     assert jobs[0] is not jobs[1]
     deadline = time.monotonic() + 180
     while not all(job.finished for job in jobs):  # each visitor's tab sends heartbeats while it watches
@@ -256,7 +225,7 @@ def test_two_sessions_are_isolated_and_downloads_are_safe(media: dict[str, bytes
 
     files = {}
     for at, record in ((first, one), (second, two)):
-        at.switch_page("app_pages/forecast.py").run()
+        switch(at, "forecast")
         assert not at.exception
         files[record.dataset_name] = downloaded(at, media, "forecast_download_csv").decode()
         assert files[record.dataset_name] == export.safe_csv(export.forecast_frame(record.run))
