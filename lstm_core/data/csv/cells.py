@@ -15,7 +15,7 @@ import pandas as pd
 
 from lstm_core.data.csv.text import MISSING
 
-__all__ = ["DATE_NAME", "is_present", "numeric_time", "read_time_column"]
+__all__ = ["DATE_NAME", "is_present", "numeric_time", "read_time_column", "time_named"]
 
 DATE_NAME = re.compile(r"(date|time|month|timestamp|day|period|week|quarter|^ds$|^dt$)", re.IGNORECASE)
 _TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
@@ -66,16 +66,24 @@ def _weeks(cells: pd.Series) -> pd.Series:
     return pd.to_datetime(text, format="%G-W%V-%u", errors="coerce")
 
 
+def time_named(name: str) -> bool:
+    """Whether a column's name lets `numeric_time` read its numbers as time: named like `year`, or like a date."""
+    return bool(_YEAR_NAME.fullmatch(name.strip()) or DATE_NAME.search(name))
+
+
 def numeric_time(name: str, cells: pd.Series, *, any_name: bool = False) -> pd.Series | None:
     """Distinct years in a column named like `year`, or Unix seconds/milliseconds in one named like `time`."""
+    year_named, time_named = bool(_YEAR_NAME.fullmatch(name.strip())), any_name or bool(DATE_NAME.search(name))
+    if not (year_named or time_named):  # the name decides first: a wide file's thousands of columns cost nothing
+        return None
     present = cells[cells != ""]
     if len(present) == 0 or not present.str.fullmatch(r"\d+").all():
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if _YEAR_NAME.fullmatch(name.strip()) and present.str.fullmatch(r"[12]\d{3}").all() and present.is_unique:
+        if year_named and present.str.fullmatch(r"[12]\d{3}").all() and present.is_unique:
             return pd.to_datetime(cells, format="%Y", errors="coerce")
-        if (any_name or DATE_NAME.search(name)) and present.str.fullmatch(r"\d{10}|\d{13}").all():
+        if time_named and present.str.fullmatch(r"\d{10}|\d{13}").all():
             unit = "s" if len(present.iloc[0]) == 10 else "ms"
             return pd.to_datetime(pd.to_numeric(cells, errors="coerce"), unit=unit, errors="coerce")
     return None

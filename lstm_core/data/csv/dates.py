@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lstm_core.data.csv.cells import DATE_NAME, is_present, numeric_time, read_time_column
+from lstm_core.data.csv.cells import DATE_NAME, is_present, numeric_time, read_time_column, time_named
 from lstm_core.errors import LabError
 
 __all__ = ["NO_DATE_COLUMN", "TimeAxis", "find_time_axis", "match_name", "wants_no_date"]
@@ -97,7 +97,7 @@ def find_time_axis(
         raise LabError(_unreadable(match, table[match], stamps, row_numbers))
     if len(split) >= 2:
         return _combine(table, values, split)
-    for name in names:  # years in a `year` column, Unix times in a `time` column
+    for name in filter(time_named, names):  # years in a `year` column, Unix times in a `time` column
         stamps = numeric_time(name, table[name])
         if stamps is not None:
             return TimeAxis("dates", (name,), stamps)
@@ -215,9 +215,11 @@ def _with_time_of_day(table: pd.DataFrame, axis: TimeAxis) -> TimeAxis:
         return axis
     for name in table.columns:
         word = re.sub(r"[^a-z]", "", name.lower())
+        if name in axis.columns or (word not in _TIME_OF_DAY_NAMES and word not in _UNIT_NAMES["hour"]):
+            continue  # only a column named like a time of day can hold one
         cells = table[name].where(is_present(table[name]))
         present = cells.dropna()
-        if name in axis.columns or not len(present):
+        if not len(present):
             continue
         if word in _TIME_OF_DAY_NAMES and present.str.fullmatch(_CLOCK).all():
             clock = cells.str.replace(r"^(\d{1,2}:\d{2})$", r"\1:00", regex=True)
