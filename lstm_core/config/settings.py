@@ -22,6 +22,7 @@ from lstm_core.config.source import DataSource
 from lstm_core.errors import LabError
 
 __all__ = [
+    "CELLS",
     "CONFIG_VERSION",
     "DEVICES",
     "DIFFERENCES",
@@ -53,6 +54,9 @@ WINDOW_TYPES = ("expanding", "sliding")
 # without `version` (written before it existed) reads as version 1.
 CONFIG_VERSION = 1
 STRATEGIES = ("recursive", "direct")
+# The recurrent cell (nn/weights.py's CELLS, restated so the config imports nothing of nn).
+CELLS = ("lstm", "gru", "rnn")
+CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "rnn": "plain RNN (SimpleRNN)"}
 
 # Upper bounds that keep one training within a shared server's means.
 LIMITS = {
@@ -304,12 +308,22 @@ class WindowConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """A stack of `layers` LSTM layers of `units` each, then Dense(1).
+    """A stack of `layers` recurrent layers of `units` each, then Dense(1).
 
+    `cell`: "lstm" (default), "gru" (Keras's GRU, reset_after=True) or "rnn" (a plain SimpleRNN).
     `recurrent_dropout` > 0 disables the fast fused (cuDNN) kernel on GPU: training gets
     several times slower there.
     """
 
+    cell: str = setting(
+        "lstm",
+        kind="choice",
+        choices=CELLS,
+        labels=CELL_LABELS,
+        label="Cell",
+        help="the recurrent cell: an LSTM, a GRU (update and reset gates, no cell state) or a plain RNN "
+        "(h = tanh(x·W + h·U + b), whose gradient fades over long lags)",
+    )
     units: int = setting(
         50,
         kind="int",

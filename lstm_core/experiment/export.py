@@ -111,30 +111,33 @@ def metrics_json(run: Run) -> str:
 
 
 def gates_arrays(run: Run) -> dict[str, np.ndarray]:
-    """The last test window as fed to the model (x) and the first layer's gates for it."""
+    """The last test window as fed to the model (x) and the first layer's gates for it: an LSTM's i, f, g, o, c, h,
+    a GRU's z, r, n, h, a plain RNN's h, each (window, U)."""
     last = len(run.windows.x_test) - 1
     gates = run.gates([last])[0]
     return {"x": run.windows.x_test[last], **{name: value[0] for name, value in gates.items()}}
 
 
 def gates_epochs_arrays(run: Run) -> dict[str, np.ndarray]:
-    """The probe window's first-layer gates over training: epochs (E,), x (window, F), i..h each (E, window, U).
+    """The probe window's first-layer gates over training: epochs (E,), x (window, F), each gate (E, window, U)
+    (an LSTM's i..h, a GRU's z, r, n, h, a plain RNN's h).
 
     The last entry is the final network (the one model.keras holds). Empty (E = 0) for a run
     trained without recording.
     """
     history = run.gate_history
     if history is None or not len(history):
-        units, window = run.weights.lstm[0].units, run.windows.window
-        empty = np.empty((0, window, units), np.float32)
+        first, window = run.weights.lstm[0], run.windows.window
+        empty = np.empty((0, window, first.units), np.float32)
         return {"epochs": np.empty(0, np.int64), "x": np.empty((window, run.windows.n_features), np.float32)} | {
-            name: empty for name in ("i", "f", "g", "o", "c", "h")
+            name: empty for name in first.gate_names
         }
     return {"epochs": history.epochs, "x": history.probe_x, **history.probe_gates(0)}
 
 
 def states_arrays(run: Run) -> dict[str, np.ndarray]:
-    """The whole series read as one sequence from zero states: time (T,), x (T, F), h and c each (T, U), first layer.
+    """The whole series read as one sequence from zero states: time (T,), x (T, F), h and (an LSTM's) c each (T, U),
+    first layer.
 
     x is what the network reads (scaled; with differences, column 0 holds the changes and row 0 a
     placeholder change of 0, as in training).
@@ -142,7 +145,7 @@ def states_arrays(run: Run) -> dict[str, np.ndarray]:
     index = run.dataset.frame.index
     time = index.to_numpy() if isinstance(index, pd.DatetimeIndex) else np.asarray(index, dtype=np.int64)
     first = sequence_states(run.windows.scaled, run.weights)[0]
-    return {"time": time, "x": run.windows.scaled, "h": first["h"], "c": first["c"]}
+    return {"time": time, "x": run.windows.scaled, **{name: first[name] for name in ("h", "c") if name in first}}
 
 
 def write_run(run: Run, out_dir: str | Path) -> list[Path]:

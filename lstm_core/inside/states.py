@@ -8,8 +8,9 @@
   window of `window` steps that ends at t, from zero states — exactly the state the Dense head
   sees when the network predicts step t + 1. The first `window - 1` steps have no such window (NaN).
 
-Both return one dict per LSTM layer; `sequence_states` has i, f, g, o, c, h, each (T, units),
-`window_states` has c and h. `saturation` gives, per unit, the fraction of time a gate is below 0.1
+Both return one dict per layer; `sequence_states` has the layer's gate names (an LSTM's i, f, g, o, c, h; a
+GRU's z, r, n, h; a plain RNN's h), each (T, units), `window_states` its states (an LSTM's c and h, else h).
+`saturation` gives, per unit, the fraction of time a gate is below 0.1
 and above 0.9 (Karpathy, Johnson and Fei-Fei, 2015).
 """
 
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_core.nn.gates import _rows_per_chunk, lstm_gates, single_blas_thread
+from lstm_core.nn.gates import _rows_per_chunk, layer_gates, single_blas_thread
 from lstm_core.nn.weights import LSTMWeights, NetworkWeights
 
-__all__ = ["saturation", "saturation_over_test", "sequence_states", "window_states"]
+__all__ = ["SATURATING", "saturation", "saturation_over_test", "sequence_states", "window_states"]
+
+SATURATING = {"lstm": ("i", "f", "o"), "gru": ("z", "r"), "rnn": ()}  # each cell's sigmoid gates
 
 
 def sequence_states(x: np.ndarray, weights: NetworkWeights) -> list[dict[str, np.ndarray]]:
@@ -29,7 +32,10 @@ def sequence_states(x: np.ndarray, weights: NetworkWeights) -> list[dict[str, np
     layers = []
     with single_blas_thread():
         for layer in weights.lstm:
-            gates = _sequence_layer(inputs, layer)
+            if isinstance(layer, LSTMWeights):
+                gates = _sequence_layer(inputs, layer)
+            else:  # a GRU's or plain RNN's kernel on a batch of one
+                gates = {name: value[0] for name, value in layer_gates(inputs[None], layer).items()}
             layers.append(gates)
             inputs = gates["h"]  # the next layer reads this layer's h
     return layers
@@ -79,7 +85,10 @@ def window_states(x: np.ndarray, weights: NetworkWeights, window: int) -> list[d
     """
     x = np.asarray(x, dtype=np.float32)  # (T, F)
     steps = len(x)
-    out = [{name: np.full((steps, layer.units), np.nan, np.float32) for name in ("c", "h")} for layer in weights.lstm]
+    out = [
+        {name: np.full((steps, layer.units), np.nan, np.float32) for name in layer.state_names}
+        for layer in weights.lstm
+    ]
     if steps < window:
         return out
     view = np.lib.stride_tricks.sliding_window_view(x, window, axis=0)  # (N, F, window), N = T - window + 1
@@ -90,8 +99,8 @@ def window_states(x: np.ndarray, weights: NetworkWeights, window: int) -> list[d
             inputs = chunk
             for k, layer in enumerate(weights.lstm):
                 last = k == len(weights.lstm) - 1
-                gates = lstm_gates(inputs, layer, keep=not last)
-                for name in ("c", "h"):
+                gates = layer_gates(inputs, layer, keep=not last)
+                for name in layer.state_names:
                     out[k][name][window - 1 + start : window - 1 + start + len(chunk)] = gates[name][:, -1]
                 inputs = gates["h"]  # (B, window, U)
     return out
@@ -116,7 +125,8 @@ def saturation(values: np.ndarray, *, low: float = 0.1, high: float = 0.9) -> tu
 def saturation_over_test(
     x_test: np.ndarray, weights: NetworkWeights, layer: int = 0, *, max_windows: int = 256
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Saturation of i, f and o of `layer` over the test part, read as trained (every step of the test windows).
+    """Saturation of the gates of `layer` over the test part, read as trained (every step of the test windows): an
+    LSTM's i, f and o, a GRU's z and r, nothing for a plain RNN.
 
     At most `max_windows` test windows, evenly spread, so that a whole epoch slider's worth stays fast.
     """
@@ -127,6 +137,6 @@ def saturation_over_test(
     gates: dict[str, np.ndarray] = {}
     with single_blas_thread(), np.errstate(all="ignore"):
         for k in range(layer + 1):
-            gates = lstm_gates(inputs, weights.lstm[k])
+            gates = layer_gates(inputs, weights.lstm[k])
             inputs = gates["h"]
-    return {name: saturation(gates[name]) for name in ("i", "f", "o")}
+    return {name: saturation(gates[name]) for name in SATURATING[weights.lstm[layer].cell]}

@@ -14,6 +14,8 @@ Keras does not expose per-step gates. Its LSTM cell keeps `kernel` (F, 4U),
 Everything is vectorised over a batch of windows: x is (B, T, F) and every gate is
 (B, T, U). The same kernel drives the fast recursive forecast (`predict`), and the tests
 prove that `h` equals the layer's own `return_sequences=True` output on each backend.
+A GRU's and a plain RNN's layers go through their own kernels (cells.py); `layer_gates` picks the
+kernel from the layer's weights, so `network_gates` and `predict` serve every cell.
 """
 
 from __future__ import annotations
@@ -23,17 +25,19 @@ from typing import Any
 
 import numpy as np
 
-from lstm_core.nn.weights import LSTMWeights, NetworkWeights
+from lstm_core.nn.cells import gru_gates, rnn_gates
+from lstm_core.nn.weights import GRUWeights, LSTMWeights, NetworkWeights, RecurrentWeights
 
 __all__ = [
     "GATE_NAMES",
+    "layer_gates",
     "lstm_gates",
     "network_gates",
     "predict",
     "single_blas_thread",
 ]
 
-GATE_NAMES = ("i", "f", "g", "o", "c", "h")
+GATE_NAMES = LSTMWeights.gate_names  # an LSTM's; any layer's are `weights.gate_names`
 
 
 def single_blas_thread() -> Any:
@@ -106,13 +110,25 @@ def lstm_gates(x: np.ndarray, weights: LSTMWeights, *, keep: bool = True) -> dic
     }
 
 
+def layer_gates(x: np.ndarray, weights: RecurrentWeights, *, keep: bool = True) -> dict[str, np.ndarray]:
+    """One recurrent layer's arrays (`weights.gate_names`, each (B, T, U)) by its cell's kernel. x: (B, T, F).
+
+    With keep=False only the last step's states (`weights.state_names`, each (B, 1, U)).
+    """
+    if isinstance(weights, LSTMWeights):
+        return lstm_gates(x, weights, keep=keep)
+    if isinstance(weights, GRUWeights):
+        return gru_gates(x, weights, keep=keep)
+    return rnn_gates(x, weights, keep=keep)
+
+
 def network_gates(x: np.ndarray, weights: NetworkWeights) -> list[dict[str, np.ndarray]]:
-    """Gates of every LSTM layer: layer k+1 reads layer k's hidden states. x: (B, T, F)."""
+    """Gates of every recurrent layer: layer k+1 reads layer k's hidden states. x: (B, T, F)."""
     layers = []
     inputs = x
     with single_blas_thread():
         for layer in weights.lstm:
-            gates = lstm_gates(inputs, layer)
+            gates = layer_gates(inputs, layer)
             layers.append(gates)
             inputs = gates["h"]  # (B, T, U)
     return layers
@@ -150,14 +166,14 @@ def predict(
     if all_outputs:
         inputs = x
         for k, layer in enumerate(weights.lstm):
-            inputs = lstm_gates(inputs, layer, keep=k < len(weights.lstm) - 1)["h"]  # (B, T, U) / (B, 1, U)
+            inputs = layer_gates(inputs, layer, keep=k < len(weights.lstm) - 1)["h"]  # (B, T, U) / (B, 1, U)
         return inputs[:, -1] @ weights.head.kernel + weights.head.bias  # (B, H)
-    if len(x) == 1:
+    if len(x) == 1 and weights.cell == "lstm":
         return np.array([_predict_window(x[0], weights)], np.float32)  # (1,)
     inputs = x
     for k, layer in enumerate(weights.lstm):
         last = k == len(weights.lstm) - 1
-        gates = lstm_gates(inputs, layer, keep=not last)
+        gates = layer_gates(inputs, layer, keep=not last)
         inputs = gates["h"]  # (B, T, U), or (B, 1, U) for the last layer
     return (inputs[:, -1] @ weights.head.kernel + weights.head.bias)[:, 0]  # (B,)
 

@@ -2,16 +2,21 @@
 
     Input (window, F) -> LSTM(units) x layers [-> Dropout(dropout) after each] -> Dense(outputs)
 
+The cell is `config.cell`: Keras's `LSTM`, `GRU` (reset_after=True, its default and cuDNN's form) or
+`SimpleRNN`, all on their fast paths (default activations, no recurrent dropout).
+
 `outputs` is 1 (one step ahead; longer forecasts feed predictions back) or the horizon H of a
 direct multi-step model (one output per horizon step).
 
 compiled with Adam(learning_rate) on mean squared error, as in Keras's own time-series
-example. Layers are named `lstm_1`, `lstm_2`, ... so the Gates page can pick one.
+example. Layers are named `lstm_1`, `lstm_2`, ... (`gru_1`, `rnn_1`, ... for the other cells) so the
+Gates page can pick one.
 
 A seed ensemble (`members` > 1) is one functional model with N independent members on the same
 input and a (B, N) output, trained on the sum of the members' squared errors: vectorised
 (ensemble_model.py: all N recurrences in one loop), or with
-recurrent dropout N separate stacks whose layers are named `m{m}_lstm_1`, ..., `m{m}_forecast`.
+recurrent dropout, or for a GRU or plain RNN (the vectorised layers are LSTM-only), N separate stacks whose
+layers are named `m{m}_lstm_1`, ..., `m{m}_forecast`.
 Each member is initialised from its own seed; with the target repeated N times, each member's
 gradient comes from its own head only: the members learn independently, in one compiled step.
 The defaults keep the fast fused GPU kernel usable (tanh/sigmoid, use_bias,
@@ -34,7 +39,7 @@ from lstm_core.nn.ensemble_layers import (
     stacked_members,
     summed_loss,
 )
-from lstm_core.nn.weights import DenseWeights, LSTMWeights, NetworkWeights
+from lstm_core.nn.weights import DenseWeights, NetworkWeights, recurrent_weights
 
 __all__ = [
     "GPU_WORTHWHILE_WORK",
@@ -44,12 +49,14 @@ __all__ = [
     "build_model",
     "compile_options",
     "gpu_advice",
+    "layer_name",
     "load_model",
     "member_seed",
     "members_weights",
     "network_weights",
     "rebuild_model",
     "release_model",
+    "vectorised_ensemble",
 ]
 
 
@@ -124,8 +131,8 @@ def gpu_advice(config: ModelConfig, *, batch_size: int, window: int) -> str | No
     if work >= GPU_WORTHWHILE_WORK:
         return None
     return (
-        f"This model is small (LSTM({config.units}), batch {batch_size}, window {window}): each training step "
-        "is bound by overhead, not arithmetic, so a GPU will be no faster than the CPU. A GPU helps from "
+        f"This model is small ({config.cell.upper()}({config.units}), batch {batch_size}, window {window}): each "
+        "training step is bound by overhead, not arithmetic, so a GPU will be no faster than the CPU. A GPU helps from "
         "about LSTM(256) with batch 256 and longer windows."
     )
 
@@ -159,13 +166,13 @@ def build_model(
     inputs = keras.Input(shape=(window, n_features), name="window")
     if members == 1:
         model = keras.Sequential([inputs, *_stack(layers, config, unroll, prefix="", outputs=outputs)], name="lstm_lab")
-    elif config.recurrent_dropout == 0:
+    elif vectorised_ensemble(config):
         seeds = [member_seed(seed, member) for member in range(members)]
         predictions = build_ensemble_outputs(  # (B, N), or (B, N, H) for a direct model
             inputs, config, members=members, seeds=seeds, unroll=unroll, outputs=outputs
         )
         model = keras.Model(inputs, predictions, name="lstm_lab_ensemble")
-    else:  # recurrent dropout needs Keras's own cell: N separate stacks side by side (slower, same result shape)
+    else:  # recurrent dropout or another cell needs Keras's own: N separate stacks side by side (slower, same shape)
         heads = []
         for member in range(members):
             hidden = inputs
@@ -195,10 +202,22 @@ def build_model(
     return model
 
 
+def vectorised_ensemble(config: ModelConfig) -> bool:
+    """Whether a seed ensemble of `config` is one vectorised model (ensemble_layers.py: LSTM, no recurrent
+    dropout) rather than N separate stacks."""
+    return config.cell == "lstm" and config.recurrent_dropout == 0
+
+
+def layer_name(cell: str, number: int, prefix: str = "") -> str:
+    """The Keras name of recurrent layer `number` (from 1): `lstm_1`, `gru_2`, `m3_rnn_1`, ..."""
+    return f"{prefix}{cell}_{number}"
+
+
 def _stack(
     layers: Any, config: ModelConfig, unroll: bool, *, prefix: str, seed: int | None = None, outputs: int = 1
 ) -> list[Any]:
-    """The LSTM layers [, Dropout], then Dense(outputs); with `seed`, every initialiser and dropout seeded from it."""
+    """The recurrent layers [, Dropout], then Dense(outputs); with `seed`, every initialiser and dropout seeded
+    from it."""
     import keras
 
     def seeded(offset: int, **initialisers: Any) -> dict[str, Any]:
@@ -216,13 +235,14 @@ def _stack(
         )
         if seed is not None:
             seeds["seed"] = (seed * 1_000 + 10 * k + 5) % 2**31  # recurrent dropout's masks
+        kind = {"lstm": layers.LSTM, "gru": layers.GRU, "rnn": layers.SimpleRNN}[config.cell]
         stack.append(
-            layers.LSTM(
+            kind(
                 config.units,
                 return_sequences=k < config.layers - 1,
                 recurrent_dropout=config.recurrent_dropout,
                 unroll=unroll,
-                name=f"{prefix}lstm_{k + 1}",
+                name=layer_name(config.cell, k + 1, prefix),
                 **seeds,
             )
         )
@@ -255,7 +275,7 @@ def rebuild_model(config: Any, weights: Any, *, window: int, n_features: int) ->
         members=len(members),
         seed=config.train.seed,
     )
-    if len(members) > 1 and config.model.recurrent_dropout == 0:  # the vectorised ensemble's stacked weights
+    if len(members) > 1 and vectorised_ensemble(config.model):  # the vectorised ensemble's stacked weights
         for k in range(len(first.lstm)):
             layer = model.get_layer(f"ensemble_lstm_{k + 1}")
             layer.kernel.assign(np.stack([m.lstm[k].kernel for m in members]))
@@ -266,9 +286,10 @@ def rebuild_model(config: Any, weights: Any, *, window: int, n_features: int) ->
         head.bias.assign(np.stack([np.reshape(m.head.bias, (outputs,)) for m in members]))
         return model
     for number, member in enumerate(members):
-        prefix = f"m{number + 1}_" if len(members) > 1 else ""  # separate stacks (recurrent dropout)
+        prefix = f"m{number + 1}_" if len(members) > 1 else ""  # separate stacks (recurrent dropout, other cells)
         for k, layer in enumerate(member.lstm):
-            model.get_layer(f"{prefix}lstm_{k + 1}").set_weights([layer.kernel, layer.recurrent_kernel, layer.bias])
+            name = layer_name(layer.cell, k + 1, prefix)
+            model.get_layer(name).set_weights([layer.kernel, layer.recurrent_kernel, layer.bias])
         model.get_layer(f"{prefix}forecast").set_weights([member.head.kernel, member.head.bias])
     return model
 
@@ -332,7 +353,7 @@ def load_model(path: str) -> Any:
 
 
 def network_weights(model: Any) -> NetworkWeights:
-    """Read the weights of a Keras model made of LSTM, Dropout and one final Dense layer."""
+    """Read the weights of a Keras model made of LSTM, GRU or SimpleRNN layers, Dropout and one final Dense layer."""
     return _weights_of_layers(model.layers)
 
 
@@ -354,18 +375,24 @@ def members_weights(model: Any) -> list[NetworkWeights]:
     return [_weights_of_layers(groups[member]) for member in sorted(groups)]
 
 
+_CELL_OF_LAYER = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "rnn"}
+
+
 def _weights_of_layers(layers: Any) -> NetworkWeights:
     lstm, head = [], None
     for layer in layers:
         kind = type(layer).__name__
-        if kind == "LSTM":
-            kernel, recurrent_kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
-            lstm.append(LSTMWeights(kernel, recurrent_kernel, bias))
+        if kind in _CELL_OF_LAYER:
+            if kind == "GRU" and not layer.reset_after:
+                raise ValueError(f"GRU layer {layer.name!r} must have reset_after=True (Keras's default).")
+            lstm.append(recurrent_weights(_CELL_OF_LAYER[kind], *layer.get_weights()))
         elif kind == "Dense":
             kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
             head = DenseWeights(kernel, bias)
         elif kind not in ("Dropout", "InputLayer"):
             raise ValueError(f"Unsupported layer {layer.name!r} of type {kind} in an LSTM Lab model.")
     if not lstm or head is None:
-        raise ValueError("The model must have at least one LSTM layer and a Dense head.")
+        raise ValueError("The model must have at least one recurrent (LSTM, GRU or SimpleRNN) layer and a Dense head.")
+    if len({layer.cell for layer in lstm}) > 1:
+        raise ValueError("The model's recurrent layers must all be of one cell.")
     return NetworkWeights(lstm=tuple(lstm), head=head)

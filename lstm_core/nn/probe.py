@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_core.data.windows import Windows
-from lstm_core.nn.gates import GATE_NAMES, network_gates
+from lstm_core.nn.gates import network_gates
 from lstm_core.nn.weights import NetworkWeights
 
 __all__ = ["GateHistory", "GateRecorder", "Snapshot", "probe_window"]
@@ -46,7 +46,7 @@ def probe_window(windows: Windows) -> np.ndarray:
 class Snapshot:
     epoch: int  # 1-based; the last snapshot is the final network
     weights: NetworkWeights
-    probe: tuple[dict[str, np.ndarray], ...]  # per layer: i, f, g, o, c, h, each (window, units)
+    probe: tuple[dict[str, np.ndarray], ...]  # per layer: its gate_names (LSTM: i, f, g, o, c, h), each (window, units)
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +65,8 @@ class GateHistory:
 
     def probe_gates(self, layer: int = 0) -> dict[str, np.ndarray]:
         """The probe window's gates of `layer` stacked over snapshots: each (E, window, units)."""
-        return {name: np.stack([s.probe[layer][name] for s in self.snapshots]) for name in GATE_NAMES}
+        names = self.snapshots[0].probe[layer]
+        return {name: np.stack([s.probe[layer][name] for s in self.snapshots]) for name in names}
 
 
 class GateRecorder:
@@ -97,7 +98,7 @@ class GateRecorder:
             raise ValueError("GateRecorder.begin must be called before record.")
         with np.errstate(all="ignore"):  # a diverged network (NaN weights) records NaN gates
             layers = network_gates(self.probe_x, weights)
-        probe = tuple({name: np.array(g[name][0]) for name in GATE_NAMES} for g in layers)  # (window, U) each
+        probe = tuple({name: np.array(value[0]) for name, value in g.items()} for g in layers)  # (window, U) each
         snapshot = Snapshot(epoch=epoch, weights=weights, probe=probe)
         with self._lock:
             if not self._snapshots:  # the first snapshot fixes the stride, from what one snapshot costs
@@ -122,8 +123,9 @@ class GateRecorder:
 
 
 def snapshot_floats(weights: NetworkWeights, window: int) -> int:
-    """Float32 values one snapshot keeps: the weights and six probe gates per layer."""
+    """Float32 values one snapshot keeps: the weights and the probe gates per layer (six for an LSTM)."""
     total = 0
     for layer in weights.lstm:
-        total += layer.kernel.size + layer.recurrent_kernel.size + layer.bias.size + 6 * window * layer.units
+        gates = len(layer.gate_names) * window * layer.units
+        total += layer.kernel.size + layer.recurrent_kernel.size + layer.bias.size + gates
     return total

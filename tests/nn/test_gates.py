@@ -84,8 +84,9 @@ def test_keep_false_returns_last_state_only(trained, windows):
 
 
 def test_unsupported_layer_is_refused():
-    """A model with a layer the gates cannot follow raises ValueError naming the layer."""
-    model = keras.Sequential([keras.Input(shape=(4, 1)), keras.layers.GRU(3, name="gru"), keras.layers.Dense(1)])
+    """A model with a layer the gates cannot follow (a GRU with reset_after=False) raises ValueError naming it."""
+    layer = keras.layers.GRU(3, reset_after=False, name="gru")
+    model = keras.Sequential([keras.Input(shape=(4, 1)), layer, keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="gru"):
         network_weights(model)
 

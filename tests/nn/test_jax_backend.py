@@ -13,10 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytest.importorskip("jax")
 
-# Gate equality (windows, over training, over the whole series), one-step and recursive forecasts
+# Gate equality (windows, over training, over the whole series; LSTM, GRU, plain RNN), one-step and recursive forecasts
 # against Keras, seeding, the NumPy validation loss against evaluate, stop/NaN handling, and one real command-line run.
 SELECTION = [
     "tests/nn/test_gates.py",
+    "tests/nn/test_cells.py",
     "tests/forecast/test_forecast.py",
     "tests/nn/test_train.py::test_other_seed_other_start",
     "tests/nn/test_train.py::test_val_loss_equals_keras_evaluate",

@@ -34,14 +34,24 @@ __all__ = [
 # Which settings the form shows, by column (heading, field names). Everything else about a setting
 # (label, help, limits, choices) comes from its field in lstm_core/config/settings.py.
 FORM_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Network", ("units", "layers", "dropout", "forecast_steps")),
+    ("Network", ("cell", "units", "layers", "dropout", "forecast_steps")),
     ("Windows", ("window", "scaler", "difference", "val_fraction", "test_fraction")),
     ("Training", ("epochs", "batch_size", "learning_rate", "patience", "seed", "seeds", "deterministic", "device")),
 )
 
 # The classic example: LSTM(50), window 10, Dense(1), Adam lr 0.001, MSE, batch 32, one layer, no dropout,
 # min-max scaled levels: the defaults of these settings.
-_PRESET_NAMES = ("units", "layers", "window", "batch_size", "learning_rate", "dropout", "scaler", "difference")
+_PRESET_NAMES = (
+    "cell",
+    "units",
+    "layers",
+    "window",
+    "batch_size",
+    "learning_rate",
+    "dropout",
+    "scaler",
+    "difference",
+)
 
 
 def _fields() -> dict[str, tuple[str, dataclasses.Field]]:
@@ -108,7 +118,7 @@ def gpu_advice() -> str | None:
     """The model-too-small-for-a-GPU sentence for the settings now in the form, or None."""
     s = st.session_state
     try:
-        model = ModelConfig(units=int(s.train_units), layers=int(s.train_layers))
+        model = ModelConfig(cell=s.train_cell, units=int(s.train_units), layers=int(s.train_layers))
     except LabError:
         return None
     return model_advice(model, batch_size=int(s.train_batch_size), window=int(s.train_window))
