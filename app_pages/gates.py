@@ -9,7 +9,7 @@ from ui import pages
 from ui.charts import figures, inside_charts
 from ui.session import state
 from ui.text import i18n
-from ui.text.equations import EQUATIONS, GATE_ORDER
+from ui.text.equations import CELL_EQUATIONS, CELL_GATE_ORDER
 from ui.text.format import plain, time_label, unit_summary
 from ui.text.gate_text import TEXT
 from ui.views import gate_views
@@ -38,10 +38,14 @@ if len(run.members) > 1:
     member = st.selectbox(
         "Ensemble member", range(len(run.members)), format_func=lambda k: f"Seed {seed + k}", key="gates_member"
     )
+cell = run.weights.cell  # lstm, gru or rnn: which arrays and equations there are
+cell_name = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN"}[cell]
 layer_count = len(run.weights.lstm)
 layer = 0
 if layer_count > 1:
-    layer = st.selectbox("LSTM layer", range(layer_count), format_func=lambda k: f"Layer {k + 1}", key="gates_layer")
+    layer = st.selectbox(
+        f"{cell_name} layer", range(layer_count), format_func=lambda k: f"Layer {k + 1}", key="gates_layer"
+    )
 last = len(windows.x_test) - 1
 position = st.slider("Test window", 1, last + 1, value=last + 1, key="gates_window") - 1  # 0-based from here
 start, end = windows.val_end + position - windows.window, windows.val_end + position  # inputs [start, end)
@@ -72,36 +76,43 @@ def gates_at_epoch() -> None:
     gates = network_gates(windows.x_test[[position]], weights)[layer]  # each (1, window, units)
     saturated = saturation_over_test(windows.x_test, weights, layer)
     gate_figures = gate_views.cached_figures(
-        (record.number, position, layer), lambda: gate_views.build_figures(gates, times, inputs, input_label, saturated)
+        (record.number, position, layer, cell),
+        lambda: gate_views.build_figures(gates, times, inputs, input_label, saturated, cell),
     )
-    for name in GATE_ORDER:
-        st.latex(EQUATIONS[name])
-        st.caption(i18n.gate_caption(name))  # in the visitor's language (English / 中文)
+    for name in CELL_GATE_ORDER[cell]:
+        st.latex(CELL_EQUATIONS[cell][name])
+        st.caption(i18n.gate_caption(name, cell=cell))  # in the visitor's language (English / 中文)
         figure = inside_charts.set_gate_values(gate_figures[name], name, gates[name][0])
         st.plotly_chart(figure, key=f"gates_chart_{name}")
 
-    st.subheader("Per unit: which units remember, which forget")
-    mean_forget = gates["f"][0].mean(axis=0)  # (units,)
-    st.plotly_chart(figures.forget_summary_figure(mean_forget), key="gates_forget_summary")
-    order = np.argsort(mean_forget)
-    show = min(3, len(order))
-    remember = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[::-1][:show])
-    forget = ", ".join(f"unit {u} ({mean_forget[u]:.2f})" for u in order[:show])
-    st.markdown(f"Remember most (forget gate near 1): {remember}. Forget most (near 0): {forget}.")
+    keeper = {"lstm": "f", "gru": "z"}.get(cell)  # the gate that keeps the old state: none in a plain RNN
+    if keeper is not None:
+        st.subheader("Per unit: which units remember, which forget")
+        mean_keep = gates[keeper][0].mean(axis=0)  # (units,)
+        st.plotly_chart(figures.forget_summary_figure(mean_keep, keeper), key="gates_forget_summary")
+        order = np.argsort(mean_keep)
+        show = min(3, len(order))
+        remember = ", ".join(f"unit {u} ({mean_keep[u]:.2f})" for u in order[::-1][:show])
+        forget = ", ".join(f"unit {u} ({mean_keep[u]:.2f})" for u in order[:show])
+        gate = "forget gate" if keeper == "f" else "update gate"
+        st.markdown(f"Remember most ({gate} near 1): {remember}. Forget most (near 0): {forget}.")
     st.dataframe(unit_summary(gates), key="gates_unit_table")
 
-    st.subheader(TEXT["saturation_header"])
-    st.caption(TEXT["saturation_caption"])
-    figure = inside_charts.set_saturation_values(gate_figures["saturation"], saturated)
-    st.plotly_chart(figure, key="gates_saturation")
+    if saturated:
+        st.subheader(TEXT["saturation_header"])
+        st.caption(TEXT["saturation_caption"])
+        figure = inside_charts.set_saturation_values(gate_figures["saturation"], saturated)
+        st.plotly_chart(figure, key="gates_saturation")
 
 
 gates_at_epoch()
 
-if history is not None and len(history) > 1:
+keeper = {"lstm": "f", "gru": "z"}.get(cell)
+if history is not None and len(history) > 1 and keeper is not None:
     st.subheader(TEXT["over_epochs_header"])
-    st.caption(TEXT["over_epochs_caption"])
-    epochs, means = gate_views.over_epochs(history, layer)
-    st.plotly_chart(inside_charts.unit_epochs_figure(epochs, means), key="gates_over_epochs")
+    caption = TEXT["over_epochs_caption"]
+    st.caption(caption if keeper == "f" else caption.replace("forget gate", "update gate z"))
+    epochs, means = gate_views.over_epochs(history, layer, keeper)
+    st.plotly_chart(inside_charts.unit_epochs_figure(epochs, means, keeper), key="gates_over_epochs")
 pages.link("inside", "Hidden states over the whole series")
 pages.link("learn", "What do these equations mean?")

@@ -23,11 +23,19 @@ columns = st.columns(3)
 reading = columns[0].radio(
     "Reading", list(inside_views.READINGS), format_func=inside_views.READINGS.get, key="inside_reading"
 )
-state_name = columns[1].radio("State", ["h", "c"], format_func={"h": "hidden h", "c": "cell c"}.get, key="inside_state")
+state_names = ["h", "c"] if run.weights.cell == "lstm" else ["h"]  # a GRU and a plain RNN have no cell state
+if st.session_state.get("inside_state") not in (None, *state_names):  # "c" left from an LSTM run
+    del st.session_state["inside_state"]
+state_name = columns[1].radio(
+    "State", state_names, format_func={"h": "hidden h", "c": "cell c"}.get, key="inside_state"
+)
 layer = 0
 if len(run.weights.lstm) > 1:
     layer = columns[2].selectbox(
-        "LSTM layer", range(len(run.weights.lstm)), format_func=lambda k: f"Layer {k + 1}", key="inside_layer"
+        f"{run.weights.cell.upper()} layer",
+        range(len(run.weights.lstm)),
+        format_func=lambda k: f"Layer {k + 1}",
+        key="inside_layer",
     )
 st.caption(TEXT["inside_readings"].format(window=windows.window, first=windows.window - 1))
 layers = inside_views.states_for(record, reading)

@@ -51,8 +51,20 @@ GATE_TITLES = {
     "g": "Candidate g: what could be written",
     "c": "Cell state c: the long-term memory",
     "h": "Hidden state h: what the layer outputs",
+    "z": "Update gate z: how much of the old hidden state is kept",  # a GRU's
+    "r": "Reset gate r: how much of the old hidden state the candidate sees",
+    "n": "Candidate n: the new state proposed",
 }
-_GATE_RANGE = {"i": (0.0, 1.0), "f": (0.0, 1.0), "o": (0.0, 1.0), "g": (-1.0, 1.0), "h": (-1.0, 1.0)}
+_GATE_RANGE = {
+    "i": (0.0, 1.0),
+    "f": (0.0, 1.0),
+    "o": (0.0, 1.0),
+    "g": (-1.0, 1.0),
+    "h": (-1.0, 1.0),
+    "z": (0.0, 1.0),
+    "r": (0.0, 1.0),
+    "n": (-1.0, 1.0),
+}
 
 
 def _layout(fig: go.Figure, *, height: int = 380, y_title: str | None = None, x_title: str | None = None) -> go.Figure:
@@ -285,8 +297,9 @@ def gate_figure(
     return _layout(fig, height=260 + min(units, 64) * 6)
 
 
-def forget_summary_figure(mean_forget: np.ndarray) -> go.Figure:
-    """Mean forget gate per unit over the window: near 1 remembers, near 0 forgets."""
+def forget_summary_figure(mean_forget: np.ndarray, name: str = "f") -> go.Figure:
+    """Mean forget gate (a GRU's update gate, `name` "z") per unit over the window: near 1 remembers, near 0
+    forgets."""
     units = np.arange(len(mean_forget))
     fig = go.Figure(
         go.Bar(
@@ -297,8 +310,9 @@ def forget_summary_figure(mean_forget: np.ndarray) -> go.Figure:
     )
     fig.add_hline(y=0.5, line={"color": "#94a3b8", "dash": "dot"})
     fig.update_yaxes(range=[0, 1])
-    fig.update_layout(title={"text": "Mean forget gate per unit (1 = keeps its memory, 0 = forgets)", "x": 0})
-    return _layout(fig, height=320, y_title="mean f")
+    gate = "update" if name == "z" else "forget"
+    fig.update_layout(title={"text": f"Mean {gate} gate per unit (1 = keeps its memory, 0 = forgets)", "x": 0})
+    return _layout(fig, height=320, y_title=f"mean {name}")
 
 
 # One colour per compared run, the same in the loss and the forecast chart (plotly's default colourway would

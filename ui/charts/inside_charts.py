@@ -33,7 +33,7 @@ UNIT_COLORS = ["#2563eb", "#dc2626", "#16a34a", "#a855f7", "#f59e0b", "#0891b2",
 
 def live_gate_figure(values: np.ndarray, name: str, epoch: int) -> go.Figure:
     """The probe window's gate `name` (window, units) after `epoch`, as a heatmap of unit × step."""
-    low, high = (-1.0, 1.0) if name in ("g", "h") else (0.0, 1.0)
+    low, high = (-1.0, 1.0) if name in ("g", "h", "n") else (0.0, 1.0)  # n: a GRU's candidate
     if name == "c":
         bound = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
         low, high = -(bound or 1.0), bound or 1.0

@@ -135,9 +135,10 @@ def _live_gate(job: TrainingJob) -> None:
     snapshots = job.gate_snapshots()
     if not snapshots:
         return
+    shown = snapshots[-1].probe[0]  # the cell's own arrays: an LSTM's i..h, a GRU's z, r, n, h, an RNN's h
     name = st.selectbox(
         TEXT["live_gate"],
-        ["f", "i", "o", "g", "c", "h"],
+        [gate for gate in ("f", "z", "i", "r", "o", "g", "n", "c", "h") if gate in shown],
         format_func=lambda n: figures.GATE_TITLES[n].split(":")[0],
         key="train_live_gate",
     )

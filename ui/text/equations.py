@@ -1,4 +1,5 @@
-"""The six LSTM equations and the Learn page's other formulas, in LaTeX (the same in every language).
+"""The six LSTM equations, a GRU's four, a plain RNN's one and the Learn page's other formulas, in LaTeX (the same in
+every language).
 
 Shared by the Gates and Learn pages. The words that go with them live in `ui/text/` (see `ui.text.i18n`);
 `MEANINGS` is kept for older callers and gives the English gate captions from there.
@@ -6,7 +7,16 @@ Shared by the Gates and Learn pages. The words that go with them live in `ui/tex
 
 from __future__ import annotations
 
-__all__ = ["CELL_GRADIENT", "COVERAGE", "DIRECT", "EQUATIONS", "GATE_ORDER", "RECURSIVE"]  # and MEANINGS, below
+__all__ = [  # and MEANINGS, below
+    "CELL_EQUATIONS",
+    "CELL_GATE_ORDER",
+    "CELL_GRADIENT",
+    "COVERAGE",
+    "DIRECT",
+    "EQUATIONS",
+    "GATE_ORDER",
+    "RECURSIVE",
+]
 
 GATE_ORDER = ("i", "f", "o", "g", "c", "h")
 
@@ -18,6 +28,18 @@ EQUATIONS = {
     "c": r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
     "h": r"h_t = o_t \odot \tanh\left(c_t\right)",
 }
+
+# Keras's GRU (reset_after=True): the reset gate applies after the recurrent product, and the update gate keeps the
+# old state (h = z·h₋₁ + (1 − z)·n; some texts write the mirror image, h = (1 − z)·h₋₁ + z·n).
+GRU_EQUATIONS = {
+    "z": r"z_t = \sigma\left(W_z\,x_t + U_z\,h_{t-1} + b_z\right)",
+    "r": r"r_t = \sigma\left(W_r\,x_t + U_r\,h_{t-1} + b_r\right)",
+    "n": r"n_t = \tanh\left(W_n\,x_t + b_n + r_t \odot \left(U_n\,h_{t-1} + b'_n\right)\right)",
+    "h": r"h_t = z_t \odot h_{t-1} + \left(1 - z_t\right) \odot n_t",
+}
+RNN_EQUATIONS = {"h": r"h_t = \tanh\left(W\,x_t + U\,h_{t-1} + b\right)"}
+CELL_EQUATIONS = {"lstm": EQUATIONS, "gru": GRU_EQUATIONS, "rnn": RNN_EQUATIONS}
+CELL_GATE_ORDER = {"lstm": GATE_ORDER, "gru": ("z", "r", "n", "h"), "rnn": ("h",)}  # the order the Gates page shows
 
 # Along the cell-state path only: the gates' own dependence on h_{t-1} is left out.
 CELL_GRADIENT = r"\frac{\partial c_t}{\partial c_{t-1}} = f_t"

@@ -267,16 +267,14 @@ def seed_spread_sentence(metrics: RunMetrics) -> str | None:
 
 
 def unit_summary(gates: dict[str, Any]) -> pd.DataFrame:
-    """Per unit, over the window: mean input, forget and output gate, mean |c|, and the last h."""
+    """Per unit, over the window: the mean of each gate (an LSTM's i, f, o; a GRU's z, r), an LSTM's mean |c|, and
+    the last h."""
     first = {name: value[0] for name, value in gates.items()}  # each (window, units)
-    units = first["f"].shape[1]
+    units = first["h"].shape[1]
+    columns = {f"mean {name}": first[name].mean(axis=0) for name in ("i", "f", "o", "z", "r") if name in first}
+    if "c" in first:
+        columns["mean |c|"] = abs(first["c"]).mean(axis=0)
     return pd.DataFrame(
-        {
-            "mean i": first["i"].mean(axis=0),
-            "mean f": first["f"].mean(axis=0),
-            "mean o": first["o"].mean(axis=0),
-            "mean |c|": abs(first["c"]).mean(axis=0),
-            "last h": first["h"][-1],
-        },
+        {**columns, "last h": first["h"][-1]},
         index=pd.Index([f"unit {u}" for u in range(units)], name="unit"),
     ).round(3)

@@ -69,14 +69,19 @@ def text(key: str, lang: str | None = None) -> str:
     return texts(lang or language())[key]
 
 
-def gate_label(gate: str, lang: str | None = None) -> str:
-    """The name of gate or state `gate` (one of i, f, o, g, c, h): "Forget gate", "遗忘门"."""
-    return text(f"gate.{gate}.label", lang)
+def _gate_key(gate: str, cell: str) -> str:
+    return f"gate.{gate}" if cell == "lstm" else f"{cell}.{gate}"  # an LSTM's under gate., a GRU's under gru., ...
 
 
-def gate_caption(gate: str, lang: str | None = None) -> str:
-    """One plain sentence or two on what `gate` (one of i, f, o, g, c, h) does, for the Gates page."""
-    return text(f"gate.{gate}.caption", lang)
+def gate_label(gate: str, lang: str | None = None, *, cell: str = "lstm") -> str:
+    """The name of gate or state `gate` of `cell` (an LSTM's i, f, o, g, c, h; a GRU's z, r, n, h; an RNN's h):
+    "Forget gate", "遗忘门"."""
+    return text(f"{_gate_key(gate, cell)}.label", lang)
+
+
+def gate_caption(gate: str, lang: str | None = None, *, cell: str = "lstm") -> str:
+    """One plain sentence or two on what `gate` of `cell` does, for the Gates page."""
+    return text(f"{_gate_key(gate, cell)}.caption", lang)
 
 
 def _from_url() -> str:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from lstm_core.nn.stop_reason import StopReason
 from ui.charts import figures, inside_charts
-from ui.text.equations import GATE_ORDER
+from ui.text.equations import CELL_GATE_ORDER
 from ui.text.gate_text import TEXT
 
 __all__ = [
@@ -104,9 +104,14 @@ def cached_figures(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str,
     return cached[1]
 
 
-def build_figures(gates: dict, times: Any, inputs: np.ndarray, target: str, saturated: dict) -> dict[str, Any]:
-    """The six gate heatmaps of one window (gates: each (1, window, units)) and the saturation scatter."""
+def build_figures(
+    gates: dict, times: Any, inputs: np.ndarray, target: str, saturated: dict, cell: str = "lstm"
+) -> dict[str, Any]:
+    """The gate heatmaps of one window (gates: each (1, window, units); an LSTM's six, a GRU's four, an RNN's h)
+    and the saturation scatter (none for a plain RNN, which has no gates)."""
     gate_figures = {
-        name: figures.gate_figure(name, gates[name][0], times, inputs, target=target) for name in GATE_ORDER
+        name: figures.gate_figure(name, gates[name][0], times, inputs, target=target) for name in CELL_GATE_ORDER[cell]
     }
-    return {**gate_figures, "saturation": inside_charts.saturation_figure(saturated)}
+    if saturated:
+        gate_figures["saturation"] = inside_charts.saturation_figure(saturated)
+    return gate_figures

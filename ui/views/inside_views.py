@@ -28,7 +28,7 @@ def states_for(record: Any, reading: str) -> list[dict[str, np.ndarray]]:
         run = record.run
         if reading == "sequence":
             layers = sequence_states(run.windows.scaled, run.weights)
-            layers = [{"h": layer["h"], "c": layer["c"]} for layer in layers]  # keep states, not every gate
+            layers = [{name: layer[name] for name in ("h", "c") if name in layer} for layer in layers]  # states only
         else:
             layers = window_states(run.windows.scaled, run.weights, run.windows.window)
         for old in [k for k in cache if k[0] != record.number]:

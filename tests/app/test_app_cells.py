@@ -1,0 +1,27 @@
+"""AppTest: a GRU and a plain RNN trained from the Train form, and the Gates page showing their own arrays."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import open_train_page, press_train, switch
+
+
+@pytest.mark.parametrize(
+    ("cell", "charts", "columns"),
+    [("gru", 6, ["mean z", "mean r", "last h"]), ("rnn", 1, ["last h"])],
+)
+def test_gates_page_shows_the_cells_arrays(cell, charts, columns) -> None:
+    """A GRU's Gates page shows z, r, n, h with their equations (and its update gate per unit and saturation),
+    a plain RNN's its h alone; the Inside page draws their hidden states (no cell state)."""
+    at = open_train_page(cell=cell, units=3, epochs=1, window=5)
+    job = press_train(at)
+    assert job.state == "done", job.error
+    switch(at, "gates")
+    assert not at.exception
+    latex = [element.value.strip("$\n") for element in at.latex]  # Streamlit wraps each in $$ ... $$
+    assert len(latex) == (4 if cell == "gru" else 1)
+    assert latex[-1].startswith(r"h_t = z_t" if cell == "gru" else r"h_t = \tanh")
+    assert len(at.get("plotly_chart")) == charts  # gru: z, r, n, h, update gate per unit, saturation
+    assert list(at.dataframe[0].value.columns) == columns
+    switch(at, "inside")
+    assert not at.exception and [r.options for r in at.radio if r.key == "inside_state"] == [["hidden h"]]
