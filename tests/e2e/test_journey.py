@@ -1,5 +1,5 @@
 """A visitor's whole journey in Chromium against `streamlit run app.py`: data, upload, train, forecast,
-gates, learn, stop, runs. The tests after the first share one browser tab (one Streamlit session), in
+gates, learn, stop, runs, backtest. The tests after the first share one browser tab (one Streamlit session), in
 file order, as one person would use the app; each asserts only on what is visible.
 
 Screenshots of every page go to a temp folder, or to docs/screenshots with LSTM_LAB_SCREENSHOTS=1.
@@ -19,6 +19,7 @@ from e2e_helpers import (
     TRACE_LINE,
     assert_no_exception,
     click_train,
+    fill_number,
     loss_points,
     open_page,
     screenshot,
@@ -178,3 +179,19 @@ def test_runs_lists_both_trainings(visitor, app_url, shots) -> None:
     assert visitor.locator(CHART).count() == 3  # settings against skill, loss curves, forecasts
     assert_no_exception(visitor)
     screenshot(visitor, "runs", shots)
+
+
+def test_backtest_runs_and_shows_its_folds(visitor, app_url, shots) -> None:
+    """A walk-forward backtest of the Train page's model runs to the end: the fold chart, the per-step curve and
+    the table of models against the baselines appear."""
+    open_page(visitor, app_url, "Backtest")
+    fill_number(visitor, "Horizon (steps forecast per fold)", 6)
+    fill_number(visitor, "Stride (steps between origins)", 6)
+    fill_number(visitor, "Epochs", EPOCHS)
+    visitor.get_by_role("button", name="Run backtest").click()
+    visitor.locator("[data-testid='stSlider']").first.wait_for(timeout=180_000)  # the fold slider: results are in
+    wait_idle(visitor)
+    assert visitor.locator(CHART).count() >= 2  # the folds and the per-step curve
+    assert visitor.locator("[data-testid='stDataFrame']").count() >= 1
+    assert_no_exception(visitor)
+    screenshot(visitor, "backtest", shots)

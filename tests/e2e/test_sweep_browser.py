@@ -10,7 +10,7 @@ import re
 import time
 
 import pytest
-from e2e_helpers import assert_no_exception, fill_number, wait_idle, wait_trained
+from e2e_helpers import assert_no_exception, fill_number, screenshot, screenshot_dir, wait_idle, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
@@ -68,7 +68,7 @@ def _wait_for_live_trials(page, timeout: float = 180.0) -> str:
         time.sleep(0.05)
 
 
-def test_a_sweep_shows_its_trials_live_and_trains_the_best(page, app_url) -> None:
+def test_a_sweep_shows_its_trials_live_and_trains_the_best(page, app_url, tmp_path) -> None:
     """Three trials arrive one by one in the table and charts; the best opens on Train and trains there."""
     from playwright.sync_api import expect
 
@@ -93,6 +93,7 @@ def test_a_sweep_shows_its_trials_live_and_trains_the_best(page, app_url) -> Non
     assert page.locator("[data-testid='stDataFrame']").count() == 1
     assert page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").count() >= 2  # progress; parallel coords
     assert page.locator(".js-plotly-plot .parcoords").count() == 1
+    screenshot(page, "sweep", screenshot_dir(tmp_path))
 
     trials = _table(page, 3)  # the trials table as the browser shows it (the grid's accessible cells)
     assert [row["number"] for row in trials] == ["0", "1", "2"] and {row["worker"] for row in trials} != {""}
