@@ -1,0 +1,217 @@
+"""A training in a worker process (lstm_core.jobs.pool), watched through the same surface as `TrainingJob`.
+
+`ProcessTrainingJob` is a `TrainingJob` whose thread, instead of training, drives a worker: it sends the
+dataset and the configuration, turns the worker's messages back into `epochs`, `progress` and the gate
+recorder's snapshots, and receives the `Run` (plain data: NumPy weights, frames, metrics). Everything the UI
+reads (epochs, progress, gate_snapshots(), fraction_done, seconds_left, state, error, stop_reason, run,
+heartbeat, request_stop, wait) is the thread job's own, so the pages cannot tell them apart.
+
+What a process adds:
+- Stop asks the worker to stop at its next execution step, as in-process. When the result has not come
+  `STOP_GRACE_SECONDS` later (a long step), at a second Stop, or `STOP_GRACE_SECONDS` past the time limit,
+  the worker is killed and the run is rebuilt here, in NumPy, from the weights of the last recorded epoch
+  (the probe recorder sends them after every recorded epoch; every epoch up to 200 planned epochs).
+- Memory: the server polls the worker's resident memory (/proc, every `MEMORY_POLL_SECONDS`) and ends a
+  training that takes the process tree (server + workers) past `LSTM_LAB_MEMORY_MB`, with a sentence saying
+  what to reduce. Polled from outside rather than `RLIMIT_AS` in the child: TensorFlow and JAX reserve
+  gigabytes of address space they never touch, so an address-space limit fails at import or as a crash deep
+  in native code, while resident memory is what a container (Community Cloud) counts and kills for.
+- A worker that dies gives the job one sentence as its failure; the place is freed and the pool replaces it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.dataset import Dataset
+from lstm_core.jobs import budget, pool
+from lstm_core.jobs.base import TrainingJob, resident_mb
+from lstm_core.jobs.state import JobState
+from lstm_core.nn.stop_reason import StopReason
+
+__all__ = ["MEMORY_POLL_SECONDS", "STOP_GRACE_SECONDS", "ProcessTrainingJob", "call_in_worker", "training_job"]
+
+STOP_GRACE_SECONDS = 0.5  # from a Stop to ending the worker: the result is rebuilt well within a second
+MEMORY_POLL_SECONDS = 0.25
+
+
+def training_job(dataset: Dataset, config: ExperimentConfig, **options: Any) -> TrainingJob:
+    """The app's training job: in a worker process, or in a thread when `LSTM_LAB_WORKERS=0`."""
+    return ProcessTrainingJob(dataset, config, **options) if pool.enabled() else TrainingJob(dataset, config, **options)
+
+
+def call_in_worker(function: Any, *args: Any) -> Any:
+    """`function(*args)` in a worker (both must pickle); its LabError raised here, any other failure a LabError."""
+    if not pool.enabled():
+        return function(*args)
+    from lstm_core.errors import LabError
+
+    outcome = pool.shared_pool().run(pool.worker_main.call(function, *args), temporary=True)
+    if outcome.status == "done":
+        return outcome.value
+    if outcome.status == "failed":
+        raise LabError(outcome.value)
+    detail = outcome.value if outcome.status == "error" else _how_it_ended(outcome.exitcode)
+    raise LabError(f"The worker process could not finish this ({detail}). Try again; your runs are kept.")
+
+
+class ProcessTrainingJob(TrainingJob):
+    """One training of `config` on `dataset` in a worker process; see the module docstring."""
+
+    thread_name = "lstm-lab-training-watch"
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        config: ExperimentConfig,
+        *,
+        worker_pool: pool.WorkerPool | None = None,
+        worker_memory_mb: float | None = None,
+        **options: Any,
+    ) -> None:
+        """`worker_memory_mb`: a fixed limit for the worker's resident memory instead of what the budget leaves."""
+        super().__init__(dataset, config, **options)
+        self.pool = worker_pool
+        self.worker_memory_mb = worker_memory_mb
+        self.worker_pid: int | None = None
+        self.backend: str | None = None
+        self.device: str | None = None
+        self._stops = 0
+        self._stop_sent_at: float | None = None
+        self._next_memory_check = 0.0
+        self._worker_started: float | None = None  # when the worker began this training (after any warm-up)
+
+    def request_stop(self) -> None:
+        self._stops += 1
+        super().request_stop()
+
+    # --- the watching thread ------------------------------------------------------------------------------
+    def _execute(self) -> JobState:
+        workers = self.pool or pool.shared_pool()
+        task = ("train", (self.dataset, self.config, self.time_limit))
+        outcome = workers.run(task, on_message=self._on_message, tick=self._tick)
+        if outcome.status == "done":
+            self.run = outcome.value
+            reason = self.run.train.stop_reason
+            self.stop_reason = self.stop_reason or reason
+            if reason == StopReason.NAN:
+                self.error = self.run.train.message
+                return JobState.FAILED
+            return JobState.STOPPED if reason in (StopReason.STOPPED, StopReason.TIME_LIMIT) else JobState.DONE
+        if outcome.status == "failed":
+            self.error = outcome.value
+            return JobState.FAILED
+        if outcome.status == "error":
+            self.error = (
+                f"Training failed unexpectedly in its worker process ({outcome.value}). "
+                "Your data and settings are kept."
+            )
+            return JobState.FAILED
+        if outcome.status == "ended" and outcome.value in (StopReason.STOPPED, StopReason.TIME_LIMIT):
+            return self._salvage(StopReason(outcome.value))
+        if outcome.status == "ended":  # memory: the sentence was written by _tick
+            return JobState.FAILED
+        self.error = (
+            f"The training's worker process ended unexpectedly ({_how_it_ended(outcome.exitcode)}); the server and "
+            "other visitors' trainings go on. Your data and settings are kept: try again, or reduce the units, "
+            "window or batch size if it happens again."
+        )
+        return JobState.FAILED
+
+    def _on_message(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "epoch":
+            self.epochs.append(message[1])
+        elif kind == "batch":
+            self.progress = message[1]
+        elif kind == "probe":
+            self.recorder.begin(message[1], message[2])
+        elif kind == "snapshot":
+            self.recorder.record(message[1], message[2])
+        elif kind == "started":
+            self.backend, self.device = message[1], message[2]
+            self._worker_started = time.monotonic()
+
+    def _tick(self, worker: pool.Worker) -> str | None:
+        """Every poll: forward a Stop, end the worker when it does not come in time, watch memory."""
+        self.worker_pid = worker.pid
+        now = time.monotonic()
+        if self._should_stop():
+            if self._stop_sent_at is None:
+                self._stop_sent_at = now
+                worker.send(("stop",))
+            elif self._stops > 1 or now - self._stop_sent_at > STOP_GRACE_SECONDS:
+                return StopReason.STOPPED
+        started = self._worker_started
+        if self.time_limit is not None and started is not None and now - started > self.time_limit + STOP_GRACE_SECONDS:
+            self.stop_reason = StopReason.TIME_LIMIT
+            return StopReason.TIME_LIMIT
+        if now >= self._next_memory_check:
+            self._next_memory_check = now + MEMORY_POLL_SECONDS
+            return self._check_memory(worker)
+        return None
+
+    def _check_memory(self, worker: pool.Worker) -> str | None:
+        limit = self.worker_memory_mb
+        if limit is None and self.memory_budget_mb is not None:
+            limit = self.memory_budget_mb - resident_mb() - (self.pool or pool.shared_pool()).workers_mb(besides=worker)
+        used = worker.resident_mb()
+        if limit is None or used <= limit:
+            return None
+        what = budget._what_to_reduce(self.config, length=len(self.dataset))
+        self.error = (
+            f"This training outgrew the memory this server can give it: its worker process reached {used:,.0f} MiB, "
+            f"more than the {max(limit, 0):,.0f} MiB left to it (LSTM_LAB_MEMORY_MB), and was ended. Reduce {what}; "
+            "your data and settings are kept."
+        )
+        return "memory"
+
+    def _salvage(self, reason: StopReason) -> JobState:
+        """The worker was ended: rebuild the run here, in NumPy, from the last recorded epoch's weights."""
+        from lstm_core.data.windows import prepare
+        from lstm_core.experiment.run import evaluate, season_length
+        from lstm_core.nn.train import TrainResult, steady_samples_per_second
+
+        self.stop_reason = self.stop_reason if self.stop_reason == StopReason.ABANDONED else reason
+        snapshots = self.recorder.snapshots()
+        if not snapshots:
+            self.error = "Training was stopped before its first epoch finished, so there are no weights to keep."
+            return JobState.STOPPED
+        last = snapshots[-1]
+        reports = [e for e in self.epochs if e.epoch <= last.epoch]
+        rows = [(e.epoch, e.loss, e.val_loss, e.seconds) for e in reports]
+        history = pd.DataFrame(rows, columns=["epoch", "loss", "val_loss", "seconds"])
+        seconds = history["seconds"].to_numpy()
+        season = season_length(self.dataset, self.config)
+        windows = prepare(self.dataset.values, self.config.windows, season_length=season)
+        why = "the time limit" if reason == StopReason.TIME_LIMIT else "a Stop"
+        result = TrainResult(
+            model=None,
+            history=history,
+            epochs_run=len(history),
+            train_seconds=float(seconds.sum()),
+            first_epoch_seconds=float(seconds[0]) if len(seconds) else 0.0,
+            samples_per_second=steady_samples_per_second([len(windows.x_train)] * len(seconds), seconds),
+            stop_reason=reason,
+            device=self.device or "cpu:0",
+            backend=self.backend or (self.estimate.backend if self.estimate else "tensorflow"),
+            message=(
+                f"Stopped after {last.epoch} of {self.config.train.epochs} epochs: the epoch under way did not end "
+                f"soon enough after {why}, so its worker was ended; the weights of epoch {last.epoch} are kept."
+            ),
+            members=[last.weights],
+            gate_history=self.recorder.history(),
+        )
+        self.run = evaluate(self.dataset, self.config, windows, result)
+        return JobState.STOPPED
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = {9: "SIGKILL, often the system's out-of-memory killer", 11: "SIGSEGV, a crash in the backend"}
+        return f"killed by signal {-exitcode}: {name.get(-exitcode, 'a signal')}"
+    return f"exit code {exitcode}" if exitcode is not None else "it stopped answering"

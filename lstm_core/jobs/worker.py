@@ -1,0 +1,152 @@
+"""The inside of a worker process (lstm_core.jobs.pool starts it with the spawn method): warm up, serve tasks, exit.
+
+`serve(conn, parent_pid, idle_seconds)` is the process's whole life. It imports the Keras backend first (a
+warm worker: the ~6 s import of TensorFlow is paid before a visitor's click), then answers tasks from its
+end of a duplex pipe, one at a time, until it is told to exit (None), hears no task for `idle_seconds`, or
+its parent is gone (checked every half second: a server killed with SIGKILL leaves no worker behind).
+
+Messages to the server are tuples whose first item says what they are:
+`("ready", pid)` once warm; `("started", backend, device)` for each task; during a training `("epoch",
+EpochReport)`, `("batch", BatchReport)` (at most ten a second), `("probe", probe_x, epochs)` and
+`("snapshot", epoch, NetworkWeights)` (the probe recorder's, so the server holds the weights of the last
+recorded epoch should it have to end the worker); then `("done", result)`, `("failed", sentence)` for a
+LabError or `("error", "Type: message")` for anything else. The server sends `("stop",)` during a training to
+end it at the next execution step, as a Stop does in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from lstm_core.errors import LabError
+
+__all__ = ["serve"]
+
+BATCH_REPORTS_PER_SECOND = 10.0
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    """Exit as soon as the parent is gone (reparented): no worker outlives a killed server."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="lstm-lab-parent-watch", daemon=True).start()
+
+
+def _warm() -> None:
+    from lstm_core.runtime import configure_threads
+
+    configure_threads()
+    import keras  # noqa: F401  (the backend, imported before the first task needs it)
+
+
+def serve(conn: Connection, parent_pid: int, idle_seconds: float) -> None:
+    """The worker process's main function (see the module docstring)."""
+    _exit_when_orphaned(parent_pid)
+    _warm()
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            if not conn.poll(idle_seconds):
+                return  # idle for long enough: the pool shrinks
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        if task[0] == "stop":  # a Stop that crossed the end of the last training: nothing to stop now
+            continue
+        kind, payload = task
+        try:
+            if kind == "train":
+                conn.send(("done", _train(conn, *payload)))
+            elif kind == "call":
+                function, args = payload
+                conn.send(("started", *_where()))
+                conn.send(("done", function(*args)))
+            else:
+                conn.send(("error", f"ValueError: unknown task {kind!r}"))
+        except LabError as exc:
+            conn.send(("failed", str(exc)))
+        except (EOFError, BrokenPipeError):
+            return
+        except Exception as exc:  # the server turns it into one sentence for the visitor
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _where(device: str = "auto") -> tuple[str, str]:
+    from lstm_core.nn.keras_model import backend_name
+    from lstm_core.nn.train import resolve_device
+
+    try:
+        return backend_name(), resolve_device(device)
+    except LabError:
+        return backend_name(), device
+
+
+def _train(conn: Connection, dataset: Any, config: Any, time_limit: float | None) -> Any:
+    from lstm_core.experiment.run import run_experiment
+
+    conn.send(("started", *_where(config.train.device)))
+    stop = _StopListener(conn)
+    last_batch = 0.0
+
+    def on_batch(report: Any) -> None:
+        nonlocal last_batch
+        now = time.monotonic()
+        if now - last_batch >= 1.0 / BATCH_REPORTS_PER_SECOND:
+            last_batch = now
+            conn.send(("batch", report))
+
+    return run_experiment(
+        dataset,
+        config,
+        on_epoch=lambda report: conn.send(("epoch", report)),
+        on_batch=on_batch,
+        should_stop=stop,
+        recorder=_forwarding_recorder(conn),
+        time_limit=time_limit,
+    )
+
+
+class _StopListener:
+    """`should_stop` for a training in the worker: True once the server has sent ("stop",)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.stopped = False
+
+    def __call__(self) -> bool:
+        while not self.stopped and self.conn.poll():
+            message = self.conn.recv()
+            self.stopped = bool(message) and message[0] == "stop"
+        return self.stopped
+
+
+def _forwarding_recorder(conn: Connection) -> Any:
+    """A GateRecorder that also sends the probe window and every snapshot's epoch and weights to the server."""
+    from lstm_core.nn.probe import GateRecorder
+
+    class ForwardingRecorder(GateRecorder):
+        def begin(self, probe_x: Any, epochs: int) -> None:
+            super().begin(probe_x, epochs)
+            conn.send(("probe", probe_x, epochs))
+
+        def record(self, epoch: int, weights: Any) -> None:
+            super().record(epoch, weights)
+            conn.send(("snapshot", epoch, weights))
+
+    return ForwardingRecorder()
+
+
+def call(function: Callable[..., Any], *args: Any) -> tuple[str, tuple[Callable[..., Any], tuple[Any, ...]]]:
+    """The task that runs `function(*args)` in a worker (both must pickle: a module-level function)."""
+    return "call", (function, args)
