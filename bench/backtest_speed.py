@@ -18,12 +18,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result
+from bench.common import fmt, length_for_windows, noisy_sine, spread
+from bench.harness import Bench, Contender, ratio
 
-SCRIPT = Path(__file__).resolve()
 TARGET = 1.2
 
 
@@ -89,9 +88,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windows", type=int, default=4000, help="training windows of the run")
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=20)
@@ -100,34 +97,23 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=2, help="interleaved run/backtest pairs")
     parser.add_argument("--retrain-every", type=int, default=1, help="K for the retraining backtest (0: skip it)")
     parser.add_argument("--backends", default="tensorflow")
-    parser.add_argument("--name", default="backtest_speed", help="result file name")
-    parser.add_argument("--quick", action="store_true", help="smoke test: in-process, tiny")
-    parser.add_argument("--inline", action="store_true", help="measure in this process (progress lines visible)")
-    parser.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+
+
+QUICK = {"windows": 200, "units": 4, "epochs": 1, "folds": 4, "horizon": 3, "repeats": 1, "retrain_every": 2,
+         "backends": "tensorflow"}  # fmt: skip
+# --inline measures in this process: the worker's progress lines are visible.
+BENCH = Bench("backtest_speed", __doc__, options=options, quick=QUICK, timeout=7200)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    if args.worker:
-        emit(worker(args))
-        return {}
-    if args.quick:
-        args.windows, args.units, args.epochs, args.folds, args.horizon, args.repeats = 200, 4, 1, 4, 3, 1
-        args.retrain_every = 2
-    worker_args = [
-        "--worker", "--windows", str(args.windows), "--units", str(args.units), "--epochs", str(args.epochs),
-        "--folds", str(args.folds), "--horizon", str(args.horizon), "--repeats", str(args.repeats),
-        "--retrain-every", str(args.retrain_every),
-    ]  # fmt: skip
+    run = BENCH.start(argv)
+    args = run.args
+    contenders = [Contender(backend, worker, env={"KERAS_BACKEND": backend}) for backend in args.backends.split(",")]
     results: dict[str, Any] = {}
-    for backend in ["(in-process)"] if args.quick else args.backends.split(","):
-        inline = (lambda: worker(parse(worker_args))) if args.quick or args.inline else None
-        result = run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": backend}, inline=inline, timeout=7200)
+    for [result] in run.rounds(contenders).values():  # one process per backend; run and backtest alternate inside
         stats = {name: spread(values) for name, values in result["seconds"].items()}
-        ratio = stats["backtest_never"]["median"] / stats["run"]["median"]
-        paired = [b / r for b, r in zip(result["seconds"]["backtest_never"], result["seconds"]["run"], strict=True)]
-        result.update(stats=stats, ratio=ratio, paired_ratio=spread(paired), target_met=ratio <= TARGET)
+        cost = ratio(result["seconds"]["backtest_never"], result["seconds"]["run"], target=TARGET, at_most=True)
+        result.update(stats=stats, ratio=cost.value, paired_ratio=cost.paired, target_met=cost.met)
         retrain = result["retrain"]
         if retrain:
             retrain["ratio_vs_run"] = retrain["seconds"] / stats["run"]["median"]
@@ -138,10 +124,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         )
         print(f"  reference: one run               {fmt(stats['run'], ' s', 2)}")
         print(f"  ours: backtest, retrain never    {fmt(stats['backtest_never'], ' s', 2)}")
-        print(
-            f"  ratio {ratio:.2f}x (paired {min(paired):.2f}-{max(paired):.2f}x); target <= {TARGET}x: "
-            f"{'met' if ratio <= TARGET else 'MISSED'}"
-        )
+        print(f"  {cost.line()}")
         outside = {
             name: spread([t - e for t, e in zip(result["seconds"][name], result["epoch_seconds"][name], strict=True)])
             for name in ("run", "backtest_never")
@@ -156,16 +139,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 f"  retrain every {retrain['every']} fold(s): {retrain['seconds']:.1f} s, {retrain['trainings']} "
                 f"trainings, {retrain['ratio_vs_run']:.1f}x one run"
             )
-    path = write_result(
-        "backtest_speed_quick" if args.quick else args.name,
-        {
-            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
-            "target_ratio": TARGET,
-            "results": results,
-        },
-        out_dir=args.out,
-    )
-    print(f"wrote {path}")
+    run.write({"target_ratio": TARGET, "results": results})
     return results
 
 

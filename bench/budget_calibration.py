@@ -1,6 +1,6 @@
 """Measurements behind `lstm_core.jobs.budget`: training time per sample and memory per training, per backend.
 
-Each point trains through `lstm_core.experiment.run.run_experiment` in a fresh process (`--worker`) on a
+Each point trains through `lstm_core.experiment.run.run_experiment` in a fresh process (a harness worker) on a
 noisy sine, for 3 epochs, and reports the steady seconds per training sample (median of epochs 2-3),
 the first epoch's extra seconds (tracing, compilation), and the peak increase of resident memory over
 the level after importing Keras (VmRSS sampled every 10 ms). The parent fits the time model
@@ -11,24 +11,21 @@ per backend by weighted least squares (relative error) on these points plus the 
 points in bench/results/scaling.csv (batch 32), and prints each point's estimate/measured ratio.
 
     python bench/budget_calibration.py [--backends tensorflow,jax] [--out bench/results]
+    python bench/budget_calibration.py --quick      # smoke test: one tiny point, in-process
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import os
-import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, emit, length_for_windows, noisy_sine, rss_mb, run_worker, write_result
+from bench.common import RESULTS, length_for_windows, noisy_sine, rss_mb
+from bench.harness import Bench, Contender
 
-SCRIPT = Path(__file__).resolve()
 # (windows, units, layers, window, batch_size)
 POINTS = [
     (4000, 50, 1, 10, 32),
@@ -38,7 +35,7 @@ POINTS = [
     (4000, 128, 1, 30, 64),
     (20000, 50, 1, 10, 32),
 ]
-EPOCHS = 3
+QUICK_POINTS = [(200, 4, 1, 5, 32)]
 
 
 def work_per_sample(units: int, layers: int, window: int, features: int = 1) -> float:
@@ -63,7 +60,7 @@ def worker(args: argparse.Namespace) -> dict:
     frame = pd.DataFrame({"value": noisy_sine(length)}, index=pd.RangeIndex(length, name="step"))
     dataset = Dataset(frame=frame, target="value", name="sine", source="bench", freq=None)
     config = ExperimentConfig().replace(
-        units=args.units, layers=args.layers, window=args.window, batch_size=args.batch_size, epochs=EPOCHS, seed=0
+        units=args.units, layers=args.layers, window=args.window, batch_size=args.batch_size, epochs=args.epochs, seed=0
     )
     base = rss_mb()
     peak = [base]
@@ -133,37 +130,32 @@ def fit(points: list[dict]) -> tuple[float, float]:
     return float(max(coefficients[0], 0.0)), float(max(coefficients[1], 0.0))
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", action="store_true")
-    parser.add_argument("--windows", type=int, default=4000)
-    parser.add_argument("--units", type=int, default=50)
-    parser.add_argument("--layers", type=int, default=1)
-    parser.add_argument("--window", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=32)
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--epochs", type=int, default=3, help="epochs a point; steady state is epochs 2..N")
     parser.add_argument("--backends", default="tensorflow,jax")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
-    if args.worker:
-        emit(worker(args))
-        return
-    measured = []
-    for backend in args.backends.split(","):
-        for windows, units, layers, window, batch in POINTS:
-            point = run_worker(
-                SCRIPT,
-                ["--worker", "--windows", str(windows), "--units", str(units), "--layers", str(layers),
-                 "--window", str(window), "--batch-size", str(batch)],
-                env={"KERAS_BACKEND": backend},
-            )  # fmt: skip
-            print(
-                f"{backend:10} windows {windows:6} LSTM({units})x{layers} window {window:3} batch {batch:3}: "
-                f"{point['seconds_per_sample'] * 1e6:8.1f} us/sample, "
-                f"first epoch +{point['first_epoch_extra_seconds']:.1f} s, "
-                f"memory +{point['memory_increase_mb']:.0f} MiB (after import {point['rss_after_import_mb']:.0f} MiB)",
-                flush=True,
-            )
-            measured.append(point)
+
+
+BENCH = Bench("budget_calibration", __doc__, options=options, quick={"epochs": 2, "backends": "tensorflow"})
+
+
+def describe(point: dict) -> str:
+    return (
+        f"{point['seconds_per_sample'] * 1e6:8.1f} us/sample, first epoch +{point['first_epoch_extra_seconds']:.1f} s, "
+        f"memory +{point['memory_increase_mb']:.0f} MiB (after import {point['rss_after_import_mb']:.0f} MiB)"
+    )
+
+
+def main(argv: list[str] | None = None) -> dict:
+    run = BENCH.start(argv)
+    args = run.args
+    contenders = [
+        Contender(f"{backend} windows {windows} LSTM({units})x{layers} window {window} batch {batch}", worker,
+                  env={"KERAS_BACKEND": backend},
+                  options={"windows": windows, "units": units, "layers": layers, "window": window, "batch_size": batch})
+        for backend in args.backends.split(",")
+        for windows, units, layers, window, batch in (QUICK_POINTS if args.quick else POINTS)
+    ]  # fmt: skip
+    measured = [point for [point] in run.rounds(contenders, rounds=1, describe=describe).values()]
     constants = {}
     for backend in args.backends.split(","):
         points = [p for p in measured + scaling_points() if p["backend"] == backend]
@@ -176,12 +168,12 @@ def main(argv: list[str] | None = None) -> None:
             )
             print(
                 f"   LSTM({p['units']})x{p['layers']} window {p['window']} batch {p['batch_size']} "
-                f"[{p.get('source', 'measured')}]: estimate/measured {estimate / p['seconds_per_sample']:.2f}"
+                f"[{p.get('source', 'measured')}]: ratio estimate/measured {estimate / p['seconds_per_sample']:.2f}"
             )
-    path = write_result("budget_calibration", {"points": measured, "constants": constants}, out_dir=args.out)
-    print(f"wrote {path}")
+    payload = {"points": measured, "constants": constants}
+    run.write(payload)
+    return payload
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     main()

@@ -1,10 +1,6 @@
-"""Shared helpers for the benchmarks: workers in fresh subprocesses, statistics, machine facts.
+"""Shared helpers for the benchmarks: the series they train on, statistics, machine facts, the result file.
 
-Every benchmark measures its reference in the same run as our code, interleaved (A B A B),
-because other processes share the two cores. A "worker" is one measurement; the parent runs
-each worker in a fresh subprocess (its own backend, threads and memory) and reads back one
-`RESULT {json}` line from its stdout. With `inline=True` (the `--quick` smoke mode) the worker
-runs in the calling process instead, which is much faster but says nothing about memory.
+The flags, the fresh-process workers, the rounds and the ratio are bench/harness.py's.
 """
 
 from __future__ import annotations
@@ -14,10 +10,8 @@ import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +20,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-RESULT_PREFIX = "RESULT "
 
 
 def noisy_sine(length: int, *, seed: int = 0) -> np.ndarray:
@@ -87,42 +79,6 @@ def torch_fit(
             val_losses.append(float(loss_fn(net(xv), yv)))  # float() also waits for a GPU
         seconds.append(time.perf_counter() - started)
     return seconds, val_losses
-
-
-def emit(result: dict[str, Any]) -> None:
-    """A worker's answer: one line on stdout the parent can find among library chatter."""
-    print(RESULT_PREFIX + json.dumps(result), flush=True)
-
-
-def run_worker(
-    script: Path,
-    args: Sequence[str],
-    *,
-    env: dict[str, str] | None = None,
-    inline: Callable[[], dict[str, Any]] | None = None,
-    timeout: float = 1800,
-) -> dict[str, Any]:
-    """Run `python script --worker ...args` in a fresh process (or `inline()` here) and return its RESULT."""
-    if inline is not None:
-        return inline()
-    full_env = {**os.environ, **(env or {})}
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, str(script), *args],
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=str(ROOT),
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    if proc.returncode != 0 or not lines:
-        raise RuntimeError(
-            f"worker {script.name} {' '.join(args)} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
-        )
-    result = json.loads(lines[-1][len(RESULT_PREFIX) :])
-    result["process_seconds"] = round(time.perf_counter() - started, 2)
-    return result
 
 
 def spread(values: Sequence[float]) -> dict[str, Any]:
@@ -198,11 +154,11 @@ def write_result(name: str, payload: dict[str, Any], *, out_dir: Path | None = N
         **payload,
     }
     path = out_dir / f"{name}.json"
-    path.write_text(json.dumps(payload, indent=2, default=_jsonable) + "\n")
+    path.write_text(json.dumps(payload, indent=2, default=jsonable) + "\n")
     return path
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):

@@ -22,12 +22,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result
+from bench.common import fmt, length_for_windows, noisy_sine, spread
+from bench.harness import Bench, Contender, column, ratio
 
-SCRIPT = Path(__file__).resolve()
 TARGET_RATIO = 2.5  # ens-tf wall time / one-tf wall time
 
 
@@ -67,101 +66,60 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def measure(name: str, backend: str, seeds: int, args: argparse.Namespace) -> dict[str, Any]:
-    worker_args = [
-        "--worker",
-        "--seeds", str(seeds),
-        "--train-windows", str(args.train_windows),
-        "--window", str(args.window),
-        "--units", str(args.units),
-        "--epochs", str(args.epochs),
-    ]  # fmt: skip
-    inline = (lambda: worker(parse(worker_args))) if args.quick else None
-    return run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": backend}, inline=inline)
-
-
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, default=5, help="ensemble size")
     parser.add_argument("--train-windows", type=int, default=4000)
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=10, help="epochs per training")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (fresh processes each)")
     parser.add_argument("--no-jax", action="store_true")
-    parser.add_argument("--quick", action="store_true", help="smoke test: tiny model, 1 round, in-process")
-    parser.add_argument("--out", type=Path, default=None, help="results folder (default bench/results)")
-    parser.add_argument("--name", default="ensemble_speed", help="result file name")
-    return parser.parse_args(argv)
+
+
+QUICK = {"train_windows": 200, "units": 4, "window": 5, "epochs": 2, "rounds": 1, "seeds": 2, "no_jax": True}
+BENCH = Bench("ensemble_speed", __doc__, options=options, rounds=3, quick=QUICK)
+
+
+def describe(result: dict[str, Any]) -> str:
+    return (
+        f"wall {result['wall_seconds']:.2f} s  first epoch {result['first_epoch_seconds']:.2f} s  "
+        f"steady epoch {result['steady_epoch_seconds']:.3f} s"
+    )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    if args.worker:
-        emit(worker(args))
-        return {}
-    if args.quick:
-        args.train_windows, args.units, args.window, args.epochs, args.rounds, args.seeds = 200, 4, 5, 2, 1, 2
-        args.no_jax, args.name = True, "ensemble_speed_quick"
-    items = [("one-tf", "tensorflow", 1), ("ens-tf", "tensorflow", args.seeds)]
-    if not args.no_jax:
-        items += [("one-jax", "jax", 1), ("ens-jax", "jax", args.seeds)]
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in items}
-    started = time.perf_counter()
-    for round_index in range(args.rounds):
-        shift = round_index % len(items)
-        for name, backend, seeds in items[shift:] + items[:shift]:
-            result = measure(name, backend, seeds, args)
-            runs[name].append(result)
-            print(
-                f"  round {round_index + 1}/{args.rounds} {name:<8} wall {result['wall_seconds']:.2f} s  "
-                f"first epoch {result['first_epoch_seconds']:.2f} s  "
-                f"steady epoch {result['steady_epoch_seconds']:.3f} s",
-                flush=True,
-            )
-    summary: dict[str, Any] = {}
-    for name, _, _ in items:
-        summary[name] = {
-            "wall_seconds": spread([r["wall_seconds"] for r in runs[name]]),
-            "steady_epoch_seconds": spread([r["steady_epoch_seconds"] for r in runs[name]]),
-            "first_epoch_seconds": spread([r["first_epoch_seconds"] for r in runs[name]]),
+    run = BENCH.start(argv)
+    args = run.args
+    contenders = []
+    for backend in ("tensorflow",) if args.no_jax else ("tensorflow", "jax"):
+        short, env = {"tensorflow": "tf"}.get(backend, backend), {"KERAS_BACKEND": backend}
+        contenders.append(Contender(f"one-{short}", worker, env=env, options={"seeds": 1}))
+        contenders.append(Contender(f"ens-{short}", worker, env=env))
+    runs = run.rounds(contenders, describe=describe)
+    summary: dict[str, Any] = {
+        name: {
+            key: spread(column(results, key)) for key in ("wall_seconds", "steady_epoch_seconds", "first_epoch_seconds")
         }
-    for ensemble, single in (("ens-tf", "one-tf"), ("ens-jax", "one-jax")):
-        if ensemble not in summary:
-            continue
-        entry = summary[ensemble]
-        for key in ("wall_seconds", "steady_epoch_seconds"):
-            entry[f"{key}_ratio"] = entry[key]["median"] / summary[single][key]["median"]
-        entry["paired_wall_ratio"] = spread(
-            [e["wall_seconds"] / s["wall_seconds"] for e, s in zip(runs[ensemble], runs[single], strict=True)]
-        )
-        entry["target_wall_ratio"] = TARGET_RATIO
-        entry["met"] = entry["wall_seconds_ratio"] <= TARGET_RATIO
+        for name, results in runs.items()
+    }
     print(
         f"\nseed model LSTM({args.units}), window {args.window}, batch 32, {runs['one-tf'][0]['n_train']} training "
         f"windows, {args.epochs} epochs, {args.seeds} seeds, {args.rounds} rounds"
     )
     for name, entry in summary.items():
         line = f"{name:<8} wall {fmt(entry['wall_seconds'], ' s', 2)}"
-        if "wall_seconds_ratio" in entry:
-            line += (
-                f"  ratio {entry['wall_seconds_ratio']:.2f}x (steady epoch {entry['steady_epoch_seconds_ratio']:.2f}x)"
-                f"  target <= {TARGET_RATIO}x: {'met' if entry['met'] else 'MISSED'}"
-            )
+        if name.startswith("ens-"):
+            single = "one-" + name.removeprefix("ens-")
+            wall = ratio(column(runs[name], "wall_seconds"), column(runs[single], "wall_seconds"), target=TARGET_RATIO,
+                         at_most=True)  # fmt: skip
+            steady = ratio(column(runs[name], "steady_epoch_seconds"), column(runs[single], "steady_epoch_seconds"))
+            entry["wall_seconds_ratio"] = wall.value
+            entry["steady_epoch_seconds_ratio"] = steady.value
+            entry["paired_wall_ratio"] = wall.paired
+            entry["target_wall_ratio"] = TARGET_RATIO
+            entry["met"] = wall.met
+            line += f"  {wall.line()} (steady epoch {steady.value:.2f}x)"
         print(line)
-    path = write_result(
-        args.name,
-        {
-            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
-            "target_wall_ratio": TARGET_RATIO,
-            "summary": summary,
-            "runs": runs,
-            "wall_seconds": round(time.perf_counter() - started, 1),
-        },
-        out_dir=args.out,
-    )
-    print(f"wrote {path}")
+    run.write({"target_wall_ratio": TARGET_RATIO, "summary": summary, "runs": runs})
     return summary
 
 

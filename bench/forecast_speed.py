@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import emit, fmt, run_worker, spread, write_result
+from bench.common import fmt, spread
+from bench.harness import Bench, Contender, ratio
 
-SCRIPT = Path(__file__).resolve()
 TARGET = 20.0
 
 
@@ -105,9 +104,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="sample:daily-min-temperatures")
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--units", type=int, default=50)
@@ -117,39 +114,27 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--inner", type=int, default=10, help="calls of ours per timed repetition")
     parser.add_argument("--backends", default="tensorflow,jax")
     parser.add_argument("--call-backends", default="tensorflow", help="backends on which model(x) per step is timed")
-    parser.add_argument("--name", default="forecast_speed", help="result file name")
-    parser.add_argument("--quick", action="store_true", help="smoke test: in-process, tiny")
-    parser.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+
+
+QUICK = {"steps": 5, "repeats": 1, "inner": 1, "units": 8, "train_epochs": 0, "backends": "tensorflow"}
+BENCH = Bench("forecast_speed", __doc__, options=options, quick=QUICK)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    if args.worker:
-        emit(worker(args))
-        return {}
-    if args.quick:
-        args.steps, args.repeats, args.inner, args.units, args.train_epochs = 5, 1, 1, 8, 0
-    worker_args = [
-        "--worker", "--data", args.data, "--window", str(args.window), "--units", str(args.units),
-        "--train-epochs", str(args.train_epochs), "--steps", str(args.steps), "--repeats", str(args.repeats),
-        "--inner", str(args.inner), "--call-backends", args.call_backends,
-    ]  # fmt: skip
+    run = BENCH.start(argv)
+    args = run.args
+    contenders = [Contender(backend, worker, env={"KERAS_BACKEND": backend}) for backend in args.backends.split(",")]
     results: dict[str, Any] = {}
-    backends = ["(in-process)"] if args.quick else args.backends.split(",")
-    for backend in backends:
-        inline = (lambda: worker(parse(worker_args))) if args.quick else None
-        result = run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": backend}, inline=inline)
+    for [result] in run.rounds(contenders).values():  # one process per backend; the repeats are inside it
         stats = {name: spread(values) for name, values in result["seconds"].items()}
-        ratio = stats["predict_per_step"]["median"] / stats["ours"]["median"]
-        paired = [p / o for p, o in zip(result["seconds"]["predict_per_step"], result["seconds"]["ours"], strict=True)]
+        speedup = ratio(result["seconds"]["predict_per_step"], result["seconds"]["ours"], target=TARGET)
         result["stats"] = stats
-        result["speedup_vs_predict"] = ratio
-        result["paired_speedup_vs_predict"] = spread(paired)
+        result["speedup_vs_predict"] = speedup.value
+        result["paired_speedup_vs_predict"] = speedup.paired
         result["speedup_vs_call"] = (
             stats["call_per_step"]["median"] / stats["ours"]["median"] if "call_per_step" in stats else None
         )
-        result["target_met"] = ratio >= TARGET
+        result["target_met"] = speedup.met
         results[result["backend"]] = result
         name = result["backend"]
         print(f"{args.steps}-step recursive forecast, LSTM({args.units}), window {args.window}, backend {name}:")
@@ -158,21 +143,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             print(f"  reference model(x) per step:      {fmt(stats['call_per_step'], ' s', 4)}")
         print(f"  ours forecast.recursive:          {fmt(stats['ours'], ' s', 5)}")
         print(
-            f"  ratio {ratio:.1f}x vs predict (paired {min(paired):.1f}-{max(paired):.1f}x)"
-            + (f", {result['speedup_vs_call']:.1f}x vs model(x)" if result["speedup_vs_call"] else "")
-            + f"; target >= {TARGET:.0f}x: {'met' if result['target_met'] else 'MISSED'}; "
-            f"max |diff| {result['max_abs_diff_vs_predict']:.2e} (values ~{result['value_scale']:.1f})"
+            f"  {speedup.line('ratio vs predict', digits=1)}"
+            + (f"; {result['speedup_vs_call']:.1f}x vs model(x)" if result["speedup_vs_call"] else "")
+            + f"; max |diff| {result['max_abs_diff_vs_predict']:.2e} (values ~{result['value_scale']:.1f})"
         )
-    path = write_result(
-        "forecast_speed_quick" if args.quick else args.name,
-        {
-            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
-            "target_speedup": TARGET,
-            "results": results,
-        },
-        out_dir=args.out,
-    )
-    print(f"wrote {path}")
+    run.write({"target_speedup": TARGET, "results": results})
     return results
 
 

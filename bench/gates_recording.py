@@ -26,12 +26,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, write_result
+from bench.common import fmt, length_for_windows, noisy_sine, spread
+from bench.harness import Bench, Contender, column, ratio
 
-SCRIPT = Path(__file__).resolve()
 TARGET_OVERHEAD = 0.05
 
 
@@ -87,46 +86,34 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--contender", default="with", choices=["with", "without", "alternate"])
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--train-windows", type=int, default=4000)
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=3, help="fresh processes per contender, alternating")
-    parser.add_argument("--quick", action="store_true", help="smoke test: in-process, tiny")
-    parser.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+
+
+QUICK = {"train_windows": 200, "epochs": 3, "rounds": 1, "units": 8}
+BENCH = Bench("gates_recording", __doc__, options=options, rounds=3, quick=QUICK)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    if args.worker:
-        emit(worker(args))
-        return {}
-    if args.quick:
-        args.train_windows, args.epochs, args.rounds, args.units = 200, 3, 1, 8
-    results: dict[str, list[dict[str, Any]]] = {"without": [], "with": [], "alternate": []}
-    for round_index in range(args.rounds):
-        order = ["without", "with", "alternate"] if round_index % 2 == 0 else ["alternate", "with", "without"]
-        for contender in order:
-            worker_args = [
-                "--worker", "--contender", contender, "--train-windows", str(args.train_windows),
-                "--window", str(args.window), "--units", str(args.units), "--epochs", str(args.epochs),
-            ]  # fmt: skip
-            inline = (lambda a=worker_args: worker(parse(a))) if args.quick else None
-            results[contender].append(
-                run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": "tensorflow"}, inline=inline)
-            )
-    steady = {name: spread([r["steady_epoch_seconds"] for r in runs]) for name, runs in results.items()}
-    ratio = steady["with"]["median"] / steady["without"]["median"]
+    run = BENCH.start(argv)
+    args = run.args
+    tf = {"KERAS_BACKEND": "tensorflow"}
+    contenders = [
+        Contender(name, worker, env=tf, options={"contender": name}) for name in ("without", "with", "alternate")
+    ]
+    results = run.rounds(contenders)
+    steady = {name: spread(column(runs, "steady_epoch_seconds")) for name, runs in results.items()}
+    end_to_end = ratio(
+        column(results["with"], "steady_epoch_seconds"), column(results["without"], "steady_epoch_seconds")
+    )
     # Epoch e (1-based) is recorded in "alternate" when e is odd; epoch 1 (compilation) is left out.
     recorded = [s for r in results["alternate"] for e, s in enumerate(r["epoch_seconds"], 1) if e > 1 and e % 2]
     unrecorded = [s for r in results["alternate"] for e, s in enumerate(r["epoch_seconds"], 1) if e > 1 and not e % 2]
     alternate = {"recorded": spread(recorded), "unrecorded": spread(unrecorded)}
-    alternate_ratio = alternate["recorded"]["median"] / alternate["unrecorded"]["median"]
+    alternate_ratio = ratio(recorded, unrecorded).value
     record = spread([s for r in results["with"] for s in r["record_seconds"][1:]])  # the first includes first-touch
     direct = record["median"] / steady["with"]["median"]
     read = spread([s for r in results["with"] for s in r.get("from_model_seconds", [])[1:]])
@@ -140,35 +127,26 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     print(f"  steady epoch without recording: {fmt(steady['without'], ' s', 4)}")
     print(f"  steady epoch with recording:    {fmt(steady['with'], ' s', 4)}")
-    print(f"  ratio with/without {ratio:.3f} (separate processes)")
+    print(f"  {end_to_end.line('ratio with/without', digits=3, unit='')} (separate processes)")
     print(f"  alternate, recorded epochs:     {fmt(alternate['recorded'], ' s', 4)}")
     print(f"  alternate, unrecorded epochs:   {fmt(alternate['unrecorded'], ' s', 4)}")
     print(f"  ratio recorded/unrecorded {alternate_ratio:.3f} (same process, epochs interleaved)")
     print(f"  GateRecorder.record per epoch:  {fmt(record, ' s', 5)} = {direct:.2%} of an epoch")
     print(f"  weight read (runs without validation only): {fmt(read, ' s', 5)}; both: {worst:.2%} of an epoch")
     print(f"  target: recording adds at most {TARGET_OVERHEAD:.0%} (direct measure): {'met' if met else 'MISSED'}")
-    path = write_result(
-        "gates_recording_quick" if args.quick else "gates_recording",
-        {
-            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out", "contender")},
-            "target_overhead": TARGET_OVERHEAD,
-            "summary": {
-                "steady": steady,
-                "ratio": ratio,
-                "alternate": alternate,
-                "alternate_ratio": alternate_ratio,
-                "record": record,
-                "direct_overhead": direct,
-                "weight_read": read,
-                "direct_overhead_without_validation": worst,
-                "met": met,
-            },
-            "runs": results,
-        },
-        out_dir=args.out,
-    )
-    print(f"wrote {path}")
-    return {"ratio": ratio, "alternate_ratio": alternate_ratio, "direct_overhead": direct, "met": met}
+    summary = {
+        "steady": steady,
+        "ratio": end_to_end.value,
+        "alternate": alternate,
+        "alternate_ratio": alternate_ratio,
+        "record": record,
+        "direct_overhead": direct,
+        "weight_read": read,
+        "direct_overhead_without_validation": worst,
+        "met": met,
+    }
+    run.write({"target_overhead": TARGET_OVERHEAD, "summary": summary, "runs": results})
+    return {"ratio": end_to_end.value, "alternate_ratio": alternate_ratio, "direct_overhead": direct, "met": met}
 
 
 if __name__ == "__main__":

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import emit, fmt, run_worker, spread, write_result
+from bench.common import fmt, spread
+from bench.harness import Bench, Contender, ratio
 
-SCRIPT = Path(__file__).resolve()
 TARGET_SPEEDUP = 10.0
 TARGET_SECONDS = 0.3
 BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -103,43 +102,29 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="sample:daily-min-temperatures")
     parser.add_argument("--windows", type=int, default=500)
     parser.add_argument("--window", type=int, default=60)
     parser.add_argument("--units", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per process")
-    parser.add_argument("--rounds", type=int, default=3, help="fresh processes per BLAS setting, alternating")
     parser.add_argument("--check-keras", type=int, default=1, help="also compare h with Keras's own output")
-    parser.add_argument("--quick", action="store_true", help="smoke test: in-process, 20 windows")
-    parser.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+
+
+BENCH = Bench(
+    "gates_speed", __doc__, options=options, rounds=3, quick={"windows": 20, "repeats": 1, "units": 8, "rounds": 1}
+)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    if args.worker:
-        emit(worker(args))
-        return {}
-    if args.quick:
-        args.windows, args.repeats, args.units, args.rounds = 20, 1, 8, 1
-    worker_args = [
-        "--worker", "--data", args.data, "--windows", str(args.windows), "--window", str(args.window),
-        "--units", str(args.units), "--repeats", str(args.repeats), "--check-keras", str(args.check_keras),
-    ]  # fmt: skip
+    run = BENCH.start(argv)
+    args = run.args
     # As lstm_core runs today (BLAS picks its own thread count), and with one BLAS thread:
     # NumPy's OpenBLAS splits each (B, U)·(U, 4U) product over both cores, and when another
     # process holds one core every product waits for it (see docs/PERFORMANCE.md).
     settings = {"default": {}} if args.quick else {"default": {}, "blas1": dict.fromkeys(BLAS_ENV, "1")}
-    results: dict[str, list[dict[str, Any]]] = {name: [] for name in settings}
-    for round_index in range(args.rounds):
-        order = list(settings) if round_index % 2 == 0 else list(settings)[::-1]
-        for name in order:
-            inline = (lambda: worker(parse(worker_args))) if args.quick else None
-            env = {"KERAS_BACKEND": "tensorflow", **settings[name]}
-            results[name].append(run_worker(SCRIPT, worker_args, env=env, inline=inline))
+    contenders = [Contender(name, worker, env={"KERAS_BACKEND": "tensorflow", **env}) for name, env in settings.items()]
+    results = run.rounds(contenders)
     summary: dict[str, Any] = {}
     first = results["default"][0]
     print(
@@ -150,37 +135,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         reference = [t for r in runs for t in r["seconds"]["reference"]]
         ours = [t for r in runs for t in r["seconds"]["ours"]]
         stats = {"reference": spread(reference), "ours": spread(ours)}
-        ratio = stats["reference"]["median"] / stats["ours"]["median"]
-        paired = spread([a / b for a, b in zip(reference, ours, strict=True)])
-        met = ratio >= TARGET_SPEEDUP and stats["ours"]["median"] < TARGET_SECONDS
+        speedup = ratio(reference, ours, target=TARGET_SPEEDUP)
+        met = bool(speedup.met) and stats["ours"]["median"] < TARGET_SECONDS
         label = "BLAS threads: default" if name == "default" else "BLAS threads: 1 (OPENBLAS_NUM_THREADS=1)"
         print(f" {label}")
         print(f"  reference per-window loop: {fmt(stats['reference'], ' s', 3)}")
         print(f"  ours network_gates:        {fmt(stats['ours'], ' s', 4)}")
-        print(
-            f"  ratio {ratio:.1f}x (paired {paired['min']:.1f}-{paired['max']:.1f}x); target >= {TARGET_SPEEDUP:.0f}x "
-            f"and median < {TARGET_SECONDS} s: {'met' if met else 'MISSED'}"
-        )
-        summary[name] = {
-            "stats": stats,
-            "speedup": ratio,
-            "paired_speedup": paired,
-            "target_met": met,
-        }
+        print(f"  {speedup.line(digits=1)}; and median < {TARGET_SECONDS} s: {'met' if met else 'MISSED'}")
+        summary[name] = {"stats": stats, "speedup": speedup.value, "paired_speedup": speedup.paired, "target_met": met}
     diffs = [r["max_abs_diff_h_vs_reference"] for runs in results.values() for r in runs]
     keras_diffs = [r.get("max_abs_diff_h_vs_keras", 0.0) for runs in results.values() for r in runs]
     print(f"  max |diff| of all gates vs reference {max(diffs):.1e}; h vs Keras's own output {max(keras_diffs):.1e}")
-    path = write_result(
-        "gates_speed_quick" if args.quick else "gates_speed",
+    run.write(
         {
-            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
             "targets": {"speedup": TARGET_SPEEDUP, "seconds": TARGET_SECONDS},
             "summary": summary,
             "runs": results,
-        },
-        out_dir=args.out,
+        }
     )
-    print(f"wrote {path}")
     return summary
 
 

@@ -27,18 +27,22 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-from pathlib import Path
 from typing import Any
 
-from bench.common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, torch_fit, write_result
+from bench.common import fmt, length_for_windows, noisy_sine, spread, torch_fit
+from bench.harness import Bench, Contender, column, ratio
 
-SCRIPT = Path(__file__).resolve()
 TARGET = 0.9
 MODELS = {
     "large": {"units": 256, "window": 60, "batch": 256, "train_windows": 100_000},
     "seed": {"units": 50, "window": 10, "batch": 32, "train_windows": 4_000},
 }
 QUICK = {"large": {"units": 8, "window": 6, "batch": 16, "train_windows": 200}}
+
+
+def model_of(args: argparse.Namespace) -> dict[str, int]:
+    """The sizes of the model a worker trains (`args.model`, one of MODELS, or QUICK's in quick mode)."""
+    return (QUICK if args.quick else MODELS)[args.model]
 
 
 def load_windows(model: dict[str, int]) -> Any:
@@ -49,7 +53,7 @@ def load_windows(model: dict[str, int]) -> Any:
     return prepare(values, WindowConfig(window=model["window"]))
 
 
-def worker_ours(model: dict[str, int], epochs: int, device: str) -> dict[str, Any]:
+def worker_ours(args: argparse.Namespace) -> dict[str, Any]:
     import keras
     import numpy as np
 
@@ -58,11 +62,12 @@ def worker_ours(model: dict[str, int], epochs: int, device: str) -> dict[str, An
     from lstm_core.nn.keras_model import network_weights
     from lstm_core.nn.train import train
 
+    model = model_of(args)
     windows = load_windows(model)
     config = ExperimentConfig(
         windows=WindowConfig(window=model["window"]),
         model=ModelConfig(units=model["units"]),
-        train=TrainConfig(epochs=epochs, batch_size=model["batch"], seed=0, device=device),
+        train=TrainConfig(epochs=args.epochs, batch_size=model["batch"], seed=0, device=args.device),
     )
     result = train(windows, config)
     # The gates from the trained weights against the layer's own output for every step.
@@ -86,15 +91,16 @@ def worker_ours(model: dict[str, int], epochs: int, device: str) -> dict[str, An
     }
 
 
-def worker_torch(model: dict[str, int], epochs: int) -> dict[str, Any]:
+def worker_torch(args: argparse.Namespace) -> dict[str, Any]:
     import numpy as np
     import torch
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.backends.cudnn.benchmark = True
+    model = model_of(args)
     windows = load_windows(model)
     seconds, val_losses = torch_fit(
-        windows, units=model["units"], batch_size=model["batch"], epochs=epochs, device=device
+        windows, units=model["units"], batch_size=model["batch"], epochs=args.epochs, device=device
     )
     steady = seconds[1:] or seconds
     return {
@@ -108,51 +114,38 @@ def worker_torch(model: dict[str, int], epochs: int) -> dict[str, Any]:
     }
 
 
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", choices=["ours", "torch"], help=argparse.SUPPRESS)
-    parser.add_argument("--model", choices=list(MODELS), default="large", help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=int, default=4, help="epochs per run; steady state is epochs 2..N")
-    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (fresh processes each)")
     parser.add_argument("--device", default="gpu", help="lstm_core device: gpu, cpu or auto")
-    parser.add_argument("--quick", action="store_true", help="smoke test: tiny model on CPU, in-process")
-    parser.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+
+
+BENCH = Bench("gpu_speed", __doc__, options=options, rounds=2, quick={"epochs": 2, "rounds": 1, "device": "cpu"})
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    models = QUICK if args.quick else MODELS
-    if args.worker:
-        model = models[args.model]
-        if args.worker == "ours":
-            result = worker_ours(model, args.epochs, args.device)
-        else:
-            result = worker_torch(model, args.epochs)
-        emit(result)
-        return result
-    if args.quick:
-        args.epochs, args.rounds, args.device = 2, 1, "cpu"
-    os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")  # JAX takes memory as it needs it
-    contenders = ["ours", "torch"]
+    run = BENCH.start(argv)
+    args = run.args
+    # JAX takes memory as it needs it (unless told otherwise), so that the contenders never share the card
+    env = {"XLA_PYTHON_CLIENT_PREALLOCATE": os.environ.get("XLA_PYTHON_CLIENT_PREALLOCATE", "false")}
+    workers = {"ours": worker_ours, "torch": worker_torch}
     if args.quick and importlib.util.find_spec("torch") is None:
-        contenders = ["ours"]  # the smoke test where PyTorch is not installed (CI): ours only
+        del workers["torch"]  # the smoke test where PyTorch is not installed (CI): ours only
     summary: dict[str, Any] = {}
     runs: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for name, model in models.items():
-        runs[name] = {contender: [] for contender in contenders}
-        for round_index in range(args.rounds):
-            order = contenders if round_index % 2 == 0 else contenders[::-1]
-            for contender in order:
-                worker_args = ["--worker", contender, "--model", name, "--epochs", str(args.epochs)]
-                worker_args += ["--device", args.device] + (["--quick"] if args.quick else [])
-                inline = (lambda a=worker_args: main(a)) if args.quick else None
-                runs[name][contender].append(run_worker(SCRIPT, worker_args, inline=inline))
-        ours = spread([r["samples_per_second"] for r in runs[name]["ours"]])
-        torch_speed = spread([r["samples_per_second"] for r in runs[name].get("torch", [])])
-        ratio = ours["median"] / torch_speed["median"] if torch_speed["median"] else float("nan")
-        gates = max(r["gates_max_abs_diff"] for r in runs[name]["ours"])
-        summary[name] = {"ours": ours, "torch": torch_speed, "ratio": ratio, "gates_max_abs_diff": gates}
+    for name, model in (QUICK if args.quick else MODELS).items():
+        contenders = [Contender(c, worker, env=env, options={"model": name}) for c, worker in workers.items()]
+        runs[name] = run.rounds(contenders)
+        speeds = {contender: column(results, "samples_per_second") for contender, results in runs[name].items()}
+        ours, torch_speed = spread(speeds["ours"]), spread(speeds.get("torch", []))
+        target = TARGET if name == "large" else None
+        versus = ratio(speeds["ours"], speeds["torch"], target=target) if "torch" in speeds else None
+        gates = max(column(runs[name]["ours"], "gates_max_abs_diff"))
+        summary[name] = {
+            "ours": ours,
+            "torch": torch_speed,
+            "ratio": versus.value if versus else float("nan"),
+            "gates_max_abs_diff": gates,
+        }
         first = runs[name]["ours"][0]
         torch_first = runs[name]["torch"][0] if runs[name].get("torch") else {"device": "-", "card": "not installed"}
         print(
@@ -162,15 +155,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         )
         print(f"  ours:  {fmt(ours, ' samples/s')}")
         print(f"  torch: {fmt(torch_speed, ' samples/s')}")
-        verdict = f"; target >= {TARGET}x: {'met' if ratio >= TARGET else 'MISSED'}" if name == "large" else ""
-        print(f"  ratio {ratio:.2f}x{verdict}; gates vs the layer's output: max |diff| {gates:.1e}")
-    path = write_result(
-        "gpu_speed_quick" if args.quick else "gpu_speed",
-        {"settings": {"epochs": args.epochs, "rounds": args.rounds, "device": args.device}, "summary": summary,
-         "runs": runs},
-        out_dir=args.out,
-    )  # fmt: skip
-    print(f"wrote {path}")
+        print(f"  {versus.line() if versus else 'ratio n/a'}; gates vs the layer's output: max |diff| {gates:.1e}")
+    run.write({"summary": summary, "runs": runs})
     return summary
 
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, emit, fmt, noisy_sine, run_worker, spread, write_result
+from bench.common import ROOT, fmt, noisy_sine, spread
+from bench.harness import Bench, Contender
 
-SCRIPT = Path(__file__).resolve()
 TARGETS = {"states": 0.5, "select": 0.1, "slider": 0.3}
 
 
@@ -188,9 +187,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=10_000)
     parser.add_argument("--units", type=int, default=64)
     parser.add_argument("--window", type=int, default=60)
@@ -200,27 +197,17 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--slider-epochs", type=int, default=3)
     parser.add_argument("--slider-repeats", type=int, default=7)
     parser.add_argument("--no-slider", action="store_true")
-    parser.add_argument("--quick", action="store_true", help="smoke test: in-process, small")
-    parser.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+
+
+QUICK = {"steps": 500, "units": 8, "window": 10, "repeats": 1, "keras_repeats": 1, "slider_length": 200,
+         "slider_epochs": 2, "slider_repeats": 1}  # fmt: skip
+BENCH = Bench("inside_speed", __doc__, options=options, quick=QUICK)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    if args.worker:
-        emit(worker(args))
-        return {}
-    if args.quick:
-        args.steps, args.units, args.window, args.repeats, args.keras_repeats = 500, 8, 10, 1, 1
-        args.slider_length, args.slider_epochs, args.slider_repeats = 200, 2, 1
-    worker_args = ["--worker"] + [
-        item
-        for name in ("steps", "units", "window", "repeats", "keras_repeats", "slider_length",
-                     "slider_epochs", "slider_repeats")
-        for item in (f"--{name.replace('_', '-')}", str(getattr(args, name)))
-    ] + (["--no-slider"] if args.no_slider else [])  # fmt: skip
-    inline = (lambda: worker(parse(worker_args))) if args.quick else None
-    result = run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": "tensorflow"}, inline=inline)
+    run = BENCH.start(argv)
+    args = run.args
+    [result] = run.rounds([Contender("inside", worker, env={"KERAS_BACKEND": "tensorflow"})])["inside"]
     summary: dict[str, Any] = {}
     print(f"whole-series states, {args.steps:,} steps x LSTM({args.units}):")
     states = {name: spread(values) for name, values in result["states_seconds"].items()}
@@ -267,13 +254,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"  ratio {summary['slider']['ratio']:.2f}; target < {TARGETS['slider'] * 1000:.0f} ms: "
             f"{'met' if summary['slider']['met'] else 'MISSED'}"
         )
-    path = write_result(
-        "inside_speed_quick" if args.quick else "inside_speed",
-        {"settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")}, "targets": TARGETS,
-         "summary": summary, "run": result},
-        out_dir=args.out,
-    )  # fmt: skip
-    print(f"wrote {path}")
+    run.write({"targets": TARGETS, "summary": summary, "run": result})
     return summary
 
 

@@ -1,6 +1,6 @@
 """Peak resident memory of a process that imports lstm_core and trains the default model.
 
-Each measurement is a fresh process (`--worker`): it imports lstm_core, loads a bundled sample
+Each measurement is a fresh process (a harness worker): it imports lstm_core, loads a bundled sample
 (daily-min-temperatures, 3,650 points), and trains the default model (LSTM(50), window 10,
 batch 32) for a few epochs through `lstm_core.jobs.base.TrainingJob`, the way the app does
 (training, test predictions, baselines, metrics and the future forecast). Peak memory is
@@ -24,12 +24,11 @@ import argparse
 import os
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import emit, fmt, peak_rss_mb, rss_mb, run_worker, spread, write_result
+from bench.common import fmt, peak_rss_mb, rss_mb, spread
+from bench.harness import Bench, Contender, column
 
-SCRIPT = Path(__file__).resolve()
 TARGET_MB = 1200.0  # "1.2 GB", read as 1.2e9 bytes would be 1144 MiB; we report MiB and check both
 
 
@@ -98,60 +97,39 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _inline_worker(worker_args: list[str]) -> dict[str, Any]:
-    """The smoke test's worker, in this process: exercises the code, measures nothing meaningful."""
-    saved = os.environ.get("LSTM_LAB_MAX_TRAININGS")
-    try:
-        return worker(parse(worker_args))
-    finally:
-        if saved is None:
-            os.environ.pop("LSTM_LAB_MAX_TRAININGS", None)
-        else:
-            os.environ["LSTM_LAB_MAX_TRAININGS"] = saved
-
-
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="sample:daily-min-temperatures")
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--backends", default="tensorflow,jax")
-    parser.add_argument("--quick", action="store_true", help="smoke test: tiny, in-process (numbers meaningless)")
-    parser.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+
+
+QUICK = {"data": "sample:airline-passengers", "epochs": 1, "rounds": 1, "backends": "tensorflow"}
+BENCH = Bench("memory", __doc__, options=options, rounds=2, quick=QUICK)
+
+
+def describe(result: dict[str, Any]) -> str:
+    return (
+        f"peak {result['peak_rss_mb']:.0f} MiB (sampled {result['sampled_peak_rss_mb']:.0f}), after import keras "
+        f"{result['milestones_mb']['import_keras']:.0f} MiB, train {result['train_seconds']:.1f} s"
+    )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    if args.worker:
-        emit(worker(args))
-        return {}
-    if args.quick:
-        args.data, args.epochs, args.rounds, args.backends = "sample:airline-passengers", 1, 1, "tensorflow"
-        print("quick mode: in-process, so these memory numbers are the test process's, not a measurement")
-    plan = [(backend, jobs) for backend in args.backends.split(",") for jobs in ((1,) if args.quick else (1, 2))]
-    runs: dict[str, list[dict[str, Any]]] = {f"{b} x{j}": [] for b, j in plan}
-    for round_index in range(args.rounds):
-        shift = round_index % len(plan)
-        for backend, jobs in plan[shift:] + plan[:shift]:
-            worker_args = ["--worker", "--jobs", str(jobs), "--data", args.data, "--epochs", str(args.epochs)]
-            inline = (lambda wa=worker_args: _inline_worker(wa)) if args.quick else None
-            result = run_worker(
-                SCRIPT, worker_args, env={"KERAS_BACKEND": backend, "LSTM_LAB_MAX_TRAININGS": "2"}, inline=inline
-            )
-            runs[f"{backend} x{jobs}"].append(result)
-            print(
-                f"  round {round_index + 1} {backend} x{jobs}: peak {result['peak_rss_mb']:.0f} MiB "
-                f"(sampled {result['sampled_peak_rss_mb']:.0f}), after import keras "
-                f"{result['milestones_mb']['import_keras']:.0f} MiB, train {result['train_seconds']:.1f} s",
-                flush=True,
-            )
+    run = BENCH.start(argv)
+    args = run.args
+    if args.inline:
+        print("in-process: these memory numbers are the test process's, not a measurement")
+    contenders = [
+        Contender(f"{backend} x{jobs}", worker, env={"KERAS_BACKEND": backend, "LSTM_LAB_MAX_TRAININGS": "2"},
+                  options={"jobs": jobs})
+        for backend in args.backends.split(",")
+        for jobs in ((1,) if args.quick else (1, 2))
+    ]  # fmt: skip
+    runs = run.rounds(contenders, describe=describe)
     summary: dict[str, Any] = {}
     print(f"\npeak resident memory, default model, {args.data}, {args.epochs} epochs ({args.rounds} rounds):")
     for backend in args.backends.split(","):
-        single = [r["peak_rss_mb"] for r in runs[f"{backend} x1"]]
+        single = column(runs[f"{backend} x1"], "peak_rss_mb")
         entry: dict[str, Any] = {
             "one_training_peak_mb": spread(single),
             "import_lstm_core_mb": spread([r["milestones_mb"]["import_lstm_core"] for r in runs[f"{backend} x1"]]),
@@ -168,7 +146,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"after import keras {entry['import_keras_mb']['median']:.0f} MiB)"
         )
         if f"{backend} x2" in runs:
-            double = [r["peak_rss_mb"] for r in runs[f"{backend} x2"]]
+            double = column(runs[f"{backend} x2"], "peak_rss_mb")
             entry["two_trainings_peak_mb"] = spread(double)
             entry["second_training_increase_mb"] = spread(double)["median"] - spread(single)["median"]
             print(
@@ -176,17 +154,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 f"increase for the second: {entry['second_training_increase_mb']:.0f} MiB"
             )
         summary[backend] = entry
-    path = write_result(
-        "memory_quick" if args.quick else "memory",
-        {
-            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out", "jobs")},
-            "target": "one training under 1.2 GB (1.2e9 bytes = 1144 MiB)",
-            "summary": summary,
-            "runs": runs,
-        },
-        out_dir=args.out,
-    )
-    print(f"wrote {path}")
+    run.write({"target": "one training under 1.2 GB (1.2e9 bytes = 1144 MiB)", "summary": summary, "runs": runs})
     return summary
 
 

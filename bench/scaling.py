@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS, emit, length_for_windows, noisy_sine, peak_rss_mb, run_worker, write_result
+from bench.common import RESULTS, length_for_windows, noisy_sine, peak_rss_mb
+from bench.harness import Bench, Contender
 
-SCRIPT = Path(__file__).resolve()
 SEED = {"length": length_for_windows(4000), "units": 50, "window": 10}
 FACTORS = {"length": [1_000, 10_000, 100_000], "units": [16, 64, 256], "window": [10, 60, 120]}
 
@@ -65,7 +64,7 @@ def plan(quick: bool) -> list[tuple[str, dict[str, int]]]:
     """(factor, settings) for every point: the seed first, then each factor's values."""
     if quick:
         return [("seed", {"length": 300, "units": 4, "window": 5})]
-    points = [("seed", dict(SEED))]
+    points: list[tuple[str, dict[str, int]]] = [("seed", dict(SEED))]
     for factor, values in FACTORS.items():
         for value in values:
             settings = {**SEED, factor: value}
@@ -112,44 +111,36 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
     return True
 
 
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--length", type=int, default=SEED["length"], help=argparse.SUPPRESS)
-    parser.add_argument("--units", type=int, default=SEED["units"], help=argparse.SUPPRESS)
-    parser.add_argument("--window", type=int, default=SEED["window"], help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--backends", default="tensorflow,jax")
-    parser.add_argument("--quick", action="store_true", help="smoke test: in-process, one tiny point")
-    parser.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+
+
+BENCH = Bench("scaling", __doc__, options=options, quick={"backends": "tensorflow"})
+COLUMNS = ["backend", "factor", "length", "units", "window", "n_train", "samples_per_second", "speed_ratio_to_seed",
+           "first_epoch_seconds", "peak_rss_mb"]  # fmt: skip
+
+
+def describe(row: dict[str, Any]) -> str:
+    return (
+        f"length {row['length']:>7,} units {row['units']:>3} window {row['window']:>3}: "
+        f"{row['samples_per_second']:>9,.0f} samples/s (epoch 2), first epoch {row['first_epoch_seconds']:.1f} s, "
+        f"peak {row['peak_rss_mb']:.0f} MiB"
+    )
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
-    args = parse(argv)
-    if args.worker:
-        emit(worker(args))
-        return []
+    run = BENCH.start(argv)
+    args = run.args
     out_dir = args.out or RESULTS
     out_dir.mkdir(parents=True, exist_ok=True)
-    backends = ["(in-process)"] if args.quick else args.backends.split(",")
-    rows: list[dict[str, Any]] = []
-    started = time.perf_counter()
-    for factor, settings in plan(args.quick):
-        for backend in backends:  # backends alternate point by point
-            worker_args = ["--worker", "--epochs", str(args.epochs)]
-            for key, value in settings.items():
-                worker_args += [f"--{key}", str(value)]
-            inline = (lambda wa=worker_args: worker(parse(wa))) if args.quick else None
-            result = run_worker(SCRIPT, worker_args, env={"KERAS_BACKEND": backend}, inline=inline)
-            row = {"factor": factor, **result}
-            rows.append(row)
-            print(
-                f"  {row['backend']:<10} {factor:<6} length {row['length']:>7,} units {row['units']:>3} "
-                f"window {row['window']:>3}: {row['samples_per_second']:>9,.0f} samples/s (epoch 2; ratio to seed "
-                f"shown below), first epoch {row['first_epoch_seconds']:.1f} s, peak {row['peak_rss_mb']:.0f} MiB",
-                flush=True,
-            )
+    factors, contenders = [], []  # one process per point and backend; the backends alternate point by point
+    for index, (factor, settings) in enumerate(plan(args.quick)):
+        for backend in args.backends.split(","):
+            factors.append(factor)
+            contenders.append(Contender(f"{backend} {factor} {index}", worker, {"KERAS_BACKEND": backend}, settings))
+    runs = run.rounds(contenders, rounds=1, describe=describe)
+    rows = [{"factor": factor, **result} for factor, [result] in zip(factors, runs.values(), strict=True)]
     for row in rows:
         seed = next(r for r in rows if r["factor"] == "seed" and r["backend"] == row["backend"])
         row["speed_ratio_to_seed"] = row["samples_per_second"] / seed["samples_per_second"]
@@ -159,37 +150,14 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
             f"  {row['backend']:<10} {row['factor']:<6} l={row['length']} u={row['units']} w={row['window']}: "
             f"ratio {row['speed_ratio_to_seed']:.2f}"
         )
-    name = "scaling_quick" if args.quick else "scaling"
-    columns = [
-        "backend",
-        "factor",
-        "length",
-        "units",
-        "window",
-        "n_train",
-        "samples_per_second",
-        "speed_ratio_to_seed",
-        "first_epoch_seconds",
-        "peak_rss_mb",
-    ]
-    with open(out_dir / f"{name}.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+    with open(out_dir / f"{args.name}.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})
-    plotted = False if args.quick else plot(rows, out_dir / f"{name}.png")
-    write_result(
-        name,
-        {
-            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "out")},
-            "seed": SEED,
-            "rows": rows,
-            "plot": f"{name}.png" if plotted else None,
-            "wall_seconds": round(time.perf_counter() - started, 1),
-        },
-        out_dir=out_dir,
-    )
-    print(f"wrote {out_dir / name}.json, .csv" + (", .png" if plotted else ""))
+    plotted = False if args.quick else plot(rows, out_dir / f"{args.name}.png")
+    run.write({"seed": SEED, "rows": rows, "plot": f"{args.name}.png" if plotted else None})
+    print(f"wrote {out_dir / args.name}.csv" + (", .png" if plotted else ""))
     return rows
 
 

@@ -25,14 +25,14 @@ validation loss of ours no worse than 10% above the reference's.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import emit, fmt, length_for_windows, noisy_sine, run_worker, spread, torch_fit, write_result
+from bench.common import fmt, length_for_windows, noisy_sine, spread, torch_fit
+from bench.harness import Bench, Contender, Ratio, column, ratio
 
-SCRIPT = Path(__file__).resolve()
 TARGETS = {"ours-tf": 2.5, "ours-jax": 5.0}
 VAL_LOSS_TOLERANCE = 1.10
 
@@ -51,7 +51,7 @@ def load_windows(data: str, train_windows: int, window: int) -> Any:
     return prepare(values, WindowConfig(window=window))
 
 
-# --- workers (each runs in its own process in a full run) -----------------------------------
+# --- workers (each runs in its own process in a full run; `args` are the flags) -----------------
 def _epoch_stats(seconds: list[float], n_train: int, val_losses: list[float | None]) -> dict[str, Any]:
     steady = seconds[1:] if len(seconds) > 1 else seconds
     return {
@@ -164,117 +164,77 @@ def worker_torch(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-WORKERS = {"plain": worker_plain, "ours": worker_ours, "torch": worker_torch}
-
-
 # --- the parent ------------------------------------------------------------------------------
-def contenders(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """(name, worker, backend, overrides) for every contender of this run."""
+def contenders(args: argparse.Namespace) -> list[Contender]:
+    """Every contender of this run: plain and ours on each backend, PyTorch, and the levers asked for."""
     # The plain reference keeps TensorFlow's own thread default ("0": TensorFlow chooses), not the
     # one-thread default that lstm_core.runtime.configure_threads sets on small machines.
     tf_default = {"TF_NUM_INTRAOP_THREADS": "0"}
-    items = [
-        {"name": "plain-tf", "worker": "plain", "backend": "tensorflow", "env": tf_default},
-        {"name": "ours-tf", "worker": "ours", "backend": "tensorflow"},
-    ]
+    tf, jax = {"KERAS_BACKEND": "tensorflow"}, {"KERAS_BACKEND": "jax"}
+    items = [Contender("plain-tf", worker_plain, env={**tf, **tf_default}), Contender("ours-tf", worker_ours, env=tf)]
     if not args.no_jax:
-        items.append({"name": "ours-jax", "worker": "ours", "backend": "jax"})
+        items.append(Contender("ours-jax", worker_ours, env=jax))
     if args.plain_jax:
-        items.append({"name": "plain-jax", "worker": "plain", "backend": "jax"})
-    if not args.no_torch:
-        try:
-            import importlib.util
-
-            if importlib.util.find_spec("torch") is not None:
-                items.append({"name": "torch", "worker": "torch", "backend": "torch"})
-        except (ImportError, ValueError):
-            pass
+        items.append(Contender("plain-jax", worker_plain, env=jax))
+    if not args.no_torch and importlib.util.find_spec("torch") is not None:
+        items.append(Contender("torch", worker_torch))
     for spec in args.env_variant:  # a process setting, not a compile option: both contenders get it
         env = dict(pair.split("=", 1) for pair in spec.split(","))
-        for worker, short in (("plain", "plain-tf"), ("ours", "ours-tf")):
-            base = tf_default if worker == "plain" else {}
-            items.append(
-                {"name": f"{short} [{spec}]", "worker": worker, "backend": "tensorflow", "env": {**base, **env}}
-            )
+        items.append(Contender(f"plain-tf [{spec}]", worker_plain, env={**tf, **tf_default, **env}))
+        items.append(Contender(f"ours-tf [{spec}]", worker_ours, env={**tf, **env}))
     for spec in args.variant:
         backend, _, overrides = spec.partition(":")
         backend = {"tf": "tensorflow"}.get(backend, backend)
         short = {"tensorflow": "tf"}.get(backend, backend)
         items.append(
-            {"name": f"ours-{short} {overrides}", "worker": "ours", "backend": backend, "overrides": overrides}
+            Contender(
+                f"ours-{short} {overrides}",
+                worker_ours,
+                env={"KERAS_BACKEND": backend},
+                options={"overrides": overrides},
+            )
         )
     return items
-
-
-def measure(item: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    worker_args = [
-        "--worker", item["worker"],
-        "--data", args.data,
-        "--train-windows", str(args.train_windows),
-        "--window", str(args.window),
-        "--units", str(args.units),
-        "--epochs", str(args.epochs),
-        "--seed", str(args.seed),
-        "--overrides", item.get("overrides") or "{}",
-    ]  # fmt: skip
-    inline = None
-    if args.quick and item["backend"] != "jax":
-
-        def inline() -> dict[str, Any]:
-            return WORKERS[item["worker"]](parse(worker_args))
-
-    env = {"KERAS_BACKEND": item["backend"]} if item["backend"] in ("tensorflow", "jax") else {}
-    env.update(item.get("env") or {})
-    return run_worker(SCRIPT, worker_args, env=env, inline=inline)
 
 
 def summarise(runs: dict[str, list[dict[str, Any]]], reference: str = "plain-tf") -> dict[str, Any]:
     summary: dict[str, Any] = {}
     ref_runs = runs[reference]
+    ref_val = spread(column(ref_runs, "final_val_loss"))["median"]
     for name, items in runs.items():
-        speeds = [r["steady_samples_per_second"] for r in items]
-        paired = [
-            o["steady_samples_per_second"] / p["steady_samples_per_second"]
-            for o, p in zip(items, ref_runs, strict=True)
-        ]
-        vals = [r["final_val_loss"] for r in items]
-        ref_val = spread([r["final_val_loss"] for r in ref_runs])["median"]
+        speeds = column(items, "steady_samples_per_second")
+        speed = ratio(speeds, column(ref_runs, "steady_samples_per_second"), target=TARGETS.get(name))
+        vals = column(items, "final_val_loss")
         entry = {
             "steady_samples_per_second": spread(speeds),
-            "first_epoch_seconds": spread([r["first_epoch_seconds"] for r in items]),
+            "first_epoch_seconds": spread(column(items, "first_epoch_seconds")),
             "process_seconds": spread([r.get("process_seconds", 0.0) for r in items]),
             "final_val_loss": spread(vals),
             "val_loss_vs_reference": spread(vals)["median"] / ref_val if ref_val else None,
-            "speedup_vs_reference": spread(speeds)["median"]
-            / spread([r["steady_samples_per_second"] for r in ref_runs])["median"],
+            "speedup_vs_reference": speed.value,
             # best run against best run: the least disturbed estimate when other processes share the cores
-            "best_speedup_vs_reference": max(speeds) / max(r["steady_samples_per_second"] for r in ref_runs),
+            "best_speedup_vs_reference": max(speeds) / max(column(ref_runs, "steady_samples_per_second")),
             "last3_val_loss": spread([sum(r["val_losses"][-3:]) / len(r["val_losses"][-3:]) for r in items]),
-            "paired_speedup": spread(paired),
+            "paired_speedup": speed.paired,
             "backend": items[0].get("backend"),
             "compile_options": items[0].get("compile_options"),
         }
-        target = TARGETS.get(name)
-        if target is not None:
-            entry["target_speedup"] = target
-            entry["speed_met"] = entry["speedup_vs_reference"] >= target
-            ratio = entry["val_loss_vs_reference"]
-            entry["val_loss_met"] = ratio is not None and ratio <= VAL_LOSS_TOLERANCE
+        if speed.target is not None:
+            entry["target_speedup"] = speed.target
+            entry["speed_met"] = speed.met
+            val_ratio = entry["val_loss_vs_reference"]
+            entry["val_loss_met"] = val_ratio is not None and val_ratio <= VAL_LOSS_TOLERANCE
         summary[name] = entry
     return summary
 
 
-def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
-    parser.add_argument("--overrides", default="{}", help=argparse.SUPPRESS)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="sine", help="'sine' (noisy sine) or sample:NAME")
     parser.add_argument("--train-windows", type=int, default=4000, help="training windows (sine only)")
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=6, help="epochs per run; steady state is epochs 2..N")
     parser.add_argument("--seed", type=int, default=0, help="seeds initial weights and shuffling")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (fresh processes each)")
     parser.add_argument("--no-jax", action="store_true")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument(
@@ -290,36 +250,25 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         help="NAME=VALUE[,NAME=VALUE]: also run plain-tf and ours-tf with these environment variables",
     )
-    parser.add_argument("--quick", action="store_true", help="smoke test: tiny model, 1 round, in-process")
-    parser.add_argument("--out", type=Path, default=None, help="results folder (default bench/results)")
-    parser.add_argument("--name", default="train_speed", help="result file name")
-    return parser.parse_args(argv)
+    parser.set_defaults(overrides="{}")  # a variant's compile_options overrides, set per contender
+
+
+# --quick: the JAX backend needs its own process; the full run covers it.
+QUICK = {"train_windows": 200, "units": 4, "window": 5, "epochs": 2, "rounds": 1, "no_jax": True, "plain_jax": False}
+BENCH = Bench("train_speed", __doc__, options=options, rounds=5, quick=QUICK)
+
+
+def describe(result: dict[str, Any]) -> str:
+    return (
+        f"{result['steady_samples_per_second']:>9,.0f} samples/s  first epoch {result['first_epoch_seconds']:.2f} s  "
+        f"val_loss {result['final_val_loss']:.5f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = parse(argv)
-    if args.worker:
-        emit(WORKERS[args.worker](args))
-        return {}
-    if args.quick:
-        args.train_windows, args.units, args.window, args.epochs, args.rounds = 200, 4, 5, 2, 1
-        args.no_jax, args.plain_jax = True, False  # the JAX backend needs its own process; the full run covers it
-        args.name = "train_speed_quick"
-    items = contenders(args)
-    runs: dict[str, list[dict[str, Any]]] = {item["name"]: [] for item in items}
-    started = time.perf_counter()
-    for round_index in range(args.rounds):
-        shift = round_index % len(items)
-        for item in items[shift:] + items[:shift]:  # rotate, so no contender always runs first
-            result = measure(item, args)
-            runs[item["name"]].append(result)
-            print(
-                f"  round {round_index + 1}/{args.rounds} {item['name']:<12} "
-                f"{result['steady_samples_per_second']:>9,.0f} samples/s  "
-                f"first epoch {result['first_epoch_seconds']:.2f} s  "
-                f"val_loss {result['final_val_loss']:.5f}",
-                flush=True,
-            )
+    run = BENCH.start(argv)
+    args = run.args
+    runs = run.rounds(contenders(args), describe=describe)
     summary = summarise(runs)
     print(
         f"\nseed model LSTM({args.units}), window {args.window}, batch 32, {runs['plain-tf'][0]['n_train']} training "
@@ -329,14 +278,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, entry in summary.items():
         if name == "plain-tf":
             continue
-        line = (
-            f"ours {name}: {fmt(entry['steady_samples_per_second'], ' samples/s')}  "
-            f"ratio {entry['speedup_vs_reference']:.2f}x (paired {entry['paired_speedup']['min']:.2f}-"
-            f"{entry['paired_speedup']['max']:.2f}x, best/best {entry['best_speedup_vs_reference']:.2f}x)"
+        speed = Ratio(entry["speedup_vs_reference"], entry["paired_speedup"], entry.get("target_speedup"))
+        print(
+            f"ours {name}: {fmt(entry['steady_samples_per_second'], ' samples/s')}  {speed.line()}, "
+            f"best/best {entry['best_speedup_vs_reference']:.2f}x"
         )
-        if "target_speedup" in entry:
-            line += f"  target >= {entry['target_speedup']}x: {'met' if entry['speed_met'] else 'MISSED'}"
-        print(line)
     print("\nfirst epoch (includes compilation), seconds:")
     for name, entry in summary.items():
         print(f"  {name:<12} {fmt(entry['first_epoch_seconds'], ' s', 2)}")
@@ -351,18 +297,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         same_init = summary["ours-jax"]["final_val_loss"]["median"] / summary["plain-jax"]["final_val_loss"]["median"]
         summary["ours-jax"]["val_loss_vs_plain_jax"] = same_init
         print(f"  ours-jax vs plain-jax (same initial weights): ratio {same_init:.3f}")
-    path = write_result(
-        args.name,
+    run.write(
         {
-            "settings": {k: v for k, v in vars(args).items() if k not in ("worker", "overrides", "out")},
             "targets": {**TARGETS, "val_loss_ratio_max": VAL_LOSS_TOLERANCE},
             "summary": summary,
             "runs": runs,
-            "wall_seconds": round(time.perf_counter() - started, 1),
-        },
-        out_dir=args.out,
+        }
     )
-    print(f"wrote {path}")
     return summary
 
 
