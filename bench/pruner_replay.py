@@ -22,15 +22,13 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import write_result
+from bench.harness import Bench
 
 SPEED_TARGET, RMSE_TOLERANCE = 1.5, 1.05
 
@@ -142,58 +140,60 @@ def compare(
     return out
 
 
-def record(windows: int, trials: int, epochs: int, folder: Path) -> tuple[Any, float]:
+def record(windows: int, trials: int, epochs: int, folder: Path, *, quick: bool = False) -> tuple[Any, float]:
     """A sweep without pruning (random sampler, seed 0) over the default space; the study and its wall time."""
-    from sweep_speed import _dataset
-
+    from bench.sweep_speed import _dataset, space
     from lstm_core.config.settings import ExperimentConfig
     from lstm_core.data.fingerprint import fingerprint
     from lstm_core.data.windows import prepare
     from lstm_core.nn.train import train
-    from lstm_core.sweep.space import SweepSpace
     from lstm_core.sweep.study import SweepSetup, open_study, optimize
 
     dataset = _dataset(windows)
     base = ExperimentConfig().replace(epochs=epochs, device="cpu", forecast_steps=0)
     train(prepare(dataset.values, base.windows), base.replace(epochs=1))  # import and warm the backend first
-    setup = SweepSetup(base, SweepSpace(), fingerprint(dataset), trials=trials, pruner="none")
+    setup = SweepSetup(base, space(quick), fingerprint(dataset), trials=trials, pruner="none")
     study, _ = open_study(f"sqlite:///{folder / 'none.db'}", "none", setup)
     started = time.perf_counter()
     optimize(study, setup, dataset, sampler="random", sampler_seed=0)
     return study, time.perf_counter() - started
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    import optuna
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windows", type=int, default=300, help="training windows of the sweep (default 300)")
+    parser.add_argument("--trials", type=int, default=20, help="trials of the recorded sweep")
+    parser.add_argument("--epochs", type=int, default=20, help="epochs a trial of the recorded sweep")
     parser.add_argument("--db", type=Path, help="replay this SQLite file's study instead of recording one")
     parser.add_argument("--study", default="none", help="the study's name in --db")
     parser.add_argument("--wall", type=float, help="the recorded sweep's wall seconds (default: sum of trials)")
     parser.add_argument("--orders", type=int, default=50, help="shuffled orders besides the recorded one")
-    parser.add_argument("--name", default="pruner_replay", help="result file name")
-    parser.add_argument("--quick", action="store_true", help="smoke test: 3 tiny trials, 2 epochs")
-    parser.add_argument("--out", type=Path, help="results folder (default: bench/results)")
-    args = parser.parse_args(argv)
+
+
+# --quick: 3 tiny trials, 2 epochs. Everything here runs in this process: the replay is what is measured.
+BENCH = Bench("pruner_replay", __doc__, options=options, quick={"windows": 200, "trials": 3, "epochs": 2, "orders": 2})
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    import optuna
+
+    run = BENCH.start(argv)
+    args = run.args
     with tempfile.TemporaryDirectory(prefix="pruner-replay-") as tmp:
         if args.db:
             study, wall = optuna.load_study(study_name=args.study, storage=f"sqlite:///{args.db}"), args.wall
         else:
-            trials, epochs = (3, 2) if args.quick else (20, 20)
-            study, wall = record(200 if args.quick else args.windows, trials, epochs, Path(tmp))
+            study, wall = record(args.windows, args.trials, args.epochs, Path(tmp), quick=args.quick)
         trials = recorded_trials(study)
     if not trials:
         raise SystemExit("error: the study has no complete trials with epoch timings (record one without pruning).")
     epochs = len(trials[0].curve)
     total = sum(t.seconds for t in trials)
     overhead = max((wall - total) / len(trials), 0.0) if wall else 0.0
-    orders = 2 if args.quick else args.orders
-    batches = math.ceil((200 if args.quick else args.windows) / 32)  # at the fixed batch size, 32
-    results = compare(trials, overhead, orders=orders, epochs=epochs, batches=batches)
+    batches = math.ceil(args.windows / 32)  # at the fixed batch size, 32
+    results = compare(trials, overhead, orders=args.orders, epochs=epochs, batches=batches)
     best = min(t.value for t in trials)
     print(f"{len(trials)} trials, {epochs} epochs; recorded {total:.1f} s of trials + {overhead:.2f} s between "
-          f"trials; best RMSE {best:.5g}; {orders} shuffled orders and the recorded one")  # fmt: skip
+          f"trials; best RMSE {best:.5g}; {args.orders} shuffled orders and the recorded one")  # fmt: skip
     print(f"{'pruner':40} {'recorded order':>24} {'speed-up median (min)':>22} {'RMSE ratio max':>15} {'met':>7}")
     for name, r in results.items():
         rec = r["recorded_order"]
@@ -201,8 +201,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
               f"{r['speedup_median']:>13.2f}x ({r['speedup_min']:.2f}x) {r['rmse_ratio_max']:>15.3f} "
               f"{r['orders_meeting_both']:>7}")  # fmt: skip
     payload = {"trials": len(trials), "epochs": epochs, "trial_seconds": round(total, 2),
-               "overhead_per_trial": round(overhead, 3), "orders": orders, "pruners": results}  # fmt: skip
-    write_result(f"{args.name}_quick" if args.quick else args.name, payload, out_dir=args.out)
+               "overhead_per_trial": round(overhead, 3), "orders": args.orders, "pruners": results}  # fmt: skip
+    run.write(payload)
     return payload
 
 

@@ -10,6 +10,8 @@
    (reference). Target: median < 1 s with 1,000 runs.
 
     python bench/store_speed.py [--epochs 20] [--saves 30] [--runs 1000] [--rounds 5] [--quick] [--out DIR]
+
+Both phases run in this process (the page's AppTest and the store are what is measured, not a worker).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ROOT, fmt, spread, write_result
+from bench.common import ROOT, fmt, spread
+from bench.harness import Bench, ratio
 
 TARGET_SAVE_SECONDS = 0.020
 TARGET_PAGE_SECONDS = 1.0
@@ -109,21 +112,24 @@ def page_times(workspace: str, rounds: int) -> tuple[list[float], list[float]]:
     return times, cpu
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--saves", type=int, default=30)
     parser.add_argument("--runs", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script runs")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.epochs, args.saves, args.runs, args.rounds = 1, 3, 30, 1
+
+
+BENCH = Bench(
+    "store_speed", __doc__, options=options, rounds=5, quick={"epochs": 1, "saves": 3, "runs": 30, "rounds": 1}
+)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    run = BENCH.start(argv)
+    args = run.args
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        run, run_seconds = one_run(args.epochs)
-        saves, cpu, opened = save_times(run, args.saves, folder)
+        experiment, run_seconds = one_run(args.epochs)
+        saves, cpu, opened = save_times(experiment, args.saves, folder)
         save = spread(saves)
         print(f"run itself ({args.epochs} epochs, seed model, airline passengers): {run_seconds:.2f} s")
         print(f"store open (once per process): {opened * 1000:.1f} ms")
@@ -137,15 +143,17 @@ def main(argv: list[str] | None = None) -> None:
         big, small = "b" * 43, "s" * 43
         url = f"sqlite:///{folder / 'page.sqlite'}"
         os.environ["LSTM_LAB_DB"] = url
-        fill(url, big, args.runs, run)
-        fill(url, small, 10, run)
+        fill(url, big, args.runs, experiment)
+        fill(url, small, 10, experiment)
         page_small, _ = page_times(small, args.rounds)
         page_big, page_big_cpu = page_times(big, args.rounds)
-        ratio = statistics.median(page_big) / statistics.median(page_small)
+        page = ratio(page_big, page_small)
         print(f"Runs page, 10 stored runs (reference): {fmt(spread(page_small), ' s', 3)}")
         print(f"Runs page, {args.runs} stored runs: {fmt(spread(page_big), ' s', 3)}")
         print(f"Runs page, {args.runs} stored runs, CPU time: {fmt(spread(page_big_cpu), ' s', 3)}")
-        print(f"ratio {args.runs} runs / 10 runs: {ratio:.2f} (target: {args.runs} runs < {TARGET_PAGE_SECONDS:.0f} s)")
+        print(
+            f"{page.line(f'ratio {args.runs} runs / 10 runs')} (target: {args.runs} runs < {TARGET_PAGE_SECONDS:.0f} s)"
+        )
     payload = {
         "epochs": args.epochs,
         "run_seconds": run_seconds,
@@ -159,11 +167,11 @@ def main(argv: list[str] | None = None) -> None:
         "page_seconds_10_runs": spread(page_small),
         "page_seconds_many_runs": spread(page_big),
         "page_cpu_seconds_many_runs": spread(page_big_cpu),
-        "page_ratio": ratio,
+        "page_ratio": page.value,
         "page_target_met": statistics.median(page_big) < TARGET_PAGE_SECONDS,
     }
-    path = write_result("store_speed_quick" if args.quick else "store_speed", payload, out_dir=args.out)
-    print(f"wrote {path}")
+    run.write(payload)
+    return payload
 
 
 if __name__ == "__main__":

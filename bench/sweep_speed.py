@@ -30,8 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, length_for_windows, noisy_sine, write_result
+from bench.common import ROOT, length_for_windows, noisy_sine
+from bench.harness import Bench
 
 PRUNING_TARGET, RMSE_TOLERANCE, WORKERS_TARGET = 1.5, 1.05, 1.6
 
@@ -46,14 +46,19 @@ def _dataset(windows: int) -> Any:
     return Dataset(frame=frame, target="value", name="noisy-sine", source="bench")
 
 
-def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
-    from pruner_replay import compare, recorded_trials
+def space(quick: bool) -> Any:
+    """The default space; with --quick one layer of a few units, so that the smoke test's trials are short."""
+    from lstm_core.sweep.space import SweepSpace
 
+    return SweepSpace(units=(4, 8), layers=None, window=(4, 8)) if quick else SweepSpace()
+
+
+def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    from bench.pruner_replay import compare, recorded_trials
     from lstm_core.config.settings import ExperimentConfig
     from lstm_core.data.fingerprint import fingerprint
     from lstm_core.data.windows import prepare
     from lstm_core.nn.train import train
-    from lstm_core.sweep.space import SweepSpace
     from lstm_core.sweep.study import DEFAULT_PRUNER, SweepSetup, batches_per_epoch, open_study, optimize
 
     dataset = _dataset(args.windows)
@@ -61,7 +66,7 @@ def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     train(prepare(dataset.values, base.windows), base.replace(epochs=1))  # import and warm TensorFlow first
     out: dict[str, Any] = {}
     for pruner in ("none", DEFAULT_PRUNER):  # the reference first
-        setup = SweepSetup(base, SweepSpace(), fingerprint(dataset), trials=args.trials, pruner=pruner)
+        setup = SweepSetup(base, space(args.quick), fingerprint(dataset), trials=args.trials, pruner=pruner)
         study, _ = open_study(f"sqlite:///{folder / f'pruning-{pruner}.db'}", f"pruning-{pruner}", setup)
         started = time.perf_counter()
         optimize(study, setup, dataset, sampler="random", sampler_seed=0)
@@ -81,7 +86,7 @@ def pruning(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         if pruner == "none":  # what each candidate pruner would have done with these trials (bench/pruner_replay.py)
             trials = recorded_trials(study)
             overhead = max((seconds - sum(t.seconds for t in trials)) / len(trials), 0.0)
-            out["replay"] = compare(trials, overhead, orders=2 if args.quick else 50, epochs=args.epochs,
+            out["replay"] = compare(trials, overhead, orders=args.orders, epochs=args.epochs,
                                     batches=batches_per_epoch(dataset, base))  # fmt: skip
     out["pruner"] = DEFAULT_PRUNER
     out["speedup"] = round(out["none"]["seconds"] / out[DEFAULT_PRUNER]["seconds"], 3)
@@ -109,8 +114,8 @@ def _throughput(storage: str, name: str) -> dict[str, Any]:
 def workers(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     csv = folder / "sine.csv"
     _dataset(args.windows).frame.to_csv(csv)
-    space = folder / "space.json"
-    space.write_text(json.dumps({"units": [16, 32], "learning_rate": [0.001, 0.01]}))
+    space_file = folder / "space.json"
+    space_file.write_text(json.dumps({"units": [16, 32], "learning_rate": [0.001, 0.01]}))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LSTM_LAB_CACHE": str(folder)}
     out: dict[str, Any] = {"load_before": os.getloadavg()}
     for count in (1, 2):  # the reference first
@@ -118,7 +123,7 @@ def workers(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         command = [
             sys.executable, "-m", "lstm_core", "sweep", "--data", str(csv), "--storage", storage,
             "--study", f"workers-{count}", "--trials", str(args.worker_trials), "--epochs", str(args.worker_epochs),
-            "--space", str(space), "--pruner", "none", "--sampler", "random", "--device", "cpu",
+            "--space", str(space_file), "--pruner", "none", "--sampler", "random", "--device", "cpu",
             "--forecast-steps", "0",
         ]  # fmt: skip
         started = time.perf_counter()
@@ -141,20 +146,27 @@ def workers(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     return out
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--part", choices=("all", "pruning", "workers"), default="all")
-    parser.add_argument("--quick", action="store_true", help="smoke test: tiny sizes")
-    parser.add_argument("--out", type=Path, help="results folder (default: bench/results)")
-    parser.add_argument("--windows", type=int, help="training windows of the series (default: 300)")
+    parser.add_argument("--windows", type=int, default=300, help="training windows of the series")
+    parser.add_argument("--trials", type=int, default=20, help="trials of each pruning sweep")
+    parser.add_argument("--epochs", type=int, default=20, help="epochs a trial in the pruning part")
+    parser.add_argument("--orders", type=int, default=50, help="shuffled orders in which the replay runs the trials")
     parser.add_argument(
-        "--worker-trials", type=int, help="trials of the workers part (default: 12; each worker's first one also "
+        "--worker-trials", type=int, default=12, help="trials of the workers part (each worker's first one also "
         "pays its process's first tracing, so few trials understate two workers)",
     )  # fmt: skip
-    args = parser.parse_args(argv)
-    big = not args.quick
-    args.trials, args.epochs, args.windows = (20, 20, args.windows or 300) if big else (4, 2, 200)
-    args.worker_trials, args.worker_epochs = (args.worker_trials or 12, 10) if big else (2, 1)
+    parser.add_argument("--worker-epochs", type=int, default=10, help="epochs a trial in the workers part")
+
+
+QUICK = {"trials": 4, "epochs": 2, "windows": 200, "orders": 2, "worker_trials": 2, "worker_epochs": 1}
+# Everything runs in this process or as `python -m lstm_core sweep` processes: those are what is measured.
+BENCH = Bench("sweep_speed", __doc__, options=options, quick=QUICK)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    run = BENCH.start(argv)
+    args = run.args
     payload: dict[str, Any] = {"quick": args.quick, "trials": args.trials, "epochs": args.epochs,
                                "train_windows": args.windows}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="sweep-bench-") as tmp:
@@ -162,8 +174,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             payload["pruning"] = pruning(args, Path(tmp))
         if args.part in ("all", "workers"):
             payload["workers"] = workers(args, Path(tmp))
-    name = "sweep_speed_quick" if args.quick else "sweep_speed"
-    write_result(name, payload, out_dir=args.out)
+    run.write(payload)
     return payload
 
 
