@@ -28,6 +28,7 @@ The backend is the one the server's Python has (run this script with another ven
 
     python bench/app_memory.py [--epochs 100] [--out bench/results]
     python bench/app_memory.py --repeat 20 --name app_memory_repeat_tensorflow
+    python bench/app_memory.py --quick      # smoke test: trainings of one epoch (its numbers mean nothing)
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 from bench.browser import (
     RssSampler,
@@ -50,7 +50,7 @@ from bench.browser import (
     tensorflow_loaded,
     wait_trained,
 )
-from bench.common import write_result
+from bench.harness import Bench, Run
 
 TRAIN_TIMEOUT_MS = 600_000
 SESSION_TTL = 5  # seconds; Streamlit's default is 120
@@ -176,7 +176,8 @@ def _backend() -> str:
     return backend
 
 
-def main_repeat(args: argparse.Namespace) -> dict:
+def main_repeat(run: Run) -> dict:
+    args = run.args
     result = measure_repeat(args.epochs, args.repeat)
     backend = _backend()
     config = {"data": "sample:airline-passengers", "units": 50, "window": 10, "batch_size": 32, "epochs": args.epochs}
@@ -189,22 +190,27 @@ def main_repeat(args: argparse.Namespace) -> dict:
         f"after the visitor left:               {result['after_visitor_left_mb']:,.1f} MiB "
         f"({result['left_minus_first_mb']:+,.1f} MiB against after the first; target within 50)"
     )
-    name = args.name or f"app_memory_repeat_{backend.split()[0]}"
-    path = write_result(name, {"config": config, "backend": backend, "result": result}, out_dir=args.out)
+    if args.name == BENCH.name:
+        args.name = f"app_memory_repeat_{backend.split()[0]}"
     print(json.dumps(result))
-    print(f"wrote {path}")
+    run.write({"config": config, "backend": backend, "result": result})
     return result
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=0, help="trainings by one visitor (flat-memory mode)")
-    parser.add_argument("--name", default=None, help="result file name (repeat mode)")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
+
+
+# Everything runs in this process: what is measured is the server it starts, through the browser.
+BENCH = Bench("app_memory", __doc__, options=options, quick={"epochs": 1})
+
+
+def main(argv: list[str] | None = None) -> dict:
+    run = BENCH.start(argv)
+    args = run.args
     if args.repeat:
-        return main_repeat(args)
+        return main_repeat(run)
     result = measure(args.epochs)
     config = {"data": "sample:airline-passengers", "units": 50, "window": 10, "batch_size": 32, "epochs": args.epochs}
     print(f"server idle:                           {result['idle_mb']:,.0f} MiB")
@@ -216,9 +222,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"peak, two visitors training at once:   {result['two_trainings_peak_mb']:,.0f} MiB")
     print(f"VmHWM at the end:                      {result['vmhwm_mb']:,.0f} MiB")
     print(f"ratio two/one peak: {result['two_trainings_peak_mb'] / result['one_training_peak_mb']:.2f}")
-    path = write_result("app_memory", {"config": config, "result": result}, out_dir=args.out)
     print(json.dumps(result))
-    print(f"wrote {path}")
+    run.write({"config": config, "result": result})
     return result
 
 

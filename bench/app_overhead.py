@@ -22,9 +22,10 @@ lstm_core and runs a 1-epoch warm-up training before the timed one; the app serv
 and compiling the model, fitting, the test predictions, baselines, metrics and future forecast.
 The app's time also includes what a visitor waits for: the worker thread, the monitor's polling
 (every 0.5 s, so up to 0.5 s to notice the end), and redrawing the page with the result.
-Rounds alternate A B A B. Target: lstm_core's speed <= 1.15 x the app's (the app adds <= 15%).
+Rounds alternate (A B, B A, ...). Target: lstm_core's speed <= 1.15 x the app's (the app adds <= 15%).
 
     python bench/app_overhead.py [--rounds 3] [--epochs 20] [--out bench/results]
+    python bench/app_overhead.py --quick      # smoke test: one round of one epoch
 """
 
 from __future__ import annotations
@@ -34,17 +35,15 @@ import io
 import time
 from pathlib import Path
 
-from e2e_helpers import wait_trained
+from bench.browser import assert_no_exception, chromium, click_train, open_page, server, set_training, wait_trained
+from bench.common import fmt, spread
+from bench.harness import Bench, Contender, column, ratio
 
-from bench.browser import assert_no_exception, chromium, click_train, open_page, server, set_training
-from bench.common import emit, fmt, run_worker, spread, write_result
-
-SCRIPT = Path(__file__).resolve()
 SAMPLE = "daily-min-temperatures"
 TARGET_RATIO = 1.15
 
 
-def worker(epochs: int) -> None:
+def worker(args: argparse.Namespace) -> dict[str, float]:
     """lstm_core alone: warm-up training, then the timed one."""
     from lstm_core.config.settings import DataConfig, ExperimentConfig
     from lstm_core.data.sources import load_sample
@@ -54,17 +53,15 @@ def worker(epochs: int) -> None:
     config = ExperimentConfig(data=DataConfig(source=f"sample:{SAMPLE}", column=dataset.target))
     run_experiment(dataset, config.replace(epochs=1))  # imports TensorFlow, first training
     started = time.perf_counter()
-    run = run_experiment(dataset, config.replace(epochs=epochs))
+    run = run_experiment(dataset, config.replace(epochs=args.epochs))
     seconds = time.perf_counter() - started
     metrics = run.metrics.to_dict()
-    emit(
-        {
-            "seconds": seconds,
-            "epochs_run": metrics["epochs_run"],
-            "train_seconds": metrics["train_seconds"],
-            "samples_per_second": metrics["samples_per_second"],
-        }
-    )
+    return {
+        "seconds": seconds,
+        "epochs_run": metrics["epochs_run"],
+        "train_seconds": metrics["train_seconds"],
+        "samples_per_second": metrics["samples_per_second"],
+    }
 
 
 def app_training(page, url: str) -> dict[str, float]:
@@ -103,39 +100,36 @@ def app_round(browser, url: str, epochs: int, *, expect_run: int) -> dict[str, f
         context.close()
 
 
-def main(argv: list[str] | None = None) -> dict | None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--worker", action="store_true")
-    args = parser.parse_args(argv)
-    if args.worker:
-        worker(args.epochs)
-        return None
 
-    runs: dict[str, list[dict[str, float]]] = {"lstm_core": [], "app": []}
+
+# lstm_core runs in its own process even with --quick: TensorFlow trained in the process that drives Playwright's
+# browser stopped the next browser round (it hung until the timeout).
+BENCH = Bench("app_overhead", __doc__, options=options, rounds=3, quick={"rounds": 1, "epochs": 1, "inline": False})
+
+
+def describe(result: dict[str, float]) -> str:
+    return f"training {result['train_seconds']:.2f} s, wait {result['seconds']:.2f} s"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    run = BENCH.start(argv)
+    args = run.args
     with server() as (url, _process), chromium() as browser:
         app_round(browser, url, 1, expect_run=1)  # the server's warm-up: imports TensorFlow, first training
-        for round_number in range(args.rounds):
-            runs["lstm_core"].append(run_worker(SCRIPT, ["--worker", "--epochs", str(args.epochs)]))
-            runs["app"].append(app_round(browser, url, args.epochs, expect_run=1))
-            ours, reference = runs["app"][-1], runs["lstm_core"][-1]
-            print(
-                f"round {round_number + 1}: training lstm_core {reference['train_seconds']:.2f} s, "
-                f"app {ours['train_seconds']:.2f} s; wait lstm_core {reference['seconds']:.2f} s, "
-                f"app {ours['seconds']:.2f} s",
-                flush=True,
-            )
+        contenders = [
+            Contender("lstm_core", worker),  # a fresh process: its own TensorFlow import and warm-up
+            Contender("app", lambda _args: app_round(browser, url, args.epochs, expect_run=1), fresh=False),
+        ]
+        runs = run.rounds(contenders, describe=describe)
 
     summary: dict = {}
     for measure, label in (("samples_per_second", "speed"), ("train_seconds", "training"), ("seconds", "wait")):
-        reference = spread([r[measure] for r in runs["lstm_core"]])
-        ours = spread([r[measure] for r in runs["app"]])
-        ratio = ours["median"] / reference["median"]
-        if measure == "samples_per_second":
-            ratio = 1 / ratio  # as a time ratio: how much longer each epoch takes in the app
-        summary[label] = {"lstm_core": reference, "app": ours, "ratio": round(ratio, 3)}
+        app, alone = column(runs["app"], measure), column(runs["lstm_core"], measure)
+        # speed as a time ratio: how much longer each epoch takes in the app
+        overhead = ratio(alone, app) if measure == "samples_per_second" else ratio(app, alone)
+        summary[label] = {"lstm_core": spread(alone), "app": spread(app), "ratio": round(overhead.value, 3)}
     summary["target_met"] = summary["speed"]["ratio"] <= TARGET_RATIO
     speed, training, wait = summary["speed"], summary["training"], summary["wait"]
     print(f"speed, lstm_core alone (steady samples/s):           {fmt(speed['lstm_core'], '')}")
@@ -156,8 +150,7 @@ def main(argv: list[str] | None = None) -> dict | None:
         "runs": runs,
         **summary,
     }
-    path = write_result("app_overhead", payload, out_dir=args.out)
-    print(f"wrote {path}")
+    run.write(payload)
     return summary
 
 

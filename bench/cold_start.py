@@ -13,11 +13,11 @@ After each of our rounds the server's memory map is checked for TensorFlow's nat
 first page must not import it. Target: median(ours) <= median(minimal) + 1.5 s.
 
     python bench/cold_start.py [--rounds 3] [--out bench/results]
+    python bench/cold_start.py --quick      # smoke test: one round
 """
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
 import time
@@ -33,7 +33,8 @@ from bench.browser import (
     tensorflow_loaded,
     wait_for_health,
 )
-from bench.common import fmt, spread, write_result
+from bench.common import fmt, spread
+from bench.harness import Bench, Contender, column, ratio
 
 TARGET_EXTRA_SECONDS = 1.5
 MINIMAL_APP = """import plotly.graph_objects as go
@@ -62,36 +63,35 @@ def one_round(browser, app: Path) -> dict:
         stop_server(process)
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
+# The contenders run in this process: each round starts its own server, and the browser is this process's.
+BENCH = Bench("cold_start", __doc__, rounds=3, quick={"rounds": 1})
 
+
+def describe(result: dict) -> str:
+    return (
+        f"health {result['health_s']:.2f} s, chart {result['chart_s']:.2f} s, "
+        f"TensorFlow loaded: {result['tensorflow_loaded']}"
+    )
+
+
+def main(argv: list[str] | None = None) -> dict:
+    run = BENCH.start(argv)
     with tempfile.TemporaryDirectory(prefix="minimal-streamlit-") as folder, chromium() as browser:
         minimal = Path(folder) / "minimal_app.py"
         minimal.write_text(MINIMAL_APP)
-        runs: dict[str, list[dict]] = {"minimal": [], "ours": []}
-        for round_number in range(args.rounds):
-            for name, app in (("minimal", minimal), ("ours", ROOT / "app.py")):
-                result = one_round(browser, app)
-                runs[name].append(result)
-                print(
-                    f"round {round_number + 1} {name:<7}: health {result['health_s']:.2f} s, "
-                    f"chart {result['chart_s']:.2f} s, TensorFlow loaded: {result['tensorflow_loaded']}",
-                    flush=True,
-                )
+        contenders = [
+            Contender(name, lambda _args, app=app: one_round(browser, app), fresh=False)
+            for name, app in (("minimal", minimal), ("ours", ROOT / "app.py"))
+        ]
+        runs = run.rounds(contenders, describe=describe)
 
     summary = {}
     for name, results in runs.items():
-        summary[name] = {
-            "health_s": spread([r["health_s"] for r in results]),
-            "chart_s": spread([r["chart_s"] for r in results]),
-        }
+        summary[name] = {"health_s": spread(column(results, "health_s")), "chart_s": spread(column(results, "chart_s"))}
     ours, reference = summary["ours"]["chart_s"]["median"], summary["minimal"]["chart_s"]["median"]
-    tf_loaded = any(r["tensorflow_loaded"] for r in runs["ours"])
+    tf_loaded = any(column(runs["ours"], "tensorflow_loaded"))
     summary["extra_seconds"] = round(ours - reference, 2)
-    summary["ratio"] = round(ours / reference, 2)
+    summary["ratio"] = round(ratio(column(runs["ours"], "chart_s"), column(runs["minimal"], "chart_s")).value, 2)
     summary["target_met"] = ours <= reference + TARGET_EXTRA_SECONDS and not tf_loaded
     summary["tensorflow_loaded_by_first_page"] = tf_loaded
     print(f"reference (minimal app, one plotly chart): {fmt(summary['minimal']['chart_s'], ' s', 2)}")
@@ -102,11 +102,10 @@ def main(argv: list[str] | None = None) -> dict:
         f"{'met' if summary['target_met'] else 'MISSED'}"
     )
     print(
-        f"health check alone: minimal {statistics.median(r['health_s'] for r in runs['minimal']):.2f} s, "
-        f"ours {statistics.median(r['health_s'] for r in runs['ours']):.2f} s"
+        f"health check alone: minimal {statistics.median(column(runs['minimal'], 'health_s')):.2f} s, "
+        f"ours {statistics.median(column(runs['ours'], 'health_s')):.2f} s"
     )
-    path = write_result("cold_start", {"rounds": args.rounds, "runs": runs, "summary": summary}, out_dir=args.out)
-    print(f"wrote {path}")
+    run.write({"rounds": run.args.rounds, "runs": runs, "summary": summary})
     return summary
 
 
