@@ -1,19 +1,28 @@
-"""Smoke tests for bench/: every benchmark runs in its tiny --quick mode and prints its ratio lines.
+"""Smoke tests for bench/: every benchmark is a harness `Bench`, and runs in its tiny --quick mode.
 
-These are not timed assertions (the numbers mean nothing at this size); they prove the scripts
-still run against the current lstm_core. All of them run in this process (one TensorFlow import,
-no subprocess); memory.py's numbers in this mode are the test process's own and mean nothing.
+These are not timed assertions (the numbers mean nothing at this size); they prove the scripts still run
+against the current lstm_core. The quick runs happen in this process (one TensorFlow import, no subprocess);
+one cheap worker goes through a real fresh process, the path every full run takes. The three benchmarks that
+drive the app in Chromium (cold_start, app_overhead, app_memory) take 20-50 s even in --quick mode, so here
+they are only imported and their flags parsed.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from bench.harness import Bench, Contender, fresh_process, ratio
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
+HELPERS = {"__init__", "common", "harness", "browser"}
+SCRIPTS = sorted(path.stem for path in BENCH.glob("*.py") if path.stem not in HELPERS)
+IN_BROWSER = {"cold_start", "app_overhead", "app_memory"}
 pytestmark = pytest.mark.timeout(180)
 
 
@@ -21,31 +30,33 @@ def _load(name: str):
     return importlib.import_module(f"bench.{name}")  # bench is installed with the project (requirements-dev.txt)
 
 
-@pytest.mark.parametrize(
-    ("script", "result_file"),
-    [
-        ("gates_speed", "gates_speed_quick.json"),
-        ("forecast_speed", "forecast_speed_quick.json"),
-        ("train_speed", "train_speed_quick.json"),
-        ("scaling", "scaling_quick.json"),
-        ("memory", "memory_quick.json"),
-        ("gpu_speed", "gpu_speed_quick.json"),
-        ("gates_recording", "gates_recording_quick.json"),
-        ("ensemble_speed", "ensemble_speed_quick.json"),
-        ("backtest_speed", "backtest_speed_quick.json"),
-        ("store_speed", "store_speed_quick.json"),
-        ("inside_speed", "inside_speed_quick.json"),
-        ("determinism_speed", "determinism_speed_quick.json"),
-        ("pruner_replay", "pruner_replay_quick.json"),
-    ],
-)
-def test_bench_script_runs_quick(script: str, result_file: str, tmp_path: Path, capsys) -> None:
-    """`bench/<script>.py --quick` finishes, prints a ratio line and writes its JSON."""
+@pytest.fixture(autouse=True)
+def _environment_kept():
+    """A benchmark may point the store or a limit elsewhere for its own run; the next test gets ours back."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_script_is_a_harness_bench(script: str) -> None:
+    """Each bench/<script>.py imports, declares a `Bench` named after itself, and parses the harness's flags."""
+    module = _load(script)
+    assert isinstance(module.BENCH, Bench) and module.BENCH.name == script
+    args = module.BENCH.start(["--quick", "--out", "somewhere"]).args
+    assert args.quick and args.name == f"{script}_quick" and args.out == Path("somewhere")
+
+
+@pytest.mark.parametrize("script", [s for s in SCRIPTS if s not in IN_BROWSER | {"sweep_speed"}])
+def test_bench_script_runs_quick(script: str, tmp_path: Path, capsys) -> None:
+    """`bench/<script>.py --quick` finishes, prints a ratio line and writes its JSON with the settings it ran."""
     _load(script).main(["--quick", "--out", str(tmp_path)])
     printed = capsys.readouterr().out
     assert "ratio" in printed, printed
-    payload = json.loads((tmp_path / result_file).read_text())
+    payload = json.loads((tmp_path / f"{script}_quick.json").read_text())
     assert payload["machine"]["cpu_count"] >= 1
+    assert payload["settings"]["quick"] is True and payload["wall_seconds"] >= 0
 
 
 def test_sweep_speed_pruning_part_runs_quick(tmp_path: Path, capsys) -> None:
@@ -56,3 +67,38 @@ def test_sweep_speed_pruning_part_runs_quick(tmp_path: Path, capsys) -> None:
     assert pruning["none"]["complete"] == 4 and pruning["speedup"] > 0
     assert {"halving (default): min a tenth, eta 2", "median: 4 startup, warmup a tenth"} <= set(pruning["replay"])
     assert json.loads((tmp_path / "sweep_speed_quick.json").read_text())["pruning"]["pruner"] == "halving"
+
+
+def echo(options: argparse.Namespace) -> dict:
+    """A worker for the test below: what it was given, and where it ran."""
+    if options.fail:
+        raise SystemExit("asked to fail")
+    return {"options": vars(options), "pid": os.getpid(), "env": os.environ.get("BENCH_SMOKE")}
+
+
+def test_a_worker_gets_every_option_and_its_env_in_a_fresh_process() -> None:
+    """A fresh-process worker receives the options as JSON and the contender's env; a failure names the worker."""
+    tests = str(Path(__file__).resolve().parent)
+    env = {"PYTHONPATH": os.pathsep.join([tests, os.environ.get("PYTHONPATH", "")]), "BENCH_SMOKE": "yes"}
+    options = {"units": 8, "data": "sample:x", "seeds": [1, 2], "fail": False}
+    result = fresh_process(echo, options, env=env, timeout=60)
+    assert result["options"] == options and result["env"] == "yes" and result["pid"] != os.getpid()
+    assert result["process_seconds"] > 0
+    with pytest.raises(RuntimeError, match=r"(?s)echo failed.*asked to fail"):
+        fresh_process(echo, {**options, "fail": True}, env=env, timeout=60)
+
+
+def test_rounds_rotate_the_order_and_the_ratio_pairs_rounds(capsys) -> None:
+    """Rounds run A B C, B C A, C A B; the ratio is of medians, paired round by round, with its verdict."""
+    order: list[str] = []
+
+    def measure(name: str):
+        return lambda options: order.append(name) or {"seconds": {"a": 1.0, "b": 2.0, "c": 4.0}[name] * options.rounds}
+
+    run = Bench("rotation", None, rounds=3).start([])
+    runs = run.rounds([Contender(name, measure(name), fresh=False) for name in "abc"])
+    assert order == list("abcbcacab") and [r["seconds"] for r in runs["b"]] == [6.0, 6.0, 6.0]
+    speedup = ratio([r["seconds"] for r in runs["c"]], [r["seconds"] for r in runs["a"]], target=3.0)
+    assert speedup.value == 4.0 and speedup.paired["min"] == 4.0 and speedup.met
+    assert speedup.line() == "ratio 4.00x (paired 4.00-4.00x); target >= 3x: met"
+    assert ratio([5.0], [2.0], target=2.0, at_most=True).met is False
