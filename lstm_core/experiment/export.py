@@ -18,6 +18,7 @@ import pandas as pd
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.experiment.run import Run
 from lstm_core.inside.states import sequence_states
+from lstm_core.nn.gradients import gradients, integrated_gradients, training_mean_baseline
 from lstm_core.scoring.columns import STATISTICAL, is_band_column, is_seed_column
 from lstm_core.scoring.columns import ForecastColumn as Column
 
@@ -26,6 +27,7 @@ __all__ = [
     "forecast_frame",
     "gates_arrays",
     "gates_epochs_arrays",
+    "gradients_arrays",
     "metrics_json",
     "safe_csv",
     "states_arrays",
@@ -118,6 +120,27 @@ def gates_arrays(run: Run) -> dict[str, np.ndarray]:
     return {"x": run.windows.x_test[last], **{name: value[0] for name, value in gates.items()}}
 
 
+def gradients_arrays(run: Run) -> dict[str, np.ndarray]:
+    """gradients.npz, for the network's first output and the window of gates.npz, in the model's scaled units:
+    x (window, F); input_gradient (window, F): ∂ŷ/∂x; state_gradient (window,): ‖∂ŷ/∂h_t‖₂ of the first layer (an
+    LSTM's with c_t held fixed; the last entry the final state's); integrated_gradients (window, F) from baseline
+    (window, F), the training mean; output and baseline_output: ŷ for x and for the baseline."""
+    x = run.windows.x_test[len(run.windows.x_test) - 1]  # (window, F)
+    through_time = gradients(x[None], run.weights)
+    windows = run.windows
+    baseline = training_mean_baseline(windows.scaled[windows.lag : windows.train_end], windows.window)  # (window, F)
+    attribution = integrated_gradients(x, run.weights, baseline)
+    return {
+        "x": x,
+        "input_gradient": through_time.input_gradient[0],
+        "state_gradient": through_time.state_gradient[0],
+        "integrated_gradients": attribution.attributions,
+        "baseline": baseline,
+        "output": np.float32(attribution.output),
+        "baseline_output": np.float32(attribution.baseline_output),
+    }
+
+
 def gates_epochs_arrays(run: Run) -> dict[str, np.ndarray]:
     """The probe window's first-layer gates over training: epochs (E,), x (window, F), each gate (E, window, U)
     (an LSTM's i..h, a GRU's z, r, n, h, a plain RNN's h).
@@ -150,7 +173,7 @@ def states_arrays(run: Run) -> dict[str, np.ndarray]:
 
 def write_run(run: Run, out_dir: str | Path) -> list[Path]:
     """Write config.json, metrics.json, history.csv, forecast.csv, gates.npz, gates_epochs.npz, states.npz,
-    model.keras."""
+    gradients.npz, model.keras."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = {
@@ -164,5 +187,7 @@ def write_run(run: Run, out_dir: str | Path) -> list[Path]:
     np.savez(out / "gates.npz", **gates_arrays(run))
     np.savez(out / "gates_epochs.npz", **gates_epochs_arrays(run))
     np.savez(out / "states.npz", **states_arrays(run))
+    np.savez(out / "gradients.npz", **gradients_arrays(run))
     run.keras_model().save(out / "model.keras")
-    return [out / name for name in [*written, "gates.npz", "gates_epochs.npz", "states.npz", "model.keras"]]
+    arrays = ["gates.npz", "gates_epochs.npz", "states.npz", "gradients.npz"]
+    return [out / name for name in [*written, *arrays, "model.keras"]]

@@ -24,6 +24,7 @@ FILES = [
     "gates.npz",
     "gates_epochs.npz",
     "states.npz",
+    "gradients.npz",
     "model.keras",
 ]
 BLOCK_KEYS = {"mae", "rmse", "smape", "mase", "mape"}
@@ -72,6 +73,8 @@ def check_output_folder(out: Path, units: int) -> None:
         assert epochs[-1] == metrics["epochs_run"] and over_epochs["x"].shape == (window, 1)
         for name in "ifgoch":
             assert over_epochs[name].shape == (len(epochs), window, units)
+    with np.load(out / "gradients.npz") as archive:
+        assert archive["input_gradient"].shape == (window, 1) and archive["state_gradient"].shape == (window,)
     with np.load(out / "states.npz") as states:
         steps = len(states["time"])
         assert states["x"].shape == (steps, 1) and states["h"].shape == states["c"].shape == (steps, units)

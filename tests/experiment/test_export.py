@@ -18,6 +18,7 @@ FILES = [
     "gates.npz",
     "gates_epochs.npz",
     "states.npz",
+    "gradients.npz",
     "model.keras",
 ]
 
@@ -65,7 +66,7 @@ def test_gates_arrays_shapes(run):
 
 
 def test_write_run_writes_every_file(run, tmp_path):
-    """write_run writes the eight documented files with their documented contents."""
+    """write_run writes the nine documented files with their documented contents."""
     out = tmp_path / "out"
     written = write_run(run, out)
     assert sorted(p.name for p in written) == sorted(FILES)
@@ -79,3 +80,20 @@ def test_write_run_writes_every_file(run, tmp_path):
     assert list(forecast.columns)[:6] == ["time", "actual", "lstm", "naive", "ets", "theta"]
     with np.load(out / "gates.npz") as gates:
         assert sorted(gates.files) == sorted(["x", "i", "f", "g", "o", "c", "h"])
+    with np.load(out / "gradients.npz") as archive:
+        keys = [
+            "x",
+            "input_gradient",
+            "state_gradient",
+            "integrated_gradients",
+            "baseline",
+            "output",
+            "baseline_output",
+        ]
+        assert sorted(archive.files) == sorted(keys)
+        window = TINY.windows.window
+        assert archive["input_gradient"].shape == archive["integrated_gradients"].shape == (window, 1)
+        assert archive["state_gradient"].shape == (window,) and archive["output"].shape == ()
+        np.testing.assert_array_equal(archive["x"], run.windows.x_test[-1])
+        difference = float(archive["output"] - archive["baseline_output"])  # completeness, as promised
+        assert abs(float(archive["integrated_gradients"].sum()) - difference) <= 0.01 * abs(difference)
