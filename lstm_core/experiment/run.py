@@ -46,7 +46,7 @@ from lstm_core.scoring import baselines, diagnostics, metrics, statistical
 from lstm_core.scoring.columns import BASELINES, ForecastPart, seed_column
 from lstm_core.scoring.columns import ForecastColumn as Column
 
-__all__ = ["Run", "evaluate", "run_experiment"]
+__all__ = ["Run", "baseline_fits", "evaluate", "run_experiment"]
 
 
 @dataclass(eq=False)
@@ -132,8 +132,13 @@ def run_experiment(
     return run
 
 
-def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, result: Any) -> Run:
-    """Test predictions, baselines, metrics and future forecast for a trained model."""
+def evaluate(
+    dataset: Dataset, config: ExperimentConfig, windows: Windows, result: Any, *, fits: dict | None = None
+) -> Run:
+    """Test predictions, baselines, metrics and future forecast for a trained model.
+
+    `fits`: ETS and Theta already fitted by `baseline_fits` (a worker process fits them while the network trains).
+    """
     members = tuple(getattr(result, "members", None) or [network_weights(result.model)])
     weights = members[0]
     seeds = [config.train.seed + k for k in range(len(members))]
@@ -151,7 +156,7 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         notes.append(f"Seasonal naive needs {season} points before the test part; it is left out.")
     drift = baselines.drift(target, start)
     # ETS and Theta: fitted on everything before the test part, then one step ahead over it with those parameters.
-    fits = statistical.fit_baselines(target[:start], season)
+    fits = fits if fits is not None else baseline_fits(dataset, config, windows)
     fitted = {model: None if fit is None else fit.one_step(target, start) for model, fit in fits.items()}
     for model, fit in fits.items():
         if fit is None:
@@ -284,6 +289,12 @@ def evaluate(dataset: Dataset, config: ExperimentConfig, windows: Windows, resul
         members=members,
         diagnostics=tuple(found),
     )
+
+
+def baseline_fits(dataset: Dataset, config: ExperimentConfig, windows: Windows) -> dict:
+    """ETS and Theta fitted on everything before the test part (None for a model that could not be fitted)."""
+    target = dataset.series.to_numpy(dtype=np.float64)  # (T,)
+    return statistical.fit_baselines(target[: windows.val_end], season_length(dataset, config))
 
 
 def season_length(dataset: Dataset, config: ExperimentConfig) -> int | None:
