@@ -12,7 +12,7 @@ from ui.text import i18n
 from ui.text.equations import CELL_EQUATIONS, CELL_GATE_ORDER
 from ui.text.format import plain, time_label, unit_summary
 from ui.text.gate_text import TEXT
-from ui.views import gate_views
+from ui.views import gate_views, gradient_views
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
@@ -103,6 +103,8 @@ def gates_at_epoch() -> None:
         st.caption(TEXT["saturation_caption"])
         figure = inside_charts.set_saturation_values(gate_figures["saturation"], saturated)
         st.plotly_chart(figure, key="gates_saturation")
+
+    gradient_views.draw_gradients(run, weights, position, times)  # moves with the epoch slider
 
 
 gates_at_epoch()

@@ -8,7 +8,7 @@ from app_helpers import open_train_page, press_train, switch
 
 @pytest.mark.parametrize(
     ("cell", "charts", "columns"),
-    [("gru", 6, ["mean z", "mean r", "last h"]), ("rnn", 1, ["last h"])],
+    [("gru", 8, ["mean z", "mean r", "last h"]), ("rnn", 3, ["last h"])],
 )
 def test_gates_page_shows_the_cells_arrays(cell, charts, columns) -> None:
     """A GRU's Gates page shows z, r, n, h with their equations (and its update gate per unit and saturation),
@@ -21,7 +21,9 @@ def test_gates_page_shows_the_cells_arrays(cell, charts, columns) -> None:
     latex = [element.value.strip("$\n") for element in at.latex]  # Streamlit wraps each in $$ ... $$
     assert len(latex) == (4 if cell == "gru" else 1)
     assert latex[-1].startswith(r"h_t = z_t" if cell == "gru" else r"h_t = \tanh")
-    assert len(at.get("plotly_chart")) == charts  # gru: z, r, n, h, update gate per unit, saturation
+    assert len(at.get("plotly_chart")) == charts  # gru: z, r, n, h, update gate per unit, saturation, reach, inputs
+    keys = [chart.key for chart in at.get("plotly_chart")]
+    assert keys[-2:] == ["gates_gradient_reach", "gates_attribution"]
     assert list(at.dataframe[0].value.columns) == columns
     switch(at, "inside")
     assert not at.exception and [r.options for r in at.radio if r.key == "inside_state"] == [["hidden h"]]

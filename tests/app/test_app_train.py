@@ -130,11 +130,12 @@ def test_model_download_is_a_keras_file(trained: AppTest) -> None:
 
 
 def test_gates_page_shows_every_gate(trained: AppTest) -> None:
-    """Gates shows six heatmaps with their equations, the per-unit forget summary, saturation and the forget gate
-    over epochs; the slider picks a window."""
+    """Gates shows six heatmaps with their equations, the per-unit forget summary, saturation, the gradient's reach
+    and the inputs' attributions, and the forget gate over epochs; the slider picks a window."""
     switch(trained, "gates")
     assert not trained.exception
-    assert len(trained.get("plotly_chart")) == 9
+    assert len(trained.get("plotly_chart")) == 11
+    assert any("(they agree within" in caption.value for caption in trained.caption)  # integrated gradients' check
     assert len(trained.latex) == 6
     before = trained.markdown[0].value
     trained.slider(key="gates_window").set_value(1).run()

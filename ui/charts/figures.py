@@ -21,6 +21,7 @@ from ui.text.format import chart_text
 __all__ = [
     "COLORS",
     "GATE_TITLES",
+    "UNIT_COLORS_BY_CELL",
     "add_bands",
     "epochs_frame",
     "forecast_figure",
@@ -54,6 +55,13 @@ GATE_TITLES = {
     "z": "Update gate z: how much of the old hidden state is kept",  # a GRU's
     "r": "Reset gate r: how much of the old hidden state the candidate sees",
     "n": "Candidate n: the new state proposed",
+}
+# One colour family per cell wherever cells are compared (LSTM blue, GRU green, RNN red).
+UNIT_COLORS_BY_CELL = {
+    "lstm": ["#2563eb", "#60a5fa", "#1e3a8a", "#93c5fd"],
+    "gru": ["#16a34a", "#4ade80", "#14532d", "#86efac"],
+    "rnn": ["#dc2626", "#f87171", "#7f1d1d", "#fca5a5"],
+    "": ["#2563eb", "#f59e0b", "#16a34a", "#a855f7"],
 }
 _GATE_RANGE = {
     "i": (0.0, 1.0),

@@ -9,6 +9,22 @@ from __future__ import annotations
 __all__ = ["TEXT"]
 
 TEXT = {
+    "gradients_header": "Gradients through time: how far back the prediction reaches",
+    "gradients_caption": (
+        "After RNNbow (Cashman et al., 2018): the size of the gradient of the prediction with respect to the first "
+        "layer's hidden state after each step, ‖∂ŷ/∂h_t‖ (an LSTM's with its cell state held fixed), against how many "
+        "steps before the last input it lies. A line that falls fast means the prediction hardly depends on what "
+        "the layer read long ago: the vanishing gradient a plain RNN suffers and gates are meant to prevent. "
+        "Computed in NumPy by backpropagation through time, for the network at the chosen epoch."
+    ),
+    "gradients_reach": "The first step of this window (lag {lag}) still gets **{share}** of the last step's gradient.",
+    "attribution_header": "Which inputs the prediction used",
+    "attribution_caption": (
+        "Integrated gradients (Sundararajan et al., 2017) from a baseline window at the training mean: how much each "
+        "step (and feature) moved the prediction away from the baseline's prediction, in the model's scaled units. "
+        "They sum to **{total:+.4g}**; the prediction minus the baseline's prediction is **{difference:+.4g}** "
+        "(they agree within {error:.2%})."
+    ),
     "epoch_slider": "Epoch",
     "epoch_help": "The network as it was after this epoch. The last entry is the final network.",
     "play": "Play over epochs",
