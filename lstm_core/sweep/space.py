@@ -6,7 +6,8 @@ A `SweepSpace` names, for each searchable setting, either a range or a list of c
 - `units`, `layers`, `window`: whole-number ranges `[low, high]` (units on a log scale);
 - `learning_rate`: a range `[low, high]` on a log scale; `dropout`: a range `[low, high]`;
 - `batch_size`: a list of choices, e.g. `[16, 32, 64]`;
-- `difference`: a list of choices among `SEARCHABLE_DIFFERENCES`.
+- `difference`: a list of choices among `SEARCHABLE_DIFFERENCES`;
+- `cell`: a list of choices among lstm, gru, rnn (not searched by default).
 
 JSON: `{"units": [8, 128], "learning_rate": [1e-4, 1e-2], "batch_size": [16, 32, 64],
 "difference": ["none", "first"]}`. Validation raises LabError with one sentence.
@@ -20,7 +21,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from lstm_core.config.settings import LIMITS, ExperimentConfig
+from lstm_core.config.settings import CELLS, LIMITS, ExperimentConfig
 from lstm_core.errors import LabError
 
 __all__ = ["DEFAULT_SPACE", "PARAMETERS", "SEARCHABLE_DIFFERENCES", "SweepSpace"]
@@ -32,7 +33,7 @@ SEARCHABLE_DIFFERENCES = ("none", "first", "seasonal")
 _INT_RANGES = {"units": (1, LIMITS["units"]), "layers": (1, LIMITS["layers"]), "window": (1, LIMITS["window"])}
 _FLOAT_RANGES = {"learning_rate": (1e-6, 1.0), "dropout": (0.0, 0.9)}
 _LOG = {"units", "learning_rate"}
-PARAMETERS = ("units", "layers", "window", "learning_rate", "dropout", "batch_size", "difference")
+PARAMETERS = ("units", "layers", "window", "learning_rate", "dropout", "batch_size", "difference", "cell")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class SweepSpace:
     dropout: tuple[float, float] | None = (0.0, 0.3)
     batch_size: tuple[int, ...] | None = (16, 32, 64)
     difference: tuple[str, ...] | None = ("none", "first")
+    cell: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         for name, (low_limit, high_limit) in {**_INT_RANGES, **_FLOAT_RANGES}.items():
@@ -80,6 +82,13 @@ class SweepSpace:
                     f"Received: difference={list(kinds)}"
                 )
             object.__setattr__(self, "difference", tuple(dict.fromkeys(kinds)))
+        if self.cell is not None:
+            cells = _choices("cell", self.cell)
+            if any(c not in CELLS for c in cells):
+                raise LabError(
+                    f"`cell` choices must be among {', '.join(map(repr, CELLS))}. Received: cell={list(cells)}"
+                )
+            object.__setattr__(self, "cell", tuple(dict.fromkeys(cells)))
         if not self.searched:
             raise LabError("The sweep space searches nothing; give a range or choices for at least one setting.")
 
