@@ -358,6 +358,16 @@ class ModelConfig:
         label="Recurrent dropout",
         help="dropout inside the recurrence; > 0 disables the fast GPU kernel",
     )
+    l2: float = setting(
+        0.0,
+        kind="float",
+        low=0.0,
+        high=1.0,
+        step=0.0001,
+        label="L2 penalty on the weights",
+        help="adds l2 x the sum of squared weights (kernels, recurrent kernels, head) to the training loss; "
+        "another way to fight overfitting (the reported training loss includes it)",
+    )
 
     def __post_init__(self) -> None:
         validate_settings(self)
@@ -411,6 +421,16 @@ class TrainConfig:
     )
     device: str = setting(
         "auto", kind="choice", choices=DEVICES, labels=DEVICE_LABELS, label="Device", help="where to train"
+    )
+    input_noise: float = setting(
+        0.0,
+        kind="float",
+        low=0.0,
+        high=1.0,
+        step=0.01,
+        label="Input noise (training only)",
+        help="standard deviation of Gaussian noise added to every training window's inputs (scaled units), a "
+        "training-only augmentation against overfitting; validation, test and forecasts see the clean inputs",
     )
 
     def __post_init__(self) -> None:

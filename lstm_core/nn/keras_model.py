@@ -1,9 +1,12 @@
 """Build the Keras model from the configuration, in plain backend-neutral Keras 3.
 
-    Input (window, F) -> LSTM(units) x layers [-> Dropout(dropout) after each] -> Dense(outputs)
+    Input (window, F) [-> GaussianNoise(input_noise)] -> LSTM(units) x layers [-> Dropout(dropout) after each]
+    -> Dense(outputs)
 
 The cell is `config.cell`: Keras's `LSTM`, `GRU` (reset_after=True, its default and cuDNN's form) or
-`SimpleRNN`, all on their fast paths (default activations, no recurrent dropout).
+`SimpleRNN`, all on their fast paths (default activations, no recurrent dropout). `config.l2` > 0 adds an L2
+penalty on every kernel, recurrent kernel and the head's kernel; `input_noise` > 0 adds Gaussian noise to the
+inputs in training only (Keras's GaussianNoise is the identity at inference).
 
 `outputs` is 1 (one step ahead; longer forecasts feed predictions back) or the horizon H of a
 direct multi-step model (one output per horizon step).
@@ -154,6 +157,7 @@ def build_model(
     members: int = 1,
     seed: int = 0,
     outputs: int = 1,
+    input_noise: float = 0.0,
 ) -> Any:
     """A compiled Keras model: a `Sequential` for one member, a functional seed ensemble for more.
 
@@ -164,18 +168,22 @@ def build_model(
     from keras import layers
 
     inputs = keras.Input(shape=(window, n_features), name="window")
+    noise = [layers.GaussianNoise(input_noise, seed=seed, name="input_noise")] if input_noise > 0 else []
     if members == 1:
-        model = keras.Sequential([inputs, *_stack(layers, config, unroll, prefix="", outputs=outputs)], name="lstm_lab")
+        stack = _stack(layers, config, unroll, prefix="", outputs=outputs)
+        model = keras.Sequential([inputs, *noise, *stack], name="lstm_lab")
     elif vectorised_ensemble(config):
         seeds = [member_seed(seed, member) for member in range(members)]
+        noisy = noise[0](inputs) if noise else inputs  # one draw shared by the members
         predictions = build_ensemble_outputs(  # (B, N), or (B, N, H) for a direct model
-            inputs, config, members=members, seeds=seeds, unroll=unroll, outputs=outputs
+            noisy, config, members=members, seeds=seeds, unroll=unroll, outputs=outputs
         )
         model = keras.Model(inputs, predictions, name="lstm_lab_ensemble")
     else:  # recurrent dropout or another cell needs Keras's own: N separate stacks side by side (slower, same shape)
         heads = []
+        noisy = noise[0](inputs) if noise else inputs
         for member in range(members):
-            hidden = inputs
+            hidden = noisy
             stack = _stack(
                 layers, config, unroll, prefix=f"m{member + 1}_", seed=member_seed(seed, member), outputs=outputs
             )
@@ -204,8 +212,8 @@ def build_model(
 
 def vectorised_ensemble(config: ModelConfig) -> bool:
     """Whether a seed ensemble of `config` is one vectorised model (ensemble_layers.py: LSTM, no recurrent
-    dropout) rather than N separate stacks."""
-    return config.cell == "lstm" and config.recurrent_dropout == 0
+    dropout, no L2 penalty) rather than N separate stacks."""
+    return config.cell == "lstm" and config.recurrent_dropout == 0 and config.l2 == 0
 
 
 def layer_name(cell: str, number: int, prefix: str = "") -> str:
@@ -236,6 +244,9 @@ def _stack(
         if seed is not None:
             seeds["seed"] = (seed * 1_000 + 10 * k + 5) % 2**31  # recurrent dropout's masks
         kind = {"lstm": layers.LSTM, "gru": layers.GRU, "rnn": layers.SimpleRNN}[config.cell]
+        if config.l2 > 0:
+            seeds["kernel_regularizer"] = keras.regularizers.L2(config.l2)
+            seeds["recurrent_regularizer"] = keras.regularizers.L2(config.l2)
         stack.append(
             kind(
                 config.units,
@@ -249,9 +260,10 @@ def _stack(
         if config.dropout > 0:
             extra = {} if seed is None else {"seed": (seed * 1_000 + 10 * k + 7) % 2**31}
             stack.append(layers.Dropout(config.dropout, name=f"{prefix}dropout_{k + 1}", **extra))
-    stack.append(
-        layers.Dense(outputs, name=f"{prefix}forecast", **seeded(999, kernel_initializer=initializers.GlorotUniform))
-    )
+    head = seeded(999, kernel_initializer=initializers.GlorotUniform)
+    if config.l2 > 0:
+        head["kernel_regularizer"] = keras.regularizers.L2(config.l2)
+    stack.append(layers.Dense(outputs, name=f"{prefix}forecast", **head))
     return stack
 
 
@@ -274,6 +286,7 @@ def rebuild_model(config: Any, weights: Any, *, window: int, n_features: int) ->
         outputs=outputs,
         members=len(members),
         seed=config.train.seed,
+        input_noise=config.train.input_noise,
     )
     if len(members) > 1 and vectorised_ensemble(config.model):  # the vectorised ensemble's stacked weights
         for k in range(len(first.lstm)):
@@ -389,7 +402,7 @@ def _weights_of_layers(layers: Any) -> NetworkWeights:
         elif kind == "Dense":
             kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
             head = DenseWeights(kernel, bias)
-        elif kind not in ("Dropout", "InputLayer"):
+        elif kind not in ("Dropout", "InputLayer", "GaussianNoise"):
             raise ValueError(f"Unsupported layer {layer.name!r} of type {kind} in an LSTM Lab model.")
     if not lstm or head is None:
         raise ValueError("The model must have at least one recurrent (LSTM, GRU or SimpleRNN) layer and a Dense head.")

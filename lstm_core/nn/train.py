@@ -162,6 +162,7 @@ def train(
             members=settings.seeds,
             seed=settings.seed,
             outputs=1 if windows.y_train.ndim == 1 else windows.y_train.shape[1],  # H for a direct model
+            input_noise=settings.input_noise,
         )
         reporter = _make_reporter(
             epochs=settings.epochs,

@@ -7,7 +7,8 @@ A `SweepSpace` names, for each searchable setting, either a range or a list of c
 - `learning_rate`: a range `[low, high]` on a log scale; `dropout`: a range `[low, high]`;
 - `batch_size`: a list of choices, e.g. `[16, 32, 64]`;
 - `difference`: a list of choices among `SEARCHABLE_DIFFERENCES`;
-- `cell`: a list of choices among lstm, gru, rnn (not searched by default).
+- `cell`: a list of choices among lstm, gru, rnn; `l2` and `input_noise`: ranges `[low, high]` (l2 on a log scale
+  when low > 0); these three are not searched by default.
 
 JSON: `{"units": [8, 128], "learning_rate": [1e-4, 1e-2], "batch_size": [16, 32, 64],
 "difference": ["none", "first"]}`. Validation raises LabError with one sentence.
@@ -31,9 +32,20 @@ __all__ = ["DEFAULT_SPACE", "PARAMETERS", "SEARCHABLE_DIFFERENCES", "SweepSpace"
 SEARCHABLE_DIFFERENCES = ("none", "first", "seasonal")
 
 _INT_RANGES = {"units": (1, LIMITS["units"]), "layers": (1, LIMITS["layers"]), "window": (1, LIMITS["window"])}
-_FLOAT_RANGES = {"learning_rate": (1e-6, 1.0), "dropout": (0.0, 0.9)}
+_FLOAT_RANGES = {"learning_rate": (1e-6, 1.0), "dropout": (0.0, 0.9), "l2": (0.0, 1.0), "input_noise": (0.0, 1.0)}
 _LOG = {"units", "learning_rate"}
-PARAMETERS = ("units", "layers", "window", "learning_rate", "dropout", "batch_size", "difference", "cell")
+PARAMETERS = (
+    "units",
+    "layers",
+    "window",
+    "learning_rate",
+    "dropout",
+    "batch_size",
+    "difference",
+    "cell",
+    "l2",
+    "input_noise",
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,8 @@ class SweepSpace:
     batch_size: tuple[int, ...] | None = (16, 32, 64)
     difference: tuple[str, ...] | None = ("none", "first")
     cell: tuple[str, ...] | None = None
+    l2: tuple[float, float] | None = None
+    input_noise: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         for name, (low_limit, high_limit) in {**_INT_RANGES, **_FLOAT_RANGES}.items():
@@ -119,7 +133,8 @@ class SweepSpace:
             elif name in _INT_RANGES:
                 values[name] = trial.suggest_int(name, value[0], value[1], log=name in _LOG)
             elif name in _FLOAT_RANGES:
-                values[name] = trial.suggest_float(name, value[0], value[1], log=name in _LOG)
+                log = name in _LOG or (name == "l2" and value[0] > 0)
+                values[name] = trial.suggest_float(name, value[0], value[1], log=log)
             else:
                 values[name] = trial.suggest_categorical(name, list(value))
         return values

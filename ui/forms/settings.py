@@ -34,9 +34,22 @@ __all__ = [
 # Which settings the form shows, by column (heading, field names). Everything else about a setting
 # (label, help, limits, choices) comes from its field in lstm_core/config/settings.py.
 FORM_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Network", ("cell", "units", "layers", "dropout", "forecast_steps")),
+    ("Network", ("cell", "units", "layers", "dropout", "l2", "forecast_steps")),
     ("Windows", ("window", "scaler", "difference", "val_fraction", "test_fraction")),
-    ("Training", ("epochs", "batch_size", "learning_rate", "patience", "seed", "seeds", "deterministic", "device")),
+    (
+        "Training",
+        (
+            "epochs",
+            "batch_size",
+            "learning_rate",
+            "patience",
+            "input_noise",
+            "seed",
+            "seeds",
+            "deterministic",
+            "device",
+        ),
+    ),
 )
 
 # The classic example: LSTM(50), window 10, Dense(1), Adam lr 0.001, MSE, batch 32, one layer, no dropout,
@@ -153,7 +166,7 @@ def draw_setting(name: str, *, key_prefix: str = "train_", field: dataclasses.Fi
     elif kind == "float":
         st.number_input(
             label,
-            min_value=1e-6,
+            min_value=1e-6 if meta["low_open"] else float(meta["low"]),  # 0 allowed where 0 means off (l2)
             max_value=float(meta["high"]),
             step=meta["step"],
             format="%.4f",
