@@ -135,8 +135,15 @@ def click_train(page) -> None:
 
 
 def wait_trained(page, timeout: float = 180_000) -> None:
-    """Wait for the Train page's result: the "Last run" heading and no running script."""
-    page.get_by_role("heading", name=re.compile(r"^Last run: #\d+")).first.wait_for(timeout=timeout)
+    """Wait for the Train page's result: the "Last run" heading and no running script (else fail with the page's
+    words, so a failure says what the visitor saw)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_role("heading", name=re.compile(r"^Last run: #\d+")).first.wait_for(timeout=timeout)
+    except PlaywrightTimeout:
+        text = page.inner_text("body")
+        raise AssertionError(f"no trained run after {timeout / 1000:.0f} s; the page says: {text}") from None
     wait_idle(page, timeout)
 
 
