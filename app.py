@@ -23,6 +23,7 @@ from ui.text.format import plain  # noqa: E402
 
 configure_threads()  # before TensorFlow starts (it is imported by the first training)
 runtime.keep_keras_state_between_reruns()
+runtime.warm_workers()  # trainings run in worker processes (lstm_core.jobs.pool): one is kept ready
 
 st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
 

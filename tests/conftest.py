@@ -16,6 +16,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The test process is no shared server: its memory (every backend and test module loaded) says nothing about
 # a training's. Tests of the budget set LSTM_LAB_MEMORY_MB themselves.
 os.environ.setdefault("LSTM_LAB_MEMORY_MB", "0")
+# The app's trainings run in threads here, as in one process per test worker: a worker process per AppTest visitor
+# would add a TensorFlow import (about 700 MB) to every pytest worker. tests/jobs/test_worker_pool.py and the
+# app's worker test opt in.
+os.environ.setdefault("LSTM_LAB_WORKERS", "0")
 
 from hypothesis import settings  # noqa: E402
 from tiny import TINY, tiny_dataset  # noqa: E402

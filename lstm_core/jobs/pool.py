@@ -2,9 +2,11 @@
 
 TensorFlow keeps memory from every traced training step and JAX about 100 MiB per trained model; neither
 gives it back. So the app's trainings (and whatever else needs Keras, such as building `model.keras`) run in
-worker processes that can be recycled, limited and killed. Standard library only: `multiprocessing` with the
-spawn method (a fresh interpreter; forking a process that may hold threads and a backend is unsafe), one duplex
-pipe per worker for tasks, progress and the result (pickled plain data: NumPy weights, frames, reports).
+worker processes that can be recycled, limited and killed. Standard library only: each worker is a fresh
+interpreter (`python -m lstm_core.jobs.worker`, started by `subprocess`; forking a process that holds threads is
+unsafe) with one end of a socket pair as a `multiprocessing.connection.Connection`, for tasks, progress and the
+result (pickled plain data: NumPy weights, frames, reports). Not `multiprocessing`'s spawn method: it re-runs the
+parent's `__main__` in every child, and under Streamlit `__main__` is the app script itself.
 
 - Warm: a worker imports the backend as it starts (`worker.serve`); `warm()` (the app calls it on every page
   load) keeps one idle worker ready while the pool has room, so a click does not pay the import.
@@ -17,8 +19,8 @@ pipe per worker for tasks, progress and the result (pickled plain data: NumPy we
   a short call (a model download) may take one more, which exits after it.
 - A worker that dies (a crash in the backend, the kernel's out-of-memory kill, `kill -9`) ends its task with
   outcome "died" and the pool forgets it; the next `warm()` or checkout starts another. Other workers go on.
-- Nothing is left behind: workers are daemon processes, the pool kills them at the server's exit (atexit), and
-  each worker exits within half a second of finding its parent gone (a server killed with SIGKILL).
+- Nothing is left behind: the pool kills its workers at the server's exit (atexit), and each worker exits within
+  half a second of finding its parent gone (a server killed with SIGKILL).
 
 `LSTM_LAB_WORKERS=0` keeps every job in a thread of the calling process (tests, the JAX comparison, a
 machine where processes cannot be started); `enabled()` says which.
@@ -28,17 +30,20 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import multiprocessing
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from lstm_core.errors import LabError
-from lstm_core.jobs import worker as worker_main
 
 __all__ = ["Outcome", "Worker", "WorkerPool", "enabled", "process_mb", "shared_pool"]
 
@@ -75,26 +80,38 @@ def process_mb(pid: int) -> float | None:
 class Worker:
     """One worker process and the server's end of its pipe."""
 
-    def __init__(self, context: Any, *, idle_seconds: float) -> None:
-        self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(
-            target=worker_main.serve,
-            args=(child, os.getpid(), idle_seconds),
-            name="lstm-lab-worker",
-            daemon=True,
-        )
-        self.process.start()
-        child.close()  # only the worker holds its end: its death reads as EOF here
+    def __init__(self, *, idle_seconds: float) -> None:
+        ours, theirs = socket.socketpair()
+        self.conn = Connection(ours.detach())
+        root = str(Path(__file__).resolve().parents[2])  # the folder holding lstm_core
+        path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+        arguments = [str(theirs.fileno()), str(os.getpid()), str(idle_seconds)]
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "lstm_core.jobs.worker", *arguments],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                env=os.environ | {"PYTHONPATH": path},
+            )  # only the worker holds its end now: its death reads as EOF here
         self.busy = False
         self.tasks = 0
         self.temporary = False  # a call's extra worker beyond the pool's size, retired after its task
 
     @property
     def pid(self) -> int:
-        return int(self.process.pid or 0)
+        return self.process.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        """None while it runs; negative: the signal that ended it."""
+        return self.process.poll()
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.process.poll() is None
+
+    def join(self, timeout: float) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout)
 
     def resident_mb(self) -> float:
         return process_mb(self.pid) or 0.0
@@ -108,14 +125,14 @@ class Worker:
 
     def kill(self) -> None:
         """End the process now (SIGKILL: a backend stuck in native code ignores anything gentler)."""
-        if self.process.is_alive():
+        if self.alive():
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
-        self.process.join(2.0)
+        self.join(2.0)
         self.conn.close()
 
     def retire(self) -> None:
-        """Ask the process to exit after its task (it is reaped by `process.is_alive()` later)."""
+        """Ask the process to exit after its task (it is reaped by `alive()` later)."""
         self.send(None)
         self.conn.close()
 
@@ -146,7 +163,6 @@ class WorkerPool:
         self.jobs_per_worker = max(1, jobs_per_worker)
         self.recycle_mb = recycle_mb
         self.idle_seconds = idle_seconds
-        self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._workers: list[Worker] = []
         atexit.register(self.shutdown)
@@ -159,7 +175,7 @@ class WorkerPool:
             dead.conn.close()
 
     def _spawn(self) -> Worker:
-        worker = Worker(self._context, idle_seconds=self.idle_seconds)
+        worker = Worker(idle_seconds=self.idle_seconds)
         self._workers.append(worker)
         return worker
 
@@ -269,12 +285,12 @@ def _drive(
         reason = tick(worker)
         if reason is not None:
             worker.kill()
-            return Outcome("ended", reason, worker.process.exitcode), started
+            return Outcome("ended", reason, worker.exitcode), started
 
 
 def _died(worker: Worker) -> Outcome:
-    worker.process.join(1.0)
-    return Outcome("died", exitcode=worker.process.exitcode)
+    worker.join(1.0)
+    return Outcome("died", exitcode=worker.exitcode)
 
 
 _shared: WorkerPool | None = None

@@ -21,6 +21,9 @@ What a process adds:
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import threading
 import time
 from typing import Any
 
@@ -28,12 +31,20 @@ import pandas as pd
 
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.dataset import Dataset
-from lstm_core.jobs import budget, pool
+from lstm_core.jobs import budget, pool, worker
 from lstm_core.jobs.base import TrainingJob, resident_mb
 from lstm_core.jobs.state import JobState
 from lstm_core.nn.stop_reason import StopReason
+from lstm_core.scoring.columns import STATISTICAL
 
-__all__ = ["MEMORY_POLL_SECONDS", "STOP_GRACE_SECONDS", "ProcessTrainingJob", "call_in_worker", "training_job"]
+__all__ = [
+    "MEMORY_POLL_SECONDS",
+    "STOP_GRACE_SECONDS",
+    "ProcessTrainingJob",
+    "call_in_worker",
+    "keras_file_bytes",
+    "training_job",
+]
 
 STOP_GRACE_SECONDS = 0.5  # from a Stop to ending the worker: the result is rebuilt well within a second
 MEMORY_POLL_SECONDS = 0.25
@@ -50,13 +61,28 @@ def call_in_worker(function: Any, *args: Any) -> Any:
         return function(*args)
     from lstm_core.errors import LabError
 
-    outcome = pool.shared_pool().run(pool.worker_main.call(function, *args), temporary=True)
+    outcome = pool.shared_pool().run(worker.call(function, *args), temporary=True)
     if outcome.status == "done":
         return outcome.value
     if outcome.status == "failed":
         raise LabError(outcome.value)
     detail = outcome.value if outcome.status == "error" else _how_it_ended(outcome.exitcode)
     raise LabError(f"The worker process could not finish this ({detail}). Try again; your runs are kept.")
+
+
+def keras_file_bytes(run: Any) -> bytes:
+    """A run's trained model as the bytes of a `.keras` file (imports Keras: the app calls it in a worker)."""
+    import os
+    import tempfile
+
+    handle, path = tempfile.mkstemp(suffix=".keras")
+    os.close(handle)
+    try:
+        run.keras_model().save(path)  # Keras saves only to a path
+        with open(path, "rb") as file:
+            return file.read()
+    finally:
+        os.remove(path)
 
 
 class ProcessTrainingJob(TrainingJob):
@@ -84,6 +110,8 @@ class ProcessTrainingJob(TrainingJob):
         self._stop_sent_at: float | None = None
         self._next_memory_check = 0.0
         self._worker_started: float | None = None  # when the worker began this training (after any warm-up)
+        self._trained = False  # the worker has finished training and is evaluating: a Stop has nothing to end
+        self._fits: dict | None = None  # ETS and Theta as the worker fitted them, for a run rebuilt here
 
     def request_stop(self) -> None:
         self._stops += 1
@@ -92,6 +120,7 @@ class ProcessTrainingJob(TrainingJob):
     # --- the watching thread ------------------------------------------------------------------------------
     def _execute(self) -> JobState:
         workers = self.pool or pool.shared_pool()
+        threading.Thread(target=_import_for_salvage, name="lstm-lab-salvage-imports", daemon=True).start()
         task = ("train", (self.dataset, self.config, self.time_limit))
         outcome = workers.run(task, on_message=self._on_message, tick=self._tick)
         if outcome.status == "done":
@@ -132,6 +161,10 @@ class ProcessTrainingJob(TrainingJob):
             self.recorder.begin(message[1], message[2])
         elif kind == "snapshot":
             self.recorder.record(message[1], message[2])
+        elif kind == "baselines":
+            self._fits = message[1]
+        elif kind == "trained":
+            self._trained = True
         elif kind == "started":
             self.backend, self.device = message[1], message[2]
             self._worker_started = time.monotonic()
@@ -140,14 +173,15 @@ class ProcessTrainingJob(TrainingJob):
         """Every poll: forward a Stop, end the worker when it does not come in time, watch memory."""
         self.worker_pid = worker.pid
         now = time.monotonic()
-        if self._should_stop():
+        if self._should_stop() and not self._trained:
             if self._stop_sent_at is None:
                 self._stop_sent_at = now
                 worker.send(("stop",))
             elif self._stops > 1 or now - self._stop_sent_at > STOP_GRACE_SECONDS:
                 return StopReason.STOPPED
         started = self._worker_started
-        if self.time_limit is not None and started is not None and now - started > self.time_limit + STOP_GRACE_SECONDS:
+        late = started is not None and now - started > (self.time_limit or 0) + STOP_GRACE_SECONDS
+        if self.time_limit is not None and late and not self._trained:
             self.stop_reason = StopReason.TIME_LIMIT
             return StopReason.TIME_LIMIT
         if now >= self._next_memory_check:
@@ -174,6 +208,7 @@ class ProcessTrainingJob(TrainingJob):
         """The worker was ended: rebuild the run here, in NumPy, from the last recorded epoch's weights."""
         from lstm_core.data.windows import prepare
         from lstm_core.experiment.run import evaluate, season_length
+        from lstm_core.nn.probe import GateHistory
         from lstm_core.nn.train import TrainResult, steady_samples_per_second
 
         self.stop_reason = self.stop_reason if self.stop_reason == StopReason.ABANDONED else reason
@@ -181,7 +216,10 @@ class ProcessTrainingJob(TrainingJob):
         if not snapshots:
             self.error = "Training was stopped before its first epoch finished, so there are no weights to keep."
             return JobState.STOPPED
-        last = snapshots[-1]
+        # The last recorded epoch whose report has come too (a snapshot is sent just before its epoch's report).
+        reported = [snapshot for snapshot in snapshots if snapshot.epoch <= len(self.epochs)]
+        kept = tuple(reported) or snapshots[-1:]
+        last = kept[-1]
         reports = [e for e in self.epochs if e.epoch <= last.epoch]
         rows = [(e.epoch, e.loss, e.val_loss, e.seconds) for e in reports]
         history = pd.DataFrame(rows, columns=["epoch", "loss", "val_loss", "seconds"])
@@ -204,10 +242,27 @@ class ProcessTrainingJob(TrainingJob):
                 f"soon enough after {why}, so its worker was ended; the weights of epoch {last.epoch} are kept."
             ),
             members=[last.weights],
-            gate_history=self.recorder.history(),
+            gate_history=GateHistory(probe_x=self.recorder.probe_x[0], snapshots=kept),
         )
-        self.run = evaluate(self.dataset, self.config, windows, result)
+        # ETS and Theta as the worker fitted them; when it was ended before they were ready, left out rather than
+        # fitted here (seconds of the server's CPU, and the Stop must answer within a second).
+        fits = self._fits if self._fits is not None else {model: None for model in STATISTICAL}
+        run = evaluate(self.dataset, self.config, windows, result, fits=fits)
+        if self._fits is None:
+            kept = tuple(note for note in run.notes if "could not be fitted" not in note)
+            left_out = "ETS and Theta are left out: the worker was ended before it had fitted them."
+            run = dataclasses.replace(run, notes=(*kept, left_out))
+        self.run = run
         return JobState.STOPPED
+
+
+def _import_for_salvage() -> None:
+    """What rebuilding a run here needs (evaluation, statsmodels' ETS), imported once while the first training
+    runs, so that a Stop that has to end its worker answers within a second (about 1 s of CPU, once)."""
+    import lstm_core.experiment.run  # noqa: F401
+
+    with contextlib.suppress(ImportError):
+        import statsmodels.tsa.exponential_smoothing.ets  # noqa: F401
 
 
 def _how_it_ended(exitcode: int | None) -> str:

@@ -1,4 +1,5 @@
-"""The inside of a worker process (lstm_core.jobs.pool starts it with the spawn method): warm up, serve tasks, exit.
+"""The inside of a worker process (lstm_core.jobs.pool starts it as `python -m lstm_core.jobs.worker FD PARENT
+IDLE`): warm up, serve tasks, exit.
 
 `serve(conn, parent_pid, idle_seconds)` is the process's whole life. It imports the Keras backend first (a
 warm worker: the ~6 s import of TensorFlow is paid before a visitor's click), then answers tasks from its
@@ -9,7 +10,8 @@ Messages to the server are tuples whose first item says what they are:
 `("ready", pid)` once warm; `("started", backend, device)` for each task; during a training `("epoch",
 EpochReport)`, `("batch", BatchReport)` (at most ten a second), `("probe", probe_x, epochs)` and
 `("snapshot", epoch, NetworkWeights)` (the probe recorder's, so the server holds the weights of the last
-recorded epoch should it have to end the worker); then `("done", result)`, `("failed", sentence)` for a
+recorded epoch should it have to end the worker), `("baselines", fits)` (ETS and Theta, fitted in a thread beside
+the training) and `("trained",)` once the network is trained; then `("done", result)`, `("failed", sentence)` for a
 LabError or `("error", "Type: message")` for anything else. The server sends `("stop",)` during a training to
 end it at the next execution step, as a Stop does in-process.
 """
@@ -17,6 +19,7 @@ end it at the next execution step, as a Stop does in-process.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -52,6 +55,7 @@ def serve(conn: Connection, parent_pid: int, idle_seconds: float) -> None:
     """The worker process's main function (see the module docstring)."""
     _exit_when_orphaned(parent_pid)
     _warm()
+    conn = _Sender(conn)  # type: ignore[assignment]
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -92,10 +96,24 @@ def _where(device: str = "auto") -> tuple[str, str]:
         return backend_name(), device
 
 
-def _train(conn: Connection, dataset: Any, config: Any, time_limit: float | None) -> Any:
-    from lstm_core.experiment.run import run_experiment
+def _train(conn: _Sender, dataset: Any, config: Any, time_limit: float | None) -> Any:
+    """run_experiment's steps, with ETS and Theta fitted in a thread while the network trains (they need only the
+    data) and sent to the server as soon as they are ready, so a Stop's result never waits for them."""
+    from lstm_core.data.windows import prepare
+    from lstm_core.experiment.run import baseline_fits, evaluate, season_length
+    from lstm_core.nn.keras_model import release_model
+    from lstm_core.nn.train import train
 
     conn.send(("started", *_where(config.train.device)))
+    windows = prepare(dataset.values, config.windows, season_length=season_length(dataset, config))
+    fitted: dict[str, Any] = {}
+
+    def fit() -> None:
+        fitted["fits"] = baseline_fits(dataset, config, windows)
+        conn.send(("baselines", fitted["fits"]))
+
+    fitting = threading.Thread(target=fit, name="lstm-lab-baselines", daemon=True)
+    fitting.start()
     stop = _StopListener(conn)
     last_batch = 0.0
 
@@ -106,8 +124,8 @@ def _train(conn: Connection, dataset: Any, config: Any, time_limit: float | None
             last_batch = now
             conn.send(("batch", report))
 
-    return run_experiment(
-        dataset,
+    result = train(
+        windows,
         config,
         on_epoch=lambda report: conn.send(("epoch", report)),
         on_batch=on_batch,
@@ -115,12 +133,35 @@ def _train(conn: Connection, dataset: Any, config: Any, time_limit: float | None
         recorder=_forwarding_recorder(conn),
         time_limit=time_limit,
     )
+    conn.send(("trained",))  # what is left is evaluation: the server no longer ends the worker for a Stop
+    fitting.join()
+    run = evaluate(dataset, config, windows, result, fits=fitted.get("fits"))
+    release_model(result.model)
+    return run
+
+
+class _Sender:
+    """The worker's end of the pipe, safe to send from two threads (the training and the baseline fit)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._lock = threading.Lock()
+
+    def send(self, message: Any) -> None:
+        with self._lock:
+            self.conn.send(message)
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        return self.conn.poll(timeout)
+
+    def recv(self) -> Any:
+        return self.conn.recv()
 
 
 class _StopListener:
     """`should_stop` for a training in the worker: True once the server has sent ("stop",)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: _Sender) -> None:
         self.conn = conn
         self.stopped = False
 
@@ -131,7 +172,7 @@ class _StopListener:
         return self.stopped
 
 
-def _forwarding_recorder(conn: Connection) -> Any:
+def _forwarding_recorder(conn: _Sender) -> Any:
     """A GateRecorder that also sends the probe window and every snapshot's epoch and weights to the server."""
     from lstm_core.nn.probe import GateRecorder
 
@@ -150,3 +191,8 @@ def _forwarding_recorder(conn: Connection) -> Any:
 def call(function: Callable[..., Any], *args: Any) -> tuple[str, tuple[Callable[..., Any], tuple[Any, ...]]]:
     """The task that runs `function(*args)` in a worker (both must pickle: a module-level function)."""
     return "call", (function, args)
+
+
+if __name__ == "__main__":
+    descriptor, parent, idle = sys.argv[1:4]
+    serve(Connection(int(descriptor)), int(parent), float(idle))

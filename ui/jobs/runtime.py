@@ -11,7 +11,7 @@ unseed, every other visitor's training running in its worker thread. Our models 
 
 from __future__ import annotations
 
-__all__ = ["keep_keras_state_between_reruns"]
+__all__ = ["keep_keras_state_between_reruns", "warm_workers"]
 
 
 def _skip_keras_cleanup() -> None:
@@ -28,3 +28,15 @@ def keep_keras_state_between_reruns() -> bool:
         return False
     script_runner._clean_problem_modules = _skip_keras_cleanup
     return True
+
+
+def warm_workers() -> None:
+    """Keep one worker process warm (its backend imported) for the next training; nothing with LSTM_LAB_WORKERS=0.
+
+    Called on every run of the app: cheap when a worker is ready, and after the pool has gone idle a visitor's
+    first page load starts the import, seconds before the first click on Train.
+    """
+    from lstm_core.jobs import pool
+
+    if pool.enabled():
+        pool.shared_pool().warm()

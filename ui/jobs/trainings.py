@@ -20,6 +20,7 @@ import streamlit as st
 
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.jobs.base import TrainingJob, heartbeat_seconds
+from lstm_core.jobs.process import training_job
 from lstm_core.jobs.state import JobState
 from lstm_core.nn.keras_model import backend_name
 from ui.charts import figures, inside_charts
@@ -96,7 +97,9 @@ def start(config: ExperimentConfig) -> TrainingJob:
     """Start a training of the loaded data with `config`; LabError while one runs or when the server is busy."""
     s = st.session_state
     config = config.replace(data=s.data_config)
-    job = SLOT.start(lambda: TrainingJob(s.dataset, config, heartbeat_timeout=heartbeat_seconds()))
+    # In a worker process (lstm_core.jobs.pool), so the server never imports the backend; in a thread when
+    # LSTM_LAB_WORKERS=0.
+    job = SLOT.start(lambda: training_job(s.dataset, config, heartbeat_timeout=heartbeat_seconds()))
     s.config = config
     s.train_error = None
     return job
@@ -159,8 +162,18 @@ def _device_list() -> str:
     return ", ".join(list_devices())
 
 
+def _worker_device() -> tuple[str, str] | None:
+    """The backend and device the last training's worker process reported, if it ran in one."""
+    job = SLOT.current()
+    backend, device = getattr(job, "backend", None), getattr(job, "device", None)
+    return (backend, device) if backend and device else None
+
+
 def gpu_detected() -> bool:
-    """True once Keras is loaded and lists a GPU (never imports Keras itself)."""
+    """True once Keras is loaded and lists a GPU, or the last training's worker trained on one (never imports Keras
+    itself)."""
+    if (reported := _worker_device()) is not None:
+        return reported[1].startswith(("gpu", "cuda"))
     if "keras" not in sys.modules or SLOT.running():
         return False
     try:
@@ -170,7 +183,9 @@ def gpu_detected() -> bool:
 
 
 def devices_text() -> str:
-    """The Keras backend and devices; devices only once Keras is loaded (it is slow to import)."""
+    """The backend and devices; devices only once Keras is loaded (it is slow to import) or a worker has said."""
+    if (reported := _worker_device()) is not None:
+        return f"Backend: {reported[0]} · Device of the last training: {reported[1]}"
     if "keras" not in sys.modules or SLOT.running():
         # A first training may be importing Keras in its thread right now: do not touch it.
         backend = os.environ.get("KERAS_BACKEND", "tensorflow")

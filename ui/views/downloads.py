@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from typing import Any
 
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.experiment import export
+from lstm_core.jobs.process import call_in_worker, keras_file_bytes
 
 __all__ = ["config_json", "forecast_csv", "metrics_json", "model_bytes"]
 
@@ -26,12 +25,6 @@ def config_json(run: Any) -> str:
 
 
 def model_bytes(run: Any) -> bytes:
-    """The trained model as a `.keras` file, rebuilt from the run's weights (Keras saves only to a path)."""
-    handle, path = tempfile.mkstemp(suffix=".keras")
-    os.close(handle)
-    try:
-        run.keras_model().save(path)
-        with open(path, "rb") as file:
-            return file.read()
-    finally:
-        os.remove(path)
+    """The trained model as a `.keras` file, rebuilt from the run's weights in a worker process (the server holds
+    no Keras); in this process when `LSTM_LAB_WORKERS=0`."""
+    return call_in_worker(keras_file_bytes, run)

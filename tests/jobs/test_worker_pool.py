@@ -1,0 +1,146 @@
+"""Trainings in worker processes: results as in-process, Stop within a second, a killed or oversized worker, and
+no process left behind. Real processes and real Keras on tiny data; one warm pool is shared by the module."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+from tiny import TINY, tiny_dataset
+
+from lstm_core.jobs import pool
+from lstm_core.jobs.base import TrainingJob, running_trainings
+from lstm_core.jobs.process import ProcessTrainingJob, call_in_worker, keras_file_bytes
+
+LONG_EPOCH = TINY.replace(epochs=50, batch_size=1, units=32)  # about a second or more per epoch on 2 loaded cores
+
+
+@pytest.fixture(scope="module")
+def workers():
+    shared = pool.WorkerPool(size=2, idle_seconds=120)
+    shared.warm()
+    yield shared
+    pids = shared.pids()
+    shared.shutdown()
+    assert pool.wait_for_exit(pids, 5)
+
+
+def start(dataset, config, workers, **options):
+    options = {"heartbeat_timeout": 600, "memory_budget_mb": None, "time_limit": None} | options
+    return ProcessTrainingJob(dataset, config, worker_pool=workers, **options).start()
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+def test_same_seed_same_metrics_in_process_and_in_worker(dataset, workers):
+    """A training in a worker gives the metrics, history and weights of the same training in this process."""
+    here = TrainingJob(dataset, TINY, heartbeat_timeout=600, memory_budget_mb=None, time_limit=None).start()
+    there = start(dataset, TINY, workers)
+    assert here.wait(120) and there.wait(120)
+    assert there.state == "done" and there.error is None and there.worker_pid != os.getpid()
+    assert [e.epoch for e in there.epochs] == [1, 2] and len(there.gate_snapshots()) == 2
+    assert there.run.metrics.lstm.rmse == pytest.approx(here.run.metrics.lstm.rmse, rel=1e-5)
+    np.testing.assert_allclose(there.run.history["loss"], here.run.history["loss"], rtol=1e-5)
+    np.testing.assert_allclose(there.run.weights.lstm[0].kernel, here.run.weights.lstm[0].kernel, rtol=1e-5, atol=1e-6)
+    assert running_trainings() == 0
+
+
+def test_stop_during_a_long_epoch_returns_within_a_second(workers):
+    """Stop in the middle of a long epoch gives a stopped run within a second, its metrics beside the baselines."""
+    job = start(tiny_dataset(400), LONG_EPOCH, workers)
+    wait_for(lambda: len(job.epochs) >= 1 or job.finished, timeout=90)
+    wait_for(lambda: (job.progress is not None and job.progress.epoch > len(job.epochs)) or job.finished)
+    job.request_stop()
+    asked = time.monotonic()
+    assert job.wait(1.0), "no result within a second of Stop"
+    assert time.monotonic() - asked < 1.0
+    assert job.state == "stopped" and job.stop_reason == "stopped" and job.run is not None
+    assert job.run.train.epochs_run >= 1 and job.run.metrics.lstm is not None and job.run.metrics.ets is not None
+
+
+def test_second_stop_ends_the_worker_and_keeps_the_last_epochs_weights(workers):
+    """A second Stop ends the worker at once; the run is rebuilt here from the last recorded epoch's weights."""
+    job = start(tiny_dataset(400), LONG_EPOCH, workers)
+    wait_for(lambda: len(job.epochs) >= 1 or job.finished, timeout=90)
+    pid = job.worker_pid
+    job.request_stop()
+    job.request_stop()
+    asked = time.monotonic()
+    assert job.wait(1.0), "no result within a second of the second Stop"
+    assert time.monotonic() - asked < 1.0
+    assert job.state == "stopped" and job.run is not None and pid not in workers.pids()
+    last = job.run.gate_history.snapshots[-1]
+    assert job.run.train.epochs_run == last.epoch >= 1 and "worker was ended" in job.run.train.message
+    np.testing.assert_array_equal(job.run.weights.lstm[0].kernel, last.weights.lstm[0].kernel)
+    assert job.run.metrics.lstm is not None and job.run.metrics.naive is not None
+
+
+def test_killed_worker_fails_its_job_with_one_sentence_and_the_next_training_works(dataset, workers):
+    """kill -9 of a worker mid-training: the job fails with one sentence, its place is freed, the next one trains."""
+    job = start(tiny_dataset(400), LONG_EPOCH, workers)
+    wait_for(lambda: job.worker_pid is not None and len(job.epochs) >= 1, timeout=90)
+    os.kill(job.worker_pid, signal.SIGKILL)
+    assert job.wait(5)
+    assert job.state == "failed" and "worker process ended unexpectedly" in job.error and "signal 9" in job.error
+    assert job.error.count(". ") <= 3 and "Traceback" not in job.error
+    assert running_trainings() == 0 and job.worker_pid not in workers.pids()
+    after = start(dataset, TINY, workers)
+    assert after.wait(120) and after.state == "done", after.error
+
+
+def test_training_over_its_memory_limit_is_ended_with_the_sentence(dataset, workers):
+    """A worker that grows past its memory limit is ended; the job says what to reduce; the pool goes on."""
+    job = start(dataset, TINY.replace(epochs=200), workers, worker_memory_mb=1.0)
+    assert job.wait(60)
+    assert job.state == "failed" and "outgrew the memory" in job.error and "Reduce the batch size" in job.error
+    assert running_trainings() == 0
+
+
+def test_model_file_is_built_in_a_worker(dataset, workers, monkeypatch):
+    """The .keras download is built in a worker process from the run's NumPy weights."""
+    job = start(dataset, TINY, workers)
+    assert job.wait(120) and job.run is not None
+    monkeypatch.setattr(pool, "shared_pool", lambda: workers)
+    data = call_in_worker(keras_file_bytes, job.run)
+    assert data[:2] == b"PK" and len(data) > 1000  # a .keras file is a zip archive
+
+
+ORPHAN = textwrap.dedent(
+    """
+    import sys, time
+    from lstm_core.jobs import pool
+    if __name__ == "__main__":
+        workers = pool.WorkerPool(size=2)
+        workers.warm(); workers.checkout(); workers.warm()
+        print(" ".join(map(str, workers.pids())), flush=True)
+        if sys.argv[1] == "exit":
+            sys.exit(0)
+        time.sleep(600)
+    """
+)
+
+
+@pytest.mark.parametrize("how", ["exit", "kill"])
+def test_no_worker_outlives_its_owner(tmp_path, how):
+    """Workers end when their owner exits, and within a second or two when it is killed with SIGKILL."""
+    script = tmp_path / "owner.py"
+    script.write_text(ORPHAN)
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(pool.__file__).rsplit("/lstm_core/", 1)[0]])}
+    owner = subprocess.Popen([sys.executable, str(script), how], stdout=subprocess.PIPE, text=True, env=env)
+    pids = [int(pid) for pid in owner.stdout.readline().split()]
+    assert len(pids) == 2
+    if how == "kill":
+        owner.send_signal(signal.SIGKILL)
+    owner.wait(30)
+    assert pool.wait_for_exit(pids, 5), f"workers left behind: {pids}"
