@@ -61,6 +61,18 @@ def _sweep_command(args: argparse.Namespace) -> int:
     return run_sweep_command(args)
 
 
+def _add_benchmark_arguments(parser: argparse.ArgumentParser) -> None:
+    from lstm_core.cli.benchmark import add_benchmark_arguments
+
+    add_benchmark_arguments(parser)
+
+
+def _benchmark_command(args: argparse.Namespace) -> int:
+    from lstm_core.cli.benchmark import benchmark_command
+
+    return benchmark_command(args)
+
+
 # name -> (help, add its arguments, run it). A new command is one line here and a module in lstm_core/cli/.
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "samples": ("list the bundled sample series", lambda parser: None, list_samples_command),
@@ -75,6 +87,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         "walk-forward backtest of an LSTM against the baselines, with intervals; results to --out",
         add_backtest_arguments,
         backtest_command,
+    ),
+    "benchmark": (
+        "every model on every series of a collection (Tourism, M3, M1 or a CSV), scored as the competitions "
+        "score; results to --out",
+        _add_benchmark_arguments,
+        _benchmark_command,
     ),
 }
 

@@ -1,0 +1,110 @@
+"""`python -m lstm_core benchmark`: every model on every series of a collection, scored as the competitions score.
+
+    python -m lstm_core benchmark --data collection:tourism-monthly --horizon 24 \\
+        --models lstm,ets,theta,naive,seasonal_naive --series 40 --out bench/tourism
+    python -m lstm_core benchmark --data long.csv --id-column id --column value --date-column month \\
+        --horizon 24 --season-length 12 --out bench/mine
+
+Writes forecasts.csv, scores.csv and summary.json to --out (evaluate.benchmark). Every check of the input runs
+before the output folder is made. The LSTM's settings are the run options; those not given take the benchmark's
+defaults (a window of max(H, season), 40 epochs with patience 5, batch 128, 32 units).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from lstm_core.cli.common import experiment_config
+from lstm_core.config.benchmark import BenchmarkConfig
+from lstm_core.config.options import RUN_PARTS, add_config_options, given_settings
+from lstm_core.errors import LabError
+
+__all__ = ["add_benchmark_arguments", "benchmark_command"]
+
+# The LSTM's settings the benchmark chooses itself unless given (see the module docstring).
+BENCHMARK_DEFAULTS = {"epochs": 40, "patience": 5, "batch_size": 128, "units": 32}
+
+
+def add_benchmark_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, help="folder for forecasts.csv, scores.csv and summary.json")
+    add_config_options(parser, (BenchmarkConfig,))
+    add_config_options(parser, RUN_PARTS)
+
+
+def benchmark_command(args: argparse.Namespace) -> int:
+    from lstm_core.data.collections import load_collection
+    from lstm_core.evaluate.benchmark import NETWORKS, parse_models, run_benchmark, write_benchmark
+
+    started = time.perf_counter()
+    bench = BenchmarkConfig(**given_settings(args, BenchmarkConfig, flags=True))
+    models = parse_models(bench.model_names)
+    config = experiment_config(args)
+    collection = load_collection(
+        config.data.source,
+        id_column=bench.id_column,
+        column=config.data.column,
+        date_column=config.data.date_column,
+        season_length=config.forecast.season_length,
+    ).sample(bench.series, bench.sample_seed)
+    horizon = bench.horizon or next((s.horizon for s in collection if s.horizon), None)
+    if horizon is None:
+        raise LabError("Set the horizon with --horizon: a CSV collection has none of its own.")
+    seasons = {s.season_length for s in collection if s.season_length} or {config.forecast.season_length}
+    given = {name for name in vars(args)}
+    updates = {key: value for key, value in BENCHMARK_DEFAULTS.items() if key not in given}
+    if "window" not in given:
+        updates["window"] = max(horizon, max((s or 1) for s in seasons))
+    config = config.replace(**updates)
+
+    def progress(message: str) -> None:
+        print(f"{message} ({time.perf_counter() - started:.1f} s)", file=sys.stderr, flush=True)
+
+    def epoch(report) -> None:
+        val = "" if report.val_loss is None else f" val_loss {report.val_loss:.5f}"
+        print(f"  epoch {report.epoch}/{report.epochs} loss {report.loss:.5f}{val}", file=sys.stderr, flush=True)
+
+    result = run_benchmark(
+        collection,
+        models=models,
+        config=config,
+        horizon=horizon,
+        season_length=config.forecast.season_length,
+        windows_per_series=bench.windows_per_series,
+        on_progress=progress,
+        on_epoch=epoch if any(m in NETWORKS for m in models) else None,
+    )
+    settings = {
+        "data": config.data.source,
+        "models": list(models),
+        "horizon": horizon,
+        "series_requested": bench.series,
+        "sample_seed": bench.sample_seed,
+        "id_column": bench.id_column,
+        "windows_per_series": bench.windows_per_series,
+        "lstm": config.to_dict(),
+    }
+    write_benchmark(result, args.out, settings)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    summary = result.summary
+    parts = []
+    for model in models:
+        block = summary["models"][model]
+        owa = f", OWA {block['owa']:.3f}" if block.get("owa") is not None else ""
+        parts.append(f"{model} sMAPE {_mean(block['smape'])}, MASE {_mean(block['mase'])}{owa}")
+    print(
+        f"{collection.name}: {summary['series']} series, horizon {summary['horizon']}: "
+        + "; ".join(parts)
+        + f". Results in {args.out} ({time.perf_counter() - started:.0f} s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _mean(block: dict) -> str:
+    if block["mean"] is None:
+        return "n/a"
+    low, high = block["ci95"]
+    return f"{block['mean']:.3f} [{low:.3f}, {high:.3f}]"

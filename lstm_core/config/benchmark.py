@@ -1,0 +1,62 @@
+"""A benchmark's own settings, declared once with `setting()`: the models, the horizon, and which series.
+
+The command line (`python -m lstm_core benchmark`, through `options.add_config_options`) derives its options from
+these fields; the run options (`--window`, `--units`, `--epochs`, `--seeds`, ...) are the LSTM's, and the season
+is `--season-length` (`ForecastConfig.season_length`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lstm_core.config.settings import LIMITS, setting, validate_settings
+
+__all__ = ["DEFAULT_MODELS", "BenchmarkConfig"]
+
+DEFAULT_MODELS = ("lstm", "ets", "theta", "naive", "seasonal_naive")
+
+
+@dataclass(frozen=True)
+class BenchmarkConfig:
+    """Which models forecast which series of a collection, and how far."""
+
+    models: tuple[str, ...] = setting(
+        (),
+        kind="texts",
+        help="models, comma-separated: lstm (one global network), lstm-local (one per series), ets, theta, naive, "
+        "seasonal_naive, naive2, drift (default: lstm,ets,theta,naive,seasonal_naive)",
+    )
+    horizon: int | None = setting(
+        None,
+        kind="int",
+        low=1,
+        high=LIMITS["forecast_steps"],
+        optional=True,
+        help="steps forecast from the end of each training part, the test part's length (default: the "
+        "collection's own, e.g. 24 for Tourism monthly; needed for a CSV)",
+    )
+    id_column: str | None = setting(
+        None,
+        kind="text",
+        optional=True,
+        help="a long CSV's series-id column (without it a CSV is wide: one column per series)",
+    )
+    series: int | None = setting(
+        None, kind="int", low=1, high=1_000_000, optional=True, help="benchmark this many series drawn at random"
+    )
+    sample_seed: int = setting(0, kind="int", low=0, high=2**31 - 1, help="seed of the draw of --series")
+    windows_per_series: int = setting(
+        48,
+        kind="int",
+        low=1,
+        high=100_000,
+        help="training windows each series gives the global LSTM per epoch (the same for every series)",
+    )
+
+    def __post_init__(self) -> None:
+        validate_settings(self)
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """The models asked for; none given: `DEFAULT_MODELS`."""
+        return self.models or DEFAULT_MODELS

@@ -1,0 +1,281 @@
+"""A benchmark: every model forecasts the test part of every series of a collection from the end of its training
+part, and is scored as the forecasting competitions score it.
+
+Each series is split by its own test part: a bundled competition collection's `xx` (the competition's own split),
+else its last H steps. Every model sees the training part only (the test values are not passed to it at all):
+
+- `naive`, `seasonal_naive` (scoring.baselines), `naive2` (M4's, scoring.competition), `ets` and `theta`
+  (scoring.statistical, fitted on the training part, forecast H steps from its end; where a fit fails, the naive
+  forecast stands in and a note says on how many series);
+- `lstm`: one global network over all series (forecast.global_model), `lstm-local`: the same network per series.
+
+Scores per series and model: MAE, RMSE, sMAPE (M4) and MASE scaled by the in-sample MAE of the seasonal naive
+forecast over that series' training part (m = its season, 1 without one). The summary gives each model's mean
+sMAPE and MASE over series with a 95% bootstrap interval over series, and, for the bundled competition
+collections, each model's OWA against Naive2.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.collections import Collection
+from lstm_core.errors import LabError
+from lstm_core.forecast.global_model import global_forecast, local_forecast, min_training_length
+from lstm_core.scoring import baselines
+from lstm_core.scoring.competition import mean_interval, naive2_forecast, owa
+from lstm_core.scoring.metrics import mae, mase, rmse, smape
+
+__all__ = [
+    "BENCHMARK_MODELS",
+    "NETWORKS",
+    "BenchmarkResult",
+    "Task",
+    "parse_models",
+    "run_benchmark",
+    "split_tasks",
+    "write_benchmark",
+]
+
+NETWORKS = ("lstm", "lstm-local")
+BENCHMARK_MODELS = (*NETWORKS, "ets", "theta", "naive", "seasonal_naive", "naive2", "drift")
+SCORES = ("mae", "rmse", "smape", "mase")
+
+
+@dataclass(frozen=True, eq=False)
+class Task:
+    """One series as every model sees it: its training part (n,), and the test part (H,) kept for scoring only."""
+
+    name: str
+    train: np.ndarray
+    test: np.ndarray
+    times: tuple[str, ...]  # the test steps' time labels
+    season_length: int  # 1: no season
+
+
+@dataclass(frozen=True, eq=False)
+class BenchmarkResult:
+    forecasts: pd.DataFrame  # series, step, time, actual, <model>...
+    scores: pd.DataFrame  # series, model, mae, rmse, smape, mase
+    summary: dict[str, Any]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def parse_models(models: Sequence[str]) -> tuple[str, ...]:
+    """The model names, checked; raises LabError naming an unknown one."""
+    names = tuple(dict.fromkeys(m.strip().lower().replace("_", "-") for m in models if m.strip()))
+    known = {m.replace("_", "-"): m for m in BENCHMARK_MODELS}
+    unknown = [m for m in names if m not in known]
+    if unknown or not names:
+        raise LabError(
+            f"`models` must name some of {', '.join(BENCHMARK_MODELS)}. Received: models={','.join(models)!r}"
+        )
+    return tuple(known[m] for m in names)
+
+
+def split_tasks(
+    collection: Collection, *, horizon: int | None, season_length: int | None, networks: bool
+) -> tuple[list[Task], list[str]]:
+    """Each usable series split into training and test parts; notes name the series left out and why."""
+    tasks, short, notes = [], [], []
+    for series in collection:
+        h = horizon or series.horizon
+        if h is None:
+            raise LabError("The collection gives no horizon; set --horizon.")
+        if series.train_length is not None:
+            if h > len(series) - series.train_length:
+                raise LabError(
+                    f"The horizon {h} is longer than the test part of series {series.name} "
+                    f"({len(series) - series.train_length} steps)."
+                )
+            end = series.train_length
+        else:
+            end = len(series) - h
+        need = min_training_length(h) if networks else 3
+        if end < need:
+            short.append(f"{series.name} ({max(end, 0)} training values, {need} needed)")
+            continue
+        season = series.season_length or season_length or baselines.season_length_for(series.freq) or 1
+        index = series.index[end : end + h]
+        times = tuple(str(t.date()) if isinstance(t, pd.Timestamp) and t == t.normalize() else str(t) for t in index)
+        tasks.append(Task(series.name, series.values[:end], series.values[end : end + h], times, int(season)))
+    if short:
+        shown = "; ".join(short[:10]) + (f"; and {len(short) - 10} more" if len(short) > 10 else "")
+        notes.append(f"{len(short)} series left out, too short for the horizon: {shown}.")
+    if not tasks:
+        raise LabError("No series is long enough for this horizon; choose a shorter --horizon.")
+    return tasks, notes
+
+
+def run_benchmark(
+    collection: Collection,
+    *,
+    models: Sequence[str],
+    config: ExperimentConfig,
+    horizon: int | None = None,
+    season_length: int | None = None,
+    windows_per_series: int = 48,
+    on_progress: Callable[[str], None] | None = None,
+    on_epoch: Callable | None = None,
+) -> BenchmarkResult:
+    """Every model on every usable series of `collection` (see the module docstring)."""
+    models = parse_models(models)
+    say = on_progress or (lambda message: None)
+    tasks, notes = split_tasks(
+        collection, horizon=horizon, season_length=season_length, networks=any(m in NETWORKS for m in models)
+    )
+    horizons = {len(task.test) for task in tasks}
+    if len(horizons) > 1:
+        raise LabError("The series have different horizons; set one with --horizon.")
+    h = horizons.pop()
+    competition = collection.source.startswith("collection:")
+    wanted = (*models, "naive2") if competition and "naive2" not in models else models
+    forecasts: dict[str, np.ndarray] = {}
+    seconds: dict[str, float] = {}
+    fitted: dict[str, Any] = {}
+    for model in wanted:
+        started = time.perf_counter()
+        say(f"{model}: forecasting {len(tasks)} series")
+        if model in NETWORKS:
+            trains = [task.train for task in tasks]
+            network = global_forecast if model == "lstm" else local_forecast
+            options = {"windows_per_series": windows_per_series} if model == "lstm" else {}
+            fit = network(trains, h, config, on_epoch=on_epoch, **options)
+            forecasts[model] = fit.forecasts
+            fitted[model] = {
+                "epochs_run": fit.epochs_run,
+                "stop_reason": fit.stop_reason,
+                "train_seconds": round(fit.train_seconds, 3),
+                "windows_per_epoch": fit.windows,
+            }
+        else:
+            forecasts[model], failed = _statistical(model, tasks, h, say)
+            if failed:
+                notes.append(f"{model} could not be fitted on {failed} series; the naive forecast stands in there.")
+        seconds[model] = round(time.perf_counter() - started, 3)
+    scores = _scores(tasks, forecasts)
+    summary = _summary(tasks, h, models, scores, competition, config.train.seed)
+    summary["seconds"] = seconds
+    summary["networks"] = fitted
+    shown = [m for m in wanted if m in models]
+    return BenchmarkResult(
+        forecasts=_forecast_frame(tasks, {m: forecasts[m] for m in shown}),
+        scores=scores[scores["model"].isin(shown)].reset_index(drop=True),
+        summary=summary,
+        notes=(*collection.notes, *notes),
+    )
+
+
+def _statistical(model: str, tasks: list[Task], h: int, say: Callable[[str], None]) -> tuple[np.ndarray, int]:
+    from lstm_core.scoring.statistical import fit_ets, fit_theta
+
+    out, failed = np.empty((len(tasks), h)), 0
+    for k, task in enumerate(tasks):
+        train, m = task.train, task.season_length
+        if model == "naive":
+            path = baselines.naive_future(train, h)
+        elif model == "seasonal_naive":
+            path = baselines.seasonal_naive_future(train, h, m) if m > 1 else None
+            path = baselines.naive_future(train, h) if path is None else path
+        elif model == "drift":
+            path = baselines.drift_future(train, h)
+        elif model == "naive2":
+            path = naive2_forecast(train, h, m)
+        else:
+            fit = (fit_ets if model == "ets" else fit_theta)(train, m if m > 1 else None)
+            path = None if fit is None else fit.forecast(train, h)
+            if path is None or not np.isfinite(path).all():
+                failed += 1
+                path = baselines.naive_future(train, h)
+        out[k] = path
+        if (k + 1) % 50 == 0:
+            say(f"{model}: {k + 1}/{len(tasks)} series")
+    return out, failed
+
+
+def _scores(tasks: list[Task], forecasts: dict[str, np.ndarray]) -> pd.DataFrame:
+    rows = []
+    for k, task in enumerate(tasks):
+        for model, paths in forecasts.items():
+            predicted = paths[k]
+            rows.append(
+                {
+                    "series": task.name,
+                    "model": model,
+                    "mae": mae(task.test, predicted),
+                    "rmse": rmse(task.test, predicted),
+                    "smape": smape(task.test, predicted),
+                    "mase": mase(task.test, predicted, task.train, task.season_length),
+                }
+            )
+    return pd.DataFrame(rows, columns=["series", "model", *SCORES])
+
+
+def _summary(
+    tasks: list[Task], h: int, models: Sequence[str], scores: pd.DataFrame, competition: bool, seed: int
+) -> dict[str, Any]:
+    blocks: dict[str, Any] = {}
+    for model in models:
+        rows = scores[scores["model"] == model]
+        blocks[model] = {
+            name: mean_interval([None if pd.isna(v) else float(v) for v in rows[name]], seed) for name in SCORES
+        }
+    if competition:
+        rows = scores[scores["model"] == "naive2"]
+        reference = {name: rows[name].astype(float).mean() for name in ("smape", "mase")}
+        for model in models:
+            block = blocks[model]
+            block["owa"] = owa(block["smape"]["mean"], block["mase"]["mean"], reference["smape"], reference["mase"])
+    return {"series": len(tasks), "horizon": h, "models": blocks}
+
+
+def _forecast_frame(tasks: list[Task], forecasts: dict[str, np.ndarray]) -> pd.DataFrame:
+    h = len(tasks[0].test)
+    frame = pd.DataFrame(
+        {
+            "series": np.repeat([task.name for task in tasks], h),
+            "step": np.tile(np.arange(1, h + 1), len(tasks)),
+            "time": [t for task in tasks for t in task.times],
+            "actual": np.concatenate([task.test for task in tasks]),
+        }
+    )
+    for model, paths in forecasts.items():
+        frame[model] = paths.reshape(-1)
+    return frame
+
+
+def write_benchmark(result: BenchmarkResult, out_dir: str | Path, config: dict[str, Any]) -> list[Path]:
+    """forecasts.csv, scores.csv and summary.json (the summary with `config` and `notes`) in `out_dir`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {**result.summary, "config": config, "notes": list(result.notes)}
+    written = {
+        "forecasts.csv": result.forecasts.to_csv(index=False),
+        "scores.csv": result.scores.to_csv(index=False),
+        "summary.json": json.dumps(_plain(summary), indent=2, allow_nan=False) + "\n",
+    }
+    for name, text in written.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return [out / name for name in written]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe: NumPy numbers as Python ones, NaN and inf as None."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
