@@ -31,6 +31,8 @@ st.markdown(say("gradients_before"))
 st.latex(equations.CELL_GRADIENT)
 st.markdown(say("gradients_after"))
 pages.link("gates", say("link_remember"), icon=":material/memory:")
+st.markdown(say("cells_try"))
+pages.link("train", say("link_cells"))
 
 st.header(say("overfitting_header"))
 st.markdown(say("overfitting_body"))
