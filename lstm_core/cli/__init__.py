@@ -1,3 +1,3 @@
-"""The command line, one module per command: `run` and `samples`, `backtest`, `sweep`, `runs`;
+"""The command line, one module per command: `run` and `samples`, `backtest`, `sweep`, `runs`, `compare-cells`;
 `main` builds the parser and turns bad input into one `error:` line.
 """

@@ -61,6 +61,18 @@ def _sweep_command(args: argparse.Namespace) -> int:
     return run_sweep_command(args)
 
 
+def _add_compare_arguments(parser: argparse.ArgumentParser) -> None:
+    from lstm_core.cli.compare import add_compare_arguments
+
+    add_compare_arguments(parser)
+
+
+def _compare_command(args: argparse.Namespace) -> int:
+    from lstm_core.cli.compare import compare_command
+
+    return compare_command(args)
+
+
 def _add_benchmark_arguments(parser: argparse.ArgumentParser) -> None:
     from lstm_core.cli.benchmark import add_benchmark_arguments
 
@@ -87,6 +99,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         "walk-forward backtest of an LSTM against the baselines, with intervals; results to --out",
         add_backtest_arguments,
         backtest_command,
+    ),
+    "compare-cells": (
+        "the same experiment with an LSTM, a GRU and a plain RNN side by side (scores, gradient reach); results "
+        "to --out",
+        _add_compare_arguments,
+        _compare_command,
     ),
     "benchmark": (
         "every model on every series of a collection (Tourism, M3, M1 or a CSV), scored as the competitions "

@@ -22,3 +22,18 @@ def test_run_with_a_gru(tmp_path):
         assert archive["input_gradient"].shape == (6, 1) and archive["state_gradient"].shape == (6,)
     with np.load(out / "states.npz") as states:
         assert sorted(states.files) == ["h", "time", "x"]
+
+
+def test_compare_cells(tmp_path):
+    """`compare-cells` trains each cell with the same settings, writes a run folder per cell and cells.json with
+    their scores and gradient reach; an unknown cell is one error line."""
+    out = tmp_path / "compare"
+    args = ["--data", "sample:sine", "--units", "3", "--window", "6", "--epochs", "1", "--forecast-steps", "2"]
+    done = cli("compare-cells", *args, "--cells", "rnn,gru", "--out", str(out))
+    assert done.returncode == 0, done.stderr[-2000:]
+    table = json.loads((out / "cells.json").read_text())
+    assert list(table) == ["rnn", "gru"] and len(table["gru"]["reach"]) == 6
+    assert all(row["rmse"] > 0 and row["reach_first_step"] > 0 for row in table.values())
+    assert json.loads((out / "rnn" / "config.json").read_text())["model"]["cell"] == "rnn"
+    refused = cli("compare-cells", *args, "--cells", "lstm,tcn", "--out", str(out))
+    assert refused.returncode == 2 and refused.stderr.strip().startswith("error: `--cells` must list cells among")
