@@ -205,7 +205,8 @@ class WorkerPool:
             return worker
 
     def checkin(self, worker: Worker, *, healthy: bool) -> None:
-        """Give a worker back after a task; an unhealthy one is killed, a worn one retired, both replaced later."""
+        """Give a worker back after a task; an unhealthy one is killed, a worn one retired (the next `warm()`
+        replaces them: the caller warms once it has used the result, so the new import does not slow that)."""
         with self._lock:
             worker.busy = False
             worker.tasks += 1
@@ -217,7 +218,6 @@ class WorkerPool:
                 return
             if worker in self._workers:
                 self._workers.remove(worker)
-        self.warm()  # the replacement starts importing the backend now, not on the next click
 
     def pids(self) -> list[int]:
         with self._lock:

@@ -29,9 +29,10 @@ from typing import Any
 
 import pandas as pd
 
-from lstm_core.config.settings import ExperimentConfig
+from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.jobs import budget, pool, worker
+from lstm_core.jobs.backtest import BacktestJob
 from lstm_core.jobs.base import TrainingJob, resident_mb
 from lstm_core.jobs.state import JobState
 from lstm_core.nn.stop_reason import StopReason
@@ -40,7 +41,9 @@ from lstm_core.scoring.columns import STATISTICAL
 __all__ = [
     "MEMORY_POLL_SECONDS",
     "STOP_GRACE_SECONDS",
+    "ProcessBacktestJob",
     "ProcessTrainingJob",
+    "backtest_job",
     "call_in_worker",
     "keras_file_bytes",
     "training_job",
@@ -85,7 +88,99 @@ def keras_file_bytes(run: Any) -> bytes:
         os.remove(path)
 
 
-class ProcessTrainingJob(TrainingJob):
+class _InWorker:
+    """What a job whose work runs in a worker adds to its thread job: Stop forwarded and enforced, memory watched."""
+
+    # set by the thread job (TrainingJob) this is mixed into
+    config: ExperimentConfig
+    dataset: Dataset
+    time_limit: float | None
+    memory_budget_mb: float | None
+    stop_reason: StopReason | None
+    error: str | None
+    enforces_time_limit = True  # a backtest trains several times: the per-training limit is not its whole
+
+    def _init_worker(self, worker_pool: pool.WorkerPool | None, worker_memory_mb: float | None) -> None:
+        self.pool = worker_pool
+        self.worker_memory_mb = worker_memory_mb
+        self.worker_pid: int | None = None
+        self.backend: str | None = None
+        self.device: str | None = None
+        self._stops = 0
+        self._stop_sent_at: float | None = None
+        self._next_memory_check = 0.0
+        self._worker_started: float | None = None  # when the worker began this training (after any warm-up)
+        self._trained = False  # the worker has finished training and is evaluating: a Stop has nothing to end
+        self._fits: dict | None = None  # ETS and Theta as the worker fitted them, for a run rebuilt here
+
+    def request_stop(self) -> None:
+        self._stops += 1
+        super().request_stop()  # type: ignore[misc]
+
+    @property
+    def _workers(self) -> pool.WorkerPool:
+        return self.pool or pool.shared_pool()
+
+    def _died_sentence(self, outcome: pool.Outcome, what: str) -> str:
+        return (
+            f"The {what}'s worker process ended unexpectedly ({_how_it_ended(outcome.exitcode)}); the server and "
+            "other visitors' trainings go on. Your data and settings are kept: try again, or reduce the units, "
+            "window or batch size if it happens again."
+        )
+
+    def _execute(self) -> JobState:
+        outcome = self._workers.run(self._task(), on_message=self._on_message, tick=self._tick)
+        try:
+            return self._conclude(outcome)
+        finally:  # a worker ended or recycled is replaced once the result is made, not while it is made
+            self._workers.warm()
+
+    def _task(self) -> tuple[str, Any]:
+        raise NotImplementedError
+
+    def _conclude(self, outcome: pool.Outcome) -> JobState:
+        raise NotImplementedError
+
+    def _on_message(self, message: tuple) -> None:
+        raise NotImplementedError
+
+    def _tick(self, worker: pool.Worker) -> str | None:
+        """Every poll: forward a Stop, end the worker when it does not come in time, watch memory."""
+        self.worker_pid = worker.pid
+        now = time.monotonic()
+        if self._should_stop() and not self._trained:
+            if self._stop_sent_at is None:
+                self._stop_sent_at = now
+                worker.send(("stop",))
+            elif self._stops > 1 or now - self._stop_sent_at > STOP_GRACE_SECONDS:
+                return StopReason.STOPPED
+        started = self._worker_started
+        late = started is not None and now - started > (self.time_limit or 0) + STOP_GRACE_SECONDS
+        if self.enforces_time_limit and self.time_limit is not None and late and not self._trained:
+            self.stop_reason = StopReason.TIME_LIMIT
+            return StopReason.TIME_LIMIT
+        if now >= self._next_memory_check:
+            self._next_memory_check = now + MEMORY_POLL_SECONDS
+            return self._check_memory(worker)
+        return None
+
+    def _check_memory(self, worker: pool.Worker) -> str | None:
+        limit = self.worker_memory_mb
+        if limit is None and self.memory_budget_mb is not None:
+            limit = self.memory_budget_mb - resident_mb() - self._workers.workers_mb(besides=worker)
+        used = worker.resident_mb()
+        if limit is None or used <= limit:
+            return None
+        what = budget._what_to_reduce(self.config, length=len(self.dataset))
+        self.error = (
+            f"This training outgrew the memory this server can give it: its worker process reached {used:,.0f} MiB, "
+            f"more than the {max(limit, 0):,.0f} MiB left to it (LSTM_LAB_MEMORY_MB), and was ended. Reduce {what}; "
+            "your data and settings are kept."
+        )
+        return "memory"
+
+
+class ProcessTrainingJob(_InWorker, TrainingJob):
     """One training of `config` on `dataset` in a worker process; see the module docstring."""
 
     thread_name = "lstm-lab-training-watch"
@@ -101,28 +196,14 @@ class ProcessTrainingJob(TrainingJob):
     ) -> None:
         """`worker_memory_mb`: a fixed limit for the worker's resident memory instead of what the budget leaves."""
         super().__init__(dataset, config, **options)
-        self.pool = worker_pool
-        self.worker_memory_mb = worker_memory_mb
-        self.worker_pid: int | None = None
-        self.backend: str | None = None
-        self.device: str | None = None
-        self._stops = 0
-        self._stop_sent_at: float | None = None
-        self._next_memory_check = 0.0
-        self._worker_started: float | None = None  # when the worker began this training (after any warm-up)
-        self._trained = False  # the worker has finished training and is evaluating: a Stop has nothing to end
-        self._fits: dict | None = None  # ETS and Theta as the worker fitted them, for a run rebuilt here
-
-    def request_stop(self) -> None:
-        self._stops += 1
-        super().request_stop()
+        self._init_worker(worker_pool, worker_memory_mb)
 
     # --- the watching thread ------------------------------------------------------------------------------
-    def _execute(self) -> JobState:
-        workers = self.pool or pool.shared_pool()
+    def _task(self) -> tuple[str, Any]:
         threading.Thread(target=_import_for_salvage, name="lstm-lab-salvage-imports", daemon=True).start()
-        task = ("train", (self.dataset, self.config, self.time_limit))
-        outcome = workers.run(task, on_message=self._on_message, tick=self._tick)
+        return "train", (self.dataset, self.config, self.time_limit)
+
+    def _conclude(self, outcome: pool.Outcome) -> JobState:
         if outcome.status == "done":
             self.run = outcome.value
             reason = self.run.train.stop_reason
@@ -144,11 +225,7 @@ class ProcessTrainingJob(TrainingJob):
             return self._salvage(StopReason(outcome.value))
         if outcome.status == "ended":  # memory: the sentence was written by _tick
             return JobState.FAILED
-        self.error = (
-            f"The training's worker process ended unexpectedly ({_how_it_ended(outcome.exitcode)}); the server and "
-            "other visitors' trainings go on. Your data and settings are kept: try again, or reduce the units, "
-            "window or batch size if it happens again."
-        )
+        self.error = self._died_sentence(outcome, "training")
         return JobState.FAILED
 
     def _on_message(self, message: tuple) -> None:
@@ -168,41 +245,6 @@ class ProcessTrainingJob(TrainingJob):
         elif kind == "started":
             self.backend, self.device = message[1], message[2]
             self._worker_started = time.monotonic()
-
-    def _tick(self, worker: pool.Worker) -> str | None:
-        """Every poll: forward a Stop, end the worker when it does not come in time, watch memory."""
-        self.worker_pid = worker.pid
-        now = time.monotonic()
-        if self._should_stop() and not self._trained:
-            if self._stop_sent_at is None:
-                self._stop_sent_at = now
-                worker.send(("stop",))
-            elif self._stops > 1 or now - self._stop_sent_at > STOP_GRACE_SECONDS:
-                return StopReason.STOPPED
-        started = self._worker_started
-        late = started is not None and now - started > (self.time_limit or 0) + STOP_GRACE_SECONDS
-        if self.time_limit is not None and late and not self._trained:
-            self.stop_reason = StopReason.TIME_LIMIT
-            return StopReason.TIME_LIMIT
-        if now >= self._next_memory_check:
-            self._next_memory_check = now + MEMORY_POLL_SECONDS
-            return self._check_memory(worker)
-        return None
-
-    def _check_memory(self, worker: pool.Worker) -> str | None:
-        limit = self.worker_memory_mb
-        if limit is None and self.memory_budget_mb is not None:
-            limit = self.memory_budget_mb - resident_mb() - (self.pool or pool.shared_pool()).workers_mb(besides=worker)
-        used = worker.resident_mb()
-        if limit is None or used <= limit:
-            return None
-        what = budget._what_to_reduce(self.config, length=len(self.dataset))
-        self.error = (
-            f"This training outgrew the memory this server can give it: its worker process reached {used:,.0f} MiB, "
-            f"more than the {max(limit, 0):,.0f} MiB left to it (LSTM_LAB_MEMORY_MB), and was ended. Reduce {what}; "
-            "your data and settings are kept."
-        )
-        return "memory"
 
     def _salvage(self, reason: StopReason) -> JobState:
         """The worker was ended: rebuild the run here, in NumPy, from the last recorded epoch's weights."""
@@ -254,6 +296,71 @@ class ProcessTrainingJob(TrainingJob):
             run = dataclasses.replace(run, notes=(*kept, left_out))
         self.run = run
         return JobState.STOPPED
+
+
+class ProcessBacktestJob(_InWorker, BacktestJob):
+    """A walk-forward backtest in a worker process: folds, epochs and batches cross the pipe, the Backtest comes
+    back as plain data. A Stop ends it at the next step, keeping the finished folds; when it does not come in time
+    (or at a second Stop) the worker is ended and the backtest has no result."""
+
+    thread_name = "lstm-lab-backtest-watch"
+    enforces_time_limit = False
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        config: ExperimentConfig,
+        backtest: BacktestConfig,
+        *,
+        worker_pool: pool.WorkerPool | None = None,
+        worker_memory_mb: float | None = None,
+        heartbeat_timeout: float = 30.0,
+    ) -> None:
+        super().__init__(dataset, config, backtest, heartbeat_timeout=heartbeat_timeout)
+        self._init_worker(worker_pool, worker_memory_mb)
+
+    def _task(self) -> tuple[str, Any]:
+        return "backtest", (self.dataset, self.config, self.backtest)
+
+    def _conclude(self, outcome: pool.Outcome) -> JobState:
+        if outcome.status == "done":
+            self.result = outcome.value
+            self.stop_reason = self.stop_reason or self.result.stop_reason
+            return JobState.STOPPED if self.result.stop_reason == StopReason.STOPPED else JobState.DONE
+        if outcome.status in ("failed", "error"):
+            detail = outcome.value
+            self.error = detail if outcome.status == "failed" else f"The backtest failed unexpectedly ({detail})."
+            return JobState.FAILED
+        if outcome.status == "ended" and outcome.value == StopReason.STOPPED:
+            self.stop_reason = self.stop_reason or StopReason.STOPPED
+            self.error = (
+                "The backtest was ended: its training did not stop soon enough after Stop, so its worker process was "
+                "ended and its folds are not kept. Your settings are kept."
+            )
+            return JobState.STOPPED
+        if outcome.status == "ended":
+            return JobState.FAILED
+        self.error = self._died_sentence(outcome, "backtest")
+        return JobState.FAILED
+
+    def _on_message(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "fold":
+            self.folds.append(message[1])
+        elif kind == "epoch":
+            self.epochs.append(message[1])
+        elif kind == "batch":
+            self.progress = message[1]
+        elif kind == "started":
+            self.backend, self.device = message[1], message[2]
+            self._worker_started = time.monotonic()
+
+
+def backtest_job(dataset: Dataset, config: ExperimentConfig, backtest: BacktestConfig, **options: Any) -> BacktestJob:
+    """The app's backtest job: in a worker process, or in a thread when `LSTM_LAB_WORKERS=0`."""
+    if pool.enabled():
+        return ProcessBacktestJob(dataset, config, backtest, **options)
+    return BacktestJob(dataset, config, backtest, **options)
 
 
 def _import_for_salvage() -> None:

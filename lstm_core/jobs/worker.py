@@ -72,6 +72,8 @@ def serve(conn: Connection, parent_pid: int, idle_seconds: float) -> None:
         try:
             if kind == "train":
                 conn.send(("done", _train(conn, *payload)))
+            elif kind == "backtest":
+                conn.send(("done", _backtest(conn, *payload)))
             elif kind == "call":
                 function, args = payload
                 conn.send(("started", *_where()))
@@ -114,22 +116,12 @@ def _train(conn: _Sender, dataset: Any, config: Any, time_limit: float | None) -
 
     fitting = threading.Thread(target=fit, name="lstm-lab-baselines", daemon=True)
     fitting.start()
-    stop = _StopListener(conn)
-    last_batch = 0.0
-
-    def on_batch(report: Any) -> None:
-        nonlocal last_batch
-        now = time.monotonic()
-        if now - last_batch >= 1.0 / BATCH_REPORTS_PER_SECOND:
-            last_batch = now
-            conn.send(("batch", report))
-
     result = train(
         windows,
         config,
         on_epoch=lambda report: conn.send(("epoch", report)),
-        on_batch=on_batch,
-        should_stop=stop,
+        on_batch=_throttled(conn),
+        should_stop=_StopListener(conn),
         recorder=_forwarding_recorder(conn),
         time_limit=time_limit,
     )
@@ -138,6 +130,35 @@ def _train(conn: _Sender, dataset: Any, config: Any, time_limit: float | None) -
     run = evaluate(dataset, config, windows, result, fits=fitted.get("fits"))
     release_model(result.model)
     return run
+
+
+def _backtest(conn: _Sender, dataset: Any, config: Any, backtest: Any) -> Any:
+    from lstm_core.evaluate.backtest import run_backtest
+
+    conn.send(("started", *_where(config.train.device)))
+    return run_backtest(
+        dataset,
+        config,
+        backtest,
+        on_fold=lambda report: conn.send(("fold", report)),
+        on_epoch=lambda report: conn.send(("epoch", report)),
+        on_batch=_throttled(conn),
+        should_stop=_StopListener(conn),
+    )
+
+
+def _throttled(conn: _Sender) -> Any:
+    """`on_batch` that sends at most BATCH_REPORTS_PER_SECOND reports a second."""
+    last = 0.0
+
+    def on_batch(report: Any) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= 1.0 / BATCH_REPORTS_PER_SECOND:
+            last = now
+            conn.send(("batch", report))
+
+    return on_batch
 
 
 class _Sender:

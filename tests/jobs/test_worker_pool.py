@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from tiny import TINY, tiny_dataset
 
+from lstm_core.config.settings import BacktestConfig
 from lstm_core.jobs import pool
 from lstm_core.jobs.base import TrainingJob, running_trainings
-from lstm_core.jobs.process import ProcessTrainingJob, call_in_worker, keras_file_bytes
+from lstm_core.jobs.process import ProcessBacktestJob, ProcessTrainingJob, call_in_worker, keras_file_bytes
 
 LONG_EPOCH = TINY.replace(epochs=50, batch_size=1, units=32)  # about a second or more per epoch on 2 loaded cores
 
@@ -114,6 +115,15 @@ def test_model_file_is_built_in_a_worker(dataset, workers, monkeypatch):
     monkeypatch.setattr(pool, "shared_pool", lambda: workers)
     data = call_in_worker(keras_file_bytes, job.run)
     assert data[:2] == b"PK" and len(data) > 1000  # a .keras file is a zip archive
+
+
+def test_backtest_runs_in_a_worker(workers):
+    """A backtest in a worker reports its folds as they finish and gives back the whole Backtest."""
+    backtest = BacktestConfig(start="0.6", horizon=4, stride=3)
+    job = ProcessBacktestJob(tiny_dataset(120), TINY.replace(epochs=1), backtest, worker_pool=workers)
+    job.start()
+    assert job.wait(120) and job.state == "done", job.error
+    assert len(job.folds) == job.total_folds == job.result.folds and job.result.summary
 
 
 ORPHAN = textwrap.dedent(

@@ -17,6 +17,7 @@ import streamlit as st
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.jobs.backtest import BacktestJob
 from lstm_core.jobs.base import heartbeat_seconds
+from lstm_core.jobs.process import backtest_job
 from lstm_core.jobs.state import JobState
 from ui.jobs.slot import JobSlot, Progress
 from ui.text.format import duration
@@ -85,6 +86,7 @@ SLOT = BacktestSlot()
 
 def start(dataset: Any, config: ExperimentConfig, backtest: BacktestConfig) -> None:
     """Start a backtest in a worker thread; raises LabError for bad settings, one running, or a busy server."""
-    SLOT.start(lambda: BacktestJob(dataset, config, backtest, heartbeat_timeout=heartbeat_seconds()))
+    # In a worker process (lstm_core.jobs.pool); in a thread when LSTM_LAB_WORKERS=0.
+    SLOT.start(lambda: backtest_job(dataset, config, backtest, heartbeat_timeout=heartbeat_seconds()))
     st.session_state.backtest_config = backtest
     st.session_state.backtest_error = None
