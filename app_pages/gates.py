@@ -12,7 +12,7 @@ from ui.text import i18n
 from ui.text.equations import CELL_EQUATIONS, CELL_GATE_ORDER
 from ui.text.format import plain, time_label, unit_summary
 from ui.text.gate_text import TEXT
-from ui.views import gate_views, gradient_views
+from ui.views import gate_views, gradient_views, whatif_views
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
@@ -105,6 +105,7 @@ def gates_at_epoch() -> None:
         st.plotly_chart(figure, key="gates_saturation")
 
     gradient_views.draw_gradients(run, weights, position, times)  # moves with the epoch slider
+    whatif_views.draw_whatif(run, weights, position, times, inputs, input_label)
 
 
 gates_at_epoch()

@@ -8,7 +8,7 @@ from app_helpers import open_train_page, press_train, switch
 
 @pytest.mark.parametrize(
     ("cell", "charts", "columns"),
-    [("gru", 8, ["mean z", "mean r", "last h"]), ("rnn", 3, ["last h"])],
+    [("gru", 11, ["mean z", "mean r", "last h"]), ("rnn", 6, ["last h"])],
 )
 def test_gates_page_shows_the_cells_arrays(cell, charts, columns) -> None:
     """A GRU's Gates page shows z, r, n, h with their equations (and its update gate per unit and saturation),
@@ -23,7 +23,14 @@ def test_gates_page_shows_the_cells_arrays(cell, charts, columns) -> None:
     assert latex[-1].startswith(r"h_t = z_t" if cell == "gru" else r"h_t = \tanh")
     assert len(at.get("plotly_chart")) == charts  # gru: z, r, n, h, update gate per unit, saturation, reach, inputs
     keys = [chart.key for chart in at.get("plotly_chart")]
-    assert keys[-2:] == ["gates_gradient_reach", "gates_attribution"]
+    assert keys[-5:-3] == ["gates_gradient_reach", "gates_attribution"]
     assert list(at.dataframe[0].value.columns) == columns
+    for kind in ("step", "shift", "spike"):  # what if: each edit redraws at once
+        at.radio(key="gates_whatif_kind").set_value(kind).run()
+        assert not at.exception
+    at.number_input(key="gates_whatif_size").set_value(5.0).run()
+    predicted = next(m.value for m in at.markdown if m.value.startswith("Predicted value"))
+    before, after = (float(part.split("**")[1]) for part in predicted.split("→"))
+    assert before != after
     switch(at, "inside")
     assert not at.exception and [r.options for r in at.radio if r.key == "inside_state"] == [["hidden h"]]

@@ -134,7 +134,7 @@ def test_gates_page_shows_every_gate(trained: AppTest) -> None:
     and the inputs' attributions, and the forget gate over epochs; the slider picks a window."""
     switch(trained, "gates")
     assert not trained.exception
-    assert len(trained.get("plotly_chart")) == 11
+    assert len(trained.get("plotly_chart")) == 14  # and the what-if's input, change in h and reach
     assert any("(they agree within" in caption.value for caption in trained.caption)  # integrated gradients' check
     assert len(trained.latex) == 6
     before = trained.markdown[0].value
