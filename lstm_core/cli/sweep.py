@@ -9,13 +9,15 @@ ranges searched (default: `sweep.space.DEFAULT_SPACE`); the sweep settings (`--t
 joins an existing study takes its settings, space and data source from the study (options given override the
 fixed settings; the study refuses other ones). The study is started by `sweep.start.start_study`, as in the app.
 With `--out`, the worker waits for the other workers' running trials, then writes `trials.csv`, `study.json` and
-`best/`.
+`best/`. `--workers N` starts N - 1 more local worker processes that join the same study (each its own
+`python -m lstm_core sweep --study NAME`, so one command uses every core); they end with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -41,6 +43,12 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     study.add_argument("--space", help="JSON file with the ranges searched (default: units, layers, window, ...)")
     study.add_argument(
         "--out", help="folder for trials.csv, study.json and best/ (omit on workers that only run trials)"
+    )
+    study.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="local processes running trials of this study, this one included (default 1; about one per core)",
     )
     parser.add_argument("--config", help="a config.json whose settings are the fixed values of every trial")
     add_config_options(parser, (SweepConfig,))
@@ -76,6 +84,8 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     from lstm_core.sweep.study import wait_for_running
 
     given = given_settings(args, SweepConfig, flags=True)  # a bad value names its option: `--trials` ...
+    if args.workers < 1:
+        raise LabError(f"`--workers` must be at least 1. Received: --workers {args.workers}")
     storage = args.storage or args.db or default_storage_url()
     space = _space(args.space)
     stored = stored_setup(storage, args.study) if args.study else None
@@ -115,8 +125,16 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         print(_trial_line(trial), file=sys.stderr, flush=True)
         save(trial)
 
-    ran = run_trials(study, setup, dataset, sweep, on_trial=on_trial)
-    print(f"This worker ran {ran} trial(s).", file=sys.stderr, flush=True)
+    helpers = _local_workers(args, given, storage=storage, study_name=name)
+    try:
+        ran = run_trials(study, setup, dataset, sweep, on_trial=on_trial)
+        print(f"This worker ran {ran} trial(s).", file=sys.stderr, flush=True)
+        for helper in helpers:
+            helper.wait()
+    finally:
+        for helper in helpers:  # an interrupted command leaves no worker behind
+            if helper.poll() is None:
+                helper.kill()
     if not args.out:
         return 0
     wait_for_running(study, note=lambda text: print(f"note: {text}", file=sys.stderr, flush=True))
@@ -133,6 +151,34 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _local_workers(
+    args: argparse.Namespace, given: dict[str, Any], *, storage: str, study_name: str
+) -> list[subprocess.Popen]:
+    """`--workers N`: N - 1 more processes joining the study, with this command's own worker settings."""
+    count = args.workers
+    helpers = []
+    for k in range(1, count):
+        command = [sys.executable, "-m", "lstm_core", "sweep", "--storage", storage, "--study", study_name]
+        if args.db:
+            command += ["--db", args.db]
+        for name in ("timeout", "sampler", "sampler_seed"):
+            if name in given and given[name] is not None:
+                value = given[name] + k if name == "sampler_seed" else given[name]  # each worker its own seed
+                command += [f"--{name.replace('_', '-')}", str(value)]
+        # sys.stderr, not descriptor 2: the command points that at /dev/null (main.quiet_native_logs).
+        helpers.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stderr=_stderr_descriptor()))
+    if helpers:
+        print(f"note: {len(helpers)} more local worker(s) joined the study.", file=sys.stderr, flush=True)
+    return helpers
+
+
+def _stderr_descriptor() -> int | None:
+    try:
+        return sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # a captured stderr (tests calling main()): the process's own
+        return None
 
 
 def _trial_saver(args: argparse.Namespace, setup: SweepSetup, dataset: Any, study_name: str) -> Callable[[Any], None]:
