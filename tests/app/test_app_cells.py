@@ -1,4 +1,5 @@
-"""AppTest: a GRU and a plain RNN trained from the Train form, and the Gates page showing their own arrays."""
+"""AppTest: a GRU and a plain RNN trained from the Train form, the Gates page showing their own arrays, and the
+Sweep form offering the cell."""
 
 from __future__ import annotations
 
@@ -34,3 +35,11 @@ def test_gates_page_shows_the_cells_arrays(cell, charts, columns) -> None:
     assert before != after
     switch(at, "inside")
     assert not at.exception and [r.options for r in at.radio if r.key == "inside_state"] == [["hidden h"]]
+
+
+def test_the_sweep_form_offers_the_cells_unticked():
+    """The Sweep form has a `cell` choice, not searched by default, offering lstm, gru and rnn once ticked."""
+    from ui.forms import sweep_form
+
+    widgets = sweep_form._defaults()
+    assert widgets["sweep_search_cell"] is False and widgets["sweep_cell"] == ["lstm", "gru", "rnn"]

@@ -1,7 +1,7 @@
 """The Sweep page's form: which settings to search and over what ranges, and the sweep's own settings.
 
 Widget keys start with `sweep_`. A setting is searched when its "search" box is ticked; its range is two
-number inputs (low, high) or, for batch size and differences, a multiselect. Unticked settings keep the
+number inputs (low, high) or, for batch size, differences and the cell, a multiselect. Unticked settings keep the
 Train form's value in every trial. `space_from_widgets()` turns the widgets into a validated SweepSpace.
 
 The budget, pruner, objective and horizon widgets are drawn from `lstm_core.config.sweep.SweepConfig`'s fields
@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import LIMITS, settings_of
+from lstm_core.config.settings import CELLS, LIMITS, settings_of
 from lstm_core.config.sweep import SweepConfig
 from lstm_core.sweep.space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
 from ui.forms import settings
@@ -37,6 +37,7 @@ _RANGES: dict[str, tuple[str, float, float, float, str]] = {
 _CHOICES: dict[str, tuple[str, tuple[Any, ...]]] = {
     "batch_size": ("Batch sizes", (8, 16, 32, 64, 128, 256)),
     "difference": ("Differences", SEARCHABLE_DIFFERENCES),
+    "cell": ("Cells", CELLS),
 }
 
 
@@ -54,8 +55,8 @@ def _defaults() -> dict[str, Any]:
             low, high = default
             kind = int if _RANGES[name][4] == "%d" else float
             values[f"sweep_{name}_low"], values[f"sweep_{name}_high"] = kind(low), kind(high)
-        else:
-            values[f"sweep_{name}"] = list(default)
+        else:  # a choice the default space does not search (cell) offers all its options once ticked
+            values[f"sweep_{name}"] = list(_CHOICES[name][1] if default is None else default)
     defaults = SweepConfig()
     values.update({f"sweep_{name}": getattr(defaults, name) for name in FORM_SETTINGS})
     values["sweep_trials"] = defaults.trials or 0  # 0 = no limit, as the widget shows None
