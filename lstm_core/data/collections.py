@@ -291,4 +291,6 @@ def _require(frame: pd.DataFrame, column: str, setting: str) -> None:
 
 
 def _numeric_share(column: pd.Series) -> float:
-    return float(pd.to_numeric(column, errors="coerce").notna().mean()) if len(column) else 0.0
+    """The share of a column's non-empty cells that read as numbers."""
+    filled = column.dropna()
+    return float(pd.to_numeric(filled, errors="coerce").notna().mean()) if len(filled) else 0.0

