@@ -26,10 +26,18 @@ import numpy as np
 from lstm_core.nn.gates import network_gates, single_blas_thread
 from lstm_core.nn.weights import GRUWeights, LSTMWeights, NetworkWeights, RecurrentWeights
 
-__all__ = ["Attribution", "Gradients", "gradients", "integrated_gradients", "training_mean_baseline"]
+__all__ = [
+    "Attribution",
+    "Gradients",
+    "gradients",
+    "integrated_gradients",
+    "integrated_gradients_batch",
+    "training_mean_baseline",
+]
 
 COMPLETENESS = 0.01  # integrated gradients must sum to ŷ(x) − ŷ(baseline) within 1%
 MAX_STEPS = 1024
+CHUNK_FLOATS = 4 * 1024 * 1024  # windows x steps x units per backward pass: each float64 array at most 32 MB
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,23 +141,54 @@ def integrated_gradients(
     x: np.ndarray, weights: NetworkWeights, baseline: np.ndarray, *, steps: int = 32, output: int = 0
 ) -> Attribution:
     """Integrated gradients of one window x (T, F) from `baseline` (T, F), steps doubled until complete within 1%."""
-    x, baseline = np.asarray(x, dtype=np.float32), np.asarray(baseline, dtype=np.float32)  # (T, F) each
-    ends = gradients(np.stack([x, baseline]), weights, output=output).output.astype(np.float64)  # (2,)
-    difference = ends[0] - ends[1]
+    x = np.asarray(x, dtype=np.float32)  # (T, F)
+    batch = integrated_gradients_batch(x[None], weights, baseline, steps=steps, output=output)
+    return Attribution(
+        attributions=batch.attributions[0],
+        baseline=batch.baseline,
+        output=float(batch.output[0]),
+        baseline_output=batch.baseline_output,
+        steps=batch.steps,
+        completeness_error=float(batch.completeness_error[0]),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class BatchAttribution:
+    attributions: np.ndarray  # (N, T, F)
+    baseline: np.ndarray  # (T, F)
+    output: np.ndarray  # (N,): ŷ of each window
+    baseline_output: float
+    steps: int
+    completeness_error: np.ndarray  # (N,)
+
+
+def integrated_gradients_batch(
+    x: np.ndarray, weights: NetworkWeights, baseline: np.ndarray, *, steps: int = 32, output: int = 0
+) -> BatchAttribution:
+    """Integrated gradients of windows x (N, T, F) from one `baseline` (T, F): every window's path in one batch,
+    steps doubled until each window's attributions are complete within 1% (or MAX_STEPS)."""
+    x, baseline = np.asarray(x, dtype=np.float32), np.asarray(baseline, dtype=np.float32)  # (N, T, F), (T, F)
+    ends = gradients(np.concatenate([x, baseline[None]]), weights, output=output).output.astype(np.float64)
+    difference = ends[:-1] - ends[-1]  # (N,)
     while True:
         alphas = (np.arange(steps) + 0.5) / steps  # (S,): midpoints
-        path = baseline + alphas[:, None, None] * (x - baseline)  # (S, T, F)
-        slope = gradients(path, weights, output=output).input_gradient.astype(np.float64).mean(axis=0)  # (T, F)
-        attributions = (x - baseline) * slope  # (T, F)
-        error = abs(attributions.sum() - difference) / max(abs(difference), 1e-6)
-        if error <= COMPLETENESS or steps >= MAX_STEPS:
+        path = baseline + alphas[None, :, None, None] * (x - baseline)[:, None]  # (N, S, T, F)
+        flat = path.reshape(-1, *x.shape[1:])  # (N·S, T, F)
+        rows = max(1, CHUNK_FLOATS // (x.shape[1] * max(layer.units for layer in weights.lstm)))  # bounded memory
+        slopes = np.concatenate(  # (N·S, T, F)
+            [gradients(flat[k : k + rows], weights, output=output).input_gradient for k in range(0, len(flat), rows)]
+        ).astype(np.float64)
+        attributions = (x - baseline) * slopes.reshape(path.shape).mean(axis=1)  # (N, T, F)
+        error = np.abs(attributions.sum(axis=(1, 2)) - difference) / np.maximum(np.abs(difference), 1e-6)  # (N,)
+        if (error <= COMPLETENESS).all() or steps >= MAX_STEPS:
             break
         steps *= 2
-    return Attribution(
+    return BatchAttribution(
         attributions=attributions.astype(np.float32),
         baseline=baseline,
-        output=float(ends[0]),
-        baseline_output=float(ends[1]),
+        output=ends[:-1].astype(np.float32),
+        baseline_output=float(ends[-1]),
         steps=steps,
-        completeness_error=float(error),
+        completeness_error=error,
     )

@@ -9,7 +9,7 @@ from app_helpers import open_train_page, press_train, switch
 
 @pytest.mark.parametrize(
     ("cell", "charts", "columns"),
-    [("gru", 11, ["mean z", "mean r", "last h"]), ("rnn", 6, ["last h"])],
+    [("gru", 11, ["mean z", "mean r", "last h"]), ("rnn", 6, ["last h"])],  # before the averaged attributions
 )
 def test_gates_page_shows_the_cells_arrays(cell, charts, columns) -> None:
     """A GRU's Gates page shows z, r, n, h with their equations (and its update gate per unit and saturation),
@@ -26,6 +26,8 @@ def test_gates_page_shows_the_cells_arrays(cell, charts, columns) -> None:
     keys = [chart.key for chart in at.get("plotly_chart")]
     assert keys[-5:-3] == ["gates_gradient_reach", "gates_attribution"]
     assert list(at.dataframe[0].value.columns) == columns
+    at.toggle(key="gates_attribution_mean").set_value(True).run()
+    assert not at.exception and any("sum to its prediction minus the baseline" in c.value for c in at.caption)
     for kind in ("step", "shift", "spike"):  # what if: each edit redraws at once
         at.radio(key="gates_whatif_kind").set_value(kind).run()
         assert not at.exception

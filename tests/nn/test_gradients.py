@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from lstm_core.config.settings import ModelConfig
-from lstm_core.nn.gradients import gradients, integrated_gradients, training_mean_baseline
+from lstm_core.nn.gradients import (
+    gradients,
+    integrated_gradients,
+    integrated_gradients_batch,
+    training_mean_baseline,
+)
 from lstm_core.nn.keras_model import backend_name, build_model, layer_name, network_weights
 
 RTOL = 1e-4  # relative to the largest entry
@@ -79,3 +84,15 @@ def test_integrated_gradients_are_complete(cell):
     assert abs(result.attributions.sum() - difference) <= 0.01 * abs(difference)
     assert result.completeness_error <= 0.01
     assert not integrated_gradients(baseline, weights, baseline).attributions.any()
+
+
+def test_batch_integrated_gradients_equal_one_by_one():
+    """Integrated gradients of several windows at once equal each window's own, and each is complete within 1%."""
+    weights = network_weights(random_model("rnn", 1))
+    x = np.random.default_rng(5).normal(size=(3, WINDOW, FEATURES)).astype(np.float32)
+    baseline = np.zeros((WINDOW, FEATURES), np.float32)
+    batch = integrated_gradients_batch(x, weights, baseline, steps=64)
+    assert batch.attributions.shape == x.shape and (batch.completeness_error <= 0.01).all()
+    for k in range(3):
+        single = integrated_gradients(x[k], weights, baseline, steps=64)
+        np.testing.assert_allclose(batch.attributions[k], single.attributions, atol=1e-6, rtol=1e-4)

@@ -11,13 +11,19 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from lstm_core.nn.gradients import gradients, integrated_gradients, training_mean_baseline
+from lstm_core.nn.gradients import (
+    gradients,
+    integrated_gradients,
+    integrated_gradients_batch,
+    training_mean_baseline,
+)
 from ui.charts import gradient_charts
 from ui.text.gate_text import TEXT
 
 __all__ = ["MAX_WINDOWS", "draw_gradients"]
 
 MAX_WINDOWS = 256
+MAX_ATTRIBUTED = 32  # test windows averaged for the mean attributions (each costs 32 or more backward passes)
 
 
 def draw_gradients(run: Any, weights: Any, position: int, times: Any) -> None:
@@ -52,3 +58,13 @@ def draw_gradients(run: Any, weights: Any, position: int, times: Any) -> None:
             error=attribution.completeness_error,
         )
     )
+    if st.toggle(f"Average over the test part (up to {MAX_ATTRIBUTED} windows)", key="gates_attribution_mean"):
+        chosen = np.unique(np.linspace(0, len(x_test) - 1, min(len(x_test), MAX_ATTRIBUTED)).round().astype(int))
+        with np.errstate(all="ignore"):
+            batch = integrated_gradients_batch(x_test[chosen], weights, baseline)
+        mean = np.abs(batch.attributions).mean(axis=0)  # (window, F): how much each step moves a prediction
+        figure = gradient_charts.attribution_figure(mean, [f"lag {k}" for k in range(len(mean) - 1, -1, -1)], features)
+        figure.update_layout(title={"text": f"Mean |integrated gradient| per step over {len(chosen)} test windows"})
+        st.plotly_chart(figure, key="gates_attribution_mean_chart")
+        worst = float(np.nanmax(batch.completeness_error))
+        st.caption(f"Every window's attributions sum to its prediction minus the baseline's within {worst:.2%}.")
