@@ -23,6 +23,7 @@ def runs_table(records: Sequence[Any]) -> pd.DataFrame:
                 "run": f"#{record.number}",
                 "finished": time.strftime("%H:%M:%S", time.localtime(record.finished_at)),
                 "data": record.dataset_name,
+                "cell": config.model.cell,
                 "units": config.model.units,
                 "layers": config.model.layers,
                 "window": config.windows.window,
@@ -64,6 +65,7 @@ def stored_runs_table(runs: Sequence[Any], numbers: dict[str, int] | None = None
                 "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at)),
                 "kind": run.kind.replace("_", " "),
                 "data": run.name,
+                "cell": model.get("cell", "lstm"),  # runs stored before other cells were LSTMs
                 "units": model.get("units"),
                 "layers": model.get("layers"),
                 "window": windows.get("window"),
