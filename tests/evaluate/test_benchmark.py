@@ -53,7 +53,7 @@ def test_seasonal_naive_and_mase_equal_a_hand_computation():
 def tiny_collection(changed: bool = False) -> Collection:
     """Two series of different lengths with a competition split; `changed`: every test value different."""
     series = []
-    for k, length in enumerate((40, 52)):
+    for k, length in enumerate((30, 36)):
         values = tiny_values(length) * (1 + 0.3 * k)
         train_length = length - 6
         if changed:
