@@ -35,6 +35,7 @@ from lstm_core.jobs import budget, pool, worker
 from lstm_core.jobs.backtest import BacktestJob
 from lstm_core.jobs.base import TrainingJob, resident_mb
 from lstm_core.jobs.state import JobState
+from lstm_core.jobs.sweep import SweepJob
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.scoring.columns import STATISTICAL
 
@@ -42,10 +43,12 @@ __all__ = [
     "MEMORY_POLL_SECONDS",
     "STOP_GRACE_SECONDS",
     "ProcessBacktestJob",
+    "ProcessSweepJob",
     "ProcessTrainingJob",
     "backtest_job",
     "call_in_worker",
     "keras_file_bytes",
+    "sweep_job",
     "training_job",
 ]
 
@@ -99,6 +102,7 @@ class _InWorker:
     stop_reason: StopReason | None
     error: str | None
     enforces_time_limit = True  # a backtest trains several times: the per-training limit is not its whole
+    stop_grace_seconds = STOP_GRACE_SECONDS  # from a Stop sent to the worker to ending it
 
     def _init_worker(self, worker_pool: pool.WorkerPool | None, worker_memory_mb: float | None) -> None:
         self.pool = worker_pool
@@ -152,7 +156,7 @@ class _InWorker:
             if self._stop_sent_at is None:
                 self._stop_sent_at = now
                 worker.send(("stop",))
-            elif self._stops > 1 or now - self._stop_sent_at > STOP_GRACE_SECONDS:
+            elif self._stops > 1 or now - self._stop_sent_at > self.stop_grace_seconds:
                 return StopReason.STOPPED
         started = self._worker_started
         late = started is not None and now - started > (self.time_limit or 0) + STOP_GRACE_SECONDS
@@ -354,6 +358,60 @@ class ProcessBacktestJob(_InWorker, BacktestJob):
         elif kind == "started":
             self.backend, self.device = message[1], message[2]
             self._worker_started = time.monotonic()
+
+
+class ProcessSweepJob(_InWorker, SweepJob):
+    """A sweep's trials in a worker process: each finished trial crosses the pipe (and is saved here); the study
+    itself is in its storage, as for any worker. A Stop ends the running trial at its next step; only a second
+    Stop ends the worker (a trial ended mid-write would stay "running" in the study)."""
+
+    thread_name = "lstm-lab-sweep-watch"
+    enforces_time_limit = False
+    stop_grace_seconds = float("inf")
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        setup: Any,
+        *,
+        worker_pool: pool.WorkerPool | None = None,
+        worker_memory_mb: float | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(dataset, setup, **options)
+        self.config = setup.config
+        self.time_limit = None
+        self.memory_budget_mb = budget.memory_budget_mb()
+        self._init_worker(worker_pool, worker_memory_mb)
+
+    def _task(self) -> tuple[str, Any]:
+        return "sweep", (self.dataset, self.setup, self.storage, self.study_name, self.sweep)
+
+    def _conclude(self, outcome: pool.Outcome) -> JobState:
+        if outcome.status == "done":
+            return JobState.STOPPED if self._stop.is_set() else JobState.DONE
+        if outcome.status in ("failed", "error"):
+            detail = outcome.value
+            self.error = detail if outcome.status == "failed" else f"The sweep failed unexpectedly ({detail})."
+            return JobState.FAILED
+        if outcome.status == "ended" and outcome.value == StopReason.STOPPED:
+            return JobState.STOPPED  # the trials finished are in the study
+        if outcome.status == "ended":
+            return JobState.FAILED
+        self.error = self._died_sentence(outcome, "sweep")
+        return JobState.FAILED
+
+    def _on_message(self, message: tuple) -> None:
+        if message[0] == "trial":
+            self._on_trial(message[1])
+        elif message[0] == "started":
+            self.backend, self.device = message[1], message[2]
+            self._worker_started = time.monotonic()
+
+
+def sweep_job(dataset: Dataset, setup: Any, **options: Any) -> SweepJob:
+    """The app's sweep job: its trials in a worker process, or in a thread when `LSTM_LAB_WORKERS=0`."""
+    return ProcessSweepJob(dataset, setup, **options) if pool.enabled() else SweepJob(dataset, setup, **options)
 
 
 def backtest_job(dataset: Dataset, config: ExperimentConfig, backtest: BacktestConfig, **options: Any) -> BacktestJob:

@@ -74,6 +74,8 @@ def serve(conn: Connection, parent_pid: int, idle_seconds: float) -> None:
                 conn.send(("done", _train(conn, *payload)))
             elif kind == "backtest":
                 conn.send(("done", _backtest(conn, *payload)))
+            elif kind == "sweep":
+                conn.send(("done", _sweep(conn, *payload)))
             elif kind == "call":
                 function, args = payload
                 conn.send(("started", *_where()))
@@ -145,6 +147,17 @@ def _backtest(conn: _Sender, dataset: Any, config: Any, backtest: Any) -> Any:
         on_batch=_throttled(conn),
         should_stop=_StopListener(conn),
     )
+
+
+def _sweep(conn: _Sender, dataset: Any, setup: Any, storage: str, study_name: str, sweep: Any) -> int:
+    """Trials of the study until its budget, the sweep's time limit or a Stop; each finished trial is sent."""
+    from lstm_core.sweep.start import run_trials
+    from lstm_core.sweep.study import open_study
+
+    conn.send(("started", *_where(setup.config.train.device)))
+    study, _ = open_study(storage, study_name, setup)
+    on_trial = lambda trial: conn.send(("trial", trial))  # noqa: E731
+    return run_trials(study, setup, dataset, sweep, should_stop=_StopListener(conn), on_trial=on_trial)
 
 
 def _throttled(conn: _Sender) -> Any:

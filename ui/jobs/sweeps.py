@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.config.sweep import SweepConfig
+from lstm_core.jobs.process import sweep_job
 from lstm_core.jobs.sweep import SweepJob
 from lstm_core.sweep.space import SweepSpace
 from lstm_core.sweep.start import start_study
@@ -88,7 +89,8 @@ def start(space: SweepSpace, sweep: SweepConfig, *, study_name: str, storage: st
         _, setup = start_study(
             dataset, s.config.replace(data=s.data_config), space, sweep, storage=storage, study_name=name
         )
-        return SweepJob(
+        # Its trials in a worker process (lstm_core.jobs.pool); in a thread when LSTM_LAB_WORKERS=0.
+        return sweep_job(
             dataset, setup, storage=storage, study_name=name, sweep=sweep, save_trial=_saver(name, setup, dataset)
         )
 
