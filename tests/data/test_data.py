@@ -21,11 +21,12 @@ EXPECTED = {  # name -> (rows, target, freq)
     "monthly-sunspots": (2820, "Sunspots", "MS"),
     "AAPL": (1258, "Close", "B"),
     "sine": (600, "value", "D"),
+    "long-memory": (3000, "echo", "D"),
 }
 
 
 def test_catalog_lists_every_sample_with_its_source() -> None:
-    """list_samples gives the five samples, default first, each with a one-line description and a source."""
+    """list_samples gives the six samples, default first, each with a one-line description and a source."""
     samples = list_samples()
     assert [s.name for s in samples] == list(EXPECTED)
     assert samples[0].name == DEFAULT_SAMPLE == "airline-passengers"
@@ -102,3 +103,12 @@ def test_load_dispatches_yahoo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 def test_reexports() -> None:
     """read_csv and fetch_yahoo are reachable from lstm_core.data.sources."""
     assert data.read_csv is csvread.read_csv and data.fetch_yahoo is yahoo.fetch_yahoo
+
+
+def test_long_memory_echoes_the_trigger_fifty_steps_later() -> None:
+    """`echo` is `trigger` 50 steps earlier plus noise of sd 0.1; the trigger is an input feature by default."""
+    dataset = load_sample("long-memory")
+    assert dataset.input_columns == ["echo", "trigger"]
+    echo, trigger = dataset.frame["echo"].to_numpy(), dataset.frame["trigger"].to_numpy()
+    assert set(np.unique(trigger)) == {-1.0, 0.0, 1.0} and 0.05 < np.mean(trigger != 0) < 0.15
+    assert np.std(echo[50:] - trigger[:-50]) < 0.12
