@@ -12,7 +12,8 @@ else its last H steps. Every model sees the training part only (the test values 
 Scores per series and model: MAE, RMSE, sMAPE (M4) and MASE scaled by the in-sample MAE of the seasonal naive
 forecast over that series' training part (m = its season, 1 without one). The summary gives each model's mean
 sMAPE and MASE over series with a 95% bootstrap interval over series, and, for the bundled competition
-collections, each model's OWA against Naive2.
+collections, each model's OWA against Naive2; `wins` counts, for each network, the series on which its MASE is below
+each other model's.
 """
 
 from __future__ import annotations
@@ -236,7 +237,17 @@ def _summary(
         for model in models:
             block = blocks[model]
             block["owa"] = owa(block["smape"]["mean"], block["mase"]["mean"], reference["smape"], reference["mase"])
-    return {"series": len(tasks), "horizon": h, "models": blocks}
+    return {"series": len(tasks), "horizon": h, "models": blocks, "wins": _wins(models, scores)}
+
+
+def _wins(models: Sequence[str], scores: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """For each network, on how many series its MASE is below each other model's: {"lstm": {"ets": 16, ...}}."""
+    table = scores.pivot(index="series", columns="model", values="mase").astype(float)
+    return {
+        network: {other: int((table[network] < table[other]).sum()) for other in models if other != network}
+        for network in models
+        if network in NETWORKS
+    }
 
 
 def _forecast_frame(tasks: list[Task], forecasts: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -32,6 +32,7 @@ def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
     block = summary["models"]["lstm"]
     assert block["smape"]["ci95"][0] <= block["smape"]["mean"] <= block["smape"]["ci95"][1]
     assert block["owa"] > 0 and summary["config"]["data"] == "collection:tourism-monthly"
+    assert set(summary["wins"]["lstm"]) == {"theta", "naive", "seasonal_naive"}
     assert summary["config"]["lstm"]["model"]["units"] == 4 and summary["networks"]["lstm"]["epochs_run"] == 1
     assert "3 of the 366 series drawn at random" in done.stderr and "tourism-monthly: 3 series" in done.stderr
 
