@@ -1,5 +1,5 @@
-"""Backpropagation through time in NumPy equals TensorFlow's automatic differentiation of Keras's own layers, and
-integrated gradients are complete."""
+"""Backpropagation through time in NumPy equals the backend's automatic differentiation (tf.GradientTape, jax.grad)
+of Keras's own layers, and integrated gradients are complete."""
 
 from __future__ import annotations
 
@@ -18,9 +18,6 @@ from lstm_core.nn.keras_model import backend_name, build_model, layer_name, netw
 RTOL = 1e-4  # relative to the largest entry
 WINDOW, FEATURES = 9, 2
 
-tf = pytest.importorskip("tensorflow")
-pytestmark = pytest.mark.skipif(backend_name() != "tensorflow", reason="the reference is tf.GradientTape")
-
 
 def random_model(cell: str, layers: int):
     """A `build_model` network of `cell` (units 5, dropout between layers) with every weight drawn at random."""
@@ -32,35 +29,53 @@ def random_model(cell: str, layers: int):
     return model
 
 
-def autodiff(model, cell: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """ŷ, ∂ŷ/∂x and ‖∂ŷ/∂h_t‖ by tf.GradientTape: the first layer's Keras cell stepped by hand with a zero added to
-    each h_t (its gradient is ∂ŷ/∂h_t, an LSTM's c_t untouched), then Keras's own later layers."""
+def forward(model, cell: str, inputs, zeros, ops):
+    """ŷ summed over the batch: the first layer's Keras cell stepped by hand with zeros[t] added to each h_t (its
+    gradient is ∂ŷ/∂h_t, an LSTM's c_t untouched), then Keras's own later layers. Returns (sum, ŷ)."""
     first = model.get_layer(layer_name(cell, 1))
     later = model.layers[model.layers.index(first) + 1 :]
+    states, hidden = [ops.zeros((inputs.shape[0], first.units))] * (2 if cell == "lstm" else 1), []
+    for t in range(WINDOW):
+        _, states = first.cell(inputs[:, t], states)
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        states[0] = states[0] + zeros[t]
+        hidden.append(states[0])
+    out = ops.stack(hidden, axis=1) if first.return_sequences else hidden[-1]
+    for layer in later:
+        out = layer(out)
+    return ops.sum(out[:, 0]), out[:, 0]
+
+
+def autodiff(model, cell: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ŷ, ∂ŷ/∂x and ‖∂ŷ/∂h_t‖ by the backend's own automatic differentiation of `forward`."""
+    units = model.get_layer(layer_name(cell, 1)).units
+    if backend_name() == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        zeros = jnp.zeros((WINDOW, len(x), units))
+        grad = jax.grad(lambda a, b: forward(model, cell, a, b, jnp)[0], argnums=(0, 1))
+        input_gradient, state_gradient = grad(jnp.asarray(x), zeros)
+        output = forward(model, cell, jnp.asarray(x), zeros, jnp)[1]
+        return np.asarray(output), np.asarray(input_gradient), np.linalg.norm(np.asarray(state_gradient), axis=-1).T
+    tf = pytest.importorskip("tensorflow")
+    if backend_name() != "tensorflow":
+        pytest.skip("the reference is tf.GradientTape or jax.grad")
     inputs = tf.constant(x)
-    zeros = [tf.zeros((len(x), first.units)) for _ in range(WINDOW)]
+    zeros = [tf.zeros((len(x), units)) for _ in range(WINDOW)]
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(inputs)
         for zero in zeros:
             tape.watch(zero)
-        states, hidden = [tf.zeros((len(x), first.units))] * (2 if cell == "lstm" else 1), []
-        for t in range(WINDOW):
-            _, states = first.cell(inputs[:, t], states)
-            states = list(states) if isinstance(states, (list, tuple)) else [states]
-            states[0] = states[0] + zeros[t]
-            hidden.append(states[0])
-        out = tf.stack(hidden, axis=1) if first.return_sequences else hidden[-1]
-        for layer in later:
-            out = layer(out)
-        total = tf.reduce_sum(out[:, 0])
+        total, output = forward(model, cell, inputs, zeros, tf.experimental.numpy)
     state = np.stack([np.linalg.norm(tape.gradient(total, zero).numpy(), axis=-1) for zero in zeros], axis=1)
-    return out[:, 0].numpy(), tape.gradient(total, inputs).numpy(), state
+    return output.numpy(), tape.gradient(total, inputs).numpy(), state
 
 
 @pytest.mark.parametrize("layers", [1, 2])
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
 def test_gradients_equal_autodiff(cell, layers):
-    """∂ŷ/∂x per step and feature and ‖∂ŷ/∂h_t‖ per step equal tf.GradientTape's within 1e-4 relative."""
+    """∂ŷ/∂x per step and feature and ‖∂ŷ/∂h_t‖ per step equal automatic differentiation's within 1e-4 relative."""
     model = random_model(cell, layers)
     x = np.random.default_rng(2).normal(size=(4, WINDOW, FEATURES)).astype(np.float32)  # (B, T, F)
     ours = gradients(x, network_weights(model))

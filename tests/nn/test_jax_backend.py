@@ -18,6 +18,7 @@ pytest.importorskip("jax")
 SELECTION = [
     "tests/nn/test_gates.py",
     "tests/nn/test_cells.py",
+    "tests/nn/test_gradients.py",
     "tests/forecast/test_forecast.py",
     "tests/nn/test_train.py::test_other_seed_other_start",
     "tests/nn/test_train.py::test_val_loss_equals_keras_evaluate",
