@@ -8,9 +8,11 @@ heartbeat, request_stop, wait) is the thread job's own, so the pages cannot tell
 
 What a process adds:
 - Stop asks the worker to stop at its next execution step, as in-process. When the result has not come
-  `STOP_GRACE_SECONDS` later (a long step), at a second Stop, or `STOP_GRACE_SECONDS` past the time limit,
+  `STOP_GRACE_SECONDS` later (a long step), or at a second Stop,
   the worker is killed and the run is rebuilt here, in NumPy, from the weights of the last recorded epoch
-  (the probe recorder sends them after every recorded epoch; every epoch up to 200 planned epochs).
+  (the probe recorder sends them after every recorded epoch; every epoch up to 200 planned epochs). The time
+  limit is the worker's own, as in-process; the server ends a worker still training `TIME_LIMIT_GRACE_SECONDS`
+  after it.
 - Memory: the server polls the worker's resident memory (/proc, every `MEMORY_POLL_SECONDS`) and ends a
   training that takes the process tree (server + workers) past `LSTM_LAB_MEMORY_MB`, with a sentence saying
   what to reduce. Polled from outside rather than `RLIMIT_AS` in the child: TensorFlow and JAX reserve
@@ -54,6 +56,9 @@ __all__ = [
 
 STOP_GRACE_SECONDS = 0.5  # from a Stop to ending the worker: the result is rebuilt well within a second
 MEMORY_POLL_SECONDS = 0.25
+# The worker stops itself at the time limit (counted from its model's build); the server ends it only this much
+# later, for a step that does not return.
+TIME_LIMIT_GRACE_SECONDS = 3.0
 
 
 def training_job(dataset: Dataset, config: ExperimentConfig, **options: Any) -> TrainingJob:
@@ -159,7 +164,7 @@ class _InWorker:
             elif self._stops > 1 or now - self._stop_sent_at > self.stop_grace_seconds:
                 return StopReason.STOPPED
         started = self._worker_started
-        late = started is not None and now - started > (self.time_limit or 0) + STOP_GRACE_SECONDS
+        late = started is not None and now - started > (self.time_limit or 0) + TIME_LIMIT_GRACE_SECONDS
         if self.enforces_time_limit and self.time_limit is not None and late and not self._trained:
             self.stop_reason = StopReason.TIME_LIMIT
             return StopReason.TIME_LIMIT

@@ -3,6 +3,7 @@ no process left behind. Real processes and real Keras on tiny data; one warm poo
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -94,6 +95,17 @@ def test_second_stop_ends_the_worker_and_keeps_the_last_epochs_weights(workers):
     assert job.run.train.epochs_run == last.epoch >= 1 and "worker was ended" in job.run.train.message
     np.testing.assert_array_equal(job.run.weights.lstm[0].kernel, last.weights.lstm[0].kernel)
     assert job.run.metrics.lstm is not None and job.run.metrics.naive is not None
+
+
+def test_time_limit_ends_a_training_in_a_worker_with_its_weights(workers):
+    """A training past its time limit stops there as 'time_limit' with a run, as in-process."""
+    options = {"heartbeat_timeout": 600, "memory_budget_mb": None, "time_limit": 2.0, "worker_pool": workers}
+    job = ProcessTrainingJob(tiny_dataset(400), LONG_EPOCH, **options)
+    job.estimate = dataclasses.replace(job.estimate, seconds=1.0)  # an estimate that turns out too low
+    job.start()
+    assert job.wait(60)
+    assert job.state == "stopped" and job.stop_reason == "time_limit" and job.run is not None
+    assert 1 <= job.run.train.epochs_run < LONG_EPOCH.train.epochs
 
 
 def test_killed_worker_fails_its_job_with_one_sentence_and_the_next_training_works(dataset, workers):
