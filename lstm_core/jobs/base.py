@@ -107,7 +107,7 @@ def _acquire(job: TrainingJob | None) -> None:
             )
         expected = job.estimate if job is not None else None
         if expected is not None:
-            server = resident_mb() + budget.import_cost_mb(expected.backend, loaded=_backend_loaded(expected.backend))
+            server = job.held_mb()
             budget.check_memory(
                 job.config,
                 expected,
@@ -266,6 +266,12 @@ class TrainingJob(WorkerJob):
         self.progress: Any = None  # latest BatchReport
         self.run: Any = None  # experiment.Run when finished
         self.recorder = GateRecorder()  # gates of the probe window, epoch by epoch (read while training)
+
+    def held_mb(self) -> float:
+        """What the server holds now, for the memory check before the training: its resident memory, plus the
+        backend's import if it is not loaded yet (a job in a worker process counts the workers instead)."""
+        backend = self.estimate.backend if self.estimate is not None else "tensorflow"
+        return resident_mb() + budget.import_cost_mb(backend, loaded=_backend_loaded(backend))
 
     def gate_snapshots(self) -> tuple[Snapshot, ...]:
         """The snapshots recorded so far (safe to call from the UI thread while the job trains)."""

@@ -219,6 +219,12 @@ class WorkerPool:
             if worker in self._workers:
                 self._workers.remove(worker)
 
+    def has_idle(self) -> bool:
+        """Whether a live worker waits for a task now."""
+        with self._lock:
+            self._prune()
+            return any(not w.busy for w in self._workers)
+
     def pids(self) -> list[int]:
         with self._lock:
             self._prune()

@@ -207,6 +207,12 @@ class ProcessTrainingJob(_InWorker, TrainingJob):
         super().__init__(dataset, config, **options)
         self._init_worker(worker_pool, worker_memory_mb)
 
+    def held_mb(self) -> float:
+        """The server and its workers now, plus a backend's import when no idle worker will take the training."""
+        workers = self._workers
+        backend = self.estimate.backend if self.estimate is not None else "tensorflow"
+        return resident_mb() + workers.workers_mb() + budget.import_cost_mb(backend, loaded=workers.has_idle())
+
     # --- the watching thread ------------------------------------------------------------------------------
     def _task(self) -> tuple[str, Any]:
         threading.Thread(target=_import_for_salvage, name="lstm-lab-salvage-imports", daemon=True).start()
