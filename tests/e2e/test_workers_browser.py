@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, click_train, open_page, serve_app, set_training, wait_trained
+from e2e_helpers import click_train, open_page, serve_app, set_training, wait_trained
 
 from lstm_core.jobs.pool import wait_for_exit
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 
 def children(pid: int) -> list[int]:
@@ -33,13 +33,9 @@ def maps_tensorflow(pid: int) -> bool:
     return "tensorflow" in Path(f"/proc/{pid}/maps").read_text()
 
 
-def test_server_without_tensorflow_and_a_killed_worker(tmp_path):
+def test_server_without_tensorflow_and_a_killed_worker(browser):
     """Train in a browser: the server maps no TensorFlow; kill -9 of the worker mid-training shows the sentence,
     the health check answers, the next training works; stopping the server leaves no worker."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
     # No file watcher: in a checkout being edited, Streamlit would re-import changed modules mid-test, and objects
     # made by the old classes then fail isinstance checks against the new ones.
     env = {
@@ -49,9 +45,9 @@ def test_server_without_tensorflow_and_a_killed_worker(tmp_path):
         "LSTM_LAB_MAX_TRAIN_SECONDS": "0",
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
     }
-    with serve_app(env) as (url, server), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    with serve_app(env) as (url, server):  # the session's Chromium (tests/e2e/conftest.py), a server of its own
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
         page.set_default_timeout(120_000)
         open_page(page, url, "Train")
         set_training(page, epochs=2, units=4)
@@ -78,5 +74,5 @@ def test_server_without_tensorflow_and_a_killed_worker(tmp_path):
         wait_trained(page)
         assert not maps_tensorflow(server.pid)
         left = children(server.pid)
-        browser.close()
+        context.close()
     assert wait_for_exit(left, 10), f"processes left behind by the server: {left}"
