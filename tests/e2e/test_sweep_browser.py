@@ -44,13 +44,14 @@ def _table(page, rows: int, timeout: float = 30.0) -> list[dict[str, str]]:
     return [dict(zip(headers, cells[k : k + len(headers)], strict=True)) for k in range(0, len(cells), len(headers))]
 
 
-LIVE = re.compile(r"Study sweep-\S+: [12] trial\(s\)\n")
-PROGRESS = re.compile(r"Sweeping: \d trial\(s\) done here")
+LIVE = re.compile(r"Study sweep-\S+: [123] trial\(s\)\n")  # trials in the study, the running one included
+PROGRESS = re.compile(r"Sweeping: ([012]) trial\(s\) done here")  # shown only while the sweep runs
 
 
 def _wait_for_live_trials(page, timeout: float = 180.0) -> str:
-    """The page's text at a moment when the sweep runs and shows it: the study heading counts 1 or 2 trials and the
-    job's progress line is drawn. Fails at once, with the page's words, when an error shows.
+    """The page's text at a moment when the sweep still runs and its trials already show: the study heading counts
+    them (the running one included) and the job's progress line says fewer than three are done. Fails at once,
+    with the page's words, when an error shows or the sweep ends first.
 
     Both are read from one snapshot, and polled: the progress line is drawn a moment after the heading the first
     time (Streamlit loads its progress-bar component lazily and shows a skeleton meanwhile; up to a second on a
@@ -63,7 +64,7 @@ def _wait_for_live_trials(page, timeout: float = 180.0) -> str:
         if LIVE.search(text) and PROGRESS.search(text):
             return text
         assert alert.count() == 0, f"the Sweep page shows an error: {alert.first.inner_text()}"
-        assert not re.search(r"Study sweep-\S+: 3 trial\(s\)\n", text), f"the sweep ended unseen: {text}"
+        assert "The sweep done" not in text, f"the sweep ended before a live snapshot: {text}"
         assert time.monotonic() < deadline, f"no live trial in {timeout:.0f} s; the page says: {text}"
         time.sleep(0.05)
 

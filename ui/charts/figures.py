@@ -78,11 +78,15 @@ _GATE_RANGE = {
 def _layout(fig: go.Figure, *, height: int = 380, y_title: str | None = None, x_title: str | None = None) -> go.Figure:
     titled = bool(fig.layout.title.text)
     fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 80 if titled else 40, "b": 10},  # room for the title above the legend
+        height=height + (30 if titled else 0),
+        # The title pinned to the top and room under it for a legend of two rows (a forecast with every baseline
+        # and its bands has nine entries): the legend grows upwards from the plot and must not run into the title.
+        margin={"l": 10, "r": 10, "t": 110 if titled else 40, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         hovermode=fig.layout.hovermode or "x unified",
     )
+    if titled:
+        fig.update_layout(title={"y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 12}})
     if y_title:
         fig.update_yaxes(title_text=y_title)
     if x_title:
