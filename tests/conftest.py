@@ -34,6 +34,39 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
+# The longest test files, measured (`--durations`), handed to the workers first: each worker takes the next file when
+# it is free, so with the long ones first the two finish within a short file of each other, instead of one worker
+# starting a 90-second file when the other is nearly done.
+LONGEST_FIRST = (
+    "tests/nn/test_jax_backend.py",
+    "tests/e2e/test_isolation_load.py",
+    "tests/test_bench_smoke.py",
+    "tests/e2e/test_journey.py",
+    "tests/sweep/test_sweep_workers.py",
+    "tests/e2e/test_sweep_browser.py",
+    "tests/cli/test_cli.py",
+    "tests/data/test_real_files.py",
+    "tests/e2e/test_busy.py",
+    "tests/e2e/test_workers_browser.py",
+    "tests/jobs/test_worker_pool.py",
+    "tests/sweep/test_sweep_local_workers.py",
+    "tests/cli/test_reliability_cli.py",
+    "tests/jobs/test_reliability_training.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the longest files first (LONGEST_FIRST, in that order), the rest in their usual order after them."""
+    rank = {path: number for number, path in enumerate(LONGEST_FIRST)}
+    root = Path(str(config.rootpath))
+
+    def key(item: pytest.Item) -> int:
+        path = Path(str(item.path)).relative_to(root).as_posix() if Path(str(item.path)).is_relative_to(root) else ""
+        return rank.get(path, len(rank))
+
+    items.sort(key=key)  # stable: the tests of one file keep their order
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: one worker per core, at most four (each worker imports TensorFlow: about 700 MB)."""
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
