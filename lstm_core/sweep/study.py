@@ -61,6 +61,7 @@ __all__ = [
 ]
 
 _ATTR = "lstm_lab"
+_CREATION_SECONDS = 10.0  # how long a study without its setup may be one being created by another worker
 _DEFAULTS = SweepConfig()
 
 
@@ -132,6 +133,11 @@ def stored_setup(storage: str, study_name: str) -> SweepSetup | None:
     except KeyError:
         return None
     values = study.user_attrs.get(_ATTR)
+    deadline = time.monotonic() + _CREATION_SECONDS
+    while values is None and not study.trials and time.monotonic() < deadline:
+        # A worker that created the study a moment ago writes its setup just after: Optuna cannot do both at once.
+        time.sleep(0.1)
+        values = study.user_attrs.get(_ATTR)
     if values is None:
         raise LabError(f"The study {study_name!r} was not made by LSTM Lab; choose another study name.")
     return SweepSetup.from_attr(values)

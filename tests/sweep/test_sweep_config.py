@@ -90,3 +90,24 @@ def test_start_study_creates_or_joins_and_refuses_a_sweep_without_a_budget(tmp_p
                 study_name="s")  # fmt: skip  # joining: the study's own budget (none: until stopped)
     with pytest.raises(LabError, match="other values of objective"):
         start_study(dataset, TINY, SPACE, SweepConfig(), storage=storage, study_name="s")
+
+
+def test_a_worker_joining_a_study_being_created_waits_for_its_setup_and_a_foreign_study_is_refused(tmp_path):
+    """Optuna creates a study and stores LSTM Lab's setup in two steps: a worker joining between them waits for the
+    setup instead of calling the study foreign; a study with trials but no setup was made elsewhere and is refused."""
+    import threading
+
+    import optuna
+
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    setup = SweepSetup.of(TINY, SPACE, "sha256:x", SweepConfig())
+    being_made = optuna.create_study(storage=storage, study_name="new", direction="minimize")
+    later = threading.Timer(0.5, being_made.set_user_attr, args=("lstm_lab", setup.to_attr()))
+    later.start()
+    _, joined = open_study(storage, "new", setup)
+    later.join()
+    assert joined == setup
+    foreign = optuna.create_study(storage=storage, study_name="foreign", direction="minimize")
+    foreign.add_trial(optuna.trial.create_trial(params={}, distributions={}, value=1.0))
+    with pytest.raises(LabError, match="'foreign' was not made by LSTM Lab"):
+        open_study(storage, "foreign", setup)
