@@ -17,6 +17,10 @@ trend (R's defaults `restrict = TRUE`, `allow.multiplicative.trend = FALSE`); no
 length is 1, above 24 (as R) or the part is shorter than two seasons; a form only where the part has at least
 four points more than the form has parameters. The form with the lowest AICc wins, its parameters and
 initial states estimated by maximum likelihood (statsmodels `ETSModel`, `initialization_method="estimated"`).
+A training part longer than `MAX_ETS_POINTS` is fitted on its last `MAX_ETS_POINTS` values (an hourly series of
+five years would take about ten seconds otherwise; the smoothing parameters are as well determined by two thousand
+points, and the initial states of the first hour of 2010 do not matter to a forecast of 2014); the fit remembers
+how many leading values it left out, and every method leaves them out of the `values` it is given too.
 To stay under a second a series, every admissible form is first fitted with heuristic initial states (a few
 milliseconds each), scored by AICc counting the initial states as parameters, and only the `keep` best are
 fitted in full; the winner is the full fit with the lowest AICc. One-step predictions over later values are
@@ -48,6 +52,7 @@ import numpy as np
 from lstm_core.scoring.columns import ForecastColumn
 
 __all__ = [
+    "MAX_ETS_POINTS",
     "MAX_ETS_SEASON",
     "EtsFit",
     "EtsForm",
@@ -62,6 +67,7 @@ __all__ = [
 
 MAX_ETS_SEASON = 24  # R's ets ignores a longer season ("I can't handle data with frequency greater than 24")
 _KEEP = 3  # forms fitted in full after the heuristic screen
+MAX_ETS_POINTS = 2_000  # the last values of a longer training part are what ETS is fitted on (module docstring)
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ class EtsFit:
     params: tuple[float, ...]
     aicc: float
     length: int  # points fitted on
+    skip: int = 0  # leading values of the training part left out of the fit (longer than MAX_ETS_POINTS)
 
     @property
     def name(self) -> str:
@@ -117,10 +124,12 @@ class EtsFit:
 
     def one_step(self, values: np.ndarray, start: int) -> np.ndarray:
         """Predictions for positions [start, T) of `values`, each from the values before it: (T - start,)."""
-        values = _series(values)  # (T,)
+        if start < self.skip:
+            raise ValueError(f"`start` must be at least {self.skip}, where the fit began. Received: start={start}")
+        values = _series(values)[self.skip :]  # (T - skip,)
         with _quiet():
             fitted = self.form.model(values).smooth(np.asarray(self.params)).fittedvalues
-        return np.asarray(fitted, dtype=np.float64)[start:]  # (T - start,)
+        return np.asarray(fitted, dtype=np.float64)[start - self.skip :]  # (T - start,)
 
     def forecast(self, history: np.ndarray, horizon: int) -> np.ndarray:
         """The `horizon`-step forecast from the end of `history`: (horizon,)."""
@@ -133,8 +142,10 @@ class EtsFit:
         after the value before its origin, (l + (φ + … + φ^h)·b) with the last season's index added or
         multiplied in (no error term, as statsmodels' `forecast`).
         """
-        origins = np.asarray(origins, dtype=np.int64)  # (K,)
-        values = _series(values)[: int(origins.max())]  # nothing at or after the last origin is read
+        origins = np.asarray(origins, dtype=np.int64) - self.skip  # (K,) positions in the fitted part's frame
+        if origins.min() < 1:
+            raise ValueError(f"Every origin must be after position {self.skip}, where the fit began.")
+        values = _series(values)[self.skip : self.skip + int(origins.max())]  # nothing at or after the last origin
         with _quiet():
             smoothed = self.form.model(values).smooth(np.asarray(self.params))
         last = origins - 1  # (K,) the position of the last value each forecast sees
@@ -252,7 +263,8 @@ def fit_ets(train: np.ndarray, season_length: int | None = None, *, keep: int = 
     """Automatic ETS on `train` (see the module docstring); None when no form fits."""
     from statsmodels.tools.eval_measures import aicc
 
-    train = _series(train)  # (n,)
+    skip = max(len(_series(train)) - MAX_ETS_POINTS, 0)
+    train = _series(train)[skip:]  # (n,) at most MAX_ETS_POINTS
     forms = ets_forms(train, season_length)
     if not forms or not np.ptp(train) > 0:  # a constant part: every form is the same flat line
         forms = [EtsForm("add", None, False, None, None)] if len(train) >= 2 else []
@@ -278,7 +290,7 @@ def fit_ets(train: np.ndarray, season_length: int | None = None, *, keep: int = 
             if not (np.isfinite(params).all() and np.isfinite(result.aicc)):
                 continue
             if best is None or result.aicc < best.aicc:
-                best = EtsFit(form, tuple(params.tolist()), float(result.aicc), len(train))
+                best = EtsFit(form, tuple(params.tolist()), float(result.aicc), len(train), skip)
     return best
 
 

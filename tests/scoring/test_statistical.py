@@ -171,3 +171,26 @@ def test_forecasts_from_many_origins_equal_statsmodels_from_each(airline, airlin
     np.testing.assert_allclose(
         theta.forecasts(airline, origins, 14), [theta.forecast(airline[:origin], 14) for origin in origins]
     )
+
+
+def test_a_long_training_part_is_fitted_on_its_last_points_and_everything_follows():
+    """A part longer than MAX_ETS_POINTS: ETS is fitted on its last MAX_ETS_POINTS values, its one-step predictions
+    and forecasts equal statsmodels smoothing those values with the fit's parameters, and the values left out change
+    nothing."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    values = _level(statistical.MAX_ETS_POINTS + 400)  # (2,400,)
+    train = len(values) - 100
+    fit = statistical.fit_ets(values[:train])
+    assert fit.skip == train - statistical.MAX_ETS_POINTS and fit.length == statistical.MAX_ETS_POINTS
+    kept = values[fit.skip :]
+    smoothed = fit.form.model(kept).smooth(np.asarray(fit.params))
+    np.testing.assert_allclose(fit.one_step(values, train), np.asarray(smoothed.fittedvalues)[train - fit.skip :])
+    direct = ETSModel(kept[: train - fit.skip], error=fit.form.error, trend=fit.form.trend,
+                      damped_trend=fit.form.damped).smooth(np.asarray(fit.params))  # fmt: skip
+    np.testing.assert_allclose(fit.forecast(values[:train], 5), direct.forecast(5), rtol=1e-9)
+    changed = values.copy()
+    changed[: fit.skip] += 1_000.0
+    np.testing.assert_array_equal(fit.one_step(changed, train), fit.one_step(values, train))
+    with pytest.raises(ValueError, match="where the fit began"):
+        fit.one_step(values, fit.skip - 1)
