@@ -5,8 +5,8 @@ its default (a default may read the keys above it, or the URL on a session's fir
 and assigns these keys but never makes one; a key it needs goes into this table first.
 
 Not in the table: widget keys, which their widgets make (`data_*`, `train_*`, `backtest_<setting>`, `sweep_*`
-form fields, `gates_*`, `inside_*` inputs, `runs_*` filters, `store_keep_data`, `share_with_workspace`, and
-`lang`, the language switch, which `ui.text.i18n` fills from the URL before drawing it).
+form fields, `gates_*`, `inside_*` inputs, `compare_*` buttons, `runs_*` filters, `store_keep_data`,
+`share_with_workspace`, and `lang`, the language switch, which `ui.text.i18n` fills from the URL before drawing it).
 
 Nothing here is shared between visitors: no `st.cache_resource`.
 """
@@ -100,6 +100,11 @@ KEYS: tuple[SessionKey, ...] = (
     SessionKey("sweep_collected", TRUE, "whether `sweep_job`'s end has been seen by a full run of the app"),
     SessionKey("sweep_view", NONE, "the `StudyView` the Sweep page shows"),
     SessionKey("sweep_rename", FALSE, "whether the study-name field gets a fresh name before it is next drawn"),
+    # --- compare cells (Compare page; ui.jobs.compares) -------------------------------------------------------------
+    SessionKey("compare_job", NONE, "the current or last `CompareJob` (LSTM, GRU and plain RNN, one after another)"),
+    SessionKey("compare_collected", TRUE, "whether `compare_job`'s end has been kept (as `comparison` or an error)"),
+    SessionKey("comparison", NONE, "the last finished comparison, a `ComparisonRecord`"),
+    SessionKey("compare_error", NONE, "the sentence of the last failed comparison, shown on the Compare page"),
 )
 
 
