@@ -40,6 +40,7 @@ __all__ = [
     "BENCHMARK_MODELS",
     "NETWORKS",
     "BenchmarkResult",
+    "BenchmarkStopped",
     "Task",
     "parse_models",
     "run_benchmark",
@@ -61,6 +62,10 @@ class Task:
     test: np.ndarray
     times: tuple[str, ...]  # the test steps' time labels
     season_length: int  # 1: no season
+
+
+class BenchmarkStopped(Exception):
+    """Raised by `run_benchmark` when its `should_stop` answers True (between series, or after an LSTM epoch)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,10 +132,18 @@ def run_benchmark(
     windows_per_series: int = 48,
     on_progress: Callable[[str], None] | None = None,
     on_epoch: Callable | None = None,
+    on_series: Callable[[str, int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> BenchmarkResult:
-    """Every model on every usable series of `collection` (see the module docstring)."""
+    """Every model on every usable series of `collection` (see the module docstring).
+
+    `on_series(model, done, total)` reports each model's progress over the series (a network: 0 of N when it starts
+    training, N of N when it has forecast); `should_stop()` is asked between series and after every LSTM epoch, and
+    True raises BenchmarkStopped."""
     models = parse_models(models)
     say = on_progress or (lambda message: None)
+    step = on_series or (lambda model, done, total: None)
+    stop = should_stop or (lambda: False)
     tasks, notes = split_tasks(
         collection, horizon=horizon, season_length=season_length, networks=any(m in NETWORKS for m in models)
     )
@@ -146,12 +159,17 @@ def run_benchmark(
     for model in wanted:
         started = time.perf_counter()
         say(f"{model}: forecasting {len(tasks)} series")
+        if stop():
+            raise BenchmarkStopped
+        step(model, 0, len(tasks))
         if model in NETWORKS:
             trains = [task.train for task in tasks]
             network = global_forecast if model == "lstm" else local_forecast
-            options = {"windows_per_series": windows_per_series} if model == "lstm" else {}
+            options: dict[str, Any] = {"windows_per_series": windows_per_series} if model == "lstm" else {}
+            if model == "lstm-local":
+                options["on_series"] = lambda done, total, name=model: step(name, done, total)
             seasons = [task.season_length for task in tasks]
-            fit = network(trains, h, config, seasons=seasons, on_epoch=on_epoch, **options)
+            fit = network(trains, h, config, seasons=seasons, on_epoch=_stoppable(on_epoch, stop), **options)
             forecasts[model] = fit.forecasts
             fitted[model] = {
                 "epochs_run": fit.epochs_run,
@@ -160,10 +178,12 @@ def run_benchmark(
                 "windows_per_epoch": fit.windows,
             }
         else:
-            forecasts[model], failed = _statistical(model, tasks, h, say)
+            counted = lambda done, name=model: step(name, done, len(tasks))  # noqa: E731
+            forecasts[model], failed = _statistical(model, tasks, h, say, counted, stop)
             if failed:
                 notes.append(f"{model} could not be fitted on {failed} series; the naive forecast stands in there.")
         seconds[model] = round(time.perf_counter() - started, 3)
+        step(model, len(tasks), len(tasks))
     scores = _scores(tasks, forecasts)
     summary = _summary(tasks, h, models, scores, competition, config.train.seed)
     summary["seconds"] = seconds
@@ -177,7 +197,26 @@ def run_benchmark(
     )
 
 
-def _statistical(model: str, tasks: list[Task], h: int, say: Callable[[str], None]) -> tuple[np.ndarray, int]:
+def _stoppable(on_epoch: Callable | None, stop: Callable[[], bool]) -> Callable:
+    """`on_epoch` that ends the training (BenchmarkStopped out of Keras's fit) once `stop()` answers True."""
+
+    def report(epoch: Any) -> None:
+        if on_epoch is not None:
+            on_epoch(epoch)
+        if stop():
+            raise BenchmarkStopped
+
+    return report
+
+
+def _statistical(
+    model: str,
+    tasks: list[Task],
+    h: int,
+    say: Callable[[str], None],
+    done: Callable[[int], None] = lambda count: None,
+    stop: Callable[[], bool] = lambda: False,
+) -> tuple[np.ndarray, int]:
     from lstm_core.scoring.statistical import fit_ets, fit_theta
 
     out, failed = np.empty((len(tasks), h)), 0
@@ -199,8 +238,11 @@ def _statistical(model: str, tasks: list[Task], h: int, say: Callable[[str], Non
                 failed += 1
                 path = baselines.naive_future(train, h)
         out[k] = path
+        done(k + 1)
         if (k + 1) % 50 == 0:
             say(f"{model}: {k + 1}/{len(tasks)} series")
+        if stop() and k + 1 < len(tasks):
+            raise BenchmarkStopped
     return out, failed
 
 

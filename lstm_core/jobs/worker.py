@@ -11,7 +11,8 @@ Messages to the server are tuples whose first item says what they are:
 EpochReport)`, `("batch", BatchReport)` (at most ten a second), `("probe", probe_x, epochs)` and
 `("snapshot", epoch, NetworkWeights)` (the probe recorder's, so the server holds the weights of the last
 recorded epoch should it have to end the worker), `("baselines", fits)` (ETS and Theta, fitted in a thread beside
-the training) and `("trained",)` once the network is trained; then `("done", result)`, `("failed", sentence)` for a
+the training) and `("trained",)` once the network is trained; during a benchmark `("series", model, done, total)`
+and the LSTM's `("epoch", EpochReport)`; then `("done", result)`, `("failed", sentence)` for a
 LabError or `("error", "Type: message")` for anything else. The server sends `("stop",)` during a training to
 end it at the next execution step, as a Stop does in-process.
 """
@@ -76,6 +77,8 @@ def serve(conn: Connection, parent_pid: int, idle_seconds: float) -> None:
                 conn.send(("done", _backtest(conn, *payload)))
             elif kind == "sweep":
                 conn.send(("done", _sweep(conn, *payload)))
+            elif kind == "benchmark":
+                conn.send(("done", _benchmark(conn, *payload)))
             elif kind == "call":
                 function, args = payload
                 conn.send(("started", *_where()))
@@ -158,6 +161,25 @@ def _sweep(conn: _Sender, dataset: Any, setup: Any, storage: str, study_name: st
     study, _ = open_study(storage, study_name, setup)
     on_trial = lambda trial: conn.send(("trial", trial))  # noqa: E731
     return run_trials(study, setup, dataset, sweep, should_stop=_StopListener(conn), on_trial=on_trial)
+
+
+def _benchmark(conn: _Sender, collection: Any, config: Any, settings: Any) -> Any:
+    """Every model on every series; `("series", model, done, total)` and the LSTM's epochs are sent as they come.
+    A Stop ends it at the next series or epoch: None comes back."""
+    from lstm_core.evaluate.benchmark import BenchmarkStopped, run_benchmark
+
+    conn.send(("started", *_where(config.train.device)))
+    try:
+        return run_benchmark(
+            collection,
+            config=config,
+            on_epoch=lambda report: conn.send(("epoch", report)),
+            on_series=lambda model, done, total: conn.send(("series", model, done, total)),
+            should_stop=_StopListener(conn),
+            **settings.options(),
+        )
+    except BenchmarkStopped:
+        return None
 
 
 def _throttled(conn: _Sender) -> Any:
