@@ -23,7 +23,10 @@ points, and the initial states of the first hour of 2010 do not matter to a fore
 how many leading values it left out, and every method leaves them out of the `values` it is given too.
 To stay under a second a series, every admissible form is first fitted with heuristic initial states (a few
 milliseconds each), scored by AICc counting the initial states as parameters, and only the `keep` best are
-fitted in full; the winner is the full fit with the lowest AICc. One-step predictions over later values are
+fitted in full; the winner is the full fit with the lowest AICc. Fits ask statsmodels for their parameters only
+(`fit(return_params=True)`) and score them with the model's own log-likelihood and ETSResults' AICc (degrees of
+freedom: the parameters plus one), which skips the results object's smoothing pass and its numerical covariance
+matrix, about a fifth of a fit's time, and gives the same numbers. One-step predictions over later values are
 `ETSModel(values, form).smooth(params)`'s fitted values.
 
 Theta is the method of Assimakopoulos and Nikolopoulos (2000) as statsmodels' `ThetaModel` fits it (the M3
@@ -273,24 +276,26 @@ def fit_ets(train: np.ndarray, season_length: int | None = None, *, keep: int = 
     with _quiet():
         for number, form in enumerate(forms):
             try:
-                quick = form.model(train, "heuristic").fit(disp=False)
+                model = form.model(train, "heuristic")
+                llf = model.loglike(model.fit(disp=False, return_params=True))
             except (ValueError, np.linalg.LinAlgError):
                 unscreened.append(number)
                 continue
-            score = aicc(quick.llf, len(train), form.parameters)
+            score = aicc(llf, len(train), form.parameters)
             screened.append((score if math.isfinite(score) else math.inf, number))
         best: EtsFit | None = None
         for number in unscreened + [number for _, number in sorted(screened)[: max(keep, 1)]]:
             form = forms[number]
             try:
-                result = form.model(train).fit(disp=False)
+                model = form.model(train)
+                params = np.asarray(model.fit(disp=False, return_params=True), dtype=np.float64)
+                score = float(aicc(model.loglike(params), len(train), model.k_params + 1))  # as ETSResults.aicc
             except (ValueError, np.linalg.LinAlgError):
                 continue
-            params = np.asarray(result.params, dtype=np.float64)
-            if not (np.isfinite(params).all() and np.isfinite(result.aicc)):
+            if not (np.isfinite(params).all() and math.isfinite(score)):
                 continue
-            if best is None or result.aicc < best.aicc:
-                best = EtsFit(form, tuple(params.tolist()), float(result.aicc), len(train), skip)
+            if best is None or score < best.aicc:
+                best = EtsFit(form, tuple(params.tolist()), score, len(train), skip)
     return best
 
 
