@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from lstm_core.cli.common import experiment_config, load_with_notes
+from lstm_core.cli.runs import add_store_options, save_cli_entry
 from lstm_core.config.options import RUN_PARTS, add_config_options, part_from_args
 from lstm_core.config.settings import BacktestConfig
 from lstm_core.errors import LabError
@@ -23,6 +24,7 @@ def add_backtest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="a config.json to backtest (options given here override it)")
     parser.add_argument("--out", required=True, help="folder for the results")
     add_config_options(parser, (*RUN_PARTS, BacktestConfig))
+    add_store_options(parser)
 
 
 def backtest_command(args: argparse.Namespace) -> int:
@@ -48,6 +50,7 @@ def backtest_command(args: argparse.Namespace) -> int:
     if result.folds == 0:
         raise LabError("The backtest produced no folds; choose an earlier start or a shorter horizon.")
     write_backtest(result, args.out)
+    _store(result, dataset, config, args)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     summary = result.summary
@@ -73,6 +76,15 @@ def backtest_command(args: argparse.Namespace) -> int:
             parts.append(f"no {level_name(float(level))}% bands (too few calibration errors)")
     print(", ".join(parts) + f". Results in {args.out}", file=sys.stderr)
     return 0
+
+
+def _store(result, dataset, config, args: argparse.Namespace) -> None:
+    """The backtest in the run store (kind "backtest"), as the app keeps it; a `note:` line says where."""
+    from lstm_core.data.fingerprint import fingerprint
+    from lstm_core.store.evaluations import backtest_entry
+
+    entry = backtest_entry(result, name=dataset.name, source=config.data.source, fingerprint=fingerprint(dataset))
+    save_cli_entry(entry, args)
 
 
 def time_text(value: object) -> str:

@@ -17,6 +17,7 @@ import sys
 import time
 
 from lstm_core.cli.common import experiment_config
+from lstm_core.cli.runs import add_store_options, save_cli_entry
 from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.config.options import RUN_PARTS, add_config_options, given_settings
 from lstm_core.errors import LabError
@@ -28,14 +29,17 @@ BENCHMARK_DEFAULTS = {"epochs": 40, "patience": 5, "batch_size": 128, "units": 3
 
 
 def add_benchmark_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="a config.json of the LSTM's settings (options given here override it)")
     parser.add_argument("--out", required=True, help="folder for forecasts.csv, scores.csv and summary.json")
     add_config_options(parser, (BenchmarkConfig,))
     add_config_options(parser, RUN_PARTS)
+    add_store_options(parser)
 
 
 def benchmark_command(args: argparse.Namespace) -> int:
     from lstm_core.data.collections import load_collection
     from lstm_core.evaluate.benchmark import NETWORKS, parse_models, run_benchmark, write_benchmark
+    from lstm_core.store.evaluations import benchmark_entry
 
     started = time.perf_counter()
     bench = BenchmarkConfig(**given_settings(args, BenchmarkConfig, flags=True))
@@ -53,6 +57,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
         raise LabError("Set the horizon with --horizon: a CSV collection has none of its own.")
     seasons = {s.season_length for s in collection if s.season_length} or {config.forecast.season_length}
     given = {name for name in vars(args)}
+    given |= set(BENCHMARK_DEFAULTS) | {"window"} if getattr(args, "config", None) else set()  # a config is whole
     updates = {key: value for key, value in BENCHMARK_DEFAULTS.items() if key not in given}
     if "window" not in given:
         updates["window"] = max(horizon, max((s or 1) for s in seasons))
@@ -86,6 +91,10 @@ def benchmark_command(args: argparse.Namespace) -> int:
         "lstm": config.to_dict(),
     }
     write_benchmark(result, args.out, settings)
+    # in the store, the settings a rerun takes again (the LSTM's are the entry's config)
+    stored = {key: value for key, value in settings.items() if key not in ("lstm", "series_requested")}
+    stored.update(series=bench.series, season_length=config.forecast.season_length)
+    save_cli_entry(benchmark_entry(result, name=collection.name, config=config, settings=stored), args)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     summary = result.summary
@@ -100,7 +109,20 @@ def benchmark_command(args: argparse.Namespace) -> int:
         + f". Results in {args.out} ({time.perf_counter() - started:.0f} s)",
         file=sys.stderr,
     )
+    _print_published(collection.name, summary)
     return 0
+
+
+def _print_published(name: str, summary: dict) -> None:
+    """The competition's published figures for this collection, beside ours (none for a CSV or M1)."""
+    from lstm_core.scoring.published import published
+
+    figures = published(name)
+    if not figures:
+        return
+    print(f"published for {name} (all its series; ours: {summary['series']}):", file=sys.stderr)
+    for figure in figures:
+        print(f"  {figure.method}: {figure.metric} {figure.value:g} ({figure.source})", file=sys.stderr)
 
 
 def _mean(block: dict) -> str:

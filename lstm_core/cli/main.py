@@ -73,6 +73,14 @@ def _compare_command(args: argparse.Namespace) -> int:
     return compare_command(args)
 
 
+def _runs_command(args: argparse.Namespace) -> int:
+    if args.action == "rerun":  # runs the commands above, so it lives in its own module
+        from lstm_core.cli.rerun import rerun_command
+
+        return rerun_command(args)
+    return run_runs(args)
+
+
 def _add_benchmark_arguments(parser: argparse.ArgumentParser) -> None:
     from lstm_core.cli.benchmark import add_benchmark_arguments
 
@@ -94,7 +102,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         _add_sweep_arguments,
         _sweep_command,
     ),
-    "runs": ("list, show, export or import the runs of the run store", add_runs_arguments, run_runs),
+    "runs": (
+        "list, show, export, import or rerun the runs, backtests and benchmarks of the run store",
+        add_runs_arguments,
+        _runs_command,
+    ),
     "backtest": (
         "walk-forward backtest of an LSTM against the baselines, with intervals; results to --out",
         add_backtest_arguments,

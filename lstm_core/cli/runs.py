@@ -20,9 +20,18 @@ from typing import Any
 from lstm_core.errors import LabError
 from lstm_core.scoring.columns import ForecastColumn as Column
 
-__all__ = ["add_runs_arguments", "add_store_options", "run_runs", "save_cli_run", "workspace_of"]
+__all__ = [
+    "add_runs_arguments",
+    "add_store_options",
+    "find_run",
+    "run_runs",
+    "save_cli_entry",
+    "save_cli_run",
+    "workspace_of",
+]
 
 DEFAULT_WORKSPACE = "local"
+KINDS = ("run", "backtest", "sweep_trial", "benchmark")  # store.db.KINDS (not imported: SQLAlchemy is slow to load)
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -53,10 +62,22 @@ def save_cli_run(run: Any, out: str | Path, args: argparse.Namespace, *, timings
     return None
 
 
+def save_cli_entry(entry: Any, args: argparse.Namespace) -> None:
+    """Save a backtest's or benchmark's `store.NewRun` to the store; a `note:` line says where, or why not."""
+    from lstm_core.store.db import StoreError, open_store
+
+    try:
+        run_id = open_store(getattr(args, "db", None)).save_run(workspace_of(args), entry)
+    except StoreError as error:
+        print(f"note: {error}", file=sys.stderr)
+        return
+    print(f"note: saved as {entry.kind} {run_id[:12]} in workspace {workspace_of(args)!r}.", file=sys.stderr)
+
+
 def add_runs_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
     listing = actions.add_parser("list", help="the workspace's runs, newest first")
-    listing.add_argument("--kind", choices=("run", "backtest", "sweep_trial"), help="only this kind")
+    listing.add_argument("--kind", choices=KINDS, help="only this kind")
     show = actions.add_parser("show", help="one run as JSON (an id or its first characters)")
     show.add_argument("run_id")
     show.add_argument("--out", help="also write its config.json, metrics.json, history.csv and artifacts here")
@@ -66,7 +87,12 @@ def add_runs_arguments(parser: argparse.ArgumentParser) -> None:
     imported.add_argument("file")
     delete = actions.add_parser("delete", help="delete one run")
     delete.add_argument("run_id")
-    for sub in (listing, show, export, imported, delete):
+    rerun = actions.add_parser(
+        "rerun", help="run a stored run, backtest or benchmark again from its stored settings (results to --out)"
+    )
+    rerun.add_argument("run_id")
+    rerun.add_argument("--out", required=True, help="folder for the new results")
+    for sub in (listing, show, export, imported, delete, rerun):
         add_store_options(sub)
 
 
@@ -97,6 +123,15 @@ def run_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def find_run(args: argparse.Namespace) -> Any:
+    """The stored run `args.run_id` (an id or its first characters) of the workspace, with its history."""
+    from lstm_core.store.db import open_store
+
+    store = open_store(args.db)
+    workspace = workspace_of(args)
+    return store.get_run(workspace, _full_id(store, workspace, args.run_id))
+
+
 def _full_id(store: Any, workspace: str, prefix: str) -> str:
     matches = [r.id for r in store.list_runs(workspace) if r.id.startswith(prefix.strip().lower())]
     if len(matches) != 1:
@@ -114,7 +149,7 @@ def _number(value: Any) -> str:
 
 def _print_table(runs: list[Any]) -> None:
     print(f"{'id':<12}  {'finished':<16}  {'kind':<11}  {'data':<22}  {'model':<14}  {'window':>6}  "
-          f"{'epochs':>6}  {'LSTM RMSE':>9}  {'skill':>7}")  # fmt: skip
+          f"{'epochs':>6}  {'LSTM RMSE':>9}  {'skill':>7}  {'LSTM MASE':>9}")  # fmt: skip
     for run in runs:
         model, windows = run.config.get("model", {}), run.config.get("windows", {})
         shape = f"{model.get('layers', '?')}xLSTM({model.get('units', '?')})"
@@ -123,7 +158,8 @@ def _print_table(runs: list[Any]) -> None:
             f"{run.id[:12]:<12}  {time.strftime('%Y-%m-%d %H:%M', time.localtime(run.created_at)):<16}  "
             f"{run.kind:<11}  {run.name[:22]:<22}  {shape:<14}  "
             f"{windows.get('window', '-')!s:>6}  {run.metrics.get('epochs_run', '-')!s:>6}  "
-            f"{_number(lstm.get('rmse')):>9}  {_number(run.metrics.get('skill_vs_naive')):>7}"
+            f"{_number(lstm.get('rmse')):>9}  {_number(run.metrics.get('skill_vs_naive')):>7}  "
+            f"{_number(lstm.get('mase')):>9}"
         )
 
 

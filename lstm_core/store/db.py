@@ -13,8 +13,9 @@ API (what the app, the command line and the sweep code call):
     store.import_workspace(workspace, path_or_file)   # -> runs added (ids already there are skipped)
 
 `lstm_core.store.records.new_run(run, ...)` builds a `NewRun` from an `experiment.Run` (fingerprint, history,
-library versions, forecast CSV and weights). `kind` is "run", "backtest" or "sweep_trial"; a sweep trial
-also names its `study`.
+library versions, forecast CSV and weights). `kind` is "run", "backtest", "sweep_trial" or "benchmark"; a sweep
+trial also names its `study`. `lstm_core.store.evaluations` builds the entries of backtests and benchmarks (no
+schema change: `kind` is text, and their settings and scores live in the `config` and `metrics` JSON).
 
 Where: `LSTM_LAB_DB` (any SQLAlchemy URL, PostgreSQL included) or a SQLite file `runs.sqlite` in the user
 cache folder beside the Yahoo cache (`$LSTM_LAB_CACHE`, else `~/.cache/lstm-lab`). SQLite waits up to
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 2
-KINDS = ("run", "backtest", "sweep_trial")
+KINDS = ("run", "backtest", "sweep_trial", "benchmark")
 _EXPORT_FORMAT = "lstm-lab-workspace"
 
 

@@ -28,9 +28,13 @@ def test_backtest_writes_the_three_files(tmp_path):
         "80,90",
         "--out",
         str(out),
+        "--workspace",
+        "backtest-cli",
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["backtest.csv", "backtest_metrics.json", "config.json"]
+    listed = cli("runs", "list", "--kind", "backtest", "--workspace", "backtest-cli").stdout.splitlines()
+    assert len(listed) == 2 and " backtest " in listed[1] and "airline" in listed[1]  # kept in the run store
     frame = pd.read_csv(out / "backtest.csv")
     assert list(frame.columns) == [*COLUMNS, "lower_80", "upper_80", "lower_90", "upper_90"]
     metrics = json.loads((out / "backtest_metrics.json").read_text())

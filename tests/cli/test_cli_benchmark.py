@@ -48,12 +48,20 @@ def test_a_long_csv_with_its_own_season(tmp_path):
     done = cli(
         "benchmark", "--data", str(tmp_path / "long.csv"), "--id-column", "id", "--column", "value",
         "--date-column", "month", "--horizon", "12", "--season-length", "12", "--models", "naive,seasonal_naive",
-        "--out", str(tmp_path / "out"),
+        "--out", str(tmp_path / "out"), "--workspace", "bench-csv",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     forecasts = pd.read_csv(tmp_path / "out" / "forecasts.csv")
     assert forecasts.groupby("series")["time"].first().to_dict() == {"x": "2003-05-01", "y": "2003-11-01"}
     assert forecasts["seasonal_naive"].iloc[0] == forecasts["actual"].iloc[0] - 12  # the trend's 12 steps of 1
+    # kept in the run store (the session's, workspace "bench-csv"), listed by kind, re-run from its stored settings
+    assert "saved as benchmark" in done.stderr
+    listed = cli("runs", "list", "--kind", "benchmark", "--workspace", "bench-csv").stdout.splitlines()
+    assert len(listed) == 2 and " benchmark " in listed[1] and "long.csv" in listed[1]
+    assert len(cli("runs", "list", "--kind", "benchmark", "--workspace", "someone-else").stdout.splitlines()) == 1
+    again = cli("runs", "rerun", listed[1][:8], "--out", str(tmp_path / "again"), "--workspace", "bench-csv")
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "again" / "scores.csv").read_text() == (tmp_path / "out" / "scores.csv").read_text()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,83 @@
+"""`python -m lstm_core runs rerun ID --out DIR`: a stored run, backtest or benchmark run again from its stored config.
+
+The stored `config` is the LSTM's `ExperimentConfig` (written to a temporary config.json and passed as `--config`),
+plus, for a backtest, its `BacktestConfig` and, for a benchmark, its own settings (collection, models, horizon,
+sample size and seed, windows per series), given as the command's options. The command is the same one that
+made it (`run`, `backtest`, `benchmark`), with the same checks, files in --out and store entry (in the workspace
+given, else the usual one). A sweep trial is re-run as a `run` of its settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+from lstm_core.cli.backtest import add_backtest_arguments, backtest_command
+from lstm_core.cli.benchmark import add_benchmark_arguments, benchmark_command
+from lstm_core.cli.run import add_run_arguments, run_command
+from lstm_core.cli.runs import find_run
+from lstm_core.errors import LabError
+
+__all__ = ["rerun_arguments", "rerun_command"]
+
+# a benchmark's stored settings -> its options (the season is the LSTM config's `forecast.season_length`)
+_BENCHMARK_OPTIONS = {
+    "models": "--models",
+    "horizon": "--horizon",
+    "series": "--series",
+    "sample_seed": "--sample-seed",
+    "id_column": "--id-column",
+    "windows_per_series": "--windows-per-series",
+}
+
+
+def rerun_arguments(kind: str, config: dict[str, Any]) -> list[str]:
+    """The options, besides `--config` and `--out`, that run a stored entry of `kind` with `config` again."""
+    if kind == "backtest":
+        return [f"--{name.replace('_', '-')}={_text(value)}" for name, value in config.get("backtest", {}).items()]
+    if kind == "benchmark":
+        settings = config.get("benchmark", {})
+        given = [(flag, settings.get(name)) for name, flag in _BENCHMARK_OPTIONS.items()]
+        return [f"{flag}={_text(value)}" for flag, value in given if value is not None]
+    return []
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(_text(v) for v in value)
+    return str(value)
+
+
+def _commands() -> dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]]:
+    return {
+        "run": (add_run_arguments, run_command),
+        "sweep_trial": (add_run_arguments, run_command),
+        "backtest": (add_backtest_arguments, backtest_command),
+        "benchmark": (add_benchmark_arguments, benchmark_command),
+    }
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise LabError(f"The stored settings cannot be run again ({message}).")
+
+
+def rerun_command(args: argparse.Namespace) -> int:
+    stored = find_run(args)
+    add_arguments, command = _commands()[stored.kind]
+    config = {key: value for key, value in stored.config.items() if key not in ("backtest", "benchmark")}
+    handle, path = tempfile.mkstemp(suffix=".json", prefix="lstm-lab-rerun-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump({"version": 1, "data_fingerprint": stored.fingerprint or None, **config}, file)
+        argv = ["--config", path, "--out", args.out, *rerun_arguments(stored.kind, stored.config)]
+        argv += [f"--{name}={getattr(args, name)}" for name in ("workspace", "db") if getattr(args, name, None)]
+        parser = _Parser(prog=f"python -m lstm_core {stored.kind}")
+        add_arguments(parser)
+        return command(parser.parse_args(argv))
+    finally:
+        os.remove(path)
