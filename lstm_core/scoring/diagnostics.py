@@ -9,16 +9,20 @@ Pure NumPy, from the series, the test predictions and the settings:
   without a season) against white noise's band ±z/√n, z chosen so that noise crosses it at any
   of the L lags checked only 5% of the time (z = Φ⁻¹(1 - 0.025/L), Bonferroni): what structure is left.
 
-`diagnose(...)` returns a list of `Diagnostic(code, value, sentence)`; `to_dict()` is what
-`metrics.json` holds under `diagnostics`.
+`diagnose(...)` returns a list of `Diagnostic(code, value, sentence, suggestion)`; `to_dict()` is what
+`metrics.json` holds under `diagnostics`. A `suggestion` is what the sentence advises, as settings to change (names of
+`config.settings` fields: `{"window": 12}`, `{"difference": "seasonal"}`); empty when the sentence advises nothing a
+setting can do (and then left out of `to_dict()`, so files written before suggestions read and write back the same).
+The Forecast page applies a suggestion to the Train form with one button.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 
@@ -32,12 +36,34 @@ DEFAULT_ACF_LAGS = 10  # lags checked without a season
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One finding: its `code`, its number, a sentence for the user, and the settings it suggests changing."""
+
     code: str
     value: float
     sentence: str
+    suggestion: tuple[tuple[str, Any], ...] = ()  # (setting, value) pairs; a mapping (from JSON) is turned into these
+
+    def __post_init__(self) -> None:
+        pairs = self.suggestion.items() if isinstance(self.suggestion, Mapping) else self.suggestion
+        object.__setattr__(self, "suggestion", tuple((str(name), value) for name, value in pairs))
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The suggestion as settings to change: `{"window": 12}`; {} for none."""
+        return dict(self.suggestion)
 
     def to_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
+        out: dict[str, object] = {"code": self.code, "value": self.value, "sentence": self.sentence}
+        if self.suggestion:
+            out["suggestion"] = self.settings
+        return out
+
+
+def _differences(season: int | None, difference: str) -> dict[str, Any]:
+    """The differences to try next: seasonal ones on a seasonal series, else first ones; {} when already on."""
+    if season and season > 1 and difference != "seasonal":
+        return {"difference": "seasonal"}
+    return {"difference": "first"} if difference == "none" else {}
 
 
 def lag_rmse(target: np.ndarray, start: int, predicted: np.ndarray, max_lag: int = MAX_COPY_LAG) -> np.ndarray:
@@ -63,10 +89,20 @@ def autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray:
     return np.array([float(np.sum(centred[k:] * centred[:-k])) / denominator for k in range(1, max_lag + 1)])
 
 
-def copies(target: np.ndarray, start: int, predicted: np.ndarray, skill: float | None) -> Diagnostic:
-    """Which earlier value the predictions resemble most, and what that means."""
+def copies(
+    target: np.ndarray,
+    start: int,
+    predicted: np.ndarray,
+    skill: float | None,
+    *,
+    season: int | None = None,
+    difference: str = "none",
+) -> Diagnostic:
+    """Which earlier value the predictions resemble most, and what that means (late predictions suggest differences:
+    seasonal ones with a season, else first ones)."""
     errors = lag_rmse(target, start, predicted)
     lag = int(np.argmin(errors))
+    suggestion: dict[str, Any] = {}
     if lag > 0 and errors[lag] >= CLEAR_COPY * errors[0]:
         sentence = (
             f"No earlier value fits the predictions clearly better than the values they predict (RMSE "
@@ -95,7 +131,8 @@ def copies(target: np.ndarray, start: int, predicted: np.ndarray, skill: float |
             sentence += (
                 " The network leans on recent values more than on the pattern; more epochs or differences may help."
             )
-    return Diagnostic("copies", float(lag), sentence)
+        suggestion = _differences(season, difference)
+    return Diagnostic("copies", float(lag), sentence, tuple(suggestion.items()))
 
 
 def window_shorter_than_season(window: int, season: int | None, difference: str) -> Diagnostic | None:
@@ -108,11 +145,18 @@ def window_shorter_than_season(window: int, season: int | None, difference: str)
         f"The window ({window} steps) is shorter than the season ({season} steps): the network cannot see last "
         f"season's value. Use a window of at least {season}, or seasonal differences, which add last season's "
         "value back for it.",
+        (("window", season),),
     )
 
 
-def residual_autocorrelation(residuals: np.ndarray, season: int | None) -> Diagnostic | None:
-    """The strongest autocorrelation left in the test errors, against white noise's band; None if too few points."""
+def residual_autocorrelation(
+    residuals: np.ndarray, season: int | None, *, window: int | None = None, difference: str = "none"
+) -> Diagnostic | None:
+    """The strongest autocorrelation left in the test errors, against white noise's band; None if too few points.
+
+    The suggestion follows the sentence: seasonal structure left, seasonal differences (or a window of a season when
+    they are on); errors that persist, differences; a pattern k steps apart, a window of k + 1.
+    """
     residuals = np.asarray(residuals, dtype=np.float64)
     n = len(residuals)
     max_lag = min(season or DEFAULT_ACF_LAGS, n // 2)
@@ -132,6 +176,7 @@ def residual_autocorrelation(residuals: np.ndarray, season: int | None) -> Diagn
             f"within ±{band:.2f}, the range of noise for {n} points at {max_lag} lags): what is left looks like noise.",
         )
     ranked = sorted(significant, key=lambda k: -abs(acf[k - 1]))[:3]
+    suggestion: dict[str, Any] = {}
     listed = ", ".join(f"{acf[k - 1]:+.2f} at lag {k}" for k in ranked)
     sentence = (
         f"The test errors are still autocorrelated ({listed}; noise for {n} points at {max_lag} lags stays "
@@ -142,6 +187,7 @@ def residual_autocorrelation(residuals: np.ndarray, season: int | None) -> Diagn
             " Errors persist from one step to the next, so the forecast trails the level: try predicting "
             "differences or a longer window."
         )
+        suggestion = {"difference": "first"} if difference == "none" else {}
     elif 1 in significant:
         sentence += " Errors flip sign from one step to the next: the forecast over-reacts to the last change."
     if season and season in significant:
@@ -149,11 +195,17 @@ def residual_autocorrelation(residuals: np.ndarray, season: int | None) -> Diagn
             f" Seasonal structure is left ({acf[season - 1]:+.2f} at lag {season}): try seasonal differences or a "
             f"window of at least {season}."
         )
+        if difference != "seasonal":
+            suggestion = {"difference": "seasonal"}
+        elif window is not None and window < season:
+            suggestion = {"window": season}
     elif 1 not in significant:
         sentence += (
             f" A pattern {strongest} steps apart is left unexplained: a window of at least {strongest + 1} may help."
         )
-    return Diagnostic("residual_autocorrelation", value, sentence)
+        if window is not None and window < strongest + 1:
+            suggestion = {"window": strongest + 1}
+    return Diagnostic("residual_autocorrelation", value, sentence, tuple(suggestion.items()))
 
 
 def noise_band(n: int, lags: int) -> float:
@@ -176,12 +228,13 @@ def diagnose(
     predicted = np.asarray(predicted, dtype=np.float64)  # (N_test,)
     out: list[Diagnostic] = []
     if len(predicted) and np.isfinite(predicted).all() and start >= MAX_COPY_LAG:
-        out.append(copies(target, start, predicted, skill))
+        out.append(copies(target, start, predicted, skill, season=season, difference=difference))
     shorter = window_shorter_than_season(window, season, difference)
     if shorter is not None:
         out.append(shorter)
     if len(predicted) and np.isfinite(predicted).all():
-        residuals = residual_autocorrelation(target[start : start + len(predicted)] - predicted, season)
+        errors = target[start : start + len(predicted)] - predicted  # (N_test,)
+        residuals = residual_autocorrelation(errors, season, window=window, difference=difference)
         if residuals is not None:
             out.append(residuals)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core.scoring.diagnostics import autocorrelation, diagnose, lag_rmse, noise_band
+from lstm_core.scoring.diagnostics import Diagnostic, autocorrelation, diagnose, lag_rmse, noise_band
 
 START = 100
 
@@ -104,7 +104,8 @@ def test_nothing_is_diagnosed_from_nan_predictions() -> None:
     target = seasonal_series()
     found = diagnose(target=target, start=START, predicted=np.full(60, np.nan), window=6, season=12, skill=None)
     assert [item.code for item in found] == ["window_shorter_than_season"]
-    assert all(set(item.to_dict()) == {"code", "value", "sentence"} for item in found)
+    assert found[0].to_dict() == {"code": "window_shorter_than_season", "value": 6.0,
+                                  "sentence": found[0].sentence, "suggestion": {"window": 12}}  # fmt: skip
 
 
 def test_noise_band_is_bonferroni_over_the_lags() -> None:
@@ -116,3 +117,36 @@ def test_noise_band_is_bonferroni_over_the_lags() -> None:
         noise = np.random.default_rng(seed).normal(size=100)
         crossings += bool(np.any(np.abs(autocorrelation(noise, 12)) > noise_band(100, 12)))
     assert crossings / 200 < 0.12  # about 5% nominal; the sample autocorrelation's bias keeps it near that
+
+
+def test_each_diagnostic_suggests_the_settings_its_sentence_advises() -> None:
+    """Window under the season: {"window": season}; seasonal errors left: seasonal differences (with seasonal
+    differences on and a short window: a window of a season); persistence: seasonal differences on a seasonal series,
+    first ones without a season; nothing to advise: no suggestion, and none in to_dict()."""
+    target = seasonal_series(400)
+    seasonal_errors = target[START:] - 5.0 * np.sin(2 * np.pi * np.arange(START, 400) / 12)
+
+    def found(predicted, **given):
+        values = {"target": target, "start": START, "predicted": predicted, "window": 12, "season": 12, "skill": 0.1}
+        return codes(diagnose(**{**values, **given}))
+
+    assert found(seasonal_errors, window=6)["window_shorter_than_season"].settings == {"window": 12}
+    assert found(seasonal_errors)["residual_autocorrelation"].settings == {"difference": "seasonal"}
+    seasonal_on = found(seasonal_errors, window=6, difference="seasonal")["residual_autocorrelation"]
+    assert seasonal_on.settings == {"window": 12}
+    persistence = target[START - 1 : -1]
+    assert found(persistence, skill=0.0)["copies"].settings == {"difference": "seasonal"}
+    assert found(persistence, skill=0.0, season=None)["copies"].settings == {"difference": "first"}
+    assert found(persistence, skill=0.0, season=None, difference="first")["copies"].settings == {}
+    perfect = found(target[START:], skill=0.9)["copies"]
+    assert perfect.suggestion == () and "suggestion" not in perfect.to_dict()
+
+
+def test_a_suggestion_round_trips_through_json() -> None:
+    """A diagnostic read back from metrics.json's dict (a JSON object for the suggestion) equals the original."""
+    import json
+
+    item = codes(diagnose(target=seasonal_series(), start=START, predicted=seasonal_series()[START:] + 0.5, window=6,
+                          season=12, skill=0.2))["window_shorter_than_season"]  # fmt: skip
+    again = Diagnostic(**json.loads(json.dumps(item.to_dict())))
+    assert again == item and again.settings == {"window": 12}
