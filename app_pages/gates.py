@@ -7,6 +7,7 @@ from lstm_core.inside.states import saturation_over_test
 from lstm_core.nn.gates import network_gates
 from ui import pages
 from ui.charts import figures, inside_charts
+from ui.charts.compare_charts import CELL_NAMES
 from ui.session import state
 from ui.text import i18n
 from ui.text.equations import CELL_EQUATIONS, CELL_GATE_ORDER
@@ -16,6 +17,17 @@ from ui.views import gate_views, gradient_views, whatif_views
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
+with_models = [item for item in st.session_state.runs if item.run is not None]  # the newest runs keep their model
+if len(with_models) > 1:  # a comparison of cells leaves one run per cell: choose whose gates to see
+    record = st.selectbox(
+        "Run",
+        with_models[::-1],
+        format_func=lambda item: (
+            f"#{item.number} {CELL_NAMES[item.run.weights.cell]}({item.config.model.units}) · "
+            f"{plain(item.dataset_name)} · window {item.config.windows.window}"
+        ),
+        key="gates_run",
+    )
 
 run = record.run
 windows, index = run.windows, run.dataset.frame.index
@@ -39,7 +51,7 @@ if len(run.members) > 1:
         "Ensemble member", range(len(run.members)), format_func=lambda k: f"Seed {seed + k}", key="gates_member"
     )
 cell = run.weights.cell  # lstm, gru or rnn: which arrays and equations there are
-cell_name = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN"}[cell]
+cell_name = CELL_NAMES[cell]
 layer_count = len(run.weights.lstm)
 layer = 0
 if layer_count > 1:

@@ -41,6 +41,7 @@ PAGES: tuple[Page, ...] = (
     Page("learn", "Learn", ":material/school:"),
     Page("runs", "Runs", ":material/history:"),
     Page("sweep", "Sweep", ":material/tune:"),
+    Page("compare", "Compare", ":material/compare_arrows:"),
 )
 DEFAULT = "data"  # the page a bare URL opens
 

@@ -5,7 +5,8 @@ ensemble each when `config.train.seeds` > 1), and measures how far back each net
 first layer's ‖∂ŷ/∂h_t‖ averaged over the test windows (nn/gradients.py). `summary(comparison)` is cells.json:
 per cell its test RMSE (with the spread across seeds), skill against naive, epochs, training time and `reach`
 (the mean gradient norm per lag k, lag 0 first) with `reach_first_step`, the share of the last step's gradient
-that still reaches the window's first step.
+that still reaches the window's first step. `verdict(comparison)` says which cell wins on test RMSE, by how much,
+whether the gap is larger than the spread across seeds, and where the winner stands against the baselines.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from lstm_core.experiment.run import Run, run_experiment
 from lstm_core.nn.gradients import gradients
 from lstm_core.scoring.columns import ForecastColumn as Column
 
-__all__ = ["CellComparison", "compare_cells", "reach", "summary"]
+__all__ = ["BASELINES", "CellComparison", "Verdict", "compare_cells", "reach", "summary", "verdict"]
 
 MAX_WINDOWS = 256
+BASELINES = (Column.NAIVE, Column.SEASONAL_NAIVE, Column.ETS, Column.THETA)
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,3 +85,62 @@ def summary(comparison: CellComparison) -> dict[str, Any]:
             "reach_first_step": _number(norms[-1] / norms[0]) if norms[0] > 0 else None,
         }
     return out
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Which cell has the lowest test RMSE, and how sure that is.
+
+    `spread`: cell -> (mean, sd) of the seeds' own test RMSE (None for one seed). `clear`: the runner-up's mean
+    exceeds the winner's by more than the two sds together (None without a spread). `baseline`: the baseline
+    with the lowest test RMSE among naive, seasonal naive, ETS and Theta.
+    """
+
+    winner: str
+    rmse: float
+    runner_up: str | None
+    runner_up_rmse: float | None
+    improvement: float | None  # 1 - winner / runner-up: how much lower the winner's RMSE is
+    spread: dict[str, tuple[float, float] | None]
+    clear: bool | None
+    baseline: str | None
+    baseline_rmse: float | None
+
+    @property
+    def beats_baseline(self) -> bool:
+        return self.baseline_rmse is None or self.rmse < self.baseline_rmse
+
+
+def _spread(run: Run) -> tuple[float, float] | None:
+    spread = run.metrics.seed_spread
+    if not spread or spread["lstm"]["rmse"]["mean"] is None:
+        return None
+    return float(spread["lstm"]["rmse"]["mean"]), float(spread["lstm"]["rmse"]["sd"])
+
+
+def verdict(comparison: CellComparison) -> Verdict | None:
+    """The winner on test RMSE among the cells that scored (None when none did)."""
+    scored = {cell: _number(run.metrics.rmse(Column.LSTM)) for cell, run in comparison.runs.items()}
+    ranked = sorted((rmse, cell) for cell, rmse in scored.items() if rmse is not None)
+    if not ranked:
+        return None
+    (best, winner), rest = ranked[0], ranked[1:]
+    runner_rmse, runner = rest[0] if rest else (None, None)
+    spread = {cell: _spread(run) for cell, run in comparison.runs.items()}
+    clear = None
+    if runner is not None and spread.get(winner) and spread.get(runner):
+        (mean_w, sd_w), (mean_r, sd_r) = spread[winner], spread[runner]
+        clear = mean_r - mean_w > sd_w + sd_r
+    metrics = next(iter(comparison.runs.values())).metrics  # the same data and test part for every cell
+    baselines = sorted((rmse, str(name)) for name in BASELINES if (rmse := _number(metrics.rmse(name))) is not None)
+    return Verdict(
+        winner=winner,
+        rmse=best,
+        runner_up=runner,
+        runner_up_rmse=runner_rmse,
+        improvement=None if not runner_rmse else 1.0 - best / runner_rmse,
+        spread=spread,
+        clear=clear,
+        baseline=baselines[0][1] if baselines else None,
+        baseline_rmse=baselines[0][0] if baselines else None,
+    )

@@ -1,0 +1,55 @@
+"""Compare cells: the Train page's settings trained with an LSTM, a GRU and a plain RNN, shown side by side."""
+
+import streamlit as st
+
+from lstm_core.errors import LabError
+from ui import pages
+from ui.jobs import compares, trainings
+from ui.text import i18n
+from ui.text.format import plain
+from ui.views import compare_views
+
+
+def say(key: str) -> str:
+    return i18n.text(f"compare.{key}")
+
+
+st.title(say("title"))
+st.markdown(say("intro"))
+compares.SLOT.collect()  # a comparison that finished since the last run becomes its record, once
+config = st.session_state.config
+running = compares.SLOT.running()
+settings = compare_views.settings_text(config)
+st.caption(say("settings").format(s=settings, d=plain(st.session_state.dataset.name)))
+pages.link("train", say("link_train"))
+
+busy = running or trainings.SLOT.running()
+if st.button(say("start"), type="primary", key="compare_start", disabled=busy):
+    try:
+        compares.start(config)
+    except LabError as error:
+        st.error(str(error))  # a bad setting or a busy server: data and settings stay as they are
+    else:
+        st.rerun()
+
+if running:
+    job = compares.SLOT.current()
+    st.button(
+        say("stop"), key="compare_stop", on_click=compares.SLOT.stop, disabled=job.stopping, help=say("stop_help")
+    )
+    compares.SLOT.live_progress()
+    st.stop()
+
+if st.session_state.compare_error:
+    st.error(st.session_state.compare_error)
+
+record = st.session_state.comparison
+if record is None:
+    st.info(say("none_yet"))
+    st.button(say("load_long_memory"), key="compare_long_memory", on_click=compare_views.use_long_memory)
+    if st.session_state.dataset.name == compare_views.LONG_MEMORY:
+        st.caption(say("loaded_long_memory"))
+    st.stop()
+
+compare_views.draw_comparison(record)
+pages.link("gates", say("link_gates"))

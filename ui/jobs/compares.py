@@ -1,0 +1,110 @@
+"""The visitor's cell comparison: the job slot, starting one, and the finished record.
+
+The life (start, poll, stop, collect, the sidebar line) is `ui.jobs.slot`; this module declares what is a
+comparison's own: its progress sentences and what a finished `CompareJob` (lstm_core.jobs.compare) becomes. Each
+cell's run is kept as a run of its own (`state.add_run`, so the Forecast, Gates and Runs pages show it) and the
+comparison as a `ComparisonRecord` in `comparison`; a failure is a sentence in `compare_error`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.experiment.compare import verdict
+from lstm_core.jobs.base import heartbeat_seconds
+from lstm_core.jobs.compare import CompareJob
+from lstm_core.jobs.state import JobState
+from ui.charts.compare_charts import CELL_NAMES
+from ui.jobs.slot import JobSlot, Progress
+from ui.session import state
+from ui.text import i18n
+from ui.text.format import duration
+
+__all__ = ["CELL_NAMES", "SLOT", "ComparisonRecord", "start"]
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonRecord:
+    """A finished comparison: its data's name, its settings, the runs' numbers and the comparison itself."""
+
+    dataset_name: str
+    config: ExperimentConfig
+    comparison: Any  # experiment.compare.CellComparison
+    run_numbers: dict[str, int]  # cell -> its run's number in `runs`
+    cells: tuple[str, ...]  # the cells asked for
+    errors: dict[str, str]  # cell -> the sentence of its failed training
+
+
+def _say(key: str) -> str:
+    return i18n.text(f"compare.{key}")
+
+
+class CompareSlot(JobSlot):
+    key, collected_key, noun = "compare_job", "compare_collected", "comparison"
+    page = "compare"
+    poll_seconds = 0.5
+    stop_label, stop_key = "Stop comparison", "sidebar_compare_stop"
+
+    def _line(self, job: CompareJob) -> tuple[str, int, int]:
+        cell = job.cell or job.cells[0]
+        return CELL_NAMES[cell], job.cells.index(cell) + 1, len(job.cells)
+
+    def progress(self, job: CompareJob) -> Progress:
+        cell, number, count = self._line(job)
+        current = job.current
+        epochs = job.config.train.epochs
+        epoch = min(len(current.epochs) + 1, epochs) if current is not None else 1
+        text = _say("progress").format(
+            v=_say("stopping" if job.stopping else "training"),
+            c=cell,
+            n=number,
+            k=count,
+            e=epoch,
+            m=epochs,
+            t=duration(job.elapsed),
+        )
+        return Progress(job.fraction_done, text)
+
+    def draw_sidebar_progress(self, job: CompareJob) -> None:
+        cell, number, count = self._line(job)
+        st.progress(job.fraction_done, text=_say("sidebar_progress").format(c=cell, n=number, k=count))
+
+    def finished_text(self, job: CompareJob) -> str | None:
+        record: ComparisonRecord | None = st.session_state.comparison
+        if job.state == JobState.FAILED or record is None:
+            return None
+        found = verdict(record.comparison)
+        return None if found is None else _say("sidebar_done").format(w=CELL_NAMES[found.winner])
+
+    def keep(self, job: CompareJob) -> ComparisonRecord | None:
+        s = st.session_state
+        if job.comparison is None:
+            s.compare_error = job.error or _say("stopped").format(d=0, k=len(job.cells))
+            return None
+        numbers = {cell: state.add_run(run).number for cell, run in job.comparison.runs.items()}
+        record = ComparisonRecord(
+            dataset_name=job.dataset.name,
+            config=job.config,
+            comparison=job.comparison,
+            run_numbers=numbers,
+            cells=job.cells,
+            errors=dict(job.errors),
+        )
+        s.comparison = record
+        return record
+
+
+SLOT = CompareSlot()
+
+
+def start(config: ExperimentConfig) -> CompareJob:
+    """Start comparing the cells with `config` on the loaded data; LabError while one runs or for bad settings."""
+    s = st.session_state
+    config = config.replace(data=s.data_config)
+    job = SLOT.start(lambda: CompareJob(s.dataset, config, heartbeat_timeout=heartbeat_seconds()))
+    s.compare_error = None
+    return job
