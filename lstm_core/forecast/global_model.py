@@ -29,7 +29,7 @@ returns the same (S, H) array. Progress is reported through `on_epoch` (nn.train
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,8 +40,10 @@ from lstm_core.forecast.multistep import trained_members
 from lstm_core.nn.gates import predict, single_blas_thread
 
 __all__ = [
+    "BASES",
     "GlobalFit",
     "SeriesTransform",
+    "choose_base",
     "global_forecast",
     "local_forecast",
     "min_training_length",
@@ -49,6 +51,7 @@ __all__ = [
 ]
 
 MIN_WINDOWS = 4  # training windows a series should give before it is padded
+BASES = ("seasonal_naive", "theta")  # the forecasts whose correction the network can learn
 
 
 def min_training_length(horizon: int) -> int:
@@ -100,10 +103,18 @@ class GlobalFit:
     train_seconds: float
     stop_reason: str
     windows: int  # training windows per epoch
+    base: str = "seasonal_naive"  # the forecast whose correction the network learned (`BASES`)
 
 
-def series_windows(train: np.ndarray, horizon: int, window: int, season_length: int = 1) -> SeriesWindows:
-    """The windows of one series' training part (see the module docstring); raises if it is too short."""
+def series_windows(
+    train: np.ndarray, horizon: int, window: int, season_length: int = 1, base: str = "seasonal_naive"
+) -> SeriesWindows:
+    """The windows of one series' training part (see the module docstring); raises if it is too short.
+
+    `base`: the forecast whose correction the network learns, "seasonal_naive" (each window's last season) or
+    "theta" (the Theta method fitted on the fitting part only, forecasting from each window's end)."""
+    if base not in BASES:
+        raise ValueError(f"`base` must be one of {', '.join(BASES)}. Received: base={base!r}")
     train = np.asarray(train, dtype=np.float64)  # (n,)
     n, h = len(train), horizon
     transform = SeriesTransform.fit(train[: n - h], season_length)
@@ -124,15 +135,37 @@ def series_windows(train: np.ndarray, horizon: int, window: int, season_length: 
     y_val = padded[None, end : end + h]  # (1, H) the last H training values
     x_last = padded[None, -window:]  # (1, W)
     m = season_length if 1 < season_length <= window else 1
+    if base == "theta":
+        # origins in the unpadded frame: a training window ends at starts + window - pad, validation at `fitting`
+        bases = _theta_bases(values, fitting, season_length, starts + window - pad, h)  # (N + 2, H)
+        train_base, val_base, last_base = bases[:-2], bases[-2:-1], bases[-1]
+    else:
+        train_base, val_base, last_base = _base(x, h, m), _base(x_val, h, m), _base(x_last, h, m)[0]
     return SeriesWindows(
         x_train=_inputs(x),  # (N, W, 1)
-        y_train=(y - _base(x, h, m)).astype(np.float32),  # (N, H)
+        y_train=(y - train_base).astype(np.float32),  # (N, H)
         x_val=_inputs(x_val),  # (1, W, 1)
-        y_val=(y_val - _base(x_val, h, m)).astype(np.float32),  # (1, H)
+        y_val=(y_val - val_base).astype(np.float32),  # (1, H)
         x_forecast=_inputs(x_last),  # (1, W, 1)
-        forecast_base=_base(x_last, h, m)[0],  # (H,)
+        forecast_base=last_base,  # (H,)
         transform=transform,
     )
+
+
+def _theta_bases(values: np.ndarray, fitting: int, season_length: int, origins: np.ndarray, h: int) -> np.ndarray:
+    """Theta's forecasts (scaled) from each training origin, the validation origin and the end: (N + 2, H).
+
+    Fitted on the fitting part only (its validation part unseen); each forecast reads only the values before its
+    origin, the parameters held at that fit. Where Theta cannot be fitted, the last value (naive) stands in."""
+    from lstm_core.scoring.statistical import fit_theta
+
+    every = np.concatenate([origins, [fitting, len(values)]]).astype(np.int64)  # (N + 2,)
+    fit = fit_theta(values[:fitting], season_length if season_length > 1 else None)
+    if fit is not None:
+        paths = fit.forecasts(values, every, h)  # (N + 2, H)
+        if np.isfinite(paths).all():
+            return paths
+    return np.repeat(values[every - 1][:, None], h, axis=1)
 
 
 def _inputs(x: np.ndarray) -> np.ndarray:
@@ -153,11 +186,18 @@ def global_forecast(
     *,
     seasons: Sequence[int] | None = None,
     windows_per_series: int = 48,
+    base: str = "auto",
     on_epoch: Callable | None = None,
 ) -> GlobalFit:
-    """One network over every series' windows; the H-step forecast from the end of each training part: (S, H)."""
+    """One network over every series' windows; the H-step forecast from the end of each training part: (S, H).
+
+    `base`: "seasonal_naive", "theta" or "auto" (`choose_base`: the one with the lower mean MASE on the series'
+    validation parts)."""
     seasons = seasons or [1] * len(trains)
-    parts = [series_windows(train, horizon, config.windows.window, m) for train, m in zip(trains, seasons, strict=True)]
+    if base == "auto":
+        base = choose_base(trains, horizon, seasons)
+    window = config.windows.window
+    parts = [series_windows(train, horizon, window, m, base) for train, m in zip(trains, seasons, strict=True)]
     rng = np.random.default_rng(config.train.seed)
     x_train, y_train = [], []
     for part in parts:
@@ -168,7 +208,24 @@ def global_forecast(
     order = rng.permutation(sum(len(x) for x in x_train))
     x = np.concatenate(x_train)[order]  # (S·K, W, 1)
     y = np.concatenate(y_train)[order]  # (S·K, H)
-    return _fit_and_forecast(parts, x, y, horizon, config, on_epoch)
+    fit = _fit_and_forecast(parts, x, y, horizon, config, on_epoch)
+    return replace(fit, base=base)
+
+
+def choose_base(trains: Sequence[np.ndarray], horizon: int, seasons: Sequence[int]) -> str:
+    """The base whose own forecast of the series' validation parts (each series' last H training steps, from the
+    values before them) has the lower mean MASE: "theta" or "seasonal_naive". Reads the training parts only."""
+    errors = {name: [] for name in BASES}
+    for train, m in zip(trains, seasons, strict=True):
+        train = np.asarray(train, dtype=np.float64)
+        fitting = train[: len(train) - horizon]
+        scale = SeriesTransform.fit(fitting, m).scale
+        actual = train[len(train) - horizon :]
+        season = m if 1 < m <= len(fitting) else 1
+        errors["seasonal_naive"].append(np.mean(np.abs(actual - _base(fitting[None], horizon, season)[0])) / scale)
+        theta = _theta_bases(fitting / scale, len(fitting), m, np.empty(0, np.int64), horizon)[0] * scale
+        errors["theta"].append(np.mean(np.abs(actual - theta)) / scale)
+    return min(BASES, key=lambda name: (float(np.mean(errors[name])), name != "seasonal_naive"))
 
 
 def local_forecast(
@@ -224,7 +281,7 @@ def _fit_and_forecast(
     x_forecast = np.concatenate([part.x_forecast for part in parts])  # (S, W, 1)
     members = trained_members(result)
     with single_blas_thread():
-        scaled = np.mean([predict(x_forecast, m, limit_blas=False, all_outputs=True) for m in members], axis=0)
+        scaled = np.median([predict(x_forecast, m, limit_blas=False, all_outputs=True) for m in members], axis=0)
     forecasts = np.array(
         [part.transform.inverse(scaled[k] + part.forecast_base) for k, part in enumerate(parts)]
     )  # (S, H)
