@@ -1,96 +1,126 @@
-"""Peak resident memory of the live app's server process while visitors train through Chromium.
+"""Memory of the live app's whole process tree (the server and its worker processes) while a visitor trains in Chromium.
 
-Starts `streamlit run app.py` (LSTM_LAB_MAX_TRAININGS=2, the default) and samples the server
-process's VmRSS from /proc/<pid>/status every 100 ms; VmHWM (the kernel's high-water mark) is read
-too. Phases, in one server, in this order:
+    python bench/worker_speed.py        # the real run of every issue-19 target, this script's two backends included
+    python bench/app_memory.py --repeat 20  # TensorFlow alone, about 7 minutes
+    python bench/app_memory.py --repeat 20 --backend jax  # JAX (KERAS_BACKEND=jax for the server), about 8 minutes
+    python bench/app_memory.py --quick      # smoke test: 2 trainings of 1 epoch (numbers mean nothing)
 
-    idle       after the health check, before any visitor
-    data page  one visitor has opened the Data page (chart drawn; TensorFlow not imported yet)
-    one        that visitor trains the default model (LSTM(50), window 10, batch 32, 100 epochs,
-               airline-passengers) by pressing Train, until the result is shown
-    two        two more visitors (two browser contexts) press Train at once, until both are done
+Starts `streamlit run app.py` as a host would (trainings in worker processes: LSTM_LAB_WORKERS=1,
+LSTM_LAB_MAX_TRAININGS=2; LSTM_LAB_WORKER_IDLE_SECONDS=--idle-seconds, 60 s instead of 300, so that the pool goes
+idle within the run; much shorter lets a warm worker exit while a loaded machine redraws the page before a click).
+A thread sums the proportional set size (PSS, /proc/<pid>/smaps_rollup: a page shared by the server and a worker
+is counted once) of the server and of every process below it, every 150 ms
+(bench/proctree.py). Phases, in one server:
 
-Each phase's peak is the maximum VmRSS sampled during it. This is the number that matters on
-Streamlit Community Cloud, where all visitors share one process (about 2.7 GB).
+    idle       after the health check, before any visitor: the server alone
+    warm       one visitor opens the Data page; the app warms one worker (its backend imported); the tree settles
+    trainings  the visitor trains the default model (LSTM(50), window 10, batch 32, 100 epochs,
+               airline-passengers; the issue's "default training") --repeat times from the Train page. Before each
+               click the tree is settled (a warm worker waits; one replaced after LSTM_LAB_WORKER_JOBS=8 tasks has
+               imported its backend); after each, the tree settles again and is read.
+    two        two more visitors press Train at once (a second worker starts on the clicks unless a spare is warm)
+    left       every visitor closes its tab; the pool's idle workers exit; the tree is read again
 
-`--repeat N` measures instead whether memory stays flat (issue 10's targets), in one server:
+Targets (issue 19), each against its reference in the same run:
 
-    first      one visitor trains the default model once (peak: target <= 800 MiB)
-    again      the same visitor trains it N - 1 more times, then opens the Runs page; growth per
-               training = (memory after N - after the first) / (N - 1) (target <= 5 MiB per run kept)
-    left       the visitor closes the tab; the server runs with `server.disconnectedSessionTTL` of
-               SESSION_TTL seconds (default 120 s), and Streamlit drops an expired session when
-               the next one arrives, so a second visitor opens the Data page after the TTL
-               (target: memory within 50 MiB of the level after the first training)
+    the server alone at most 350 MiB throughout (its largest sample over every phase)
+    one default training: the tree's peak at most 900 MiB (the first training's)
+    the tree after the last training within 30 MiB of after the first
+    after the visitor leaves and the pool goes idle, the tree is the server alone (no worker left; tree - server = 0)
+    click to first epoch on a warm worker at most 1.5 s: from pressing Train to the progress line's "last epoch"
+      (drawn when the first epoch's loss reaches the page; the page polls its job every 0.5 s, included). The first
+      training's (its worker's first tracing) and the median of the rest are both reported.
 
-The backend is the one the server's Python has (run this script with another venv's python for
-`tensorflow-cpu`) and `KERAS_BACKEND` (jax).
-
-    python bench/app_memory.py [--epochs 100] [--out bench/results]
-    python bench/app_memory.py --repeat 20 --name app_memory_repeat_tensorflow
-    python bench/app_memory.py --quick      # smoke test: trainings of one epoch (its numbers mean nothing)
+    python bench/app_memory.py --repeat 20 --epochs 100 --idle-seconds 60 --backend tensorflow  # the defaults
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
+import re
+import statistics
 import time
+from typing import Any
 
-from bench.browser import (
-    RssSampler,
-    assert_no_exception,
-    chromium,
-    click_train,
-    open_page,
-    proc_memory_mb,
-    server,
-    set_training,
-    tensorflow_loaded,
-    wait_trained,
-)
+from bench.browser import assert_no_exception, chromium, click_train, open_page, server, set_training, wait_trained
 from bench.harness import Bench, Run
+from bench.proctree import TreeSampler, descendants, maps_backend, tree_mb, wait_quiet
 
 TRAIN_TIMEOUT_MS = 600_000
-SESSION_TTL = 5  # seconds; Streamlit's default is 120
+TARGETS = {"server_mb": 350.0, "first_peak_mb": 900.0, "flat_mb": 30.0, "first_epoch_seconds": 1.5}
 
 
-def _visitor(browser, url: str):
+def _visitor(browser, url: str, title: str = "Data"):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(120_000)
-    open_page(page, url, "Data")
-    page.wait_for_selector(".js-plotly-plot .scatterlayer path.js-line")
+    open_page(page, url, title)
     return context, page
 
 
-def measure(epochs: int) -> dict:
-    with server(env={"LSTM_LAB_MAX_TRAININGS": "2"}) as (url, process), chromium() as browser:
+def _train_once(page, number: int, sampler: TreeSampler) -> dict[str, Any]:
+    """Press Train; the seconds to the first epoch on the page (None when the run ended first), to the result, the
+    peaks while it trained."""
+    heading = page.get_by_role("heading", name=re.compile(rf"^Last run: #{number} "))
+    first_epoch = page.get_by_text("last epoch", exact=False)
+    sampler.reset()
+    started = time.perf_counter()
+    click_train(page)
+    first_epoch.or_(heading).first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    seen = time.perf_counter() - started
+    first = seen if heading.count() == 0 else None
+    heading.first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    wait_trained(page, timeout=TRAIN_TIMEOUT_MS)
+    seconds = time.perf_counter() - started
+    assert_no_exception(page)
+    server_peak, tree_peak = sampler.peak()
+    return {"first_epoch_seconds": first, "seconds": seconds, "server_peak_mb": server_peak, "tree_peak_mb": tree_peak}
+
+
+def _reading(pid: int, backend: str, workers: int) -> dict[str, Any]:
+    """The tree once settled: server and tree PSS, the workers' pids."""
+    settled = wait_quiet(pid, backend=backend, workers=workers, timeout=120)
+    server_mb, tree_mb_now, below = tree_mb(pid)
+    return {"server_mb": server_mb, "tree_mb": tree_mb_now, "workers": below, "settled": settled["settled"]}
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    backend = args.backend
+    env = {
+        "KERAS_BACKEND": backend,
+        "LSTM_LAB_WORKERS": "1",
+        "LSTM_LAB_MAX_TRAININGS": "2",
+        "LSTM_LAB_WORKER_IDLE_SECONDS": str(args.idle_seconds),
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",  # a checkout being edited must not reload the app mid-run
+    }
+    out: dict[str, Any] = {"backend": backend, "repeat": args.repeat, "idle_seconds": args.idle_seconds}
+    with server(env=env) as (url, process), chromium() as browser, TreeSampler(process.pid) as sampler:
         pid = process.pid
-        time.sleep(1.0)
-        result: dict = {"idle_mb": proc_memory_mb(pid)["VmRSS"]}
-        with RssSampler(pid) as sampler:
-            context, page = _visitor(browser, url)
-            result["data_page_mb"] = proc_memory_mb(pid)["VmRSS"]
-            result["tensorflow_loaded_on_data_page"] = tensorflow_loaded(pid)
-
-            sampler.reset()
-            open_page(page, url, "Train")
-            set_training(page, epochs=epochs, units=50, window=10)
-            started = time.perf_counter()
-            click_train(page)
-            wait_trained(page, timeout=TRAIN_TIMEOUT_MS)
-            result["one_training_seconds"] = round(time.perf_counter() - started, 1)
-            assert_no_exception(page)
-            result["one_training_peak_mb"] = sampler.peak()
-            result["after_one_mb"] = proc_memory_mb(pid)["VmRSS"]
-            context.close()
-
-            visitors = [_visitor(browser, url) for _ in range(2)]
+        out["idle"] = _reading(pid, backend, workers=0)
+        context, page = _visitor(browser, url)
+        out["warm"] = _reading(pid, backend, workers=1)
+        open_page(page, url, "Train")
+        set_training(page, epochs=args.epochs, units=50, window=10)
+        trainings: list[dict[str, Any]] = []
+        for number in range(1, args.repeat + 1):
+            before = wait_quiet(pid, backend=backend, workers=1, timeout=120)
+            training = _train_once(page, number, sampler)
+            training["warm_before"] = before["settled"]
+            training["after"] = _reading(pid, backend, workers=1)
+            trainings.append(training)
+            after = training["after"]
+            first = training["first_epoch_seconds"]
+            print(f"  training {number}: {training['seconds']:.1f} s (first epoch on the page "
+                  f"{'-' if first is None else f'{first:.2f} s'}), tree peak {training['tree_peak_mb']:,.0f} MiB, "
+                  f"after: server {after['server_mb']:,.0f} MiB, tree {after['tree_mb']:,.0f} MiB "
+                  f"({len(after['workers'])} worker)", flush=True)  # fmt: skip
+        out["trainings"] = trainings
+        out["backend_in_server"] = maps_backend(pid, backend)  # the server never imports it (issue 19)
+        if args.two:
+            visitors = [_visitor(browser, url, "Train") for _ in range(2)]
             for _, tab in visitors:
-                open_page(tab, url, "Train")
-                set_training(tab, epochs=epochs, units=50, window=10)
+                set_training(tab, epochs=args.epochs, units=50, window=10)
             sampler.reset()
             started = time.perf_counter()
             for _, tab in visitors:
@@ -98,132 +128,106 @@ def measure(epochs: int) -> dict:
             for _, tab in visitors:
                 wait_trained(tab, timeout=TRAIN_TIMEOUT_MS)
                 assert_no_exception(tab)
-            result["two_trainings_seconds"] = round(time.perf_counter() - started, 1)
-            result["two_trainings_peak_mb"] = sampler.peak()
-            result["after_two_mb"] = proc_memory_mb(pid)["VmRSS"]
-            for context, _ in visitors:
-                context.close()
-        result["vmhwm_mb"] = proc_memory_mb(pid)["VmHWM"]
-    return {key: round(value, 1) if isinstance(value, float) else value for key, value in result.items()}
+            server_peak, tree_peak = sampler.peak()
+            out["two"] = {"seconds": time.perf_counter() - started, "server_peak_mb": server_peak,
+                          "tree_peak_mb": tree_peak}  # fmt: skip
+            for other, _ in visitors:
+                other.close()
+        context.close()
+        left = time.perf_counter()
+        while descendants(pid) and time.perf_counter() - left < args.idle_seconds + 60:
+            time.sleep(0.5)
+        out["left"] = {"seconds_to_idle": time.perf_counter() - left, **_reading(pid, backend, workers=0)}
+        out["server_max_mb"] = sampler.max_server
+        out["samples"] = sampler.samples
+        out["timeline"] = sampler.timeline[:: max(1, round(1.0 / sampler.interval))]  # about one row a second
+    return out
 
 
-def _settled_mb(pid: int, seconds: float = 3.0) -> float:
-    """VmRSS after a short pause (the last rerun's allocations settle), in MiB."""
-    time.sleep(seconds)
-    return proc_memory_mb(pid)["VmRSS"]
+def summarize(out: dict[str, Any]) -> dict[str, Any]:
+    """The targets from one run's phases: each value, its reference and whether it is met."""
+    trainings = out["trainings"]
+    first, last = trainings[0]["after"]["tree_mb"], trainings[-1]["after"]["tree_mb"]
+    firsts = [t["first_epoch_seconds"] for t in trainings if t["first_epoch_seconds"] is not None]
+    left = out["left"]
+    rows = {
+        "server_max_mb": {"value": out["server_max_mb"], "reference": out["idle"]["server_mb"],
+                          "target": TARGETS["server_mb"], "met": out["server_max_mb"] <= TARGETS["server_mb"]},
+        "first_training_tree_peak_mb": {"value": trainings[0]["tree_peak_mb"], "reference": out["warm"]["tree_mb"],
+                                        "target": TARGETS["first_peak_mb"],
+                                        "met": trainings[0]["tree_peak_mb"] <= TARGETS["first_peak_mb"]},
+        "tree_last_minus_first_mb": {"value": last - first, "reference": first, "target": TARGETS["flat_mb"],
+                                     "met": abs(last - first) <= TARGETS["flat_mb"],
+                                     # a spare warm worker (the pool keeps one idle while another trains) adds a
+                                     # whole backend to one reading and not the other: the counts say so
+                                     "workers": [len(trainings[0]["after"]["workers"]),
+                                                 len(trainings[-1]["after"]["workers"])]},
+        "left_tree_minus_server_mb": {"value": left["tree_mb"] - left["server_mb"], "reference": left["server_mb"],
+                                      "target": 0.0, "met": not left["workers"]},
+        "first_epoch_first_training_seconds": {"value": firsts[0] if firsts else None, "reference": None,
+                                               "target": TARGETS["first_epoch_seconds"],
+                                               "met": bool(firsts) and firsts[0] <= TARGETS["first_epoch_seconds"]},
+    }  # fmt: skip
+    if len(firsts) > 1:
+        later = statistics.median(firsts[1:])
+        rows["first_epoch_later_trainings_seconds"] = {"value": later, "reference": None,
+                                                       "target": TARGETS["first_epoch_seconds"],
+                                                       "met": later <= TARGETS["first_epoch_seconds"]}  # fmt: skip
+    return rows
 
 
-def measure_repeat(epochs: int, repeat: int) -> dict:
-    import re
-
-    env = {"LSTM_LAB_MAX_TRAININGS": "2", "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL)}
-    with server(env=env) as (url, process), chromium() as browser:
-        pid = process.pid
-        result: dict = {"idle_mb": _settled_mb(pid, 1.0), "repeat": repeat, "session_ttl_seconds": SESSION_TTL}
-        with RssSampler(pid) as sampler:
-            context, page = _visitor(browser, url)
-            open_page(page, url, "Train")
-            set_training(page, epochs=epochs, units=50, window=10)
-            after: list[float] = []
-            seconds: list[float] = []
-            for number in range(1, repeat + 1):
-                sampler.reset()
-                started = time.perf_counter()
-                click_train(page)
-                heading = re.compile(rf"^Last run: #{number} ")
-                page.get_by_role("heading", name=heading).first.wait_for(timeout=TRAIN_TIMEOUT_MS)
-                wait_trained(page, timeout=TRAIN_TIMEOUT_MS)
-                seconds.append(round(time.perf_counter() - started, 1))
-                assert_no_exception(page)
-                if number == 1:
-                    result["first_training_peak_mb"] = sampler.peak()
-                after.append(round(_settled_mb(pid), 1))
-                print(f"training {number}: {after[-1]:,.1f} MiB after, {seconds[-1]} s", flush=True)
-            open_page(page, url, "Runs")
-            assert_no_exception(page)
-            result["after_runs_page_mb"] = _settled_mb(pid)
-            result["after_each_training_mb"] = after
-            result["seconds_each_training"] = seconds
-            result["after_first_mb"] = after[0]
-            result["after_last_mb"] = after[-1]
-            result["growth_per_training_mb"] = (after[-1] - after[0]) / max(repeat - 1, 1)
-            result["peak_all_trainings_mb"] = sampler.peak()
-            context.close()
-            time.sleep(SESSION_TTL + 2)
-            # The next visitor's arrival makes Streamlit drop the expired session.
-            for _ in range(2):
-                newcomer, _page = _visitor(browser, url)
-                newcomer.close()
-                time.sleep(SESSION_TTL + 2)
-            result["after_visitor_left_mb"] = _settled_mb(pid, 5.0)
-            result["left_minus_first_mb"] = result["after_visitor_left_mb"] - after[0]
-        result["vmhwm_mb"] = proc_memory_mb(pid)["VmHWM"]
-    return {key: round(value, 1) if isinstance(value, float) else value for key, value in result.items()}
-
-
-def _backend() -> str:
-    import os
-    from importlib import metadata
-
-    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    if backend != "tensorflow":
-        return backend
-    for package in ("tensorflow-cpu", "tensorflow"):
-        try:
-            return f"{package} {metadata.version(package)}"
-        except metadata.PackageNotFoundError:
-            continue
-    return backend
-
-
-def main_repeat(run: Run) -> dict:
-    args = run.args
-    result = measure_repeat(args.epochs, args.repeat)
-    backend = _backend()
-    config = {"data": "sample:airline-passengers", "units": 50, "window": 10, "batch_size": 32, "epochs": args.epochs}
-    print(f"backend: {backend}, Python {sys.version.split()[0]}")
-    print(f"peak, first training:                 {result['first_training_peak_mb']:,.1f} MiB (target <= 800)")
-    print(f"after the first training:             {result['after_first_mb']:,.1f} MiB")
-    print(f"after training {args.repeat}:                  {result['after_last_mb']:,.1f} MiB")
-    print(f"growth per training:                  {result['growth_per_training_mb']:,.2f} MiB (target <= 5)")
-    print(
-        f"after the visitor left:               {result['after_visitor_left_mb']:,.1f} MiB "
-        f"({result['left_minus_first_mb']:+,.1f} MiB against after the first; target within 50)"
-    )
-    if args.name == BENCH.name:
-        args.name = f"app_memory_repeat_{backend.split()[0]}"
-    print(json.dumps(result))
-    run.write({"config": config, "backend": backend, "result": result})
-    return result
+def print_summary(out: dict[str, Any], rows: dict[str, Any]) -> None:
+    trainings = out["trainings"]
+    seconds = [t["seconds"] for t in trainings]
+    print(f"\nbackend {out['backend']}, {len(trainings)} trainings of the default model, a training "
+          f"{statistics.median(seconds):.1f} s (median, click to result)")  # fmt: skip
+    print(f"server alone, before any visitor:     {out['idle']['server_mb']:,.0f} MiB PSS")
+    print(f"one warm worker waiting (tree):       {out['warm']['tree_mb']:,.0f} MiB (server "
+          f"{out['warm']['server_mb']:,.0f})")  # fmt: skip
+    for name, row in rows.items():
+        value = row["value"]
+        shown = "-" if value is None else f"{value:,.2f}"
+        reference = "" if row["reference"] is None else f" (reference {row['reference']:,.1f})"
+        workers = f" (workers after the first and the last: {row['workers']})" if "workers" in row else ""
+        print(f"{name:<38} {shown}{reference}; target {row['target']:g}: {'met' if row['met'] else 'MISSED'}{workers}")
+    if "two" in out:
+        two = out["two"]
+        ratio = 2 * statistics.median(seconds[1:] or seconds) / two["seconds"]
+        print(f"two visitors at once: {two['seconds']:.1f} s, tree peak {two['tree_peak_mb']:,.0f} MiB; throughput "
+              f"ratio {ratio:.2f}x one visitor's (the second's worker starts on its click)")  # fmt: skip
+    print(f"backend mapped into the server process: {out['backend_in_server']}")
+    print(f"after the visitors left: pool idle in {out['left']['seconds_to_idle']:.1f} s, server "
+          f"{out['left']['server_mb']:,.0f} MiB, tree {out['left']['tree_mb']:,.0f} MiB")  # fmt: skip
 
 
 def options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=0, help="trainings by one visitor (flat-memory mode)")
+    parser.add_argument("--backend", choices=("tensorflow", "jax"), default="tensorflow", help="KERAS_BACKEND")
+    parser.add_argument("--epochs", type=int, default=100, help="epochs a training (the default model's 100)")
+    parser.add_argument("--repeat", type=int, default=20, help="trainings by one visitor")
+    parser.add_argument("--idle-seconds", type=float, default=60.0, help="LSTM_LAB_WORKER_IDLE_SECONDS of the server")
+    parser.add_argument("--two", action=argparse.BooleanOptionalAction, default=True, help="two visitors at once")
 
 
 # Everything runs in this process: what is measured is the server it starts, through the browser.
-BENCH = Bench("app_memory", __doc__, options=options, quick={"epochs": 1})
+BENCH = Bench("app_memory", __doc__, options=options, quick={"epochs": 1, "repeat": 2})
 
 
-def main(argv: list[str] | None = None) -> dict:
+def run_measure(run: Run) -> dict[str, Any]:
+    """Measure, print and write one backend's run (bench/worker_speed.py calls it for each backend)."""
+    out = measure(run.args)
+    rows = summarize(out)
+    print_summary(out, rows)
+    run.write({"config": {"data": "sample:airline-passengers", "units": 50, "window": 10, "batch_size": 32,
+                          "epochs": run.args.epochs}, "targets": rows, "result": out})  # fmt: skip
+    return {"targets": rows, "result": out}
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
     run = BENCH.start(argv)
-    args = run.args
-    if args.repeat:
-        return main_repeat(run)
-    result = measure(args.epochs)
-    config = {"data": "sample:airline-passengers", "units": 50, "window": 10, "batch_size": 32, "epochs": args.epochs}
-    print(f"server idle:                           {result['idle_mb']:,.0f} MiB")
-    print(
-        f"one visitor on the Data page:          {result['data_page_mb']:,.0f} MiB "
-        f"(TensorFlow loaded: {result['tensorflow_loaded_on_data_page']})"
-    )
-    print(f"peak, one visitor training:            {result['one_training_peak_mb']:,.0f} MiB")
-    print(f"peak, two visitors training at once:   {result['two_trainings_peak_mb']:,.0f} MiB")
-    print(f"VmHWM at the end:                      {result['vmhwm_mb']:,.0f} MiB")
-    print(f"ratio two/one peak: {result['two_trainings_peak_mb'] / result['one_training_peak_mb']:.2f}")
-    print(json.dumps(result))
-    run.write({"config": config, "result": result})
+    if run.args.name.startswith(BENCH.name) and run.args.backend != "tensorflow":
+        run.args.name = run.args.name.replace(BENCH.name, f"{BENCH.name}_{run.args.backend}", 1)
+    result = run_measure(run)
+    print(json.dumps(result["targets"]))
     return result
 
 

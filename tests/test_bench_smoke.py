@@ -3,8 +3,9 @@
 These are not timed assertions (the numbers mean nothing at this size); they prove the scripts still run
 against the current lstm_core. The quick runs happen in this process (one TensorFlow import, no subprocess);
 one cheap worker goes through a real fresh process, the path every full run takes. The three benchmarks that
-drive the app in Chromium (cold_start, app_overhead, app_memory) take 20-50 s even in --quick mode, so here
-they are only imported and their flags parsed.
+drive the app in Chromium (cold_start, app_overhead, app_memory) take 20-50 s even in --quick mode, and
+worker_speed starts processes that import TensorFlow, so here they are only imported and their flags parsed; the
+process-tree measure they share (bench/proctree.py) is tested on a real child process.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import pytest
 from bench.harness import Bench, Contender, fresh_process, ratio
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
-HELPERS = {"__init__", "common", "harness", "browser"}
+HELPERS = {"__init__", "common", "harness", "browser", "proctree"}
 SCRIPTS = sorted(path.stem for path in BENCH.glob("*.py") if path.stem not in HELPERS)
-IN_BROWSER = {"cold_start", "app_overhead", "app_memory"}
+# Only imported and their flags parsed here: the browser ones take 20-50 s even with --quick, and worker_speed's quick
+# run starts worker processes and `sweep` commands, each importing TensorFlow (about a minute on 2 cores).
+IN_BROWSER = {"cold_start", "app_overhead", "app_memory", "worker_speed"}
 pytestmark = pytest.mark.timeout(180)
 
 
@@ -102,3 +105,26 @@ def test_rounds_rotate_the_order_and_the_ratio_pairs_rounds(capsys) -> None:
     assert speedup.value == 4.0 and speedup.paired["min"] == 4.0 and speedup.met
     assert speedup.line() == "ratio 4.00x (paired 4.00-4.00x); target >= 3x: met"
     assert ratio([5.0], [2.0], target=2.0, at_most=True).met is False
+
+
+def test_the_process_tree_is_measured_with_its_children() -> None:
+    """bench/proctree.py finds a child process, sums its PSS into the tree, and sees the tree settle."""
+    import subprocess
+    import sys
+
+    from bench.proctree import TreeSampler, descendants, maps_backend, pss_mb, tree_mb, wait_quiet
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; data = b'x' * (64 << 20); time.sleep(30)"])
+    try:
+        with TreeSampler(os.getpid(), interval=0.05) as sampler:
+            settled = wait_quiet(os.getpid(), workers=1, timeout=20)
+            own, tree, below = tree_mb(os.getpid())
+            assert settled["settled"] and child.pid in below
+            assert pss_mb(child.pid) > 60 and tree >= own + 60  # the child's 64 MiB, counted in the tree
+            server, tree_peak = sampler.peak()
+            assert sampler.samples >= 2 and 0 < server <= sampler.max_server and tree_peak >= server + 60
+        assert not maps_backend(child.pid, "jax")
+    finally:
+        child.kill()
+        child.wait()
+    assert pss_mb(child.pid) == 0.0 and child.pid not in descendants(os.getpid())

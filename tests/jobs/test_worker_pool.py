@@ -110,14 +110,23 @@ def test_time_limit_ends_a_training_in_a_worker_with_its_weights(workers):
 
 
 def test_killed_worker_fails_its_job_with_one_sentence_and_the_next_training_works(dataset, workers):
-    """kill -9 of a worker mid-training: the job fails with one sentence, its place is freed, the next one trains."""
+    """kill -9 of a worker mid-training: the job fails with one sentence, its place is freed, another visitor's
+    training in the other worker goes on to its result, and the next one trains."""
     job = start(tiny_dataset(400), LONG_EPOCH, workers)
-    wait_for(lambda: job.worker_pid is not None and len(job.epochs) >= 1, timeout=90)
+    other = start(tiny_dataset(400), TINY.replace(epochs=1000), workers)  # another visitor's, stopped below
+    wait_for(lambda: job.worker_pid is not None and len(job.epochs) >= 1 and len(other.epochs) >= 1, timeout=90)
+    assert other.worker_pid != job.worker_pid
     os.kill(job.worker_pid, signal.SIGKILL)
     assert job.wait(5)
     assert job.state == "failed" and "worker process ended unexpectedly" in job.error and "signal 9" in job.error
     assert job.error.count(". ") <= 3 and "Traceback" not in job.error
-    assert running_trainings() == 0 and job.worker_pid not in workers.pids()
+    assert running_trainings() == 1 and job.worker_pid not in workers.pids()
+    seen = len(other.epochs)
+    wait_for(lambda: len(other.epochs) >= seen + 2 or other.finished)
+    other.request_stop()
+    assert other.wait(60) and other.state in ("stopped", "done") and other.error is None and other.run is not None
+    assert other.run.train.epochs_run >= seen + 2
+    assert running_trainings() == 0
     after = start(dataset, TINY, workers)
     assert after.wait(120) and after.state == "done", after.error
 
