@@ -121,11 +121,12 @@ def wait_quiet(
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         below = descendants(pid)
-        before = {p: cpu_seconds(p) for p in [pid, *below]}
+        # this process, when it is `pid`, is the one measuring (and perhaps sampling): never quiet, not waited for
+        before = {p: cpu_seconds(p) for p in [pid, *below] if p != os.getpid()}
         asleep = True
         for _ in range(5):
             time.sleep(0.2)
-            asleep = asleep and all(_state(p) == "S" for p in before if p != os.getpid())  # we are running
+            asleep = asleep and all(_state(p) == "S" for p in before)
         if not asleep or descendants(pid) != below or len(below) < workers:
             continue
         if backend is not None and not all(maps_backend(p, backend) for p in below):
