@@ -17,7 +17,7 @@ def say(key: str) -> str:
 st.title(say("title"))
 st.markdown(say("intro"))
 compares.SLOT.collect()  # a comparison that finished since the last run becomes its record, once
-config = st.session_state.config
+config = compares.current_settings()
 running = compares.SLOT.running()
 settings = compare_views.settings_text(config)
 st.caption(say("settings").format(s=settings, d=plain(st.session_state.dataset.name)))
@@ -46,7 +46,7 @@ if st.session_state.compare_error:
 record = st.session_state.comparison
 if record is None:
     st.info(say("none_yet"))
-    st.button(say("load_long_memory"), key="compare_long_memory", on_click=compare_views.use_long_memory)
+    st.button(say("load_long_memory"), key="compare_long_memory", on_click=compares.use_long_memory)
     if st.session_state.dataset.name == compare_views.LONG_MEMORY:
         st.caption(say("loaded_long_memory"))
     st.stop()

@@ -7,9 +7,9 @@ The words come from ui/text (ui.text.i18n) in the language chosen in the sidebar
 import streamlit as st
 
 from ui import pages
+from ui.jobs import compares
 from ui.text import equations, i18n
 from ui.text.equations import EQUATIONS, GATE_ORDER
-from ui.views import compare_views
 
 lang = i18n.language()
 
@@ -36,7 +36,7 @@ st.markdown(say("cells_try"))
 pages.link("train", say("link_cells"))
 pages.link("compare", i18n.text("compare.learn_link", lang))
 if st.button(i18n.text("compare.learn_try", lang), key="learn_long_memory", icon=":material/bolt:"):
-    compare_views.use_long_memory()  # the long-memory sample with the settings above, as the Train form's
+    compares.use_long_memory()  # the long-memory sample with the settings above, as the Train form's
     pages.switch("compare")
 
 st.header(say("overfitting_header"))

@@ -101,7 +101,7 @@ def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, default=5)
 
 
-QUICK = {"window": 55, "units": 2, "epochs": 1, "seeds": 2, "batch_size": 256}
+QUICK = {"cells": "lstm,rnn", "window": 55, "units": 2, "epochs": 1, "seeds": 2, "batch_size": 256}
 BENCH = Bench("long_memory", __doc__, options=options, quick=QUICK, timeout=7200.0)
 
 

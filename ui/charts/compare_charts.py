@@ -36,9 +36,10 @@ def loss_overlay_figure(histories: Mapping[str, pd.DataFrame], names: Mapping[st
                 go.Scatter(
                     x=history["epoch"],
                     y=values,
-                    mode="lines",
+                    mode="lines+markers",  # a marker per epoch: a one-epoch run is a point, not nothing
                     name=f"{names.get(cell, cell)} {label}",
                     line={"color": color, "dash": dash},
+                    marker={"size": 4},
                 )
             )
     if highest > 0 and np.isfinite(lowest) and highest / lowest > 20:

@@ -14,13 +14,15 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.config.settings import ExperimentConfig
+from lstm_core.errors import LabError
 from lstm_core.experiment.compare import verdict
 from lstm_core.jobs.base import heartbeat_seconds
 from lstm_core.jobs.compare import CompareJob
 from lstm_core.jobs.state import JobState
 from ui.charts.compare_charts import CELL_NAMES
+from ui.forms import settings
 from ui.jobs.slot import JobSlot, Progress
-from ui.session import state
+from ui.session import loaders, state
 from ui.text import i18n
 from ui.text.format import duration
 
@@ -108,3 +110,20 @@ def start(config: ExperimentConfig) -> CompareJob:
     job = SLOT.start(lambda: CompareJob(s.dataset, config, heartbeat_timeout=heartbeat_seconds()))
     s.compare_error = None
     return job
+
+
+def current_settings() -> ExperimentConfig:
+    """The Train form's settings as they stand (its widgets, where the visitor has them), else the last submitted."""
+    base = st.session_state.config
+    try:
+        return settings.config_from_widgets(base)
+    except (KeyError, LabError):  # the form not drawn in this session yet, or a bad combination: the saved config
+        return base
+
+
+def use_long_memory() -> None:
+    """Load the long-memory sample and make its settings (LONG_MEMORY_SETTINGS) the Train form's and the config."""
+    from ui.views.compare_views import LONG_MEMORY, LONG_MEMORY_SETTINGS
+
+    state.set_dataset(*loaders.load_sample_config(LONG_MEMORY))
+    settings.apply_settings({**LONG_MEMORY_SETTINGS, "data": st.session_state.data_config})

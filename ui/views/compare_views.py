@@ -140,16 +140,6 @@ LONG_MEMORY_SETTINGS = {
 }
 
 
-def use_long_memory() -> None:
-    """Button callback: load the long-memory sample and make its settings the Train form's."""
-    from ui.session import loaders, state
-
-    dataset, data_config = loaders.load_sample_config(LONG_MEMORY)
-    state.set_dataset(dataset, data_config)
-    s = st.session_state
-    s.config = s.config.replace(data=data_config, **LONG_MEMORY_SETTINGS)
-
-
 def settings_text(config: Any) -> str:
     """The settings a comparison trains with, in one line."""
     model, windows, train = config.model, config.windows, config.train
