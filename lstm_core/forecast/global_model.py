@@ -43,7 +43,6 @@ __all__ = [
     "BASES",
     "GlobalFit",
     "SeriesTransform",
-    "choose_base",
     "global_forecast",
     "local_forecast",
     "min_training_length",
@@ -104,6 +103,8 @@ class GlobalFit:
     stop_reason: str
     windows: int  # training windows per epoch
     base: str = "seasonal_naive"  # the forecast whose correction the network learned (`BASES`)
+    val_mase: float = float("nan")  # the mean over series of the MASE of its forecast of the validation part
+    tried: dict[str, float] | None = None  # base="auto": each base's val_mase
 
 
 def series_windows(
@@ -191,11 +192,17 @@ def global_forecast(
 ) -> GlobalFit:
     """One network over every series' windows; the H-step forecast from the end of each training part: (S, H).
 
-    `base`: "seasonal_naive", "theta" or "auto" (`choose_base`: the one with the lower mean MASE on the series'
-    validation parts)."""
+    `base`: "seasonal_naive", "theta" or "auto": a network learns the correction to each, and the one whose
+    forecasts of the series' validation parts have the lower mean MASE is kept (test parts are never read)."""
     seasons = seasons or [1] * len(trains)
     if base == "auto":
-        base = choose_base(trains, horizon, seasons)
+        fits = [
+            global_forecast(trains, horizon, config, seasons=seasons, windows_per_series=windows_per_series, base=name)
+            for name in BASES
+        ]
+        best = min(fits, key=lambda fit: fit.val_mase)
+        seconds = sum(fit.train_seconds for fit in fits)
+        return replace(best, train_seconds=seconds, tried={fit.base: round(fit.val_mase, 4) for fit in fits})
     window = config.windows.window
     parts = [series_windows(train, horizon, window, m, base) for train, m in zip(trains, seasons, strict=True)]
     rng = np.random.default_rng(config.train.seed)
@@ -210,22 +217,6 @@ def global_forecast(
     y = np.concatenate(y_train)[order]  # (S·K, H)
     fit = _fit_and_forecast(parts, x, y, horizon, config, on_epoch)
     return replace(fit, base=base)
-
-
-def choose_base(trains: Sequence[np.ndarray], horizon: int, seasons: Sequence[int]) -> str:
-    """The base whose own forecast of the series' validation parts (each series' last H training steps, from the
-    values before them) has the lower mean MASE: "theta" or "seasonal_naive". Reads the training parts only."""
-    errors = {name: [] for name in BASES}
-    for train, m in zip(trains, seasons, strict=True):
-        train = np.asarray(train, dtype=np.float64)
-        fitting = train[: len(train) - horizon]
-        scale = SeriesTransform.fit(fitting, m).scale
-        actual = train[len(train) - horizon :]
-        season = m if 1 < m <= len(fitting) else 1
-        errors["seasonal_naive"].append(np.mean(np.abs(actual - _base(fitting[None], horizon, season)[0])) / scale)
-        theta = _theta_bases(fitting / scale, len(fitting), m, np.empty(0, np.int64), horizon)[0] * scale
-        errors["theta"].append(np.mean(np.abs(actual - theta)) / scale)
-    return min(BASES, key=lambda name: (float(np.mean(errors[name])), name != "seasonal_naive"))
 
 
 def local_forecast(
@@ -279,10 +270,17 @@ def _fit_and_forecast(
     if str(result.stop_reason) == "nan":
         raise LabError(result.message)
     x_forecast = np.concatenate([part.x_forecast for part in parts])  # (S, W, 1)
+    count = len(parts)
     members = trained_members(result)
-    with single_blas_thread():
-        scaled = np.median([predict(x_forecast, m, limit_blas=False, all_outputs=True) for m in members], axis=0)
+    with single_blas_thread():  # the validation windows and the forecast windows in one pass
+        inputs = np.concatenate([windows.x_val, x_forecast])  # (2S, W, 1)
+        both = np.median([predict(inputs, m, limit_blas=False, all_outputs=True) for m in members], axis=0)
+    # y_val is the validation part less its base, in MASE's scale: the MAE of the residual is the validation MASE
+    val_mase = float(np.mean(np.abs(windows.y_val - both[:count]).mean(axis=1)))
+    scaled = both[count:]  # (S, H)
     forecasts = np.array(
         [part.transform.inverse(scaled[k] + part.forecast_base) for k, part in enumerate(parts)]
     )  # (S, H)
-    return GlobalFit(forecasts, result.epochs_run, result.train_seconds, str(result.stop_reason), len(x))
+    return GlobalFit(
+        forecasts, result.epochs_run, result.train_seconds, str(result.stop_reason), len(x), val_mase=val_mase
+    )

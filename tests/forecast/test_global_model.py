@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tiny import TINY
 
-from lstm_core.forecast.global_model import choose_base, series_windows
+from lstm_core.forecast.global_model import BASES, global_forecast, series_windows
 from lstm_core.scoring.statistical import fit_theta
 
 H, WINDOW, SEASON = 6, 12, 12
@@ -47,8 +48,13 @@ def test_theta_base_is_fitted_on_the_fitting_part_only():
         series_windows(train, H, WINDOW, SEASON, base="arima")
 
 
-def test_the_base_is_chosen_by_the_validation_parts():
-    """Trending series get Theta, a season that changed gets seasonal naive: whichever forecast their last H
-    training values better."""
-    assert choose_base([_trending(seed=k) for k in range(3)], H, [SEASON] * 3) == "theta"
-    assert choose_base([_seasonal(seed=k) for k in range(3)], H, [SEASON] * 3) == "seasonal_naive"
+def test_auto_keeps_the_base_whose_network_forecasts_the_validation_parts_better():
+    """base="auto" trains a network on each base and keeps the one with the lower validation MASE (the mean over
+    series of the MAE of its forecast of the last H training values, in MASE's scale)."""
+    trains = [_trending(seed=k) for k in range(3)] + [_seasonal(seed=k) for k in range(3)]
+    seasons = [SEASON] * len(trains)
+    config = TINY.replace(window=WINDOW, units=4, epochs=1, batch_size=32, deterministic=True)
+    auto = global_forecast(trains, H, config, seasons=seasons, windows_per_series=4)
+    assert set(auto.tried) == set(BASES) and auto.tried[auto.base] == min(auto.tried.values())
+    assert auto.val_mase == pytest.approx(auto.tried[auto.base], abs=1e-4) and auto.val_mase > 0
+    assert auto.forecasts.shape == (6, H) and np.isfinite(auto.forecasts).all()
