@@ -4,8 +4,11 @@
     python -m lstm_core sweep --storage postgresql://user:pw@db/lab --study air   # on every other machine
 
 Run options (`--epochs`, `--units`, ...) are the fixed values of every trial; `--space FILE` gives the
-ranges searched (default: `sweep.space.DEFAULT_SPACE`); the sweep settings (`--trials`, `--timeout`, `--pruner`,
-`--objective`, `--horizon`, `--sampler`, `--sampler-seed`) are `config.sweep.SweepConfig`'s fields. A worker that
+ranges searched (default: see below); the sweep settings (`--trials`, `--timeout`, `--pruner`,
+`--objective`, `--horizon`, `--sampler`, `--sampler-seed`) are `config.sweep.SweepConfig`'s fields. Without
+`--space`, the space is `sweep.start.default_space_for` the series (seasonal differences and windows of two seasons
+where it has a season, as on the Sweep page); without `--sampler-seed`, the sampler seed is the run's `--seed`, so
+the same command proposes the same trials. A worker that
 joins an existing study takes its settings, space and data source from the study (options given override the
 fixed settings; the study refuses other ones). The study is started by `sweep.start.start_study`, as in the app.
 With `--out`, the worker waits for the other workers' running trials, then writes `trials.csv`, `study.json` and
@@ -80,7 +83,7 @@ def _trial_line(trial: Any) -> str:
 def run_sweep_command(args: argparse.Namespace) -> int:
     """The `sweep` command (see the module docstring); returns the exit status."""
     from lstm_core.sweep.results import write_results
-    from lstm_core.sweep.start import run_trials, start_study
+    from lstm_core.sweep.start import default_space_for, run_trials, sampler_seed_for, start_study
     from lstm_core.sweep.study import wait_for_running
 
     given = given_settings(args, SweepConfig, flags=True)  # a bad value names its option: `--trials` ...
@@ -101,7 +104,6 @@ def run_sweep_command(args: argparse.Namespace) -> int:
                 "See `python -m lstm_core sweep --help`."
             )
         config = experiment_config(args)
-        space = space or SweepSpace()
         # A time limit alone is the whole budget: no trial limit unless one is given too.
         base = SweepConfig(trials=None) if "timeout" in given and "trials" not in given else SweepConfig()
         name = args.study or f"sweep-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -112,6 +114,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         name = args.study
     sweep = dataclasses.replace(base, **given)
     dataset = load_with_notes(config)
+    space = space or default_space_for(dataset, config)
     study, setup = start_study(dataset, config, space, sweep, storage=storage, study_name=name)
     print(
         f"note: study {name!r} in {public_url(storage)}; more workers join with "
@@ -125,7 +128,9 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         print(_trial_line(trial), file=sys.stderr, flush=True)
         save(trial)
 
-    helpers = _local_workers(args, given, storage=storage, study_name=name)
+    # Each local worker its own sampler seed (the run's seed when none is given): never the same random trials.
+    seeds = [sampler_seed_for(sweep, config, worker=k) for k in range(args.workers)]
+    helpers = _local_workers(args, given, storage=storage, study_name=name, seeds=seeds)
     try:
         ran = run_trials(study, setup, dataset, sweep, on_trial=on_trial)
         print(f"This worker ran {ran} trial(s).", file=sys.stderr, flush=True)
@@ -154,7 +159,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 
 
 def _local_workers(
-    args: argparse.Namespace, given: dict[str, Any], *, storage: str, study_name: str
+    args: argparse.Namespace, given: dict[str, Any], *, storage: str, study_name: str, seeds: list[int]
 ) -> list[subprocess.Popen]:
     """`--workers N`: N - 1 more processes joining the study, with this command's own worker settings."""
     count = args.workers
@@ -163,10 +168,10 @@ def _local_workers(
         command = [sys.executable, "-m", "lstm_core", "sweep", "--storage", storage, "--study", study_name]
         if args.db:
             command += ["--db", args.db]
-        for name in ("timeout", "sampler", "sampler_seed"):
+        for name in ("timeout", "sampler"):
             if name in given and given[name] is not None:
-                value = given[name] + k if name == "sampler_seed" else given[name]  # each worker its own seed
-                command += [f"--{name.replace('_', '-')}", str(value)]
+                command += [f"--{name.replace('_', '-')}", str(given[name])]
+        command += ["--sampler-seed", str(seeds[k])]  # each worker its own seed
         # sys.stderr, not descriptor 2: the command points that at /dev/null (main.quiet_native_logs).
         helpers.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stderr=_stderr_descriptor()))
     if helpers:

@@ -12,6 +12,11 @@ A `SweepSpace` names, for each searchable setting, either a range or a list of c
 
 JSON: `{"units": [8, 128], "learning_rate": [1e-4, 1e-2], "batch_size": [16, 32, 64],
 "difference": ["none", "first"]}`. Validation raises LabError with one sentence.
+
+`default_space(season, length=..., config=...)` is the space a sweep searches when none is given, for the
+command line and the Sweep page alike (`sweep.start.default_space_for(dataset, config)` finds the season):
+without a season `DEFAULT_SPACE`; with one (s > 1) seasonal differences join the choices and the windows reach at
+least two seasons (up to max(24, 2s)), as far as the series allows a window and a season of differences before it.
 """
 
 from __future__ import annotations
@@ -25,10 +30,11 @@ from typing import Any
 from lstm_core.config.settings import CELLS, LIMITS, ExperimentConfig
 from lstm_core.errors import LabError
 
-__all__ = ["DEFAULT_SPACE", "PARAMETERS", "SEARCHABLE_DIFFERENCES", "SweepSpace"]
+__all__ = ["DEFAULT_SPACE", "PARAMETERS", "SEARCHABLE_DIFFERENCES", "SweepSpace", "default_space"]
 
 # Seasonal differences need a season length (the series' frequency or `--season-length`); a trial of a
-# series without one fails with that sentence. The default space searches levels and first differences.
+# series without one fails with that sentence. The default space of a series without a season searches levels and
+# first differences; `default_space` adds seasonal ones where there is a season.
 SEARCHABLE_DIFFERENCES = ("none", "first", "seasonal")
 
 _INT_RANGES = {"units": (1, LIMITS["units"]), "layers": (1, LIMITS["layers"]), "window": (1, LIMITS["window"])}
@@ -209,3 +215,31 @@ def _choices(name: str, value: Any) -> tuple:
 
 
 DEFAULT_SPACE = SweepSpace()
+
+
+def default_space(
+    season: int | None = None, *, length: int | None = None, config: ExperimentConfig | None = None
+) -> SweepSpace:
+    """The default space for a series with season `season` (None or 1: none) of `length` points, split as `config`.
+
+    With a season s > 1: differences none, first and seasonal, and windows from 4 up to max(24, 2s), lowered where
+    the series is too short for a window of that size after a season of seasonal differences (a window and s
+    points before the first training target); a series too short for even one season's window keeps
+    `DEFAULT_SPACE`. Without a season: `DEFAULT_SPACE`.
+    """
+    if not season or season <= 1:
+        return DEFAULT_SPACE
+    low, high = DEFAULT_SPACE.window  # type: ignore[misc]
+    high = min(max(high, 2 * season), LIMITS["window"])
+    if length is not None and config is not None:
+        from lstm_core.data.windows import split_points
+
+        try:
+            train_end, _ = split_points(length, dataclasses.replace(config.windows, window=1))
+        except LabError:
+            return DEFAULT_SPACE  # too short for any window: check_fits says so in one sentence
+        high = min(high, train_end - season - 2)  # prepare needs train_end - window - season >= 2
+        if high < max(low, season):
+            return DEFAULT_SPACE
+    differences = (*DEFAULT_SPACE.difference, "seasonal")  # type: ignore[misc]
+    return dataclasses.replace(DEFAULT_SPACE, window=(low, high), difference=differences)

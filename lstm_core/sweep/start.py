@@ -5,6 +5,11 @@ the series, then creates the study with its setup (the fixed settings `config`, 
 fingerprint and `sweep`'s study settings) or joins it; a study of that name set up otherwise is refused in one
 sentence. `run_trials(study, setup, dataset, sweep, ...)` then runs trials in the calling thread with `sweep`'s
 time limit and sampler: the command line calls it directly, the app in a `jobs.sweep.SweepJob`.
+
+`default_space_for(dataset, config)` is the space searched when none is given (the command line without `--space`,
+the Sweep page's first ranges): `sweep.space.default_space` for the series' season (`forecast.season_length`, else
+its frequency's). Without a sampler seed, a worker's sampler seed is derived from the run's seed
+(`sampler_seed_for`): the same command proposes the same trials again.
 """
 
 from __future__ import annotations
@@ -17,10 +22,26 @@ from lstm_core.config.sweep import SweepConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.errors import LabError
-from lstm_core.sweep.space import SweepSpace
+from lstm_core.sweep.space import SweepSpace, default_space
 from lstm_core.sweep.study import SweepSetup, open_study, optimize, stored_setup
 
-__all__ = ["run_trials", "start_study"]
+__all__ = ["default_space_for", "run_trials", "sampler_seed_for", "start_study"]
+
+
+def default_space_for(dataset: Dataset, config: ExperimentConfig) -> SweepSpace:
+    """The default space for this series: seasonal differences and windows of two seasons where it has a season."""
+    from lstm_core.experiment.run import season_length  # the one rule for a series' season
+
+    return default_space(season_length(dataset, config), length=len(dataset), config=config)
+
+
+def sampler_seed_for(sweep: SweepConfig, config: ExperimentConfig, *, worker: int = 0, trials_before: int = 0) -> int:
+    """The sampler seed a worker uses: `sweep.sampler_seed` if given, else the run's seed; plus `worker` (the k-th
+    local worker of one command) and `trials_before` (trials the study already held when this worker joined), so
+    workers of one study never propose the same random trials, and the first worker of a new study is reproducible.
+    """
+    base = config.train.seed if sweep.sampler_seed is None else sweep.sampler_seed
+    return (base + worker + trials_before) % 2**31  # within the `--sampler-seed` option's range
 
 
 def start_study(
@@ -58,13 +79,21 @@ def run_trials(
     should_stop: Callable[[], bool] | None = None,
     on_trial: Callable[[Any], None] | None = None,
 ) -> int:
-    """Run trials of the study here until its budget, `sweep.timeout` or `should_stop`; how many ran here."""
+    """Run trials of the study here until its budget, `sweep.timeout` or `should_stop`; how many ran here.
+
+    A given `sweep.sampler_seed` is used as it is (a local worker of the command line gets its own); without one the
+    seed is `sampler_seed_for` the run's seed and the trials the study holds already (none for a new study).
+    """
+    if sweep.sampler_seed is not None:
+        seed = sweep.sampler_seed
+    else:
+        seed = sampler_seed_for(sweep, setup.config, trials_before=len(study.get_trials(deepcopy=False)))
     return optimize(
         study,
         setup,
         dataset,
         timeout=sweep.timeout,
-        sampler_seed=sweep.sampler_seed,
+        sampler_seed=seed,
         sampler=sweep.sampler,
         should_stop=should_stop,
         on_trial=on_trial,
