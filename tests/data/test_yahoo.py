@@ -16,7 +16,7 @@ import pytest
 import yfinance
 from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
 
-from lstm_core.data.yahoo import cache_folder, fetch_yahoo
+from lstm_core.data.yahoo import MAX_TICKERS, cache_folder, fetch_yahoo, fetch_yahoo_collection, split_tickers
 from lstm_core.errors import LabError
 
 
@@ -174,3 +174,42 @@ def test_real_yfinance_without_network_fails_clearly_and_quickly(tmp_path: Path)
     with pytest.raises(LabError, match="Could not reach Yahoo Finance"):
         fetch_yahoo("AAPL", period="1mo", cache_dir=tmp_path, timeout=3)
     assert time.monotonic() - started < 15
+
+
+def test_several_tickers_load_as_a_collection_each_on_its_own_index(
+    fake: type[FakeTicker], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "AAPL, msft GOOG, ZZZZ": one series per known ticker (Close, its own length), the unknown one left out and
+    named in a sentence; the list is read once per ticker, upper case."""
+    answers = {"AAPL": prices(30), "MSFT": prices(20, tz=None), "GOOG": prices(25), "ZZZZ": pd.DataFrame()}
+
+    class BySymbol(FakeTicker):
+        def history(self, *, period: str, interval: str, timeout: float) -> pd.DataFrame:
+            return answers[self.symbol]
+
+    monkeypatch.setattr(yfinance, "Ticker", BySymbol)
+    collection = fetch_yahoo_collection("AAPL, msft GOOG;ZZZZ, AAPL", cache_dir=tmp_path)
+    assert [item.name for item in collection] == ["AAPL", "MSFT", "GOOG"]
+    assert [len(item) for item in collection] == [30, 20, 25]
+    np.testing.assert_array_equal(collection.series[1].values, answers["MSFT"]["Close"].to_numpy())
+    assert collection.series[1].index[0] == pd.Timestamp("2024-01-02") and collection.series[0].freq == "B"
+    assert collection.left_out[0][0] == "ZZZZ" and "1 series left out: ZZZZ (Yahoo has no prices" in collection.notes[0]
+
+
+def test_an_unreachable_yahoo_ends_a_fetch_of_several_tickers_in_one_sentence(
+    fake: type[FakeTicker], tmp_path: Path
+) -> None:
+    """No network: one sentence after the first ticker, not one failure per ticker."""
+    fake.answer = ConnectionError("Could not resolve host: query2.finance.yahoo.com")
+    with pytest.raises(LabError, match="Could not reach Yahoo Finance") as raised:
+        fetch_yahoo_collection("AAPL, MSFT, GOOG", cache_dir=tmp_path)
+    assert fake.calls == 1 and str(raised.value).count(".") == 1
+
+
+def test_ticker_lists_are_checked() -> None:
+    """An empty list and more than MAX_TICKERS tickers are refused in one sentence; repeats count once."""
+    assert split_tickers(" aapl,AAPL  msft ") == ["AAPL", "MSFT"]
+    with pytest.raises(LabError, match="Give a ticker"):
+        split_tickers(" , ")
+    with pytest.raises(LabError, match=f"At most {MAX_TICKERS} tickers"):
+        split_tickers(",".join(f"T{k}" for k in range(MAX_TICKERS + 1)))
