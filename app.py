@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 
 from lstm_core.runtime import configure_threads  # noqa: E402
 from ui import pages  # noqa: E402
-from ui.jobs import backtests, compares, runtime, sweeps, trainings  # noqa: E402
+from ui.jobs import backtests, benchmarks, compares, runtime, sweeps, trainings  # noqa: E402
 from ui.session import keys, share  # noqa: E402
 from ui.text import i18n  # noqa: E402
 from ui.text.format import plain  # noqa: E402
@@ -29,7 +29,7 @@ st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layo
 
 keys.init()  # every session-state key, made where missing
 share.on_every_run()  # the workspace stays in the URL across pages; a share link opens once
-JOBS = (trainings.SLOT, backtests.SLOT, sweeps.SLOT, compares.SLOT)
+JOBS = (trainings.SLOT, backtests.SLOT, sweeps.SLOT, compares.SLOT, benchmarks.SLOT)
 for slot in JOBS:
     slot.collect()  # a job that finished since the last run becomes its record, once
 

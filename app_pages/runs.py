@@ -2,11 +2,15 @@
 
 import streamlit as st
 
+from lstm_core.errors import LabError
 from lstm_core.experiment.export import safe_csv
+from ui import pages
 from ui.charts import figures, runs_charts
 from ui.charts.backtest_charts import backtests_table
+from ui.forms import backtest_form
 from ui.session import runstore, state
 from ui.text.format import plain
+from ui.views import benchmark_views
 from ui.views.runs_table import runs_table, stored_runs_table
 
 
@@ -16,6 +20,18 @@ def backtests_section() -> None:
     if records:
         st.subheader("Backtests")
         st.dataframe(backtests_table(records), hide_index=True, key="runs_backtests_table")
+
+
+def open_again(run) -> None:
+    """Fill the Backtest or Benchmark form with a stored entry's settings and open that page."""
+    if run.kind == "benchmark":
+        benchmark_views.fill_from_stored(run)
+        pages.switch("benchmark")
+    loaded = st.session_state.data_config.source
+    if run.source != loaded:
+        raise LabError(f"This backtest ran on {run.source}, not on the loaded {loaded}: load it on the Data page.")
+    backtest_form.fill_from_stored(run)
+    pages.switch("backtest")
 
 
 st.title("Runs")
@@ -66,7 +82,18 @@ if unsaved:
 
 backtests_section()
 
-by_label = {runstore.label(run, numbers.get(run.id)): run for run in stored} | {r.label: r for r in unsaved}
+again = [run for run in stored if run.kind in ("backtest", "benchmark")]
+if again:
+    with st.expander("Run a stored backtest or benchmark again"):
+        chosen_again = st.selectbox("Backtest or benchmark", again, format_func=runstore.label, key="runs_again_choice")
+        if st.button("Open its settings in its form", key="runs_again"):
+            try:
+                open_again(chosen_again)
+            except LabError as error:
+                st.error(plain(error))
+
+trained = [run for run in stored if run.kind in ("run", "sweep_trial")]  # those with a loss curve and a forecast
+by_label = {runstore.label(run, numbers.get(run.id)): run for run in trained} | {r.label: r for r in unsaved}
 labels = list(by_label)
 chosen = st.multiselect("Runs to compare", labels, default=labels[:2], key="runs_compare")
 if len(chosen) >= 2:

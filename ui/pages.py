@@ -36,6 +36,7 @@ PAGES: tuple[Page, ...] = (
     Page("train", "Train", ":material/model_training:"),
     Page("forecast", "Forecast", ":material/timeline:"),
     Page("backtest", "Backtest", ":material/fact_check:"),
+    Page("benchmark", "Benchmark", ":material/leaderboard:"),
     Page("gates", "Gates", ":material/grid_on:"),
     Page("inside", "Inside", ":material/insights:"),
     Page("learn", "Learn", ":material/school:"),

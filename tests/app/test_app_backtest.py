@@ -47,8 +47,13 @@ def test_backtest_runs_to_the_end_and_shows_results() -> None:
     assert not at.exception
     switch(at, "runs")
     assert not at.exception
-    listed = at.dataframe[0].value  # no runs yet: the backtests table comes first
+    tables = [frame.value for frame in at.dataframe]
+    assert tables[0]["kind"].tolist() == ["backtest"]  # kept in the run store, listed with its kind
+    listed = next(table for table in tables if "folds" in table)  # and in this session's backtests
     assert len(listed) == 1 and listed["folds"].iloc[0] == 10
+    at.session_state["backtest_horizon"] = 7  # the form as the visitor left it
+    at.button(key="runs_again").click().run()  # the stored settings back in the Backtest form
+    assert not at.exception and at.number_input(key="backtest_horizon").value == 4
 
 
 def test_bad_backtest_settings_give_one_sentence() -> None:

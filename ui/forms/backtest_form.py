@@ -7,14 +7,16 @@ setting's declaration in lstm_core. The model, window and other training setting
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import streamlit as st
 
 from lstm_core.config.options import parse_numbers
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.errors import LabError
+from ui.forms.settings import FORM_COLUMNS
 
-__all__ = ["BACKTEST_NAMES", "FORM_NAMES", "fill_missing_widgets", "settings_from_widgets"]
+__all__ = ["BACKTEST_NAMES", "FORM_NAMES", "fill_from_stored", "fill_missing_widgets", "settings_from_widgets"]
 
 BACKTEST_NAMES = ("start", "horizon", "stride", "window_type", "retrain", "strategy")
 FORM_NAMES = (*BACKTEST_NAMES, "levels", "epochs")
@@ -28,6 +30,20 @@ def fill_missing_widgets(config: ExperimentConfig) -> None:
     values["epochs"] = config.train.epochs
     for name, value in values.items():
         st.session_state.setdefault(f"backtest_{name}", value)
+
+
+def fill_from_stored(stored: Any) -> None:
+    """Put a stored backtest's settings (store.StoredRun of kind "backtest") into the Train and Backtest forms: its
+    model and training settings become the Train form's, its backtest settings the Backtest form's."""
+    values = {part: value for part, value in stored.config.items() if part != "backtest"}
+    config = ExperimentConfig.from_dict(values)
+    st.session_state.config = config.replace(data=st.session_state.data_config)
+    st.session_state.backtest_config = BacktestConfig(**stored.config["backtest"])
+    for _, names in FORM_COLUMNS:  # the Train form refills its widgets from the saved config
+        for name in names:
+            st.session_state.pop(f"train_{name}", None)
+    for name in FORM_NAMES:
+        st.session_state.pop(f"backtest_{name}", None)
 
 
 def settings_from_widgets(config: ExperimentConfig) -> tuple[ExperimentConfig, BacktestConfig]:

@@ -2,7 +2,8 @@
 
 The life (start, poll, stop, collect, the sidebar line) is `ui.jobs.slot`; this module declares what is a
 backtest's own: its progress sentences, its sidebar line, and what a finished job becomes (a `BacktestRecord`
-in `backtests`, at most `MAX_BACKTESTS`, or the sentence of its failure in `backtest_error`). The form is
+in `backtests`, at most `MAX_BACKTESTS`, also saved to the visitor's workspace of the run store as kind "backtest", or
+the sentence of its failure in `backtest_error`). The form is
 `ui.forms.backtest_form`.
 """
 
@@ -15,11 +16,14 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.data.fingerprint import fingerprint
 from lstm_core.jobs.backtest import BacktestJob
 from lstm_core.jobs.base import heartbeat_seconds
 from lstm_core.jobs.process import backtest_job
 from lstm_core.jobs.state import JobState
+from lstm_core.store.evaluations import backtest_entry
 from ui.jobs.slot import JobSlot, Progress
+from ui.session import runstore
 from ui.text.format import duration
 
 __all__ = ["MAX_BACKTESTS", "SLOT", "BacktestRecord", "start"]
@@ -78,6 +82,9 @@ class BacktestSlot(JobSlot):
         )
         state.backtests.append(record)
         del state.backtests[:-MAX_BACKTESTS]
+        entry = backtest_entry(job.result, name=job.dataset.name, source=job.config.data.source,
+                               fingerprint=fingerprint(job.dataset))  # fmt: skip
+        runstore.save_entry(entry)  # kept in the visitor's workspace too (kind "backtest"); a failure: problem()
         return record
 
 

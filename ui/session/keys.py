@@ -6,7 +6,8 @@ and assigns these keys but never makes one; a key it needs goes into this table 
 
 Not in the table: widget keys, which their widgets make (`data_*`, `train_*`, `backtest_<setting>`, `sweep_*`
 form fields, `gates_*`, `inside_*` inputs, `compare_*` buttons, `runs_*` filters, `store_keep_data`,
-`share_with_workspace`, and `lang`, the language switch, which `ui.text.i18n` fills from the URL before drawing it).
+`share_with_workspace`, `benchmark_*` form fields, and `lang`, the language switch, which `ui.text.i18n` fills from
+the URL before drawing it).
 
 Nothing here is shared between visitors: no `st.cache_resource`.
 """
@@ -105,6 +106,13 @@ KEYS: tuple[SessionKey, ...] = (
     SessionKey("compare_collected", TRUE, "whether `compare_job`'s end has been kept (as `comparison` or an error)"),
     SessionKey("comparison", NONE, "the last finished comparison, a `ComparisonRecord`"),
     SessionKey("compare_error", NONE, "the sentence of the last failed comparison, shown on the Compare page"),
+    # --- benchmarks (Benchmark page; ui.jobs.benchmarks) ------------------------------------------------------------
+    SessionKey("benchmark_job", NONE, "the current or last `BenchmarkJob`"),
+    SessionKey("benchmark_collected", TRUE, "whether `benchmark_job`'s end has been kept (as a record or an error)"),
+    SessionKey("benchmark_settings", NONE, "the Benchmark form's last submitted (or stored and re-opened) settings"),
+    SessionKey("benchmark_result", NONE, "the last finished benchmark, a `BenchmarkRecord`"),
+    SessionKey("benchmark_error", NONE, "the sentence of the last failed or stopped benchmark"),
+    SessionKey("benchmark_message", NONE, "the Benchmark page's one-off message (settings filled from the Runs page)"),
 )
 
 

@@ -21,7 +21,19 @@ from lstm_core.store import records
 from lstm_core.store.db import RunStore, StoredRun, StoreError, default_url, open_store
 from ui.session import workspace
 
-__all__ = ["StoredView", "delete", "export_bytes", "import_bytes", "list_runs", "problem", "save", "store", "view"]
+__all__ = [
+    "StoredView",
+    "delete",
+    "export_bytes",
+    "get_run",
+    "import_bytes",
+    "list_runs",
+    "problem",
+    "save",
+    "save_entry",
+    "store",
+    "view",
+]
 
 RETRY_SECONDS = 30.0
 
@@ -68,8 +80,19 @@ def save(run: Any, *, keep_data: bool = False) -> str | None:
     return _call("save_run", records.new_run(run, keep_data=keep_data and uploaded))
 
 
+def save_entry(entry: Any) -> str | None:
+    """Store a backtest's or benchmark's `NewRun` (lstm_core.store.evaluations) in the visitor's workspace; its id,
+    or None (the reason in `problem()`)."""
+    return _call("save_run", entry)
+
+
 def list_runs() -> list[StoredRun]:
     return _call("list_runs", default=[])
+
+
+def get_run(run_id: str) -> StoredRun | None:
+    """One stored run of the visitor's workspace, with its history, or None."""
+    return _call("get_run", run_id)
 
 
 def delete(run_id: str) -> bool:

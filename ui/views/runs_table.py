@@ -1,4 +1,7 @@
-"""The Runs page's table: one row per finished training."""
+"""The Runs page's tables: one row per finished training, or per stored run, backtest or benchmark (its kind).
+
+A backtest's row shows its means over folds (LSTM RMSE, skill vs naive), a benchmark's its LSTM's mean MASE over
+series (lstm_core.store.evaluations)."""
 
 from __future__ import annotations
 
@@ -80,6 +83,7 @@ def stored_runs_table(runs: Sequence[Any], numbers: dict[str, int] | None = None
                 "skill vs naive": metrics.get("skill_vs_naive"),
                 "beats naive": bool(metrics.get("beats_naive")),
                 "skill vs seasonal naive": metrics.get("skill_vs_seasonal_naive"),
+                "LSTM MASE": lstm.get("mase"),  # a benchmark's mean over series
                 "strongest baseline": metrics.get("strongest_baseline"),
                 "skill vs strongest": metrics.get("skill_vs_strongest_baseline"),
                 "seconds": metrics.get("train_seconds"),

@@ -1,0 +1,139 @@
+"""The visitor's benchmark: the job slot, starting one, and the finished record (also kept in the run store).
+
+The life (start, poll, stop, collect, the sidebar line) is `ui.jobs.slot`; this module declares what is a
+benchmark's own: its progress sentence (which model, series done of N, the LSTM's epochs), its sidebar line, and
+what a finished job becomes: a `BenchmarkRecord` in `benchmark_result` (saved to the visitor's workspace of the run
+store, kind "benchmark"), or the sentence of its failure or stop in `benchmark_error`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.collections import COLLECTION_PREFIX, Collection, load_collection
+from lstm_core.errors import LabError
+from lstm_core.evaluate.benchmark import NETWORKS, split_tasks
+from lstm_core.jobs.base import heartbeat_seconds
+from lstm_core.jobs.benchmark import BenchmarkJob, BenchmarkSettings
+from lstm_core.jobs.process import benchmark_job
+from lstm_core.jobs.state import JobState
+from lstm_core.store.evaluations import benchmark_entry
+from ui.jobs.slot import JobSlot, Progress
+from ui.session import runstore
+from ui.text.format import duration
+from ui.text.i18n import text
+
+__all__ = ["SLOT", "BenchmarkRecord", "start", "start_from_widgets"]
+
+
+@dataclass(eq=False)
+class BenchmarkRecord:
+    """A finished benchmark: the collection's name, the settings it ran with (as stored), and its result."""
+
+    name: str
+    settings: dict[str, Any]  # data, models, horizon, series, sample_seed, windows_per_series, season_length
+    config: ExperimentConfig
+    result: Any  # evaluate.benchmark.BenchmarkResult
+    finished_at: float
+    store_id: str | None = None
+
+
+class BenchmarkSlot(JobSlot):
+    key, collected_key, noun = "benchmark_job", "benchmark_collected", "benchmark"
+    page = "benchmark"
+    poll_seconds = 0.5
+    stop_label, stop_key = "Stop benchmark", "sidebar_benchmark_stop"
+
+    def progress(self, job: BenchmarkJob) -> Progress:
+        model = job.model or job.models[0]
+        done, total = job.series_done, job.series_total
+        line = text("benchmark.progress").format(m=model, d=done, t=total, e=duration(job.elapsed))
+        if model in ("lstm", "lstm-local") and job.epochs:
+            epochs = len(job.epochs) - job._first_epoch
+            line += " · " + text("benchmark.progress_epochs").format(e=epochs, n=job.config.train.epochs)
+        if job.stopping:
+            line = text("benchmark.stopping") + " " + line
+        return Progress(job.fraction_done, line)
+
+    def draw_sidebar_progress(self, job: BenchmarkJob) -> None:
+        st.progress(job.fraction_done, text=text("benchmark.sidebar").format(m=job.model or "…"))
+
+    def keep(self, job: BenchmarkJob) -> BenchmarkRecord | None:
+        state = st.session_state
+        if job.state != JobState.DONE or job.result is None:
+            state.benchmark_error = job.error or text("benchmark.stopped")
+            return None
+        settings = state.benchmark_settings or {}
+        record = BenchmarkRecord(job.collection.name, dict(settings), job.config, job.result, finished_at=time.time())
+        entry = benchmark_entry(job.result, name=record.name, config=job.config, settings=record.settings)
+        record.store_id = runstore.save_entry(entry)
+        state.benchmark_result = record
+        return record
+
+
+SLOT = BenchmarkSlot()
+
+
+def start(collection: Any, config: ExperimentConfig, settings: dict[str, Any]) -> None:
+    """Start a benchmark of `collection` (in a worker process; a thread when LSTM_LAB_WORKERS=0); `settings` are
+    the form's (models, horizon, windows_per_series, ...). Raises LabError for bad settings, one running, or a busy
+    server."""
+    chosen = BenchmarkSettings(
+        tuple(settings["models"]),
+        horizon=settings.get("horizon"),
+        season_length=settings.get("season_length"),
+        windows_per_series=settings.get("windows_per_series", 48),
+    )
+    SLOT.start(lambda: benchmark_job(collection, config, chosen, heartbeat_timeout=heartbeat_seconds()))
+    st.session_state.benchmark_settings = settings
+    st.session_state.benchmark_error = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _collection(name: str) -> Collection:
+    """A bundled collection, read once per process (read-only, shared: every visitor gets the same series)."""
+    return load_collection(COLLECTION_PREFIX + name)
+
+
+def start_from_widgets(train_config: Any) -> None:
+    """Check the form's settings, draw the sample and start the benchmark; LabError (one sentence) when they are
+    bad (no model, no series long enough for the horizon), one runs already, or the server is busy."""
+    s = st.session_state
+    models = list(s.benchmark_models)
+    if not models:
+        raise LabError("Choose at least one model to benchmark.")
+    name = s.benchmark_collection
+    collection = _collection(name).sample(int(s.benchmark_series), int(s.benchmark_sample_seed))
+    horizon = int(s.benchmark_horizon) or None
+    networks = any(model in NETWORKS for model in models)
+    try:  # the same split the benchmark makes, checked here so bad settings are a sentence before anything starts
+        tasks, _ = split_tasks(collection, horizon=horizon, season_length=None, networks=networks)
+    except LabError as error:
+        raise LabError(str(error).replace("--horizon", "horizon")) from None
+    h = len(tasks[0].test)
+    window = int(s.benchmark_window) or max(h, max(task.season_length for task in tasks))
+    config = train_config.replace(
+        source=COLLECTION_PREFIX + name,
+        batch_size=BENCHMARK_DEFAULTS["batch_size"],
+        units=int(s.benchmark_units),
+        epochs=int(s.benchmark_epochs),
+        patience=int(s.benchmark_patience),
+        window=window,
+    )
+    settings = {
+        "data": COLLECTION_PREFIX + name,
+        "models": models,
+        "horizon": horizon,
+        "series": int(s.benchmark_series),
+        "sample_seed": int(s.benchmark_sample_seed),
+        "id_column": None,
+        "windows_per_series": 48,
+        "season_length": None,
+    }
+    start(collection, config, settings)

@@ -1,0 +1,182 @@
+"""The Benchmark page's parts: its form (widgets `benchmark_*`; ui.jobs.benchmarks starts a benchmark from it),
+filling it from a stored benchmark, and the result (the summary table, the published figures, the scatter, the
+sentence, the downloads).
+
+Every word is in ui/text/<lang>.toml under `benchmark.`; the figures are ui.charts.benchmark_charts'.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
+from lstm_core.config.benchmark import DEFAULT_MODELS
+from lstm_core.data.collections import COLLECTION_PREFIX, COLLECTIONS
+from lstm_core.errors import LabError
+from lstm_core.evaluate.benchmark import NETWORKS
+from lstm_core.experiment.export import safe_csv
+from lstm_core.store.evaluations import plain as json_safe
+from ui.charts import benchmark_charts
+from ui.text.format import plain
+from ui.text.i18n import text
+
+__all__ = ["MAX_SERIES", "MODELS", "draw_form", "draw_result", "fill_from_stored", "fill_missing_widgets"]
+
+MODELS = ("lstm", "lstm-local", "ets", "theta", "naive", "seasonal_naive")
+DEFAULT_SERIES = 20  # about a minute with the five default models on this project's 2-core machine
+MAX_SERIES = 500  # a visitor's benchmark holds one of the server's training places
+_LSTM = ("units", "epochs", "patience", "window")
+_CHALLENGERS = ("ets", "theta", "seasonal_naive", "naive")  # the network's opponent in the scatter, first found
+
+
+def _defaults() -> dict[str, Any]:
+    return {
+        "collection": "tourism-monthly",
+        "series": DEFAULT_SERIES,
+        "sample_seed": 0,
+        "horizon": 0,
+        "models": list(DEFAULT_MODELS),
+        "units": BENCHMARK_DEFAULTS["units"],
+        "epochs": BENCHMARK_DEFAULTS["epochs"],
+        "patience": BENCHMARK_DEFAULTS["patience"],
+        "window": 0,
+    }
+
+
+def fill_missing_widgets() -> None:
+    """Give every form widget its value before it is drawn: the defaults, where the visitor has not set one."""
+    for name, value in _defaults().items():
+        st.session_state.setdefault(f"benchmark_{name}", value)
+
+
+def fill_from_stored(stored: Any) -> None:
+    """Put a stored benchmark's settings (store.StoredRun of kind "benchmark") into the form, for a rerun."""
+    settings = stored.config.get("benchmark", {})
+    data = str(settings.get("data", ""))
+    name = data.removeprefix(COLLECTION_PREFIX)
+    if name not in COLLECTIONS:
+        raise LabError(f"This benchmark ran on {data}, which the Benchmark page cannot load; rerun it from the command "
+                       f"line: python -m lstm_core runs rerun {stored.id[:12]} --out DIR")  # fmt: skip
+    model, train, windows = (stored.config.get(part, {}) for part in ("model", "train", "windows"))
+    values = {
+        "collection": name,
+        "series": settings.get("series") or MAX_SERIES,
+        "sample_seed": settings.get("sample_seed", 0),
+        "horizon": settings.get("horizon") or 0,
+        "models": [m for m in settings.get("models", DEFAULT_MODELS) if m in MODELS],
+        "units": model.get("units", BENCHMARK_DEFAULTS["units"]),
+        "epochs": train.get("epochs", BENCHMARK_DEFAULTS["epochs"]),
+        "patience": train.get("patience") or BENCHMARK_DEFAULTS["patience"],
+        "window": windows.get("window", 0),
+    }
+    for key, value in values.items():
+        st.session_state[f"benchmark_{key}"] = value
+    st.session_state.benchmark_message = text("benchmark.from_runs")
+
+
+def draw_form() -> None:
+    """The form's widgets (inside the page's st.form)."""
+    left, middle, right = st.columns(3)
+    names = list(COLLECTIONS)
+    left.selectbox(text("benchmark.collection"), names, key="benchmark_collection", format_func=_collection_label)
+    left.number_input(
+        text("benchmark.series"), 1, MAX_SERIES, step=1, key="benchmark_series", help=text("benchmark.series_help")
+    )
+    left.number_input(text("benchmark.sample_seed"), 0, 2**31 - 1, step=1, key="benchmark_sample_seed")
+    middle.number_input(text("benchmark.horizon"), 0, 120, step=1, key="benchmark_horizon")
+    middle.multiselect(text("benchmark.models"), MODELS, key="benchmark_models")
+    right.caption(text("benchmark.lstm_settings").format(b=BENCHMARK_DEFAULTS["batch_size"]))
+    right.number_input(text("benchmark.units"), 1, 256, step=1, key="benchmark_units")
+    right.number_input(text("benchmark.epochs"), 1, 500, step=1, key="benchmark_epochs")
+    right.number_input(text("benchmark.patience"), 1, 100, step=1, key="benchmark_patience")
+    right.number_input(text("benchmark.window"), 0, 512, step=1, key="benchmark_window")
+
+
+def _collection_label(name: str) -> str:
+    family, kind = COLLECTIONS[name]
+    return f"{family} {kind}"
+
+
+def _columns() -> dict[str, str]:
+    keys = ("model", "smape", "smape_ci", "mase", "mase_ci", "owa", "seconds", "method", "metric", "value", "source")
+    return {key: text(f"benchmark.columns.{key}") for key in keys}
+
+
+def draw_result(record: Any) -> None:
+    """The last benchmark: what ran, its notes, the table, the published figures, the scatter and the downloads."""
+    result, summary = record.result, record.result.summary
+    columns = _columns()
+    st.subheader(text("benchmark.result").format(n=record.name, s=summary["series"], h=summary["horizon"]))
+    for note in result.notes:
+        st.caption(plain(note))
+    st.markdown(f"**{text('benchmark.table')}**")
+    st.dataframe(
+        benchmark_charts.summary_table(summary, columns),
+        hide_index=True,
+        key="benchmark_table",
+        column_config={
+            columns["smape"]: st.column_config.NumberColumn(format="%.2f"),
+            columns["mase"]: st.column_config.NumberColumn(format="%.3f"),
+            columns["owa"]: st.column_config.NumberColumn(format="%.3f"),
+            columns["seconds"]: st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
+    st.caption(text("benchmark.table_caption"))
+
+    st.markdown(f"**{text('benchmark.published')}**")
+    published = benchmark_charts.published_table(str(record.settings.get("data", record.name)), columns)
+    if published is None:
+        st.caption(text("benchmark.published_none"))
+    else:
+        st.dataframe(published, hide_index=True, key="benchmark_published")
+        st.caption(text("benchmark.published_caption").format(s=summary["series"]))
+
+    _draw_duel(result.scores)
+    _draw_downloads(record)
+    if record.store_id:
+        st.caption(text("benchmark.stored").format(i=record.store_id[:12]))
+
+
+def _draw_duel(scores: Any) -> None:
+    models = set(scores["model"])
+    network = next((m for m in NETWORKS if m in models), None)
+    other = next((m for m in _CHALLENGERS if m in models), None)
+    duel = benchmark_charts.duel(scores, network, other) if network and other else None
+    if duel is None:
+        st.info(text("benchmark.no_duel"))
+        return
+    words = {"a": network, "b": other}
+    st.subheader(text("benchmark.scatter").format(**words))
+    sentence = text("benchmark.beats").format(
+        w=duel.wins, s=duel.series, m=duel.network_mean, o=duel.other_mean, **words
+    )
+    (st.success if duel.network_mean < duel.other_mean else st.warning)(sentence)
+    figure = benchmark_charts.mase_scatter(
+        scores,
+        network,
+        other,
+        x_title=text("benchmark.scatter_x").format(**words),
+        y_title=text("benchmark.scatter_y").format(**words),
+    )
+    if figure is not None:
+        st.plotly_chart(figure, key="benchmark_scatter")
+        st.caption(text("benchmark.scatter_caption").format(**words))
+
+
+def _draw_downloads(record: Any) -> None:
+    result = record.result
+    summary = {**result.summary, "config": {**record.settings, "lstm": record.config.to_dict()}}
+    summary["notes"] = list(result.notes)
+    files = {
+        "forecasts.csv": (safe_csv(result.forecasts), "text/csv"),
+        "scores.csv": (safe_csv(result.scores), "text/csv"),
+        "summary.json": (json.dumps(json_safe(summary), indent=2) + "\n", "application/json"),
+    }
+    st.markdown(f"**{text('benchmark.downloads')}**")
+    for column, (name, (data, mime)) in zip(st.columns(len(files)), files.items(), strict=True):
+        column.download_button(
+            name, data=data, file_name=name, mime=mime, key=f"benchmark_download_{name}", on_click="ignore"
+        )
