@@ -19,11 +19,13 @@ from lstm_core.jobs import pool
 from lstm_core.jobs.base import TrainingJob, running_trainings
 from lstm_core.jobs.process import (
     ProcessBacktestJob,
+    ProcessBenchmarkJob,
     ProcessSweepJob,
     ProcessTrainingJob,
     call_in_worker,
     keras_file_bytes,
 )
+from lstm_core.jobs.state import JobState
 
 # Stop to result within a few seconds, far less than the epochs left (about a minute): the kill path works. The
 # 1 s target itself is a speed target, measured on a quiet machine (docs/RELIABILITY.md, "Worker processes"), not
@@ -146,6 +148,25 @@ def test_model_file_is_built_in_a_worker(dataset, workers, monkeypatch):
     monkeypatch.setattr(pool, "shared_pool", lambda: workers)
     data = call_in_worker(keras_file_bytes, job.run)
     assert data[:2] == b"PK" and len(data) > 1000  # a .keras file is a zip archive
+
+
+def test_benchmark_runs_in_a_worker_and_a_second_stop_ends_it(workers):
+    """A benchmark in a worker reports each model's series and the LSTM's epochs and gives back its DataFrames; a
+    benchmark stopped twice ends at once with a sentence, and the pool goes on."""
+    from test_benchmark_job import NETWORK, collection
+
+    from lstm_core.jobs.benchmark import BenchmarkSettings
+
+    settings = BenchmarkSettings(("lstm", "seasonal_naive"))
+    job = ProcessBenchmarkJob(collection(), NETWORK, settings, worker_pool=workers, heartbeat_timeout=600).start()
+    assert job.wait(120) and job.state == JobState.DONE, job.error
+    assert list(job.result.scores["model"].unique()) == ["lstm", "seasonal_naive"] and job.epochs
+    assert job.model == "naive2" and job.series_done == job.series_total == 3 and job.backend
+    slow = ProcessBenchmarkJob(collection(), LONG_EPOCH, settings, worker_pool=workers, heartbeat_timeout=600).start()
+    wait_for(lambda: slow.model == "lstm")
+    slow.request_stop()
+    slow.request_stop()
+    assert slow.wait(STOP_SECONDS + 5) and slow.state == JobState.STOPPED and "second Stop" in slow.error
 
 
 def test_backtest_runs_in_a_worker(workers):
