@@ -1,5 +1,7 @@
-"""A real server whose trainings run in worker processes: the server never maps TensorFlow, a worker killed with
-SIGKILL costs its visitor one sentence and nothing else, and no worker outlives the server."""
+"""A real server whose trainings run in worker processes (the product's default path): the server never maps
+TensorFlow, the Forecast and Gates pages draw a worker's run, a worker killed with SIGKILL costs its visitor one
+sentence and nothing else, and no worker outlives the server. (Stop on the worker path is tested at the library
+level, tests/jobs/test_worker_pool.py: here it added 40 s.)"""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e_helpers import click_train, open_page, serve_app, set_training, wait_trained
+from e2e_helpers import CHART, assert_no_exception, click_train, open_page, serve_app, set_training, wait_trained
 
 from lstm_core.jobs.pool import wait_for_exit
 
@@ -34,8 +36,9 @@ def maps_tensorflow(pid: int) -> bool:
 
 
 def test_server_without_tensorflow_and_a_killed_worker(browser):
-    """Train in a browser: the server maps no TensorFlow; kill -9 of the worker mid-training shows the sentence,
-    the health check answers, the next training works; stopping the server leaves no worker."""
+    """Train in a browser: the server maps no TensorFlow; Forecast and Gates draw the run; kill -9 of the worker
+    mid-training shows the sentence, the health check answers, the next training works; stopping the server leaves
+    no worker."""
     # No file watcher: in a checkout being edited, Streamlit would re-import changed modules mid-test, and objects
     # made by the old classes then fail isinstance checks against the new ones.
     env = {
@@ -56,7 +59,12 @@ def test_server_without_tensorflow_and_a_killed_worker(browser):
         workers = [pid for pid in children(server.pid) if maps_tensorflow(pid)]
         assert workers, "no worker process with TensorFlow under the server"
         assert not maps_tensorflow(server.pid), "the server process has TensorFlow loaded"
+        for title in ("Forecast", "Gates"):  # the run came back from the worker as plain data: every page draws it
+            open_page(page, url, title)
+            assert page.locator(CHART).count() >= 1
+            assert_no_exception(page)
 
+        open_page(page, url, "Train")
         set_training(page, epochs=1000, units=4)
         click_train(page)
         page.get_by_text(re.compile(r"Training: epoch \d+ of 1000")).first.wait_for()
