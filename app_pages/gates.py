@@ -14,6 +14,7 @@ from ui.text.equations import CELL_EQUATIONS, CELL_GATE_ORDER
 from ui.text.format import plain, time_label, unit_summary
 from ui.text.gate_text import TEXT
 from ui.views import gate_views, gradient_views, whatif_views
+from ui.views.network_cache import per_network
 
 st.title("Gates")
 record = state.require_trained_record("The gates come from a trained network: train one first.")
@@ -86,7 +87,9 @@ def gates_at_epoch() -> None:
     epochs_run = len(record.history)
     st.caption(gate_views.epoch_caption(history, snapshot, epochs_run=epochs_run, stop_reason=record.stop_reason))
     gates = network_gates(windows.x_test[[position]], weights)[layer]  # each (1, window, units)
-    saturated = saturation_over_test(windows.x_test, weights, layer)
+    saturated = per_network(  # the same for every window and what-if edit: computed once per network
+        weights, ("saturation", layer), lambda: saturation_over_test(windows.x_test, weights, layer)
+    )
     gate_figures = gate_views.cached_figures(
         (record.number, position, layer, cell),
         lambda: gate_views.build_figures(gates, times, inputs, input_label, saturated, cell),

@@ -19,6 +19,7 @@ from lstm_core.nn.gradients import (
 )
 from ui.charts import gradient_charts
 from ui.text.gate_text import TEXT
+from ui.views.network_cache import per_network
 
 __all__ = ["MAX_WINDOWS", "draw_gradients"]
 
@@ -33,7 +34,9 @@ def draw_gradients(run: Any, weights: Any, position: int, times: Any) -> None:
     sample = np.unique(np.linspace(0, len(x_test) - 1, min(len(x_test), MAX_WINDOWS)).round().astype(int))
     with np.errstate(all="ignore"):  # a diverged network gives NaN gradients, drawn as gaps
         chosen = gradients(x_test[[position]], weights).state_gradient[0]  # (window,)
-        mean = gradients(x_test[sample], weights).state_gradient.mean(axis=0)  # (window,)
+        mean = per_network(  # the same for every window and what-if edit: computed once per network
+            weights, "mean_reach", lambda: gradients(x_test[sample], weights).state_gradient.mean(axis=0)
+        )  # (window,)
     st.subheader(TEXT["gradients_header"])
     st.caption(TEXT["gradients_caption"])
     cell = weights.cell
