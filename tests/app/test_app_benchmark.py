@@ -4,7 +4,10 @@ sentence."""
 
 from __future__ import annotations
 
+import pandas as pd
 from app_helpers import errors, open_app, set_widgets, switch, texts, wait_watching
+
+from lstm_core.data.collections import from_long
 
 
 def test_a_tiny_benchmark_runs_is_stored_and_reopens_from_the_runs_page() -> None:
@@ -50,6 +53,21 @@ def test_bad_benchmark_settings_give_one_sentence() -> None:
     at.multiselect(key="benchmark_models").set_value(["naive"])
     at.button(key="benchmark_submit").click().run()
     assert not at.exception and len(errors(at)) == 1 and "longer than the test part" in errors(at)[0]
+    # the Data page's collection: two series of 10 values, too short for an LSTM's horizon of 6
+    frame = pd.DataFrame({"id": ["a"] * 10 + ["b"] * 10, "value": [float(v % 4 + 1) for v in range(20)]})
+    at.session_state["collection"] = from_long(frame, id_column="id", column="value", name="short.csv")
+    at.run()
+    assert at.selectbox(key="benchmark_collection").options[0].startswith("The collection loaded on the Data page")
+    at.selectbox(key="benchmark_collection").select_index(0)
+    at.number_input(key="benchmark_horizon").set_value(0)
+    at.multiselect(key="benchmark_models").set_value(["lstm", "naive"])
+    at.button(key="benchmark_submit").click().run()
+    assert [e.replace("\\", "") for e in errors(at)] == ["The collection gives no horizon; set the horizon."]
+    at.number_input(key="benchmark_horizon").set_value(6)
+    at.button(key="benchmark_submit").click().run()
+    assert [e.replace("\\", "") for e in errors(at)] == [
+        "No series is long enough for this horizon; choose a shorter horizon."
+    ]
     assert at.session_state["benchmark_job"] is None
 
 

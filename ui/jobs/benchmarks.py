@@ -8,6 +8,7 @@ store, kind "benchmark"), or the sentence of its failure or stop in `benchmark_e
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from ui.jobs.slot import JobSlot, Progress
 from ui.session import runstore
 from ui.text.format import duration
 from ui.text.i18n import text
+from ui.views.benchmark_views import LOADED
 
 __all__ = ["SLOT", "BenchmarkRecord", "start", "start_from_widgets"]
 
@@ -101,6 +103,16 @@ def _collection(name: str) -> Collection:
     return load_collection(COLLECTION_PREFIX + name)
 
 
+def _chosen(name: str) -> tuple[Collection, str]:
+    """The collection the form names (a bundled one, or LOADED: the Data page's) and its source."""
+    if name != LOADED:
+        return _collection(name), COLLECTION_PREFIX + name
+    loaded = st.session_state.get("collection")  # the Data page's collection, when one is loaded
+    if loaded is None:
+        raise LabError("No collection is loaded on the Data page any more; choose a bundled one, or load one there.")
+    return loaded, loaded.source or loaded.name
+
+
 def start_from_widgets(train_config: Any) -> None:
     """Check the form's settings, draw the sample and start the benchmark; LabError (one sentence) when they are
     bad (no model, no series long enough for the horizon), one runs already, or the server is busy."""
@@ -109,17 +121,20 @@ def start_from_widgets(train_config: Any) -> None:
     if not models:
         raise LabError("Choose at least one model to benchmark.")
     name = s.benchmark_collection
-    collection = _collection(name).sample(int(s.benchmark_series), int(s.benchmark_sample_seed))
+    whole, source = _chosen(name)
+    collection = whole.sample(int(s.benchmark_series), int(s.benchmark_sample_seed))
     horizon = int(s.benchmark_horizon) or None
     networks = any(model in NETWORKS for model in models)
     try:  # the same split the benchmark makes, checked here so bad settings are a sentence before anything starts
         tasks, _ = split_tasks(collection, horizon=horizon, season_length=None, networks=networks)
     except LabError as error:
-        raise LabError(str(error).replace("--horizon", "horizon")) from None
+        words = str(error).replace("set --horizon", "set the horizon").replace("--horizon", "horizon")
+        raise LabError(words) from None
     h = len(tasks[0].test)
     window = int(s.benchmark_window) or max(h, max(task.season_length for task in tasks))
+    with contextlib.suppress(LabError):  # the collection's source where a config can name it; else the Train form's
+        train_config = train_config.replace(source=source)
     config = train_config.replace(
-        source=COLLECTION_PREFIX + name,
         batch_size=BENCHMARK_DEFAULTS["batch_size"],
         units=int(s.benchmark_units),
         epochs=int(s.benchmark_epochs),
@@ -127,7 +142,7 @@ def start_from_widgets(train_config: Any) -> None:
         window=window,
     )
     settings = {
-        "data": COLLECTION_PREFIX + name,
+        "data": source,
         "models": models,
         "horizon": horizon,
         "series": int(s.benchmark_series),

@@ -23,8 +23,9 @@ from ui.charts import benchmark_charts
 from ui.text.format import plain
 from ui.text.i18n import text
 
-__all__ = ["MAX_SERIES", "MODELS", "draw_form", "draw_result", "fill_from_stored", "fill_missing_widgets"]
+__all__ = ["LOADED", "MAX_SERIES", "MODELS", "draw_form", "draw_result", "fill_from_stored", "fill_missing_widgets"]
 
+LOADED = "loaded"  # the form's choice of the collection loaded on the Data page
 MODELS = ("lstm", "lstm-local", "ets", "theta", "naive", "seasonal_naive")
 DEFAULT_SERIES = 20  # about a minute with the five default models on this project's 2-core machine
 MAX_SERIES = 500  # a visitor's benchmark holds one of the server's training places
@@ -57,8 +58,11 @@ def fill_from_stored(stored: Any) -> None:
     settings = stored.config.get("benchmark", {})
     data = str(settings.get("data", ""))
     name = data.removeprefix(COLLECTION_PREFIX)
-    if name not in COLLECTIONS:
-        raise LabError(f"This benchmark ran on {data}, which the Benchmark page cannot load; rerun it from the command "
+    loaded = st.session_state.get("collection")
+    if name not in COLLECTIONS and loaded is not None and data in (loaded.source, loaded.name):
+        name = LOADED  # it ran on the collection loaded on the Data page now
+    elif name not in COLLECTIONS:
+        raise LabError(f"This benchmark ran on {data}: load it on the Data page first, or rerun it from the command "
                        f"line: python -m lstm_core runs rerun {stored.id[:12]} --out DIR")  # fmt: skip
     model, train, windows = (stored.config.get(part, {}) for part in ("model", "train", "windows"))
     values = {
@@ -81,7 +85,13 @@ def draw_form() -> None:
     """The form's widgets (inside the page's st.form)."""
     left, middle, right = st.columns(3)
     names = list(COLLECTIONS)
-    left.selectbox(text("benchmark.collection"), names, key="benchmark_collection", format_func=_collection_label)
+    loaded = st.session_state.get("collection")
+    if loaded is not None:  # the Data page's collection, first
+        names.insert(0, LOADED)
+    elif st.session_state.get("benchmark_collection") == LOADED:
+        st.session_state.benchmark_collection = names[0]  # it was unloaded
+    label = text("benchmark.collection")
+    left.selectbox(label, names, key="benchmark_collection", format_func=lambda name: _collection_label(name, loaded))
     left.number_input(
         text("benchmark.series"), 1, MAX_SERIES, step=1, key="benchmark_series", help=text("benchmark.series_help")
     )
@@ -95,7 +105,9 @@ def draw_form() -> None:
     right.number_input(text("benchmark.window"), 0, 512, step=1, key="benchmark_window")
 
 
-def _collection_label(name: str) -> str:
+def _collection_label(name: str, loaded: Any) -> str:
+    if name == LOADED:
+        return text("benchmark.loaded").format(n=loaded.name, s=len(loaded)) if loaded is not None else name
     family, kind = COLLECTIONS[name]
     return f"{family} {kind}"
 
