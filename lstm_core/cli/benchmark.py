@@ -110,6 +110,10 @@ def benchmark_command(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     _print_published(collection.name, summary)
+    chosen = summary.get("networks", {}).get("lstm", {})
+    if chosen.get("base"):
+        tried = ", ".join(f"{name} {value:.3f}" for name, value in chosen["validation_mase"].items())
+        print(f"lstm learned the correction to {chosen['base']} (validation MASE by base: {tried})", file=sys.stderr)
     return 0
 
 

@@ -176,6 +176,7 @@ def run_benchmark(
                 "stop_reason": fit.stop_reason,
                 "train_seconds": round(fit.train_seconds, 3),
                 "windows_per_epoch": fit.windows,
+                **_base_choice(fit, model),
             }
         else:
             counted = lambda done, name=model: step(name, done, len(tasks))  # noqa: E731
@@ -195,6 +196,13 @@ def run_benchmark(
         summary=summary,
         notes=(*collection.notes, *notes),
     )
+
+
+def _base_choice(fit: Any, model: str) -> dict[str, Any]:
+    """The global LSTM's base (the forecast it learned to correct) and each base's validation MASE."""
+    if model != "lstm":
+        return {}
+    return {"base": fit.base, "validation_mase": fit.tried or {fit.base: round(fit.val_mase, 4)}}
 
 
 def _stoppable(on_epoch: Callable | None, stop: Callable[[], bool]) -> Callable:

@@ -76,6 +76,9 @@ def test_changing_every_test_value_changes_no_forecast():
     for model in models:
         assert np.array_equal(before.forecasts[model], after.forecasts[model]), model
     assert "owa" in before.summary["models"]["lstm"]  # a competition-style source: OWA against Naive2
+    chosen = before.summary["networks"]["lstm"]  # the base kept on the validation parts, and each base's score
+    assert set(chosen["validation_mase"]) == {"seasonal_naive", "theta"}
+    assert chosen["validation_mase"][chosen["base"]] == min(chosen["validation_mase"].values())
 
 
 def test_local_lstms_read_no_test_value():
