@@ -69,11 +69,14 @@ KEYS: tuple[SessionKey, ...] = (
     SessionKey("data_config", _sample_config, "the `DataConfig` naming the loaded data's source"),
     SessionKey("upload_preview", NONE, "the `UploadPreview` of the last uploaded file"),
     SessionKey("data_message", NONE, "an error from a Data page callback, shown once on that page"),
+    SessionKey("collection", NONE, "the loaded `Collection` of many series (Data page; the Benchmark page's)"),
+    SessionKey("collection_config", NONE, "the `DataConfig` `collection` was loaded with (a Yahoo period, ...)"),
     # --- training (Train page; ui.jobs.trainings) -------------------------------------------------------------------
     SessionKey("config", _experiment_config, "the `ExperimentConfig` of the last submitted Train form"),
     SessionKey("job", NONE, "the current or last `TrainingJob`"),
     SessionKey("job_collected", TRUE, "whether `job`'s end has been kept (as a run, or as `train_error`)"),
     SessionKey("train_error", NONE, "the sentence of the last failed training, shown on the Train page"),
+    SessionKey("applied_suggestion", NONE, "the settings a Forecast diagnostic's button just put into the Train form"),
     SessionKey("runs", _new(list), "every finished training as a `RunRecord`, oldest first (at most MAX_RUNS)"),
     SessionKey("run_counter", ZERO, "the last run's number"),
     SessionKey("live_figure", NONE, "the live loss chart, a `LiveFigure`, while a training runs"),
@@ -101,6 +104,7 @@ KEYS: tuple[SessionKey, ...] = (
     SessionKey("sweep_collected", TRUE, "whether `sweep_job`'s end has been seen by a full run of the app"),
     SessionKey("sweep_view", NONE, "the `StudyView` the Sweep page shows"),
     SessionKey("sweep_rename", FALSE, "whether the study-name field gets a fresh name before it is next drawn"),
+    SessionKey("sweep_default_space", NONE, "the default `SweepSpace` the Sweep form's ranges were filled from"),
     # --- compare cells (Compare page; ui.jobs.compares) -------------------------------------------------------------
     SessionKey("compare_job", NONE, "the current or last `CompareJob` (LSTM, GRU and plain RNN, one after another)"),
     SessionKey("compare_collected", TRUE, "whether `compare_job`'s end has been kept (as `comparison` or an error)"),
