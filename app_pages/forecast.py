@@ -2,11 +2,15 @@
 
 import streamlit as st
 
+from lstm_core.errors import LabError
 from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.scoring.columns import ForecastPart
+from ui import pages
 from ui.charts import figures
 from ui.charts.backtest_charts import interval_caption
+from ui.forms import settings
 from ui.session import state
+from ui.text import i18n
 from ui.text.format import (
     METRIC_NAMES,
     baselines_caption,
@@ -70,8 +74,26 @@ if spread is not None:
     st.dataframe(spread, column_config=spread_format, key="forecast_seed_spread")
 if metrics.diagnostics:
     st.subheader("Diagnostics")
-    for item in metrics.diagnostics:
-        st.info(item.sentence, icon=":material/troubleshoot:")
+    for number, item in enumerate(metrics.diagnostics):
+        if not item.suggestion:
+            st.info(item.sentence, icon=":material/troubleshoot:")
+            continue
+        sentence, button = st.columns([4, 1], vertical_alignment="center")
+        sentence.info(item.sentence, icon=":material/troubleshoot:")
+        changes = settings.describe_settings(item.settings)
+        if button.button(
+            i18n.text("forecast.apply").format(changes=changes),
+            key=f"forecast_apply_{number}",
+            help=i18n.text("forecast.apply_help"),
+            icon=":material/tune:",
+        ):
+            try:
+                settings.apply_settings(item.settings)
+            except LabError as error:
+                st.error(plain(error))
+            else:
+                st.session_state.applied_suggestion = changes
+                pages.switch("train")
 
 st.subheader("Downloads")
 files = [  # label, data (the model is built only when clicked), file name, type, key

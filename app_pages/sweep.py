@@ -9,13 +9,14 @@ from ui import pages
 from ui.charts import sweep_charts
 from ui.forms import sweep_form
 from ui.jobs import sweeps
+from ui.text import i18n
 from ui.text.format import number
 
 REFRESH_SECONDS = 2.0
 
 st.title("Sweep")
-sweep_form.fill_missing_widgets()
 dataset, config = st.session_state.dataset, st.session_state.config
+default_space = sweep_form.fill_missing_widgets(dataset, config)
 job = sweeps.SLOT.current()
 running = sweeps.SLOT.running()
 
@@ -25,6 +26,8 @@ st.caption(
     "ahead, or the mean over a backtest's folds, as chosen below); the test part is scored once, when you train "
     "the best trial."
 )
+if "seasonal" in (default_space.difference or ()):
+    st.caption(i18n.text("sweep.seasonal_default").format(window=default_space.window[1]))
 if sweeps.storage_fixed():
     st.caption(f"Studies are kept in {public_url(default_storage_url())}.")
 else:

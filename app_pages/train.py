@@ -11,6 +11,7 @@ from ui.charts import figures
 from ui.forms import settings, share_link
 from ui.jobs import trainings
 from ui.session import runstore, state
+from ui.text import i18n
 from ui.text.format import duration, number, plain, skill_sentence
 
 st.title("Train")
@@ -20,6 +21,9 @@ running = trainings.SLOT.running()
 name, target = plain(dataset.name), plain(dataset.target)
 st.caption(f"Data: **{name}**, {len(dataset):,} points, forecasting {target}. {trainings.devices_text()}")
 settings.fill_missing_widgets(st.session_state.config)
+if applied := st.session_state.applied_suggestion:  # a diagnostic's suggestion from the Forecast page, said once
+    st.session_state.applied_suggestion = None
+    st.info(i18n.text("forecast.applied").format(changes=applied), icon=":material/tune:")
 st.button(
     "Seed preset",
     key="train_seed_preset",

@@ -229,3 +229,21 @@ def test_small_model_on_gpu_gets_advice() -> None:
     at.button(key="train_submit").click().run()
     assert not at.exception
     assert any("a GPU will be no faster than the CPU" in c.value for c in at.caption)
+
+
+def test_a_diagnostic_button_puts_its_suggestion_into_the_train_form(trained: AppTest) -> None:
+    """Window 6 on monthly data: the Forecast page's "window shorter than the season" diagnostic has a button beside
+    it; pressed, the Train page opens with window 12 in its form (and in the saved settings), and says so once."""
+    switch(trained, "forecast")
+    diagnostics = trained.session_state["runs"][-1].metrics.diagnostics
+    number, item = next((k, d) for k, d in enumerate(diagnostics) if d.code == "window_shorter_than_season")
+    assert item.settings == {"window": 12}
+    button = trained.button(key=f"forecast_apply_{number}")
+    assert "12" in button.label and not [d for d in diagnostics if not d.suggestion and d.code == item.code]
+    button.click().run()
+    assert not trained.exception
+    assert trained.number_input(key="train_window").value == 12
+    assert trained.session_state["config"].windows.window == 12
+    assert any("is now in the form below" in text for text in texts(trained.info))
+    trained.run()
+    assert not any("is now in the form below" in text for text in texts(trained.info))  # said once

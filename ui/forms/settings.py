@@ -24,7 +24,9 @@ __all__ = [
     "FORM_COLUMNS",
     "SEED_PRESET",
     "apply_seed_preset",
+    "apply_settings",
     "config_from_widgets",
+    "describe_settings",
     "draw_form_fields",
     "draw_setting",
     "fill_missing_widgets",
@@ -125,6 +127,27 @@ def apply_seed_preset() -> None:
     for key, value in _values(config).items():
         if key.removeprefix("train_") in SEED_PRESET:
             st.session_state[key] = value
+
+
+def apply_settings(changes: dict[str, Any]) -> ExperimentConfig:
+    """Put `changes` (setting name -> value, e.g. a diagnostic's suggestion) into the saved config and the Train form's
+    widgets; returns the new config. Raises LabError (one sentence) for a value the config refuses, changing nothing.
+    Call it before the form is drawn (a button's callback, or a page that then switches to Train)."""
+    config = st.session_state.config.replace(**changes)
+    st.session_state.config = config
+    for key, value in _values(config).items():
+        if key.removeprefix("train_") in changes:
+            st.session_state[key] = value
+    return config
+
+
+def describe_settings(changes: dict[str, Any]) -> str:
+    """Settings as the form labels them: "Window: 12, Predict differences: seasonal: change since last season"."""
+    parts = []
+    for name, value in changes.items():
+        meta = _FIELDS[name][1].metadata if name in _FIELDS else {"label": name, "labels": {}}
+        parts.append(f"{meta['label']}: {meta.get('labels', {}).get(value, value)}")
+    return ", ".join(parts)
 
 
 def gpu_advice() -> str | None:

@@ -2,7 +2,10 @@
 
 Widget keys start with `sweep_`. A setting is searched when its "search" box is ticked; its range is two
 number inputs (low, high) or, for batch size, differences and the cell, a multiselect. Unticked settings keep the
-Train form's value in every trial. `space_from_widgets()` turns the widgets into a validated SweepSpace.
+Train form's value in every trial. `space_from_widgets()` turns the widgets into a validated SweepSpace. The ranges
+start from the loaded series' default space (`sweep.start.default_space_for`, as the command line's): seasonal
+differences and windows of two seasons where the series has a season. When the loaded data's default space changes
+(another series, another season), the range widgets are refilled from it; the budget widgets keep their values.
 
 The budget, pruner, objective and horizon widgets are drawn from `lstm_core.config.sweep.SweepConfig`'s fields
 (label, help, limits, choices and defaults, as the command line's options are); the time limit is shown in
@@ -16,9 +19,11 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import CELLS, LIMITS, settings_of
+from lstm_core.config.settings import CELLS, LIMITS, ExperimentConfig, settings_of
 from lstm_core.config.sweep import SweepConfig
+from lstm_core.data.dataset import Dataset
 from lstm_core.sweep.space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
+from lstm_core.sweep.start import default_space_for
 from ui.forms import settings
 
 __all__ = ["draw_budget", "draw_space", "new_study_name", "space_from_widgets", "sweep_from_widgets"]
@@ -46,10 +51,11 @@ def new_study_name() -> str:
     return f"sweep-{secrets.token_urlsafe(8)}"
 
 
-def _defaults() -> dict[str, Any]:
+def _space_defaults(space: SweepSpace) -> dict[str, Any]:
+    """The range and choice widgets' values for `space`."""
     values: dict[str, Any] = {}
     for name in [*_RANGES, *_CHOICES]:
-        default = getattr(DEFAULT_SPACE, name)
+        default = getattr(space, name)
         values[f"sweep_search_{name}"] = default is not None
         if name in _RANGES:
             low, high = default
@@ -57,6 +63,11 @@ def _defaults() -> dict[str, Any]:
             values[f"sweep_{name}_low"], values[f"sweep_{name}_high"] = kind(low), kind(high)
         else:  # a choice the default space does not search (cell) offers all its options once ticked
             values[f"sweep_{name}"] = list(_CHOICES[name][1] if default is None else default)
+    return values
+
+
+def _defaults(space: SweepSpace = DEFAULT_SPACE) -> dict[str, Any]:
+    values = _space_defaults(space)
     defaults = SweepConfig()
     values.update({f"sweep_{name}": getattr(defaults, name) for name in FORM_SETTINGS})
     values["sweep_trials"] = defaults.trials or 0  # 0 = no limit, as the widget shows None
@@ -65,13 +76,19 @@ def _defaults() -> dict[str, Any]:
     return values
 
 
-def fill_missing_widgets() -> None:
-    """Every widget's default where the visitor has none; a fresh study name after a sweep has started."""
-    for key, value in _defaults().items():
+def fill_missing_widgets(dataset: Dataset, config: ExperimentConfig) -> SweepSpace:
+    """Every widget's default where the visitor has none, the ranges from the default space of `dataset` with
+    `config` (refilled when that space changes); a fresh study name after a sweep has started. Returns that space."""
+    space = default_space_for(dataset, config)
+    for key, value in _defaults(space).items():
         st.session_state.setdefault(key, value)
+    if st.session_state.sweep_default_space not in (None, space):  # another series or season: its own ranges
+        st.session_state.update(_space_defaults(space))
+    st.session_state.sweep_default_space = space
     if st.session_state.sweep_rename:  # set before the widget is drawn, as Streamlit requires
         st.session_state.sweep_rename = False
         st.session_state.sweep_study = new_study_name()
+    return space
 
 
 def draw_space() -> None:
