@@ -157,7 +157,7 @@ def _print_table(runs: list[Any]) -> None:
         print(
             f"{run.id[:12]:<12}  {time.strftime('%Y-%m-%d %H:%M', time.localtime(run.created_at)):<16}  "
             f"{run.kind:<11}  {run.name[:22]:<22}  {shape:<14}  "
-            f"{windows.get('window', '-')!s:>6}  {run.metrics.get('epochs_run', '-')!s:>6}  "
+            f"{windows.get('window', '-')!s:>6}  {run.metrics.get('epochs_run') or '-'!s:>6}  "
             f"{_number(lstm.get('rmse')):>9}  {_number(run.metrics.get('skill_vs_naive')):>7}  "
             f"{_number(lstm.get('mase')):>9}"
         )
