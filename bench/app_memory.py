@@ -48,6 +48,7 @@ from bench.harness import Bench, Run
 from bench.proctree import TreeSampler, descendants, maps_backend, tree_mb, wait_quiet
 
 TRAIN_TIMEOUT_MS = 600_000
+RESULT = "app_memory_workers"  # bench/results/app_memory_workers_<backend>.json
 TARGETS = {"server_mb": 350.0, "first_peak_mb": 900.0, "flat_mb": 30.0, "first_epoch_seconds": 1.5}
 
 
@@ -226,8 +227,8 @@ def run_measure(run: Run) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     run = BENCH.start(argv)
-    if run.args.name.startswith(BENCH.name) and run.args.backend != "tensorflow":
-        run.args.name = run.args.name.replace(BENCH.name, f"{BENCH.name}_{run.args.backend}", 1)
+    if run.args.name in (BENCH.name, f"{BENCH.name}_quick"):  # no --name: keep the in-process era's app_memory.json
+        run.args.name = run.args.name.replace(BENCH.name, f"{RESULT}_{run.args.backend}", 1)
     result = run_measure(run)
     print(json.dumps(result["targets"]))
     return result

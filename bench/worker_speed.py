@@ -36,9 +36,10 @@ Parts, each against its reference measured in the same run:
                  idle; click to first epoch in the browser. The issue's 20 trainings of the default model (100
                  epochs each, about 7-12 s on this machine) are measured as they are, not shortened.
 
-Time (quiet 2-core machine, estimated from runs on the loaded one): first_epoch 1 min, speed 3 min, two 3 min,
-sweep 3 min, memory 6 min on TensorFlow and 7 on JAX: about 23 minutes. Results: bench/results/worker_speed.json
-(and app_memory.json, app_memory_jax.json); a table of every target, met or missed, at the end.
+Time (quiet 2-core machine, estimated from runs on the loaded one): first_epoch 1 min, speed 3 min, two 2 min,
+sweep 2 min, memory 7 min on TensorFlow and 8 on JAX: about 22 minutes. Results: bench/results/worker_speed.json
+(and app_memory_workers_tensorflow.json, app_memory_workers_jax.json); a table of every target, met or missed, at
+the end.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -270,7 +272,7 @@ def memory(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for backend in args.backends.split(","):
         flags = ["--backend", backend, "--repeat", str(args.repeat), "--epochs", str(args.memory_epochs)]
-        flags += ["--name", "app_memory" if backend == "tensorflow" else f"app_memory_{backend}"]
+        flags += ["--name", f"{app_memory.RESULT}_{backend}"]
         flags += ["--quick"] if args.quick else []
         flags += ["--out", str(args.out)] if args.out else []
         print(f"memory on {backend}: bench/app_memory.py {' '.join(flags)}", flush=True)
@@ -356,7 +358,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parts = [part.strip() for part in args.part.split(",") if part.strip()]
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
-        raise SystemExit(f"error: unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+        choices = ", ".join(PARTS)
+        print(f"error: unknown part(s) {', '.join(unknown)} in --part; choose from {choices}.", file=sys.stderr)
+        raise SystemExit(2)
     payload: dict[str, Any] = {"parts": parts, "load_before": os.getloadavg()}
     for part in parts:
         started = time.perf_counter()
