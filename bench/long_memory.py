@@ -10,6 +10,9 @@ the numbers are five independent networks per cell, not the ensemble's mean fore
     python -m lstm_core compare-cells --data sample:long-memory --window 55 --units 16 --batch-size 16 \
         --learning-rate 0.003 --epochs 150 --scaler none --seeds 5 --out runs/long-memory
 
+`--alone` trains every seed as a run of its own instead (`run --seed k`, one fresh process each): a seed ensemble's
+members train as one model, and its member k need not end where `run --seed k` does.
+
 Printed: per cell the test RMSE mean ± sd across seeds (with the naive, seasonal naive, ETS and Theta RMSE beside),
 and the ratio RNN / LSTM of the mean RMSE (target at least 2x), with the worst pair (the best RNN seed over the
 worst LSTM seed).
@@ -36,7 +39,7 @@ def command_line(args: argparse.Namespace, cell: str) -> list[str]:
     """The `compare-cells` flags for `args` and one cell (what the worker parses, and what a user would type)."""
     return [
         "--data",
-        "sample:long-memory",
+        args.data,
         "--cells",
         cell,
         "--window",
@@ -51,6 +54,8 @@ def command_line(args: argparse.Namespace, cell: str) -> list[str]:
         str(args.epochs),
         "--scaler",
         "none",
+        "--seed",
+        str(args.seed),
         "--seeds",
         str(args.seeds),
         "--out",
@@ -92,6 +97,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
 
 def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cell", choices=CELLS, default="lstm", help=argparse.SUPPRESS)  # set per contender
+    parser.add_argument("--data", default="sample:long-memory", help="the data (--quick: a short sample)")
     parser.add_argument("--cells", default=",".join(CELLS), help="cells to train, comma-separated")
     parser.add_argument("--window", type=int, default=55)
     parser.add_argument("--units", type=int, default=16)
@@ -99,9 +105,24 @@ def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learning-rate", type=float, default=0.003)
     parser.add_argument("--epochs", type=int, default=150)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0, help="the first seed")
+    parser.add_argument(
+        "--alone",
+        action="store_true",
+        help="train every seed alone (one fresh process per cell and seed, as `run --seed k` does) instead of one "
+        "seed ensemble per cell, whose members train as one model",
+    )
 
 
-QUICK = {"cells": "lstm,rnn", "window": 55, "units": 2, "epochs": 1, "seeds": 2, "batch_size": 256}
+QUICK = {  # the script's path on a short sample (the long-memory sample's ETS fits alone take seconds)
+    "data": "sample:airline-passengers",
+    "cells": "lstm,rnn",
+    "window": 12,
+    "units": 2,
+    "epochs": 1,
+    "seeds": 2,
+    "batch_size": 256,
+}
 BENCH = Bench("long_memory", __doc__, options=options, quick=QUICK, timeout=7200.0)
 
 
@@ -116,12 +137,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     run = BENCH.start(argv)
     args = run.args
     cells = [cell.strip() for cell in args.cells.split(",") if cell.strip()]
-    contenders = [Contender(cell, worker, options={"cell": cell}) for cell in cells]
+    if args.alone:  # seed k of every cell in its own process, cells interleaved
+        seeds = range(args.seed, args.seed + args.seeds)
+        options = [{"cell": cell, "seed": k, "seeds": 1} for k in seeds for cell in cells]
+        contenders = [Contender(f"{o['cell']}-{o['seed']}", worker, options=o) for o in options]
+    else:
+        contenders = [Contender(cell, worker, options={"cell": cell}) for cell in cells]
     runs = run.rounds(contenders, rounds=1, describe=lambda r: f"done in {r['wall_seconds']:.0f} s")
-    results = {cell: found[0] for cell, found in runs.items()}
+    results: dict[str, Any] = {}
+    for found in runs.values():
+        result = found[0]
+        kept = results.setdefault(result["cell"], {**result, "rmse_per_seed": [], "seeds": [], "wall_seconds": 0.0})
+        kept["rmse_per_seed"] += result["rmse_per_seed"]
+        kept["seeds"] += result["seeds"]
+        kept["wall_seconds"] += result["wall_seconds"]
     print(
-        f"\nlong-memory sample, window {args.window}, units {args.units}, batch {args.batch_size}, learning rate "
-        f"{args.learning_rate}, {args.epochs} epochs, no scaling, {args.seeds} seeds per cell"
+        f"\n{args.data}, window {args.window}, units {args.units}, batch {args.batch_size}, learning rate "
+        f"{args.learning_rate}, {args.epochs} epochs, no scaling, {args.seeds} seeds per cell "
+        f"({'each trained alone' if args.alone else 'a seed ensemble per cell'})"
     )
     summary: dict[str, Any] = {}
     for cell, result in results.items():

@@ -13,9 +13,9 @@ from lstm_core.scoring.columns import ForecastColumn as Column
 
 @pytest.fixture(scope="module")
 def compared():
-    """One visitor who compared the three cells: 2 seeds each, 2 epochs, 3 units, window 5 (the AppTest, its job)."""
+    """One visitor who compared the three cells: 2 seeds each, 1 epoch, 3 units, window 5 (the AppTest, its job)."""
     at = open_app("compare")
-    at.session_state["config"] = at.session_state["config"].replace(units=3, epochs=2, window=5, seeds=2)
+    at.session_state["config"] = at.session_state["config"].replace(units=3, epochs=1, window=5, seeds=2)
     at.button(key="compare_start").click().run()
     assert not at.exception and not errors(at), errors(at)
     job = at.session_state["compare_job"]
