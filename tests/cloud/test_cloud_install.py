@@ -18,7 +18,7 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PAGES = ["data", "train", "forecast", "backtest", "gates", "inside", "learn", "runs", "sweep"]
+from ui.pages import PAGES  # noqa: E402  (after the path insert above: the check runs outside the suite's conftest)
 
 
 def _visit(at: AppTest, page: str) -> AppTest:
@@ -32,7 +32,7 @@ def test_every_page_renders_then_a_tiny_training_feeds_them() -> None:
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception
     for page in PAGES:
-        _visit(at, page)
+        _visit(at, page.name)
     _visit(at, "train")
     for key, value in {"units": 4, "epochs": 2, "window": 6}.items():
         next(w for w in (*at.number_input, *at.slider) if w.key == f"train_{key}").set_value(value)
