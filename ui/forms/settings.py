@@ -142,11 +142,11 @@ def apply_settings(changes: dict[str, Any]) -> ExperimentConfig:
 
 
 def describe_settings(changes: dict[str, Any]) -> str:
-    """Settings as the form labels them: "Window: 12, Predict differences: seasonal: change since last season"."""
+    """Settings in short, by the form's labels less their parenthesis: "Window: 12, Predict differences: seasonal"."""
     parts = []
     for name, value in changes.items():
-        meta = _FIELDS[name][1].metadata if name in _FIELDS else {"label": name, "labels": {}}
-        parts.append(f"{meta['label']}: {meta.get('labels', {}).get(value, value)}")
+        label = _FIELDS[name][1].metadata["label"] if name in _FIELDS else name
+        parts.append(f"{label.split(' (')[0]}: {value}")
     return ", ".join(parts)
 
 
