@@ -6,7 +6,7 @@ The real run, every target with its reference in the same run (about 20-25 minut
 
     python bench/worker_speed.py --part speed,two      # some parts only (first_epoch, speed, two, sweep, memory)
     python bench/worker_speed.py --quick               # smoke test: tiny, every part but memory (its numbers mean
-                                                       # nothing); `bench/app_memory.py --quick` smokes that one
+                                                       # nothing); add `--part memory` to smoke that one too
 
 Parts, each against its reference measured in the same run:
 
@@ -53,7 +53,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import length_for_windows, noisy_sine, spread
+from bench.common import ROOT, length_for_windows, noisy_sine, spread
 from bench.harness import Bench, Contender, column, ratio
 
 PARTS = ("first_epoch", "speed", "two", "sweep", "memory")
@@ -267,23 +267,32 @@ def sweep(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def memory(args: argparse.Namespace) -> dict[str, Any]:
-    from bench import app_memory
+    """bench/app_memory.py for each backend, each in a fresh process: this one may have trained with TensorFlow
+    (first_epoch's reference), and Playwright driven from such a process has hung (bench/app_overhead.py)."""
+    import json
+    import subprocess
+
+    from bench.app_memory import RESULT
+    from bench.common import RESULTS
 
     out: dict[str, Any] = {}
     for backend in args.backends.split(","):
+        name = f"{RESULT}_{backend}"
         flags = ["--backend", backend, "--repeat", str(args.repeat), "--epochs", str(args.memory_epochs)]
-        flags += ["--name", f"{app_memory.RESULT}_{backend}"]
-        flags += ["--quick"] if args.quick else []
-        flags += ["--out", str(args.out)] if args.out else []
-        print(f"memory on {backend}: bench/app_memory.py {' '.join(flags)}", flush=True)
-        memory_run = app_memory.BENCH.start(flags)
-        out[backend] = app_memory.run_measure(memory_run)["targets"]
+        folder = Path(args.out or RESULTS).resolve()
+        flags += ["--name", name, "--out", str(folder)] + (["--quick"] if args.quick else [])
+        print(f"memory on {backend}: python -m bench.app_memory {' '.join(flags)}", flush=True)
+        subprocess.run([sys.executable, "-m", "bench.app_memory", *flags], cwd=str(ROOT), check=True)
+        written = folder / f"{name}{'_quick' if args.quick else ''}.json"
+        out[backend] = json.loads(written.read_text())["targets"]
     return out
 
 
 # --- the run -------------------------------------------------------------------------------------------------
 def options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--part", default=",".join(PARTS), help=f"comma-separated parts: {', '.join(PARTS)}")
+    parser.add_argument(
+        "--part", default=None, help=f"comma-separated, of {', '.join(PARTS)} (default: all; --quick: all but memory)"
+    )
     parser.add_argument("--where", default="worker", help=argparse.SUPPRESS)  # set per contender
     parser.add_argument("--units", type=int, default=50, help="units of the seed model")
     parser.add_argument("--train-windows", type=int, default=4000, help="training windows (speed, two)")
@@ -300,7 +309,6 @@ def options(parser: argparse.ArgumentParser) -> None:
 
 
 QUICK = {
-    "part": "first_epoch,speed,two,sweep",
     "units": 4,
     "train_windows": 200,
     "epochs": 2,
@@ -355,7 +363,9 @@ def _verdict(met: bool | None) -> str:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     run = BENCH.start(argv)
     args = run.args
-    parts = [part.strip() for part in args.part.split(",") if part.strip()]
+    # --quick's smoke leaves out memory unless asked for: bench/app_memory.py --quick is its own smoke (minutes)
+    default = [part for part in PARTS if part != "memory"] if args.quick else list(PARTS)
+    parts = [part.strip() for part in args.part.split(",") if part.strip()] if args.part else default
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         choices = ", ".join(PARTS)
