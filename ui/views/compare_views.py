@@ -15,7 +15,7 @@ from lstm_core.scoring.columns import ForecastColumn as Column
 from ui.charts import compare_charts, gradient_charts
 from ui.charts.compare_charts import CELL_NAMES
 from ui.text import i18n
-from ui.text.format import duration, number
+from ui.text.format import duration, number, plain
 
 __all__ = ["BASELINE_NAMES", "draw_comparison", "scores_table", "verdict_text"]
 
@@ -102,6 +102,8 @@ def draw_comparison(record: Any) -> None:
     for cell, error in record.errors.items():
         st.error(_say("failed_cell").format(c=CELL_NAMES[cell], x=error))
 
+    data = plain(record.dataset_name)
+    st.caption(_say("compared").format(n=len(record.cells), s=settings_text(record.config), d=data))
     st.subheader(_say("scores_header"))
     found = verdict(comparison)
     if found is not None:
