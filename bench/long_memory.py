@@ -145,11 +145,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         contenders = [Contender(cell, worker, options={"cell": cell}) for cell in cells]
     runs = run.rounds(contenders, rounds=1, describe=lambda r: f"done in {r['wall_seconds']:.0f} s")
     results: dict[str, Any] = {}
-    for found in runs.values():
+    for found in runs.values():  # --alone: one result per seed, gathered per cell
         result = found[0]
-        kept = results.setdefault(result["cell"], {**result, "rmse_per_seed": [], "seeds": [], "wall_seconds": 0.0})
-        kept["rmse_per_seed"] += result["rmse_per_seed"]
-        kept["seeds"] += result["seeds"]
+        empty = {"rmse_per_seed": [], "seeds": [], "epochs_run": [], "ensemble_rmse": [], "wall_seconds": 0.0}
+        kept = results.setdefault(result["cell"], {**result, **empty})
+        for key in ("rmse_per_seed", "seeds"):
+            kept[key] += result[key]
+        kept["epochs_run"].append(result["epochs_run"])
+        kept["ensemble_rmse"].append(result["ensemble_rmse"])  # alone: each seed's own; else the ensemble's
         kept["wall_seconds"] += result["wall_seconds"]
     print(
         f"\n{args.data}, window {args.window}, units {args.units}, batch {args.batch_size}, learning rate "
