@@ -26,6 +26,8 @@ SCRIPTS = sorted(path.stem for path in BENCH.glob("*.py") if path.stem not in HE
 # Only imported and their flags parsed here: the browser ones take 20-50 s even with --quick, and worker_speed's quick
 # run starts worker processes and `sweep` commands, each importing TensorFlow (about a minute on 2 cores).
 IN_BROWSER = {"cold_start", "app_overhead", "app_memory", "worker_speed"}
+# Only imported too: its --quick run is two real `sweep` commands (about 20 s), over the 3 s a smoke test may cost.
+SLOW_QUICK = {"sweep_vs_baselines"}
 pytestmark = pytest.mark.timeout(180)
 
 
@@ -51,7 +53,7 @@ def test_every_script_is_a_harness_bench(script: str) -> None:
     assert args.quick and args.name == f"{script}_quick" and args.out == Path("somewhere")
 
 
-@pytest.mark.parametrize("script", [s for s in SCRIPTS if s not in IN_BROWSER | {"sweep_speed"}])
+@pytest.mark.parametrize("script", [s for s in SCRIPTS if s not in IN_BROWSER | SLOW_QUICK | {"sweep_speed"}])
 def test_bench_script_runs_quick(script: str, tmp_path: Path, capsys) -> None:
     """`bench/<script>.py --quick` finishes, prints a ratio line and writes its JSON with the settings it ran."""
     _load(script).main(["--quick", "--out", str(tmp_path)])
