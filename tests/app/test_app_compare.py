@@ -1,5 +1,6 @@
 """AppTest: the Compare page trains an LSTM, a GRU and a plain RNN with the Train settings (real tiny Keras, in
-threads as LSTM_LAB_WORKERS=0 makes them), shows them side by side, and leaves a run per cell for the Gates page."""
+threads as LSTM_LAB_WORKERS=0 makes them), shows them side by side, and leaves a run per cell for the Gates page,
+whose GRU and plain-RNN views are tested here on those runs (the comparison's trainings serve both)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,41 @@ def test_each_cell_is_a_run_the_gates_page_can_show(compared) -> None:
     assert not at.exception
     latex = [element.value.strip("$\n") for element in at.latex]
     assert len(latex) == 4 and latex[-1].startswith(r"h_t = z_t")
+
+
+@pytest.mark.parametrize(
+    ("cell", "charts", "columns"),
+    [("gru", 11, ["mean z", "mean r", "last h"]), ("rnn", 6, ["last h"])],  # before the averaged attributions
+)
+def test_gates_page_shows_the_cells_arrays(compared, cell, charts, columns) -> None:
+    """A GRU's Gates page shows z, r, n, h with their equations (and its update gate per unit and saturation),
+    a plain RNN's its h alone; the gradient views, every what-if edit and the Inside page work for both (the
+    comparison's runs, chosen with the Run selector: no training of their own)."""
+    at, _ = compared
+    switch(at, "gates")
+    chooser = at.selectbox(key="gates_run")
+    name = {"gru": "GRU(3)", "rnn": "RNN(3)"}[cell]
+    chooser.select_index(next(k for k, label in enumerate(chooser.options) if label.split(" ")[1] == name)).run()
+    assert not at.exception
+    latex = [element.value.strip("$\n") for element in at.latex]  # Streamlit wraps each in $$ ... $$
+    assert len(latex) == (4 if cell == "gru" else 1)
+    assert latex[-1].startswith(r"h_t = z_t" if cell == "gru" else r"h_t = \tanh")
+    assert len(at.get("plotly_chart")) == charts  # gru: z, r, n, h, update gate per unit, saturation, reach, inputs
+    keys = [chart.key for chart in at.get("plotly_chart")]
+    assert keys[-5:-3] == ["gates_gradient_reach", "gates_attribution"]
+    assert list(at.dataframe[0].value.columns) == columns
+    at.toggle(key="gates_attribution_mean").set_value(True).run()
+    assert not at.exception and any("sum to its prediction minus the baseline" in c.value for c in at.caption)
+    for kind in ("step", "shift", "spike"):  # what if: each edit redraws at once
+        at.radio(key="gates_whatif_kind").set_value(kind).run()
+        assert not at.exception
+    at.number_input(key="gates_whatif_size").set_value(5.0).run()
+    predicted = next(m.value for m in at.markdown if m.value.startswith("Predicted value"))
+    before, after = (float(part.split("**")[1]) for part in predicted.split("→"))
+    assert before != after
+    at.toggle(key="gates_attribution_mean").set_value(False).run()
+    switch(at, "inside")  # the newest run, the plain RNN's
+    assert not at.exception and [r.options for r in at.radio if r.key == "inside_state"] == [["hidden h"]]
 
 
 def test_learn_loads_the_long_memory_sample_in_one_click() -> None:
