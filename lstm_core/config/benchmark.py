@@ -53,6 +53,21 @@ class BenchmarkConfig:
         help="training windows each series gives the global LSTM per epoch (the same for every series)",
     )
 
+    series_embedding: int = setting(
+        0,
+        kind="int",
+        low=0,
+        high=64,
+        help="give the global LSTM a code of this many entries per series beside each input step, an embedding of "
+        "the series id (0: none)",
+    )
+    calendar: bool = setting(
+        False,
+        kind="bool",
+        help="give the networks the target steps' month (or weekday, for daily series) as sine and cosine, known "
+        "in advance (series with dates only)",
+    )
+
     def __post_init__(self) -> None:
         validate_settings(self)
 

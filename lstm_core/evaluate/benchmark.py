@@ -31,7 +31,10 @@ import pandas as pd
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import Collection
 from lstm_core.errors import LabError
+from lstm_core.forecast.collection_bands import band_coverage, collection_bands
+from lstm_core.forecast.covariates import calendar_features, known_inputs
 from lstm_core.forecast.global_model import global_forecast, local_forecast, min_training_length
+from lstm_core.forecast.seeds import mean_sd
 from lstm_core.scoring import baselines
 from lstm_core.scoring.competition import mean_interval, naive2_forecast, owa
 from lstm_core.scoring.metrics import mae, mase, rmse, smape
@@ -62,6 +65,7 @@ class Task:
     test: np.ndarray
     times: tuple[str, ...]  # the test steps' time labels
     season_length: int  # 1: no season
+    calendar: np.ndarray | None = None  # (n + H, 2) the training and test steps' month or weekday; None: no dates
 
 
 class BenchmarkStopped(Exception):
@@ -113,7 +117,8 @@ def split_tasks(
         season = series.season_length or season_length or baselines.season_length_for(series.freq) or 1
         index = series.index[end : end + h]
         times = tuple(str(t.date()) if isinstance(t, pd.Timestamp) and t == t.normalize() else str(t) for t in index)
-        tasks.append(Task(series.name, series.values[:end], series.values[end : end + h], times, int(season)))
+        calendar = calendar_features(series.index[: end + h])
+        tasks.append(Task(series.name, series.values[:end], series.values[end : end + h], times, int(season), calendar))
     if short:
         shown = "; ".join(short[:10]) + (f"; and {len(short) - 10} more" if len(short) > 10 else "")
         notes.append(f"{len(short)} series left out, too short for the horizon: {shown}.")
@@ -130,6 +135,8 @@ def run_benchmark(
     horizon: int | None = None,
     season_length: int | None = None,
     windows_per_series: int = 48,
+    series_embedding: int = 0,
+    calendar: bool = False,
     on_progress: Callable[[str], None] | None = None,
     on_epoch: Callable | None = None,
     on_series: Callable[[str, int, int], None] | None = None,
@@ -139,7 +146,8 @@ def run_benchmark(
 
     `on_series(model, done, total)` reports each model's progress over the series (a network: 0 of N when it starts
     training, N of N when it has forecast); `should_stop()` is asked between series and after every LSTM epoch, and
-    True raises BenchmarkStopped."""
+    True raises BenchmarkStopped. `series_embedding` (a code of that many entries per series) and `calendar` (the
+    target steps' month or weekday) are inputs the networks know in advance (forecast.covariates)."""
     models = parse_models(models)
     say = on_progress or (lambda message: None)
     step = on_series or (lambda model, done, total: None)
@@ -156,6 +164,15 @@ def run_benchmark(
     forecasts: dict[str, np.ndarray] = {}
     seconds: dict[str, float] = {}
     fitted: dict[str, Any] = {}
+    bands: dict[str, dict[str, Any]] = {}
+    covariates = known_inputs(
+        [len(task.train) + h for task in tasks],
+        [task.calendar if calendar else None for task in tasks],
+        embedding=series_embedding,
+        seed=config.train.seed,
+    )
+    if calendar and not any(task.calendar is not None for task in tasks):
+        notes.append("No series has dates, so the networks had no calendar inputs.")
     for model in wanted:
         started = time.perf_counter()
         say(f"{model}: forecasting {len(tasks)} series")
@@ -169,14 +186,25 @@ def run_benchmark(
             if model == "lstm-local":
                 options["on_series"] = lambda done, total, name=model: step(name, done, total)
             seasons = [task.season_length for task in tasks]
-            fit = network(trains, h, config, seasons=seasons, on_epoch=_stoppable(on_epoch, stop), **options)
+            fit = network(
+                trains,
+                h,
+                config,
+                seasons=seasons,
+                covariates=covariates,
+                on_epoch=_stoppable(on_epoch, stop),
+                **options,
+            )
             forecasts[model] = fit.forecasts
+            bands[model] = collection_bands(fit.forecasts, fit.val_errors, fit.scales)
             fitted[model] = {
                 "epochs_run": fit.epochs_run,
                 "stop_reason": fit.stop_reason,
                 "train_seconds": round(fit.train_seconds, 3),
                 "windows_per_epoch": fit.windows,
                 **_base_choice(fit, model),
+                "coverage": band_coverage(np.array([task.test for task in tasks]), bands[model]),
+                "seeds": _seed_spread(tasks, fit.member_forecasts),
             }
         else:
             counted = lambda done, name=model: step(name, done, len(tasks))  # noqa: E731
@@ -189,9 +217,11 @@ def run_benchmark(
     summary = _summary(tasks, h, models, scores, competition, config.train.seed)
     summary["seconds"] = seconds
     summary["networks"] = fitted
+    if "lstm" in fitted:  # the global model's bands: empirical coverage on the test parts beside the nominal level
+        summary["coverage"] = fitted["lstm"]["coverage"]
     shown = [m for m in wanted if m in models]
     return BenchmarkResult(
-        forecasts=_forecast_frame(tasks, {m: forecasts[m] for m in shown}),
+        forecasts=_forecast_frame(tasks, {m: forecasts[m] for m in shown}, bands),
         scores=scores[scores["model"].isin(shown)].reset_index(drop=True),
         summary=summary,
         notes=(*collection.notes, *notes),
@@ -203,6 +233,23 @@ def _base_choice(fit: Any, model: str) -> dict[str, Any]:
     if model != "lstm":
         return {}
     return {"base": fit.base, "validation_mase": fit.tried or {fit.base: round(fit.val_mase, 4)}}
+
+
+def _seed_spread(tasks: list[Task], members: np.ndarray) -> dict[str, Any]:
+    """Each seed's mean MASE and sMAPE over series, as mean and sd across the seeds (members (M, S, H))."""
+    per_seed = {
+        name: [_mean_or_none([score(task.test, member[k], task) for k, task in enumerate(tasks)]) for member in members]
+        for name, score in (
+            ("mase", lambda a, f, task: mase(a, f, task.train, task.season_length)),
+            ("smape", lambda a, f, task: smape(a, f)),
+        )
+    }
+    return {"count": len(members), **{name: mean_sd(values) for name, values in per_seed.items()}}
+
+
+def _mean_or_none(values: list[float | None]) -> float | None:
+    finite = [float(v) for v in values if v is not None and np.isfinite(v)]
+    return float(np.mean(finite)) if finite else None
 
 
 def _stoppable(on_epoch: Callable | None, stop: Callable[[], bool]) -> Callable:
@@ -300,7 +347,10 @@ def _wins(models: Sequence[str], scores: pd.DataFrame) -> dict[str, dict[str, in
     }
 
 
-def _forecast_frame(tasks: list[Task], forecasts: dict[str, np.ndarray]) -> pd.DataFrame:
+def _forecast_frame(
+    tasks: list[Task], forecasts: dict[str, np.ndarray], bands: dict[str, dict[str, Any]] | None = None
+) -> pd.DataFrame:
+    """series, step, time, actual, a column per model, and a network's bands (`lstm_lo80`, `lstm_hi80`, ...)."""
     h = len(tasks[0].test)
     frame = pd.DataFrame(
         {
@@ -312,6 +362,11 @@ def _forecast_frame(tasks: list[Task], forecasts: dict[str, np.ndarray]) -> pd.D
     )
     for model, paths in forecasts.items():
         frame[model] = paths.reshape(-1)
+    for model, levels in (bands or {}).items():
+        if model in forecasts:
+            for level, band in levels.items():
+                frame[f"{model}_lo{level}"] = band["lower"].reshape(-1)
+                frame[f"{model}_hi{level}"] = band["upper"].reshape(-1)
     return frame
 
 

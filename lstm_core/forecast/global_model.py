@@ -111,15 +111,27 @@ class GlobalFit:
     base: str = "seasonal_naive"  # the forecast whose correction the network learned (`BASES`)
     val_mase: float = float("nan")  # the mean over series of the MASE of its forecast of the validation part
     tried: dict[str, float] | None = None  # base="auto": each base's val_mase
+    val_errors: np.ndarray | None = None  # (S, H) actual - forecast of each validation part, scaled (MASE's units)
+    scales: np.ndarray | None = None  # (S,) each series' scale (SeriesTransform.scale)
+    member_forecasts: np.ndarray | None = None  # (M, S, H) each seed's forecast in each series' units
 
 
 def series_windows(
-    train: np.ndarray, horizon: int, window: int, season_length: int = 1, base: str = "seasonal_naive"
+    train: np.ndarray,
+    horizon: int,
+    window: int,
+    season_length: int = 1,
+    base: str = "seasonal_naive",
+    *,
+    covariates: np.ndarray | None = None,
 ) -> SeriesWindows:
     """The windows of one series' training part (see the module docstring); raises if it is too short.
 
     `base`: the forecast whose correction the network learns, "seasonal_naive" (each window's last season) or
-    "theta" (the Theta method fitted on the fitting part only, forecasting from each window's end)."""
+    "theta" (the Theta method fitted on the fitting part only, forecasting from each window's end).
+    `covariates`: (n + H, F) inputs known in advance for every step of the training part and the H steps after it
+    (the calendar, a series code; never a value). Input step i of a window starting at time t carries the
+    covariates of time t + i + H, so a window's last H steps carry its target steps' (forecast/covariates.py)."""
     if base not in BASES:
         raise ValueError(f"`base` must be one of {', '.join(BASES)}. Received: base={base!r}")
     train = np.asarray(train, dtype=np.float64)  # (n,)
@@ -148,6 +160,23 @@ def series_windows(
         train_base, val_base, last_base = bases[:-2], bases[-2:-1], bases[-1]
     else:
         train_base, val_base, last_base = _base(x, h, m), _base(x_val, h, m), _base(x_last, h, m)[0]
+    if covariates is not None:
+        known = np.asarray(covariates, dtype=np.float64).reshape(n + h, -1)  # (n + H, F)
+
+        def extra(first: np.ndarray) -> np.ndarray:  # windows starting at padded positions `first` -> (N, W, F)
+            times = np.clip(first[:, None] + np.arange(window) - pad + h, 0, n + h - 1)  # (N, W)
+            return known[times]
+
+        lasts = np.array([end - window]), np.array([len(padded) - window])
+        return SeriesWindows(
+            x_train=_with(_inputs(x), extra(starts)),  # (N, W, 1 + F)
+            y_train=(y - train_base).astype(np.float32),
+            x_val=_with(_inputs(x_val), extra(lasts[0])),
+            y_val=(y_val - val_base).astype(np.float32),
+            x_forecast=_with(_inputs(x_last), extra(lasts[1])),
+            forecast_base=last_base,
+            transform=transform,
+        )
     return SeriesWindows(
         x_train=_inputs(x),  # (N, W, 1)
         y_train=(y - train_base).astype(np.float32),  # (N, H)
@@ -180,6 +209,11 @@ def _inputs(x: np.ndarray) -> np.ndarray:
     return (x - x.mean(axis=1, keepdims=True))[:, :, None].astype(np.float32)
 
 
+def _with(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Level-normalised values (N, W, 1) beside the covariates (N, W, F): (N, W, 1 + F) float32."""
+    return np.concatenate([values, known.astype(np.float32)], axis=2)
+
+
 def _base(x: np.ndarray, horizon: int, season: int) -> np.ndarray:
     """The (seasonal) naive forecast of each window (N, W): its last season repeated, (N, H)."""
     width = x.shape[1]
@@ -194,12 +228,15 @@ def global_forecast(
     seasons: Sequence[int] | None = None,
     windows_per_series: int = 48,
     base: str = "auto",
+    covariates: Sequence[np.ndarray | None] | None = None,
     on_epoch: Callable | None = None,
 ) -> GlobalFit:
     """One network over every series' windows; the H-step forecast from the end of each training part: (S, H).
 
     `base`: "seasonal_naive", "theta" or "auto": a network learns the correction to each, and the one whose
-    forecasts of the series' validation parts have the lower mean MASE is kept (test parts are never read)."""
+    forecasts of the series' validation parts have the lower mean MASE is kept (test parts are never read).
+    `covariates`: per series, (n + H, F) inputs known in advance (see `series_windows`), the same F for all."""
+    covariates = covariates or [None] * len(trains)
     seasons = seasons or [1] * len(trains)
     if base == "auto":
         fits = [
@@ -210,6 +247,7 @@ def global_forecast(
                 seasons=seasons,
                 windows_per_series=windows_per_series,
                 base=name,
+                covariates=covariates,
                 on_epoch=on_epoch,
             )
             for name in BASES
@@ -218,7 +256,10 @@ def global_forecast(
         seconds = sum(fit.train_seconds for fit in fits)
         return replace(best, train_seconds=seconds, tried={fit.base: round(fit.val_mase, 4) for fit in fits})
     window = config.windows.window
-    parts = [series_windows(train, horizon, window, m, base) for train, m in zip(trains, seasons, strict=True)]
+    parts = [
+        series_windows(train, horizon, window, m, base, covariates=known)
+        for train, m, known in zip(trains, seasons, covariates, strict=True)
+    ]
     rng = np.random.default_rng(config.train.seed)
     x_train, y_train = [], []
     for part in parts:
@@ -239,17 +280,23 @@ def local_forecast(
     config: ExperimentConfig,
     *,
     seasons: Sequence[int] | None = None,
+    covariates: Sequence[np.ndarray | None] | None = None,
     on_epoch: Callable | None = None,
     on_series: Callable[[int, int], None] | None = None,
 ) -> GlobalFit:
     """The same network trained on each series alone (all its windows): (S, H)."""
     forecasts, epochs, seconds, windows = [], 0, 0.0, 0
+    errors, scales, members = [], [], []
     reason = ""
     seasons = seasons or [1] * len(trains)
-    for number, (train, season) in enumerate(zip(trains, seasons, strict=True)):
-        part = series_windows(train, horizon, config.windows.window, season)
+    covariates = covariates or [None] * len(trains)
+    for number, (train, season, known) in enumerate(zip(trains, seasons, covariates, strict=True)):
+        part = series_windows(train, horizon, config.windows.window, season, covariates=known)
         fit = _fit_and_forecast([part], part.x_train, part.y_train, horizon, config, on_epoch)
         forecasts.append(fit.forecasts[0])
+        errors.append(fit.val_errors[0])
+        scales.append(fit.scales[0])
+        members.append(fit.member_forecasts[:, 0])
         epochs, seconds, windows, reason = (
             epochs + fit.epochs_run,
             seconds + fit.train_seconds,
@@ -259,7 +306,16 @@ def local_forecast(
         if on_series is not None:
             on_series(number + 1, len(trains))
     count = max(len(trains), 1)
-    return GlobalFit(np.array(forecasts), round(epochs / count), seconds, reason, round(windows / count))
+    return GlobalFit(
+        np.array(forecasts),
+        round(epochs / count),
+        seconds,
+        reason,
+        round(windows / count),
+        val_errors=np.array(errors),  # (S, H)
+        scales=np.array(scales),  # (S,)
+        member_forecasts=np.stack(members, axis=1),  # (M, S, H)
+    )
 
 
 def _fit_and_forecast(
@@ -272,9 +328,9 @@ def _fit_and_forecast(
         y_train=y,
         x_val=np.concatenate([part.x_val for part in parts]),  # (S, W, 1)
         y_val=np.concatenate([part.y_val for part in parts]),  # (S, H)
-        x_test=np.empty((0, config.windows.window, 1), np.float32),
+        x_test=np.empty((0, config.windows.window, x.shape[2]), np.float32),
         y_test=np.empty((0, horizon), np.float32),
-        scaled=np.zeros((1, 1), np.float32),
+        scaled=np.zeros((1, x.shape[2]), np.float32),  # only its width is read: the inputs per step
         scaler=Scaler(kind="none", offset=np.zeros(1), scale=np.ones(1)),
         window=config.windows.window,
         train_end=0,
@@ -288,13 +344,23 @@ def _fit_and_forecast(
     members = trained_members(result)
     with single_blas_thread():  # the validation windows and the forecast windows in one pass
         inputs = np.concatenate([windows.x_val, x_forecast])  # (2S, W, 1)
-        both = np.median([predict(inputs, m, limit_blas=False, all_outputs=True) for m in members], axis=0)
+        each = np.array([predict(inputs, m, limit_blas=False, all_outputs=True) for m in members])  # (M, 2S, H)
+    both = np.median(each, axis=0)  # (2S, H)
     # y_val is the validation part less its base, in MASE's scale: the MAE of the residual is the validation MASE
-    val_mase = float(np.mean(np.abs(windows.y_val - both[:count]).mean(axis=1)))
-    scaled = both[count:]  # (S, H)
-    forecasts = np.array(
-        [part.transform.inverse(scaled[k] + part.forecast_base) for k, part in enumerate(parts)]
-    )  # (S, H)
+    val_errors = windows.y_val - both[:count]  # (S, H) actual - forecast, scaled
+    val_mase = float(np.mean(np.abs(val_errors).mean(axis=1)))
+    scales = np.array([part.transform.scale for part in parts])  # (S,)
+    bases = np.array([part.forecast_base for part in parts])  # (S, H)
+    forecasts = (both[count:] + bases) * scales[:, None]  # (S, H) in each series' units
+    member_forecasts = (each[:, count:] + bases) * scales[None, :, None]  # (M, S, H)
     return GlobalFit(
-        forecasts, result.epochs_run, result.train_seconds, str(result.stop_reason), len(x), val_mase=val_mase
+        forecasts,
+        result.epochs_run,
+        result.train_seconds,
+        str(result.stop_reason),
+        len(x),
+        val_mase=val_mase,
+        val_errors=val_errors.astype(np.float64),
+        scales=scales,
+        member_forecasts=member_forecasts,
     )

@@ -31,6 +31,8 @@ class BenchmarkSettings:
     horizon: int | None = None  # None: the collection's own
     season_length: int | None = None  # None: each series' own, or its frequency's
     windows_per_series: int = 48
+    series_embedding: int = 0  # entries of each series' code (0: none)
+    calendar: bool = False  # the target steps' month or weekday as inputs
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models", parse_models(self.models))
@@ -42,6 +44,8 @@ class BenchmarkSettings:
             "horizon": self.horizon,
             "season_length": self.season_length,
             "windows_per_series": self.windows_per_series,
+            "series_embedding": self.series_embedding,
+            "calendar": self.calendar,
         }
 
 

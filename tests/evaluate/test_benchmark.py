@@ -50,16 +50,17 @@ def test_seasonal_naive_and_mase_equal_a_hand_computation():
     assert result.summary["series"] == 2 and result.summary["horizon"] == 4
 
 
-def tiny_collection(changed: bool = False) -> Collection:
-    """Two series of different lengths with a competition split; `changed`: every test value different."""
+def tiny_collection(changed: bool = False, lengths: tuple[int, ...] = (30, 36), dated: bool = False) -> Collection:
+    """Series of different lengths with a competition split; `changed`: every test value different; `dated`: a
+    monthly date index (else steps)."""
     series = []
-    for k, length in enumerate((30, 36)):
+    for k, length in enumerate(lengths):
         values = tiny_values(length) * (1 + 0.3 * k)
         train_length = length - 6
         if changed:
             values = values.copy()
             values[train_length:] = values[train_length:] * 3 + 100
-        index = pd.RangeIndex(length, name="step")
+        index = pd.date_range("2001-01-01", periods=length, freq="MS") if dated else pd.RangeIndex(length, name="step")
         series.append(CollectionSeries(f"s{k}", values, index, train_length, season_length=12, horizon=6))
     return Collection("tiny", tuple(series), source="collection:tiny")
 
@@ -68,13 +69,25 @@ TINY_NETWORK = TINY.replace(window=8, units=4, epochs=1, batch_size=32, determin
 
 
 def test_changing_every_test_value_changes_no_forecast():
-    """No model, the global LSTM included, reads a test value: changing them all changes no forecast."""
+    """No model, the global LSTM included (with a series embedding and calendar inputs), reads a test value:
+    changing them all changes no forecast and no conformal band; coverage is the share of test actuals inside."""
     models = [m for m in BENCHMARK_MODELS if m != "lstm-local"]
-    before = run_benchmark(tiny_collection(), models=models, config=TINY_NETWORK, windows_per_series=8)
-    after = run_benchmark(tiny_collection(changed=True), models=models, config=TINY_NETWORK, windows_per_series=8)
+    options = {"windows_per_series": 8, "series_embedding": 3, "calendar": True}
+    before, after = (
+        run_benchmark(tiny_collection(changed, (30, 36, 33), dated=True), models=models, config=TINY_NETWORK, **options)
+        for changed in (False, True)
+    )
     assert not np.allclose(before.forecasts["actual"], after.forecasts["actual"])
-    for model in models:
-        assert np.array_equal(before.forecasts[model], after.forecasts[model]), model
+    bands = ["lstm_lo80", "lstm_hi80", "lstm_lo95", "lstm_hi95"]
+    for model in [*models, *bands]:
+        assert np.array_equal(before.forecasts[model], after.forecasts[model], equal_nan=True), model
+    frame = before.forecasts
+    inside = (frame["actual"] >= frame["lstm_lo80"]) & (frame["actual"] <= frame["lstm_hi80"])
+    covered = before.summary["coverage"]["80"]
+    assert covered["overall"] == pytest.approx(inside.mean()) and covered["nominal"] == 0.8
+    assert covered["per_series_mean"] == pytest.approx(inside.groupby(frame["series"]).mean().mean())
+    assert covered["pooled"] == "series and steps"  # 3 series are too few per step: every step's errors pooled
+    assert frame["lstm_lo95"].isna().all() and before.summary["coverage"]["95"]["overall"] is None  # 18 < 19
     assert "owa" in before.summary["models"]["lstm"]  # a competition-style source: OWA against Naive2
     chosen = before.summary["networks"]["lstm"]  # the base kept on the validation parts, and each base's score
     assert set(chosen["validation_mase"]) == {"seasonal_naive", "theta"}
@@ -82,15 +95,22 @@ def test_changing_every_test_value_changes_no_forecast():
 
 
 def test_local_lstms_read_no_test_value():
-    """The local LSTM (one network per series) gives the same forecast when every test value changes."""
+    """The local LSTM (one network per series, a seed ensemble of 2) gives the same forecast when every test value
+    changes; the spread of its mean MASE across the seeds is reported."""
     before, after = (
         run_benchmark(
-            dataclasses.replace(collection, series=collection.series[:1]), models=["lstm-local"], config=TINY_NETWORK
+            dataclasses.replace(collection, series=collection.series[:1]),
+            models=["lstm-local"],
+            config=TINY_NETWORK.replace(seeds=2),
         )
         for collection in (tiny_collection(), tiny_collection(changed=True))
     )
     assert np.array_equal(before.forecasts["lstm-local"], after.forecasts["lstm-local"])
-    assert before.summary["networks"]["lstm-local"]["epochs_run"] == 1
+    fit = before.summary["networks"]["lstm-local"]
+    assert fit["epochs_run"] == 1 and fit["seeds"]["count"] == 2
+    assert fit["seeds"]["mase"]["sd"] > 0  # two seeds, two different networks
+    ensemble_mase = before.scores.set_index("model").loc["lstm-local", "mase"]
+    assert ensemble_mase != fit["seeds"]["mase"]["mean"]  # the median's score is not the seeds' mean score
 
 
 def test_ets_and_theta_equal_statistical_fitted_directly():

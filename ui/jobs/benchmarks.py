@@ -91,6 +91,8 @@ def start(collection: Any, config: ExperimentConfig, settings: dict[str, Any]) -
         horizon=settings.get("horizon"),
         season_length=settings.get("season_length"),
         windows_per_series=settings.get("windows_per_series", 48),
+        series_embedding=settings.get("series_embedding", 0),
+        calendar=settings.get("calendar", False),
     )
     SLOT.start(lambda: benchmark_job(collection, config, chosen, heartbeat_timeout=heartbeat_seconds()))
     st.session_state.benchmark_settings = settings
