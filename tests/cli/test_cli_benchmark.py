@@ -13,16 +13,24 @@ TINY_LSTM = ["--units", "4", "--epochs", "1", "--window", "24", "--windows-per-s
 
 
 def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
-    """Three Tourism monthly series, a tiny global LSTM and the baselines: forecasts, scores and summary."""
+    """Three Tourism monthly series, a tiny global LSTM (with a series code and calendar inputs) and the baselines:
+    forecasts with the LSTM's conformal bands, scores, and a summary with the bands' measured coverage."""
     out = tmp_path / "bench"
     done = cli(
         "benchmark", "--data", "collection:tourism-monthly", "--series", "3", "--sample-seed", "1",
-        "--models", "lstm,theta,naive,seasonal_naive", *TINY_LSTM, "--out", str(out),
+        "--models", "lstm,theta,naive,seasonal_naive", *TINY_LSTM, "--series-embedding", "2", "--calendar",
+        "--out", str(out),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["forecasts.csv", "scores.csv", "summary.json"]
     forecasts = pd.read_csv(out / "forecasts.csv")
-    assert list(forecasts.columns) == ["series", "step", "time", "actual", "lstm", "theta", "naive", "seasonal_naive"]
+    bands = ["lstm_lo80", "lstm_hi80", "lstm_lo95", "lstm_hi95"]
+    assert list(forecasts.columns) == [
+        "series", "step", "time", "actual", "lstm", "theta", "naive", "seasonal_naive", *bands,
+    ]  # fmt: skip
+    assert (forecasts["lstm_lo95"] <= forecasts["lstm_lo80"]).all() and (
+        forecasts["lstm_lo80"] <= forecasts["lstm"]
+    ).all()
     assert len(forecasts) == 3 * 24 and forecasts["step"].max() == 24 and forecasts.notna().all().all()
     scores = pd.read_csv(out / "scores.csv")
     assert list(scores.columns) == ["series", "model", "mae", "rmse", "smape", "mase"] and len(scores) == 12
@@ -35,6 +43,11 @@ def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
     assert set(summary["wins"]["lstm"]) == {"theta", "naive", "seasonal_naive"}
     assert summary["config"]["lstm"]["model"]["units"] == 4 and summary["networks"]["lstm"]["epochs_run"] == 1
     assert "3 of the 366 series drawn at random" in done.stderr and "tourism-monthly: 3 series" in done.stderr
+    coverage = summary["coverage"]["80"]
+    inside = (forecasts["actual"] >= forecasts["lstm_lo80"]) & (forecasts["actual"] <= forecasts["lstm_hi80"])
+    assert coverage["overall"] == pytest.approx(inside.mean()) and coverage["points"] == 72
+    assert f"80% band covers {100 * coverage['overall']:.1f}% of test values" in done.stderr
+    assert (summary["config"]["series_embedding"], summary["config"]["calendar"]) == (2, True)
 
 
 def test_a_long_csv_with_its_own_season(tmp_path):
