@@ -31,6 +31,8 @@ def test_a_tiny_benchmark_runs_is_stored_and_reopens_from_the_runs_page() -> Non
     assert len(verdict) == 1 and " of 3 series; its mean MASE is " in verdict[0]
     assert at.get("plotly_chart") and len(at.get("download_button")) == 3
     assert any("Kept in the run store" in c for c in texts(at.caption))
+    held = [c for c in texts(at.caption) if c.startswith("lstm: the 80% band")]  # coverage beside the nominal level
+    assert len(held) == 1 and "% of the test values" in held[0], texts(at.caption)
 
     switch(at, "runs")
     assert not at.exception, at.exception
@@ -78,7 +80,7 @@ def test_every_benchmark_text_has_the_same_blanks_in_both_languages() -> None:
     from ui.text import i18n
 
     values = {"a": "lstm", "b": "ets", "w": 1, "s": 2, "m": 1.5, "o": 1.6, "d": 1, "t": 3, "e": "1 s", "n": 5,
-              "h": 6, "i": "abc", "r": "why"}  # fmt: skip
+              "h": 6, "i": "abc", "r": "why", "l": "80", "p": "79%", "x": 1.2}  # fmt: skip
     english, chinese = i18n.texts("en"), i18n.texts("zh")
     keys = [key for key in english if key.startswith("benchmark.")]
     assert keys and all(key in chinese for key in keys)

@@ -137,6 +137,8 @@ def draw_result(record: Any) -> None:
         },
     )
     st.caption(text("benchmark.table_caption"))
+    for line in _network_lines(summary.get("networks", {})):
+        st.caption(line)
 
     st.markdown(f"**{text('benchmark.published')}**")
     published = benchmark_charts.published_table(str(record.settings.get("data", record.name)), columns)
@@ -150,6 +152,25 @@ def draw_result(record: Any) -> None:
     _draw_downloads(record)
     if record.store_id:
         st.caption(text("benchmark.stored").format(i=record.store_id[:12]))
+
+
+def _network_lines(networks: dict[str, Any]) -> list[str]:
+    """Each network's band coverage on the test parts (beside the nominal level) and, for a seed ensemble, the spread
+    of its mean MASE across the seeds."""
+    lines = []
+    for model, fit in networks.items():
+        for level, block in (fit.get("coverage") or {}).items():
+            if block["overall"] is None:
+                lines.append(text("benchmark.coverage_none").format(m=model, l=level))
+            else:
+                shares = (block["overall"], block["per_series_mean"], block["per_series_min"])
+                o, p, w = (f"{100 * share:.1f}%" for share in shares)
+                lines.append(text("benchmark.coverage").format(m=model, l=level, o=o, p=p, w=w))
+        seeds = fit.get("seeds") or {}
+        if seeds.get("count", 1) > 1 and seeds["mase"]["mean"] is not None:
+            x, s = f"{seeds['mase']['mean']:.3f}", f"{seeds['mase']['sd']:.3f}"
+            lines.append(text("benchmark.seed_spread").format(m=model, x=x, s=s, n=seeds["count"]))
+    return lines
 
 
 def _draw_duel(scores: Any) -> None:
