@@ -13,7 +13,9 @@ Scores per series and model: MAE, RMSE, sMAPE (M4) and MASE scaled by the in-sam
 forecast over that series' training part (m = its season, 1 without one). The summary gives each model's mean
 sMAPE and MASE over series with a 95% bootstrap interval over series, and, for the bundled competition
 collections, each model's OWA against Naive2; `wins` counts, for each network, the series on which its MASE is below
-each other model's.
+each other model's. A network's forecasts also get conformal 80% and 95% bands calibrated on the validation parts
+(forecast.collection_bands: `<model>_lo80` ... columns) with their coverage measured on the test parts, and, for a
+seed ensemble, the spread of the seeds' mean MASE and sMAPE.
 """
 
 from __future__ import annotations

@@ -26,7 +26,11 @@ and returns the H-step forecast from the end of every training part, (S, H), in 
   (`config.train.patience`) keeps the weights with the lowest validation loss. No refit: the test part is
   forecast by that network from the end of each training part.
 - A direct head: one output per horizon step (nn.keras_model.build_model's `outputs`). A seed ensemble
-  (`config.train.seeds`) takes the median of its members' forecasts.
+  (`config.train.seeds`) takes the median of its members' forecasts; each member's forecasts are kept
+  (`GlobalFit.member_forecasts`) for the spread across seeds, and the validation errors in scaled units
+  (`val_errors`, with each series' `scales`) for conformal bands (forecast.collection_bands).
+- Optional inputs known in advance (`covariates`, forecast.covariates): the calendar of the target steps and a
+  code per series, beside each input step.
 
 `local_forecast(trains, horizon, config)` trains the same network on each series alone (all its windows) and
 returns the same (S, H) array. Progress is reported through `on_epoch` (nn.train's EpochReport) and `on_series`.
