@@ -75,6 +75,7 @@ def test_each_cell_is_a_run_the_gates_page_can_show(compared) -> None:
     """The three runs join the visitor's runs; the Gates page offers them and draws a GRU's z, r, n, h."""
     at, _ = compared
     assert [record.run.weights.cell for record in at.session_state["runs"]] == ["lstm", "gru", "rnn"]
+    assert ["×GRU(" in record.label for record in at.session_state["runs"]] == [False, True, False]  # its cell
     switch(at, "gates")
     chooser = at.selectbox(key="gates_run")
     assert [label.split(" ")[1] for label in chooser.options] == ["RNN(3)", "GRU(3)", "LSTM(3)"]

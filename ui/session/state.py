@@ -19,6 +19,7 @@ from lstm_core.errors import LabError
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.scoring.metrics import RunMetrics
 from ui import pages
+from ui.charts.compare_charts import CELL_NAMES
 from ui.session import loaders, runstore
 
 __all__ = [
@@ -57,7 +58,8 @@ class RunRecord:
     @property
     def label(self) -> str:
         model, window = self.config.model, self.config.windows.window
-        label = f"#{self.number} {self.dataset_name} · {model.layers}×LSTM({model.units}) · window {window}"
+        cell = CELL_NAMES[model.cell]
+        label = f"#{self.number} {self.dataset_name} · {model.layers}×{cell}({model.units}) · window {window}"
         difference = self.config.windows.difference
         return label + ("" if difference == "none" else f" · {difference} differences")
 
