@@ -20,36 +20,19 @@ from lstm_core.cli.backtest import add_backtest_arguments, backtest_command
 from lstm_core.cli.benchmark import add_benchmark_arguments, benchmark_command
 from lstm_core.cli.run import add_run_arguments, run_command
 from lstm_core.cli.runs import find_run
+from lstm_core.config.benchmark import BenchmarkConfig
+from lstm_core.config.options import settings_arguments
+from lstm_core.config.settings import BacktestConfig
 from lstm_core.errors import LabError
 
 __all__ = ["rerun_arguments", "rerun_command"]
 
-# a benchmark's stored settings -> its options (the season is the LSTM config's `forecast.season_length`)
-_BENCHMARK_OPTIONS = {
-    "models": "--models",
-    "horizon": "--horizon",
-    "series": "--series",
-    "sample_seed": "--sample-seed",
-    "id_column": "--id-column",
-    "windows_per_series": "--windows-per-series",
-}
-
 
 def rerun_arguments(kind: str, config: dict[str, Any]) -> list[str]:
-    """The options, besides `--config` and `--out`, that run a stored entry of `kind` with `config` again."""
-    if kind == "backtest":
-        return [f"--{name.replace('_', '-')}={_text(value)}" for name, value in config.get("backtest", {}).items()]
-    if kind == "benchmark":
-        settings = config.get("benchmark", {})
-        given = [(flag, settings.get(name)) for name, flag in _BENCHMARK_OPTIONS.items()]
-        return [f"{flag}={_text(value)}" for flag, value in given if value is not None]
-    return []
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ",".join(_text(v) for v in value)
-    return str(value)
+    """The options, besides `--config` and `--out`, that run a stored entry of `kind` with `config` again: its own
+    settings (`BacktestConfig`, `BenchmarkConfig`, each declared once), stored under `config[kind]`."""
+    own = {"backtest": BacktestConfig, "benchmark": BenchmarkConfig}.get(kind)
+    return [] if own is None else settings_arguments(own, config.get(kind, {}))
 
 
 def _commands() -> dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from lstm_core.config.settings import ExperimentConfig, check_setting, settings_of
@@ -22,6 +23,7 @@ __all__ = [
     "parse_numbers",
     "parse_texts",
     "part_from_args",
+    "settings_arguments",
 ]
 
 RUN_PARTS = ("data", "windows", "model", "train", "forecast")  # the parts of an ExperimentConfig
@@ -42,6 +44,22 @@ def parse_numbers(text: str) -> tuple[float, ...]:
         return tuple(float(item) for item in parse_texts(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected numbers separated by commas, e.g. 80,95; got {text!r}") from None
+
+
+def settings_arguments(cls: type, values: Mapping[str, Any]) -> list[str]:
+    """The options that give `values` (settings of `cls` by name, as stored) back to `add_config_options`' parser:
+    `given_settings`' inverse. Settings absent, None or empty are left to their defaults; a bool is its flag."""
+    arguments = []
+    for item in dataclasses.fields(cls):
+        value = values.get(item.name)
+        if value is None or (isinstance(value, (list, tuple)) and not value):
+            continue
+        if item.metadata["kind"] == "bool":
+            arguments += [_flag(item)] if value else []
+            continue
+        text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+        arguments.append(f"{_flag(item)}={text}")
+    return arguments
 
 
 def _flag(item: dataclasses.Field) -> str:

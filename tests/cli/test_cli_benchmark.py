@@ -99,3 +99,30 @@ def test_bad_input_is_one_error_line(tmp_path, args, words):
     assert done.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), done.stderr
     assert words in lines[0]
     assert not (tmp_path / "o").exists()
+
+
+def test_a_stored_benchmarks_and_backtests_settings_give_their_options_back():
+    """`runs rerun` passes a stored benchmark's or backtest's own settings back as options: every setting its config
+    declares (the new ones too) parses to the same config."""
+    import argparse
+    import dataclasses
+
+    from lstm_core.cli.backtest import add_backtest_arguments
+    from lstm_core.cli.benchmark import add_benchmark_arguments
+    from lstm_core.cli.rerun import rerun_arguments
+    from lstm_core.config.benchmark import BenchmarkConfig
+    from lstm_core.config.options import given_settings
+    from lstm_core.config.settings import BacktestConfig
+
+    for kind, cls, add, own in (
+        ("benchmark", BenchmarkConfig, add_benchmark_arguments, BenchmarkConfig(
+            models=("lstm", "ets"), horizon=12, series=30, sample_seed=4, windows_per_series=20, series_embedding=3,
+            calendar=True)),
+        ("backtest", BacktestConfig, add_backtest_arguments, BacktestConfig(start="0.6", horizon=4, stride=2,
+                                                                             retrain="3", window_type="sliding")),
+    ):  # fmt: skip
+        parser = argparse.ArgumentParser()
+        add(parser)
+        stored = json.loads(json.dumps({kind: dataclasses.asdict(own)}))  # as the store keeps it
+        args = parser.parse_args(["--data", "x.csv", "--out", "o", *rerun_arguments(kind, stored)])
+        assert cls(**given_settings(args, cls, flags=True)) == own, kind
