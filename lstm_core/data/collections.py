@@ -282,18 +282,36 @@ def from_datasets(
 
 
 def guess_id_column(frame: pd.DataFrame) -> str | None:
-    """The column a long file's series are told apart by: the first non-numeric, non-date column whose values repeat
-    (at least 2 of them, each on 2 or more rows), or None (then the file is one series, or one per column)."""
+    """The column a long file's series are told apart by, or None (then the file is one series, or one per column).
+
+    The first non-numeric, non-date column whose values repeat (at least 2 of them, each on 2 or more rows) and
+    that reads as series: its rows come in one block per value (a long file keeps each series' rows together), or,
+    shuffled, a date column has each date at most once per value and some date under two values (each series has
+    its own time line, and they overlap). A text column whose values come and go beside one time line (a wind
+    direction beside hourly readings, a weekday beside dates) is an input of one series, not an id.
+    """
+    dates = [column for column in frame.columns if _is_dates(frame[column])]
     for column in frame.columns:
         values = frame[column].dropna()
-        if len(values) < 4 or _numeric_share(values) > 0.5:
-            continue
-        if pd.to_datetime(values.astype(str), errors="coerce", format="mixed").notna().mean() > 0.5:
+        if len(values) < 4 or _numeric_share(values) > 0.5 or column in dates:
             continue
         counts = values.value_counts()
-        if 2 <= len(counts) <= len(values) // 2:
+        if not 2 <= len(counts) <= len(values) // 2:
+            continue
+        if int((values != values.shift()).sum()) == len(counts):  # one block per value
             return str(column)
+        for date in dates:
+            pairs = frame[[column, date]].dropna()
+            if not pairs.duplicated().any() and pairs.groupby(date)[column].nunique().max() >= 2:
+                return str(column)
     return None
+
+
+def _is_dates(values: pd.Series) -> bool:
+    values = values.dropna()
+    if len(values) < 4 or _numeric_share(values) > 0.5:
+        return False
+    return bool(pd.to_datetime(values.astype(str), errors="coerce", format="mixed").notna().mean() > 0.5)
 
 
 def _add(kept, bad, notes, key: str, values: pd.Series, season_length: int | None, min_length: int) -> None:

@@ -128,3 +128,16 @@ def test_loaded_datasets_make_a_collection_and_bad_ones_are_named():
     assert [s.name for s in collection] == ["good"] and collection.series[0].freq == "D"
     assert collection.left_out == (("gone", "unknown ticker"), ("flat", "constant"))
     assert collection.notes[0] == "2 series left out: gone (unknown ticker); flat (constant)."
+
+
+def test_a_text_input_beside_one_time_line_is_not_an_id_column():
+    """A wind direction that comes and goes beside hourly readings, or a weekday beside dates, is an input of one
+    series: no id column is guessed, so such a file uploads as one series (the PM2.5 file did not)."""
+    hours = pd.date_range("2010-01-01", periods=48, freq="h").astype(str)
+    wind = pd.DataFrame({"time": hours, "cbwd": ["NW", "NW", "cv", "SE"] * 12, "pm2.5": np.arange(48.0)})
+    assert guess_id_column(wind) is None
+    days = pd.date_range("2020-01-06", periods=28, freq="D")
+    sales = pd.DataFrame({"date": days.astype(str), "weekday": days.day_name(), "sales": np.arange(28.0)})
+    assert guess_id_column(sales) is None
+    blocks = pd.DataFrame({"series": ["a"] * 6 + ["b"] * 6, "value": np.arange(12.0)})  # no dates, one block each
+    assert guess_id_column(blocks) == "series"
