@@ -79,7 +79,9 @@ class CollectionSeries:
     def dataset(self, *, target: str = "value", source: str = "collection") -> Dataset:
         """This series alone, as the one-series pages and `run` read it (its one column named `target`)."""
         frame = pd.DataFrame({target: self.values}, index=self.index)
-        return Dataset(frame=frame, target=target, name=self.name, source=source, freq=self.freq)
+        return Dataset(
+            frame=frame, target=target, name=self.name, source=source, freq=self.freq, season_length=self.season_length
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,6 +29,7 @@ class Dataset:
     freq: str | None = None  # pandas offset alias ("MS", "D", "B", ...); None for a step index
     notes: tuple[str, ...] = field(default_factory=tuple)
     labels: tuple[str, ...] = ()  # a step index's own time labels from the file ("1-01", ...), one per row; or ()
+    season_length: int | None = None  # the season its source states without dates (a competition series' period)
 
     def __post_init__(self) -> None:
         columns = list(self.frame.columns)

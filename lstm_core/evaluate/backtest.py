@@ -120,7 +120,7 @@ def run_backtest(
     values = _checked(dataset.values)  # (T, F)
     levels = values[:, 0].copy()  # (T,)
     horizon, strategy = backtest.horizon, backtest.strategy
-    season = config.forecast.season_length or baselines.season_length_for(dataset.freq)
+    season = config.forecast.season_length or dataset.season_length or baselines.season_length_for(dataset.freq)
     lag = {"none": 0, "first": 1, "seasonal": season or 0}[config.windows.difference]
     if config.windows.difference == "seasonal" and not season:
         raise LabError(

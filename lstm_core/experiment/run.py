@@ -298,8 +298,9 @@ def baseline_fits(dataset: Dataset, config: ExperimentConfig, windows: Windows) 
 
 
 def season_length(dataset: Dataset, config: ExperimentConfig) -> int | None:
-    """The season: `forecast.season_length` if set, else the usual one for the series' frequency, else None."""
-    return config.forecast.season_length or baselines.season_length_for(dataset.freq)
+    """The season: `forecast.season_length` if set, else the one its source states (a competition series'
+    period), else the usual one for the series' frequency, else None."""
+    return config.forecast.season_length or dataset.season_length or baselines.season_length_for(dataset.freq)
 
 
 def _outside(seen: np.ndarray, test: np.ndarray) -> bool:

@@ -114,6 +114,11 @@ def test_one_series_of_a_bundled_collection_loads_by_name():
     first = collection.series[1]
     dataset = load(str(DataSource.parse("collection:tourism-quarterly")), column=first.name)
     assert dataset.name == dataset.target == first.name and np.array_equal(dataset.series.to_numpy(), first.values)
+    # no dates, but its season is the collection's period: seasonal naive, ETS, Theta and the sweep's space use it
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.experiment.run import season_length
+
+    assert dataset.freq is None and dataset.season_length == season_length(dataset, ExperimentConfig()) == 4
     assert series_of(collection, None).name == collection.series[0].name
     with pytest.raises(LabError, match="has no series 'nope'; choose one of"):
         series_of(collection, "nope")
