@@ -43,9 +43,13 @@ seasonally adjusted actual values, the drift term uses n = t, and the index of p
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
+import threading
 import warnings
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -262,6 +266,36 @@ def ets_forms(values: np.ndarray, season_length: int | None) -> list[EtsForm]:
     return forms
 
 
+_REMEMBERED = 64  # fits each process keeps, the most recently used (see `_remembered`)
+_memory: OrderedDict[tuple, Any] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def _remembered(fit: Callable[..., Any]) -> Callable[..., Any]:
+    """The same fit again, without fitting, for the same values and settings: a visitor who trains again on the same
+    data, a seed ensemble's members, a sweep's best re-run and the store's re-runs all fit ETS on one training part.
+    A fit holds only numbers (frozen), so one can be shared; the last `_REMEMBERED` are kept per process."""
+
+    @functools.wraps(fit)
+    def remembered(train: np.ndarray, season_length: int | None = None, **options: Any) -> Any:
+        values = _series(train)
+        digest = hashlib.blake2b(values.tobytes(), digest_size=16).digest()
+        key = (fit.__name__, digest, len(values), season_length, tuple(sorted(options.items())))
+        with _memory_lock:
+            if key in _memory:
+                _memory.move_to_end(key)
+                return _memory[key]
+        result = fit(values, season_length, **options)
+        with _memory_lock:
+            _memory[key] = result
+            while len(_memory) > _REMEMBERED:
+                _memory.popitem(last=False)
+        return result
+
+    return remembered
+
+
+@_remembered
 def fit_ets(train: np.ndarray, season_length: int | None = None, *, keep: int = _KEEP) -> EtsFit | None:
     """Automatic ETS on `train` (see the module docstring); None when no form fits."""
     from statsmodels.tools.eval_measures import aicc
@@ -299,6 +333,7 @@ def fit_ets(train: np.ndarray, season_length: int | None = None, *, keep: int = 
     return best
 
 
+@_remembered
 def fit_theta(train: np.ndarray, season_length: int | None = None) -> ThetaFit | None:
     """The Theta method fitted on `train` (see the module docstring); None for fewer than 3 points or a failure."""
     from statsmodels.tsa.forecasting.theta import ThetaModel

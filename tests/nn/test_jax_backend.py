@@ -13,8 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytest.importorskip("jax")
 
-# Gate equality (windows, over training, over the whole series; LSTM, GRU, plain RNN), one-step and recursive forecasts
-# against Keras, seeding, the NumPy validation loss against evaluate, stop/NaN handling, and one real command-line run.
+# What depends on the backend: gate equality (windows, over training, over the whole series; LSTM, GRU, plain RNN),
+# gradients against the backend's own differentiation, one-step and recursive forecasts against Keras, seeding, the
+# NumPy validation loss against evaluate, and NaN handling. (The command line's run on JAX is the same code as these
+# pieces; it was dropped from here to keep the suite within its ten minutes: 107 s for this test before.)
 SELECTION = [
     "tests/nn/test_gates.py",
     "tests/nn/test_cells.py",
@@ -22,18 +24,14 @@ SELECTION = [
     "tests/forecast/test_forecast.py",
     "tests/nn/test_train.py::test_other_seed_other_start",
     "tests/nn/test_train.py::test_val_loss_equals_keras_evaluate",
-    "tests/nn/test_train.py::test_should_stop_ends_within_one_execution_step",
     "tests/nn/test_train.py::test_nan_loss_stops_with_message",
-    "tests/nn/test_train.py::test_list_devices_includes_cpu",
-    "tests/cli/test_cli.py::test_run_each_sample[airline-passengers]",
     "tests/inside/test_inside.py::test_sequence_h_equals_keras_whole_sequence",
-    "tests/inside/test_inside.py::test_last_recorded_epoch_equals_saved_model",
 ]
 
 
 @pytest.mark.jax
 def test_core_tests_pass_on_jax():
-    """Gates, forecasts, training and the command line pass with KERAS_BACKEND=jax."""
+    """Gates, gradients, forecasts and training pass with KERAS_BACKEND=jax."""
     env = {**os.environ, "KERAS_BACKEND": "jax"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *SELECTION],

@@ -194,3 +194,15 @@ def test_a_long_training_part_is_fitted_on_its_last_points_and_everything_follow
     np.testing.assert_array_equal(fit.one_step(changed, train), fit.one_step(values, train))
     with pytest.raises(ValueError, match="where the fit began"):
         fit.one_step(values, fit.skip - 1)
+
+
+def test_a_fit_is_remembered_for_the_same_values_and_settings_only(airline):
+    """Fitting again on equal values and settings gives the fit already made (no second fit); other values, another
+    season or other options fit anew."""
+    part = airline[:100].copy()
+    first = statistical.fit_ets(part, SEASON)
+    assert statistical.fit_ets(part.copy(), SEASON) is first and statistical.fit_theta(part, SEASON) is not None
+    changed = part.copy()
+    changed[-1] += 1.0
+    assert statistical.fit_ets(changed, SEASON) is not first
+    assert statistical.fit_ets(part, None) is not first and statistical.fit_ets(part, SEASON, keep=1) is not first
