@@ -46,7 +46,6 @@ LONGEST_FIRST = (
     "tests/e2e/test_sweep_browser.py",
     "tests/cli/test_cli.py",
     "tests/data/test_real_files.py",
-    "tests/e2e/test_busy.py",
     "tests/e2e/test_workers_browser.py",
     "tests/jobs/test_worker_pool.py",
     "tests/sweep/test_sweep_local_workers.py",

@@ -64,16 +64,6 @@ def test_bench_script_runs_quick(script: str, tmp_path: Path, capsys) -> None:
     assert payload["settings"]["quick"] is True and payload["wall_seconds"] >= 0
 
 
-def test_sweep_speed_pruning_part_runs_quick(tmp_path: Path, capsys) -> None:
-    """The pruning part of `bench/sweep_speed.py --quick`: both sweeps, the replay of the reference, the ratios."""
-    payload = _load("sweep_speed").main(["--quick", "--part", "pruning", "--out", str(tmp_path)])
-    assert "speed-up" in capsys.readouterr().out
-    pruning = payload["pruning"]
-    assert pruning["none"]["complete"] == 4 and pruning["speedup"] > 0
-    assert {"halving (default): min a tenth, eta 2", "median: 4 startup, warmup a tenth"} <= set(pruning["replay"])
-    assert json.loads((tmp_path / "sweep_speed_quick.json").read_text())["pruning"]["pruner"] == "halving"
-
-
 def echo(options: argparse.Namespace) -> dict:
     """A worker for the test below: what it was given, and where it ran."""
     if options.fail:

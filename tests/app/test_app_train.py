@@ -192,21 +192,26 @@ def test_stop_ends_training_and_keeps_history() -> None:
 
 
 def test_busy_server_says_so_and_keeps_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the process already runs its maximum of trainings, Train says so and changes nothing."""
+    """When the process already runs its maximum of trainings, Train says so and changes nothing; once the other
+    visitor's training has stopped, the same Train trains."""
     monkeypatch.setenv("LSTM_LAB_MAX_TRAININGS", "1")
-    at = open_train_page(units=5, epochs=3)
+    at = open_train_page(units=5, epochs=1)
     other = TrainingJob(at.session_state["dataset"], at.session_state["config"].replace(epochs=1000, units=2))
     other.start()
     try:
         at.button(key="train_submit").click().run()
         assert not at.exception
-        assert any("busy" in text for text in texts(at.error))
+        assert any(
+            "The server is busy" in text and "your data and settings are kept" in text for text in texts(at.error)
+        )
         assert at.session_state["job"] is None
         assert at.number_input(key="train_units").value == 5
         assert at.session_state["dataset"].name == "airline-passengers"
     finally:
         other.request_stop()
-        other.wait(30)
+        assert other.wait(60)
+    job = press_train(at)
+    assert job.state == "done" and job.run.train.epochs_run == 1, job.error
 
 
 def test_failed_training_shows_the_error() -> None:

@@ -14,14 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 pytest.importorskip("jax")
 
 # What depends on the backend: gate equality (windows, over training, over the whole series; LSTM, GRU, plain RNN),
-# gradients against the backend's own differentiation, one-step and recursive forecasts against Keras, seeding, the
-# NumPy validation loss against evaluate, and NaN handling. (The command line's run on JAX is the same code as these
-# pieces; it was dropped from here to keep the suite within its ten minutes: 107 s for this test before.)
+# gradients against the backend's own differentiation, seeding, the NumPy validation loss against evaluate, and NaN
+# handling. The forecasts are NumPy on those gates, and the command line's run is the same code again: both were
+# dropped from here to keep the suite within its ten minutes (107 s for this test before, 93 s without the run).
 SELECTION = [
     "tests/nn/test_gates.py",
     "tests/nn/test_cells.py",
     "tests/nn/test_gradients.py",
-    "tests/forecast/test_forecast.py",
     "tests/nn/test_train.py::test_other_seed_other_start",
     "tests/nn/test_train.py::test_val_loss_equals_keras_evaluate",
     "tests/nn/test_train.py::test_nan_loss_stops_with_message",
@@ -31,7 +30,7 @@ SELECTION = [
 
 @pytest.mark.jax
 def test_core_tests_pass_on_jax():
-    """Gates, gradients, forecasts and training pass with KERAS_BACKEND=jax."""
+    """Gates, gradients and training pass with KERAS_BACKEND=jax."""
     env = {**os.environ, "KERAS_BACKEND": "jax"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *SELECTION],

@@ -1,4 +1,5 @@
-"""The `sweep` command as real processes: bad input, and two workers sharing one study on SQLite and PostgreSQL."""
+"""The `sweep` command as real processes: bad input, and two workers sharing one study on PostgreSQL (on SQLite:
+test_sweep_local_workers.py)."""
 
 from __future__ import annotations
 
@@ -118,15 +119,12 @@ def _two_workers_then_results(storage: list[str], tiny_csv: Path, tmp_path: Path
     return trials
 
 
-def test_two_workers_share_the_default_sqlite_store(tiny_csv, tmp_path):
-    """Two local workers on the default SQLite file: every trial once, both workers' trials, the best re-runs."""
-    trials = _two_workers_then_results([], tiny_csv, tmp_path)
-    store = open_store(f"sqlite:///{tmp_path / 'runs.sqlite'}")  # the study and the run store share the file
+def test_two_workers_share_a_postgresql_study(postgres_url, tiny_csv, tmp_path):
+    """Two workers on one study in a real PostgreSQL server: every trial once, both workers, the best re-runs, and
+    each worker's trials and the re-run best are kept in the run store. (Two local workers on the default SQLite
+    study are tests/sweep/test_sweep_local_workers.py's.)"""
+    trials = _two_workers_then_results(["--storage", postgres_url], tiny_csv, tmp_path)
+    store = open_store(f"sqlite:///{tmp_path / 'runs.sqlite'}")  # the run store in the workers' cache folder
     saved = store.list_runs("local", kind="sweep_trial", study="shared")
     assert sorted(run.metrics["trial"] for run in saved) == sorted(trials["number"])
     assert len(store.list_runs("local", kind="run")) == 1  # the best trial, re-run and scored on test
-
-
-def test_two_workers_share_a_postgresql_study(postgres_url, tiny_csv, tmp_path):
-    """Two workers on one study in a real PostgreSQL server: every trial once, both workers, the best re-runs."""
-    _two_workers_then_results(["--storage", postgres_url], tiny_csv, tmp_path)
