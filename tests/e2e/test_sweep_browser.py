@@ -1,7 +1,8 @@
 """The Sweep page in a real browser: ranges and budget in the form, trials arriving live with the charts,
 "Train the best" opening the best trial as a normal run on Train, and Stop ending a running sweep.
 
-Tiny on purpose: the sine sample, 2 epochs a trial, 1 to 3 units, one layer, three trials.
+Tiny on purpose: the sine sample, 8 epochs a trial, 1 to 3 units, one layer, three trials. (With 2 epochs the
+three trials took 7 s on a quiet machine: done before the page could show one of them live.)
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def test_a_sweep_shows_its_trials_live_and_trains_the_best(page, app_url, tmp_pa
     """Three trials arrive one by one in the table and charts; the best opens on Train and trains there."""
     from playwright.sync_api import expect
 
-    page.goto(f"{app_url}/sweep?data=sample:sine&epochs=2&window=6")
+    page.goto(f"{app_url}/sweep?data=sample:sine&epochs=8&window=6")
     page.get_by_role("heading", name="Sweep", exact=True).first.wait_for()
     wait_idle(page)
     assert_no_exception(page)
@@ -107,7 +108,7 @@ def test_a_sweep_shows_its_trials_live_and_trains_the_best(page, app_url, tmp_pa
     assert_no_exception(page)
     units = int(page.get_by_label("Units per LSTM layer", exact=True).input_value())
     assert units == best_units and SEARCHED_UNITS[0] <= units <= SEARCHED_UNITS[1]  # the best trial's units
-    assert page.get_by_label("Epochs", exact=True).input_value() == "2"  # the link's fixed settings stay
+    assert page.get_by_label("Epochs", exact=True).input_value() == "8"  # the link's fixed settings stay
     assert page.get_by_label("Window (past steps per prediction)", exact=True).input_value() == "6"
 
 
