@@ -48,6 +48,7 @@ from lstm_core.data.windows import Scaler, Windows
 from lstm_core.errors import LabError
 from lstm_core.forecast.multistep import trained_members
 from lstm_core.nn.gates import predict, single_blas_thread
+from lstm_core.nn.weights import NetworkWeights
 
 __all__ = [
     "BASES",
@@ -118,6 +119,8 @@ class GlobalFit:
     val_errors: np.ndarray | None = None  # (S, H) actual - forecast of each validation part, scaled (MASE's units)
     scales: np.ndarray | None = None  # (S,) each series' scale (SeriesTransform.scale)
     member_forecasts: np.ndarray | None = None  # (M, S, H) each seed's forecast in each series' units
+    weights: NetworkWeights | None = None  # the first seed's network (member 0) as NumPy: what a look inside reads
+    probe_windows: np.ndarray | None = None  # (S, W, F) each series' forecast window, as the network reads it
 
 
 def series_windows(
@@ -367,4 +370,6 @@ def _fit_and_forecast(
         val_errors=val_errors.astype(np.float64),
         scales=scales,
         member_forecasts=member_forecasts,
+        weights=members[0],
+        probe_windows=x_forecast,
     )
