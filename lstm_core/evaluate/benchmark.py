@@ -16,6 +16,10 @@ collections, each model's OWA against Naive2; `wins` counts, for each network, t
 each other model's. A network's forecasts also get conformal 80% and 95% bands calibrated on the validation parts
 (forecast.collection_bands: `<model>_lo80` ... columns) with their coverage measured on the test parts, and, for a
 seed ensemble, the spread of the seeds' mean MASE and sMAPE.
+
+The global LSTM's network comes back as plain NumPy (`BenchmarkResult.network`, an evaluate.benchmark_inside
+`GlobalNetwork`: the first seed's weights and each series' forecast window); `look_inside(network, collection, name)`
+derives one series' windows from the collection when asked, for the Gates and Inside pages.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import pandas as pd
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import Collection
 from lstm_core.errors import LabError
+from lstm_core.evaluate.benchmark_inside import GlobalNetwork, SeriesInside, series_inside
 from lstm_core.forecast.collection_bands import band_coverage, collection_bands
 from lstm_core.forecast.covariates import calendar_features, known_inputs
 from lstm_core.forecast.global_model import global_forecast, local_forecast, min_training_length
@@ -47,6 +52,7 @@ __all__ = [
     "BenchmarkResult",
     "BenchmarkStopped",
     "Task",
+    "look_inside",
     "parse_models",
     "run_benchmark",
     "split_tasks",
@@ -80,6 +86,7 @@ class BenchmarkResult:
     scores: pd.DataFrame  # series, model, mae, rmse, smape, mase
     summary: dict[str, Any]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    network: GlobalNetwork | None = None  # the global LSTM's network, when `lstm` ran
 
 
 def parse_models(models: Sequence[str]) -> tuple[str, ...]:
@@ -139,6 +146,7 @@ def run_benchmark(
     windows_per_series: int = 48,
     series_embedding: int = 0,
     calendar: bool = False,
+    base: str = "auto",
     on_progress: Callable[[str], None] | None = None,
     on_epoch: Callable | None = None,
     on_series: Callable[[str, int, int], None] | None = None,
@@ -149,7 +157,8 @@ def run_benchmark(
     `on_series(model, done, total)` reports each model's progress over the series (a network: 0 of N when it starts
     training, N of N when it has forecast); `should_stop()` is asked between series and after every LSTM epoch, and
     True raises BenchmarkStopped. `series_embedding` (a code of that many entries per series) and `calendar` (the
-    target steps' month or weekday) are inputs the networks know in advance (forecast.covariates)."""
+    target steps' month or weekday) are inputs the networks know in advance (forecast.covariates); `base` is the global
+    LSTM's (global_model.global_forecast: "auto" chooses on the validation parts)."""
     models = parse_models(models)
     say = on_progress or (lambda message: None)
     step = on_series or (lambda model, done, total: None)
@@ -167,6 +176,7 @@ def run_benchmark(
     seconds: dict[str, float] = {}
     fitted: dict[str, Any] = {}
     bands: dict[str, dict[str, Any]] = {}
+    network: GlobalNetwork | None = None
     covariates = known_inputs(
         [len(task.train) + h for task in tasks],
         [task.calendar if calendar else None for task in tasks],
@@ -184,7 +194,9 @@ def run_benchmark(
         if model in NETWORKS:
             trains = [task.train for task in tasks]
             network = global_forecast if model == "lstm" else local_forecast
-            options: dict[str, Any] = {"windows_per_series": windows_per_series} if model == "lstm" else {}
+            options: dict[str, Any] = (
+                {"windows_per_series": windows_per_series, "base": base} if model == "lstm" else {}
+            )
             if model == "lstm-local":
                 options["on_series"] = lambda done, total, name=model: step(name, done, total)
             seasons = [task.season_length for task in tasks]
@@ -208,6 +220,9 @@ def run_benchmark(
                 "coverage": band_coverage(np.array([task.test for task in tasks]), bands[model]),
                 "seeds": _seed_spread(tasks, fit.member_forecasts),
             }
+            if model == "lstm" and fit.weights is not None:
+                inputs = {"season_length": season_length, "series_embedding": series_embedding, "calendar": calendar}
+                network = _network(fit, tasks, h, config, **inputs)
         else:
             counted = lambda done, name=model: step(name, done, len(tasks))  # noqa: E731
             forecasts[model], failed = _statistical(model, tasks, h, say, counted, stop)
@@ -227,7 +242,45 @@ def run_benchmark(
         scores=scores[scores["model"].isin(shown)].reset_index(drop=True),
         summary=summary,
         notes=(*collection.notes, *notes),
+        network=network,
     )
+
+
+def _network(fit: Any, tasks: list[Task], h: int, config: ExperimentConfig, **inputs: Any) -> GlobalNetwork:
+    """The global fit's network and each series' forecast window, as plain NumPy (see benchmark_inside)."""
+    return GlobalNetwork(
+        weights=fit.weights,
+        members=len(fit.member_forecasts) if fit.member_forecasts is not None else 1,
+        seed=config.train.seed,
+        series=tuple(task.name for task in tasks),
+        probe_windows=np.asarray(fit.probe_windows, np.float32),
+        scales=np.asarray(fit.scales, np.float64),
+        base=fit.base,
+        horizon=h,
+        window=config.windows.window,
+        epochs_run=fit.epochs_run,
+        stop_reason=fit.stop_reason,
+        **inputs,
+    )
+
+
+def look_inside(network: GlobalNetwork, collection: Collection, name: str) -> SeriesInside:
+    """Series `name`'s windows as the benchmark's global network read them (benchmark_inside.series_inside), split
+    from `collection` (the one the benchmark ran on) as the benchmark split it; raises LabError for another series."""
+    k = network.position(name)
+    tasks, _ = split_tasks(collection, horizon=network.horizon, season_length=network.season_length, networks=True)
+    if k >= len(tasks) or tasks[k].name != name:
+        raise LabError(f"Series {name} is not in this collection any more; run the benchmark again.")
+    task = tasks[k]
+    covariates = known_inputs(
+        [len(t.train) + network.horizon for t in tasks],
+        [t.calendar if network.calendar else None for t in tasks],
+        embedding=network.series_embedding,
+        seed=network.seed,
+    )
+    index = next(series.index for series in collection if series.name == name)
+    known = covariates[k] if covariates is not None else None
+    return series_inside(network, name, task.train, task.test, index, task.season_length, known)
 
 
 def _base_choice(fit: Any, model: str) -> dict[str, Any]:

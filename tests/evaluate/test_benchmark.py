@@ -68,15 +68,24 @@ def tiny_collection(changed: bool = False, lengths: tuple[int, ...] = (30, 36), 
 TINY_NETWORK = TINY.replace(window=8, units=4, epochs=1, batch_size=32, deterministic=True)
 
 
-def test_changing_every_test_value_changes_no_forecast():
-    """No model, the global LSTM included (with a series embedding and calendar inputs), reads a test value:
-    changing them all changes no forecast and no conformal band; coverage is the share of test actuals inside."""
-    models = [m for m in BENCHMARK_MODELS if m != "lstm-local"]
+MODELS = [m for m in BENCHMARK_MODELS if m != "lstm-local"]
+
+
+@pytest.fixture(scope="module")
+def benchmarks() -> tuple:
+    """Every model but the local LSTM on three dated series, as they are and with every test value changed."""
     options = {"windows_per_series": 8, "series_embedding": 3, "calendar": True}
-    before, after = (
-        run_benchmark(tiny_collection(changed, (30, 36, 33), dated=True), models=models, config=TINY_NETWORK, **options)
+    return tuple(
+        run_benchmark(tiny_collection(changed, (30, 36, 33), dated=True), models=MODELS, config=TINY_NETWORK, **options)
         for changed in (False, True)
     )
+
+
+def test_changing_every_test_value_changes_no_forecast(benchmarks):
+    """No model, the global LSTM included (with a series embedding and calendar inputs), reads a test value:
+    changing them all changes no forecast and no conformal band; coverage is the share of test actuals inside."""
+    models = MODELS
+    before, after = benchmarks
     assert not np.allclose(before.forecasts["actual"], after.forecasts["actual"])
     bands = ["lstm_lo80", "lstm_hi80", "lstm_lo95", "lstm_hi95"]
     for model in [*models, *bands]:
@@ -92,6 +101,43 @@ def test_changing_every_test_value_changes_no_forecast():
     chosen = before.summary["networks"]["lstm"]  # the base kept on the validation parts, and each base's score
     assert set(chosen["validation_mase"]) == {"seasonal_naive", "theta"}
     assert chosen["validation_mase"][chosen["base"]] == min(chosen["validation_mase"].values())
+
+
+def test_global_gates_of_one_series_equal_keras(benchmarks):
+    """Looking inside the global LSTM for one series: its windows end with the forecast window the network read,
+    their NumPy gates equal Keras's own layer output, the states sit at each window's last step, and the forecast
+    window's H outputs equal Keras's prediction."""
+    import keras
+
+    from lstm_core.evaluate.benchmark import look_inside
+    from lstm_core.evaluate.benchmark_inside import window_states
+    from lstm_core.nn.gates import network_gates, predict
+    from lstm_core.nn.keras_model import rebuild_model
+
+    result = benchmarks[0]
+    network = result.network
+    assert network.series == ("s0", "s1", "s2") and network.probe_windows.shape == (3, 8, 6)  # value, calendar, code
+    inside = look_inside(network, tiny_collection(lengths=(30, 36, 33), dated=True), "s1")
+    assert inside.kinds[-2:] == ("validation", "forecast") and set(inside.kinds[:-2]) == {"training"}
+    assert inside.ends[-1] == inside.train_length == 30 and np.all(np.diff(inside.ends) > 0)
+    np.testing.assert_array_equal(inside.x[-1], network.probe_windows[1])
+    assert inside.scaled[: inside.train_length] == pytest.approx(tiny_values(36)[:30] * 1.3 / inside.scale)
+    model = rebuild_model(TINY_NETWORK, network.weights, window=8, n_features=6)
+    gates = network_gates(inside.x, network.weights)[0]
+    layer = model.get_layer("lstm_1")  # Keras's own sequence of h: the same layer with return_sequences=True
+    twin = type(layer).from_config({**layer.get_config(), "return_sequences": True})
+    probe = keras.Sequential([keras.Input(shape=inside.x.shape[1:]), twin])
+    twin.set_weights(layer.get_weights())
+    np.testing.assert_allclose(gates["h"], probe.predict(inside.x, verbose=0), atol=1e-5, rtol=0)
+    expected = np.asarray(model.predict(inside.x[-1:], verbose=0)).reshape(1, -1)  # (1, H)
+    np.testing.assert_allclose(predict(inside.x[-1:], network.weights, all_outputs=True), expected, atol=1e-5)
+    states = window_states(inside, network.weights)[0]["h"]  # (T, U)
+    assert states.shape == (36, 4) and np.isnan(states[: 8 - 1]).all() and np.isnan(states[30:]).all()
+    np.testing.assert_allclose(states[inside.ends - 1], gates["h"][:, -1])
+    with pytest.raises(LabError, match="series"):
+        look_inside(network, tiny_collection(lengths=(30, 36, 33), dated=True), "s9")
+    with pytest.raises(LabError, match="not the one"):  # another collection of the same names
+        look_inside(network, tiny_collection(lengths=(30, 40, 33), dated=True), "s1")
 
 
 def test_local_lstms_read_no_test_value():
