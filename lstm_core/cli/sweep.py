@@ -14,6 +14,14 @@ fixed settings; the study refuses other ones). The study is started by `sweep.st
 With `--out`, the worker waits for the other workers' running trials, then writes `trials.csv`, `study.json` and
 `best/`. `--workers N` starts N - 1 more local worker processes that join the same study (each its own
 `python -m lstm_core sweep --study NAME`, so one command uses every core); they end with it.
+
+A collection (`--data collection:tourism-monthly`, or a long CSV with `--id-column`; `--series N --sample-seed S`
+draw some of its series) is swept as one global model (sweep.collection): each trial trains one network over all
+the series and is scored by their mean validation MASE (`--horizon`: the validation and test parts' length, default
+the collection's own). Settings not given take the benchmark's defaults (40 epochs, patience 5, batch 128); the
+default space is `sweep.collection.default_global_space`. With `--out`, the best settings' model is scored once on
+the test parts beside ETS, Theta, seasonal naive and naive, as `benchmark` scores it (sweep.collection_results), and
+kept in the run store as a benchmark of the study.
 """
 
 from __future__ import annotations
@@ -28,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from lstm_core.cli.common import experiment_config, load_with_notes
-from lstm_core.cli.runs import add_store_options, save_cli_run, workspace_of
+from lstm_core.cli.runs import add_store_options, save_cli_entry, save_cli_run, workspace_of
 from lstm_core.config.options import RUN_PARTS, add_config_options, config_from_args, given_settings
-from lstm_core.config.sweep import SweepConfig
+from lstm_core.config.sweep import CollectionConfig, SweepConfig
 from lstm_core.errors import LabError
 from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.sweep.space import SweepSpace
@@ -54,7 +62,7 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
         help="local processes running trials of this study, this one included (default 1; about one per core)",
     )
     parser.add_argument("--config", help="a config.json whose settings are the fixed values of every trial")
-    add_config_options(parser, (SweepConfig,))
+    add_config_options(parser, (SweepConfig, CollectionConfig))
     add_store_options(parser)
     add_config_options(parser, RUN_PARTS)
 
@@ -69,9 +77,9 @@ def _space(path: str | None) -> SweepSpace | None:
     return SweepSpace.from_json(text)
 
 
-def _trial_line(trial: Any) -> str:
+def _trial_line(trial: Any, label: str = "val RMSE") -> str:
     state = trial.state.name.lower()
-    value = f" val RMSE {trial.value:.5g}" if trial.value is not None else ""
+    value = f" {label} {trial.value:.5g}" if trial.value is not None else ""
     params = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in trial.params.items())
     seconds = trial.user_attrs.get("seconds")
     return (
@@ -112,6 +120,8 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         space = space or stored.space
         base = stored.settings()
         name = args.study
+    if stored.collection is not None if stored else _is_collection(args, config):
+        return _collection_sweep(args, given, config, stored, base=base, space=space, storage=storage, name=name)
     sweep = dataclasses.replace(base, **given)
     dataset = load_with_notes(config)
     space = space or default_space_for(dataset, config)
@@ -208,3 +218,89 @@ def _trial_saver(args: argparse.Namespace, setup: SweepSetup, dataset: Any, stud
 
 def _number(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4g}"
+
+
+def _is_collection(args: argparse.Namespace, config: Any) -> bool:
+    from lstm_core.data.collections import is_collection_source
+
+    return bool(getattr(args, "id_column", None)) or is_collection_source(config.data.source)
+
+
+def _collection_sweep(
+    args: argparse.Namespace,
+    given: dict[str, Any],
+    config: Any,
+    stored: SweepSetup | None,
+    *,
+    base: SweepConfig,
+    space: SweepSpace | None,
+    storage: str,
+    name: str,
+) -> int:
+    """A sweep of a collection's global model (see the module docstring); returns the exit status."""
+    from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
+    from lstm_core.store.evaluations import benchmark_entry
+    from lstm_core.sweep.collection import default_global_space, load_collection_data, selection
+    from lstm_core.sweep.collection_results import write_collection_results
+    from lstm_core.sweep.start import run_collection_trials, sampler_seed_for, start_collection_study
+    from lstm_core.sweep.study import wait_for_running
+
+    chosen = given_settings(args, CollectionConfig, flags=True)
+    if stored is None:
+        whole = getattr(args, "config", None)  # a config is whole: the benchmark's defaults fill no gap
+        config = config.replace(**{k: v for k, v in BENCHMARK_DEFAULTS.items() if whole or k not in vars(args)})
+        chosen = selection(**chosen)
+        horizon = given.get("horizon")
+    else:
+        chosen = stored.collection or selection()
+        horizon = given.get("horizon", stored.horizon)
+    data = load_collection_data(config, chosen, horizon)
+    for note in data.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if stored is None and not getattr(args, "config", None) and "window" not in vars(args):
+        config = config.replace(window=max(data.horizon, *(task.season_length for task in data.tasks)))
+    space = space or default_global_space(data)
+    sweep = dataclasses.replace(base, **given)
+    study, setup = start_collection_study(data, config, space, sweep, chosen=chosen, storage=storage, study_name=name)
+    print(
+        f"note: study {name!r} in {public_url(storage)}: one global model over {len(data.tasks)} series, horizon "
+        f"{data.horizon}, scored by their mean validation MASE; more workers join with "
+        f"`python -m lstm_core sweep --storage URL --study {name}`.",
+        file=sys.stderr,
+        flush=True,
+    )
+    save = _trial_saver(args, setup, data, name)
+
+    def on_trial(trial: Any) -> None:
+        print(_trial_line(trial, "val MASE"), file=sys.stderr, flush=True)
+        save(trial)
+
+    seeds = [sampler_seed_for(sweep, config, worker=k) for k in range(args.workers)]
+    helpers = _local_workers(args, given, storage=storage, study_name=name, seeds=seeds)
+    try:
+        ran = run_collection_trials(study, setup, data, sweep, on_trial=on_trial)
+        print(f"This worker ran {ran} trial(s).", file=sys.stderr, flush=True)
+        for helper in helpers:
+            helper.wait()
+    finally:
+        for helper in helpers:
+            if helper.poll() is None:
+                helper.kill()
+    if not args.out:
+        return 0
+    wait_for_running(study, note=lambda text: print(f"note: {text}", file=sys.stderr, flush=True))
+    result, settings, best_config = write_collection_results(
+        study, setup, data, args.out, storage=storage, on_progress=lambda text: print(text, file=sys.stderr)
+    )
+    kept = {**settings, "season_length": setup.config.forecast.season_length}
+    entry = benchmark_entry(result, name=data.collection.name, config=best_config, settings=kept)
+    save_cli_entry(dataclasses.replace(entry, study=name), args)
+    models = result.summary["models"]
+    scores = ", ".join(f"{model} {_number(block['mase']['mean'])}" for model, block in models.items())
+    best = study.best_trial
+    print(
+        f"Best: trial {best.number}, validation MASE {best.value:.5g} ({best.params}); on the test parts of "
+        f"{result.summary['series']} series, mean MASE {scores}. Results in {args.out}",
+        file=sys.stderr,
+    )
+    return 0

@@ -10,6 +10,9 @@ and a worker that joins takes them from there. `timeout`, `sampler` and `sampler
 Default budget: 20 trials. Optuna's TPE sampler proposes its first 10 trials at random (`n_startup_trials`) and
 models the results only after them; 20 gives it as many guided trials again, and the successive-halving pruner
 enough trials per rung to rank. (The form once offered 12: two guided trials, a nearly random search.)
+
+A sweep of a collection's global model (`--data collection:NAME`, or a long CSV with `--id-column`) also reads a
+`CollectionConfig`: which series (the id column, how many drawn at random, the draw's seed), kept with the study.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ from dataclasses import dataclass
 from lstm_core.config.settings import LIMITS, setting, validate_settings
 from lstm_core.errors import LabError
 
-__all__ = ["DEFAULT_PRUNER", "DEFAULT_TRIALS", "OBJECTIVES", "OBJECTIVE_LABELS", "PRUNERS", "SAMPLERS", "SweepConfig"]
+__all__ = [
+    "DEFAULT_PRUNER",
+    "DEFAULT_TRIALS",
+    "OBJECTIVES",
+    "OBJECTIVE_LABELS",
+    "PRUNERS",
+    "SAMPLERS",
+    "CollectionConfig",
+    "SweepConfig",
+]
 
 PRUNERS = ("halving", "median", "none")
 DEFAULT_PRUNER = "halving"  # chosen by replaying recorded sweeps (bench/pruner_replay.py, docs/PERFORMANCE.md)
@@ -80,7 +92,8 @@ class SweepConfig:
         low=1,
         high=LIMITS["forecast_steps"],
         label="Backtest horizon (steps)",
-        help="steps forecast from each origin of the backtest objective",
+        help="steps forecast from each origin of the backtest objective; for a collection, the length of each "
+        "series' validation and test parts (default there: the collection's own, e.g. 24 for Tourism monthly)",
     )
     sampler: str = setting(
         "tpe",
@@ -115,3 +128,22 @@ class SweepConfig:
         """A sweep that starts trials needs an end: a number of trials, a time limit, or both."""
         if self.trials is None and self.timeout is None:
             raise LabError("A sweep needs a budget: give a number of trials, a time limit, or both.")
+
+
+@dataclass(frozen=True)
+class CollectionConfig:
+    """Which series of a collection a sweep of its global model reads (kept with the study)."""
+
+    id_column: str | None = setting(
+        None,
+        kind="text",
+        optional=True,
+        help="a long CSV's series-id column: the sweep searches one global model over all its series",
+    )
+    series: int | None = setting(
+        None, kind="int", low=1, high=1_000_000, optional=True, help="sweep on this many series drawn at random"
+    )
+    sample_seed: int = setting(0, kind="int", low=0, high=2**31 - 1, help="seed of the draw of --series")
+
+    def __post_init__(self) -> None:
+        validate_settings(self)

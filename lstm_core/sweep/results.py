@@ -2,8 +2,9 @@
 
 `trials_frame(study)`: one row per trial, `number, state, <each searched setting>, val_rmse, epochs,
 seconds, worker` (state: complete, pruned, stopped, failed or running; val_rmse in the series' units,
-empty unless complete). `write_results(study, setup, dataset, out)` writes `trials.csv`, `study.json`
-and `best/` (the files of a `run` for the best trial).
+empty unless complete; a sweep of a collection has `val_mase` instead, see sweep.collection_results).
+`write_results(study, setup, dataset, out)` writes `trials.csv`, `study.json` and `best/` (the files of a `run`
+for the best trial).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from lstm_core.data.dataset import Dataset
 from lstm_core.scoring.columns import STATISTICAL
 from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.sweep.space import GLOBAL_PARAMETERS
 from lstm_core.sweep.study import SweepSetup, best_config, public_url
 
 __all__ = ["best_so_far", "importances", "objective_text", "trial_entry", "trials_frame", "write_results"]
@@ -32,8 +34,9 @@ def _state(trial: Any) -> str:
     return {"fail": "failed"}.get(name, name)
 
 
-def trials_frame(study: Any) -> pd.DataFrame:
-    """Every trial of the study, oldest first (see the module docstring for the columns)."""
+def trials_frame(study: Any, value: str = "val_rmse") -> pd.DataFrame:
+    """Every trial of the study, oldest first (see the module docstring for the columns); `value` names the
+    trials' value column ("val_mase" for a sweep of a collection)."""
     trials = study.get_trials(deepcopy=False)
     names: list[str] = []
     for trial in trials:
@@ -42,19 +45,19 @@ def trials_frame(study: Any) -> pd.DataFrame:
     for trial in trials:
         row = {"number": trial.number, "state": _state(trial)}
         row.update({name: trial.params.get(name) for name in names})
-        row["val_rmse"] = trial.value if trial.state.name == "COMPLETE" else None
+        row[value] = trial.value if trial.state.name == "COMPLETE" else None
         row["epochs"] = trial.user_attrs.get("epochs")
         row["seconds"] = trial.user_attrs.get("seconds")
         row["worker"] = trial.user_attrs.get("worker")
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=[*_FIXED_COLUMNS, *names, *_TAIL_COLUMNS])
-    frame["val_rmse"] = pd.to_numeric(frame["val_rmse"], errors="coerce")
+    frame = pd.DataFrame(rows, columns=[*_FIXED_COLUMNS, *names, value, *_TAIL_COLUMNS[1:]])
+    frame[value] = pd.to_numeric(frame[value], errors="coerce")
     return frame
 
 
 def best_so_far(frame: pd.DataFrame) -> pd.Series:
-    """The lowest validation RMSE reached up to each trial (NaN before the first complete one)."""
-    return frame["val_rmse"].cummin().ffill()
+    """The lowest validation RMSE (or MASE) reached up to each trial (NaN before the first complete one)."""
+    return frame["val_mase" if "val_mase" in frame else "val_rmse"].cummin().ffill()
 
 
 def objective_text(setup: SweepSetup) -> str:
@@ -119,30 +122,37 @@ def importances(study: Any) -> dict[str, float] | None:
         return None
 
 
-def trial_entry(trial: Any, setup: SweepSetup, dataset: Dataset, study_name: str) -> Any:
-    """A finished trial as a run-store entry (kind "sweep_trial"): its full config and its validation score."""
+def trial_entry(trial: Any, setup: SweepSetup, dataset: Any, study_name: str) -> Any:
+    """A finished trial as a run-store entry (kind "sweep_trial"): its full config and its validation score. For a
+    sweep of a collection, `dataset` is its `sweep.collection.CollectionData`, the score `val_mase`, and the global
+    model's own settings are `metrics["global_model"]`."""
     from optuna.trial import FixedTrial
 
     from lstm_core.data.fingerprint import fingerprint
     from lstm_core.store.db import NewRun
 
-    config = setup.config.replace(**setup.space.suggest(FixedTrial(trial.params)))
+    values = setup.space.suggest(FixedTrial(trial.params))
+    own = {name: values.pop(name) for name in GLOBAL_PARAMETERS if name in values}  # a collection's global model
+    config = setup.config.replace(**values)
+    value = trial.value if trial.state.name == "COMPLETE" else None
+    scored = {"val_rmse": value} if setup.collection is None else {"val_mase": value, "global_model": own}
     metrics = {
         "state": _state(trial),
-        "val_rmse": trial.value if trial.state.name == "COMPLETE" else None,
+        **scored,
         "epochs_run": trial.user_attrs.get("epochs"),
         "train_seconds": trial.user_attrs.get("seconds"),
         "trial": trial.number,
         "worker": trial.user_attrs.get("worker"),
     }
     history = [{"epoch": step, "val_rmse": value} for step, value in sorted(trial.intermediate_values.items())]
+    collection = getattr(dataset, "collection", None)
     return NewRun(
-        name=dataset.name,
+        name=dataset.name if collection is None else collection.name,
         config=config.to_dict(),
         metrics=metrics,
         kind="sweep_trial",
         source=setup.config.data.source,
-        fingerprint=fingerprint(dataset),
+        fingerprint=fingerprint(dataset) if collection is None else dataset.fingerprint,
         history=history,
         timings={"seconds": trial.user_attrs.get("seconds") or 0.0},
         study=study_name,

@@ -9,6 +9,9 @@ A `SweepSpace` names, for each searchable setting, either a range or a list of c
 - `difference`: a list of choices among `SEARCHABLE_DIFFERENCES`;
 - `cell`: a list of choices among lstm, gru, rnn; `l2` and `input_noise`: ranges `[low, high]` (l2 on a log scale
   when low > 0); these three are not searched by default.
+- The global model's own (`GLOBAL_PARAMETERS`, a sweep of a collection only, sweep.collection): `base`, a list of
+  choices among `forecast.global_model.BASES`; `windows_per_series`, a whole-number range (log scale); `calendar`,
+  a list of choices among true and false.
 
 JSON: `{"units": [8, 128], "learning_rate": [1e-4, 1e-2], "batch_size": [16, 32, 64],
 "difference": ["none", "first"]}`. Validation raises LabError with one sentence.
@@ -30,7 +33,7 @@ from typing import Any
 from lstm_core.config.settings import CELLS, LIMITS, ExperimentConfig
 from lstm_core.errors import LabError
 
-__all__ = ["DEFAULT_SPACE", "PARAMETERS", "SEARCHABLE_DIFFERENCES", "SweepSpace", "default_space"]
+__all__ = ["DEFAULT_SPACE", "GLOBAL_PARAMETERS", "PARAMETERS", "SEARCHABLE_DIFFERENCES", "SweepSpace", "default_space"]
 
 # Seasonal differences need a season length (the series' frequency or `--season-length`); a trial of a
 # series without one fails with that sentence. The default space of a series without a season searches levels and
@@ -39,7 +42,11 @@ SEARCHABLE_DIFFERENCES = ("none", "first", "seasonal")
 
 _INT_RANGES = {"units": (1, LIMITS["units"]), "layers": (1, LIMITS["layers"]), "window": (1, LIMITS["window"])}
 _FLOAT_RANGES = {"learning_rate": (1e-6, 1.0), "dropout": (0.0, 0.9), "l2": (0.0, 1.0), "input_noise": (0.0, 1.0)}
-_LOG = {"units", "learning_rate"}
+_INT_RANGES["windows_per_series"] = (1, 100_000)
+_LOG = {"units", "learning_rate", "windows_per_series"}
+GLOBAL_BASES = ("seasonal_naive", "theta")  # forecast.global_model.BASES (not imported: sweep.space stays light)
+# Settings of the global model, not of an ExperimentConfig: searched only in a sweep of a collection.
+GLOBAL_PARAMETERS = ("base", "windows_per_series", "calendar")
 PARAMETERS = (
     "units",
     "layers",
@@ -51,6 +58,7 @@ PARAMETERS = (
     "cell",
     "l2",
     "input_noise",
+    *GLOBAL_PARAMETERS,
 )
 
 
@@ -68,6 +76,9 @@ class SweepSpace:
     cell: tuple[str, ...] | None = None
     l2: tuple[float, float] | None = None
     input_noise: tuple[float, float] | None = None
+    base: tuple[str, ...] | None = None
+    windows_per_series: tuple[int, int] | None = None
+    calendar: tuple[bool, ...] | None = None
 
     def __post_init__(self) -> None:
         for name, (low_limit, high_limit) in {**_INT_RANGES, **_FLOAT_RANGES}.items():
@@ -109,6 +120,18 @@ class SweepSpace:
                     f"`cell` choices must be among {', '.join(map(repr, CELLS))}. Received: cell={list(cells)}"
                 )
             object.__setattr__(self, "cell", tuple(dict.fromkeys(cells)))
+        if self.base is not None:
+            bases = _choices("base", self.base)
+            if any(b not in GLOBAL_BASES for b in bases):
+                raise LabError(
+                    f"`base` choices must be among {', '.join(map(repr, GLOBAL_BASES))}. Received: base={list(bases)}"
+                )
+            object.__setattr__(self, "base", tuple(dict.fromkeys(bases)))
+        if self.calendar is not None:
+            flags = _choices("calendar", self.calendar)
+            if not all(isinstance(f, bool) for f in flags):
+                raise LabError(f"`calendar` choices must be true or false. Received: calendar={list(flags)}")
+            object.__setattr__(self, "calendar", tuple(dict.fromkeys(flags)))
         if not self.searched:
             raise LabError("The sweep space searches nothing; give a range or choices for at least one setting.")
 
@@ -126,6 +149,11 @@ class SweepSpace:
             elif len(value) > 1:
                 out.append(name)
         return tuple(out)
+
+    @property
+    def global_settings(self) -> tuple[str, ...]:
+        """The global model's settings this space gives (searched or fixed): a sweep of a collection only."""
+        return tuple(name for name in GLOBAL_PARAMETERS if getattr(self, name) is not None)
 
     def suggest(self, trial: Any) -> dict[str, Any]:
         """The settings of one trial (an optuna.Trial): every searched setting and every fixed one given."""

@@ -10,6 +10,9 @@ time limit and sampler: the command line calls it directly, the app in a `jobs.s
 the Sweep page's first ranges): `sweep.space.default_space` for the series' season (`forecast.season_length`, else
 its frequency's). Without a sampler seed, a worker's sampler seed is derived from the run's seed
 (`sampler_seed_for`): the same command proposes the same trials again.
+
+A sweep of a collection's global model (sweep.collection) starts with `start_collection_study` and runs with
+`run_collection_trials`, the same way, on a `CollectionData` instead of a dataset.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ from lstm_core.errors import LabError
 from lstm_core.sweep.space import SweepSpace, default_space
 from lstm_core.sweep.study import SweepSetup, open_study, optimize, stored_setup
 
-__all__ = ["default_space_for", "run_trials", "sampler_seed_for", "start_study"]
+__all__ = [
+    "default_space_for",
+    "run_collection_trials",
+    "run_trials",
+    "sampler_seed_for",
+    "start_collection_study",
+    "start_study",
+]
 
 
 def default_space_for(dataset: Dataset, config: ExperimentConfig) -> SweepSpace:
@@ -59,9 +69,13 @@ def start_study(
     budget, its time limit or Stop), a space too wide for the series, a storage that cannot be opened, or a study
     of that name with other fixed settings, space, objective or data.
     """
-    name = study_name.strip()
-    if not name:
-        raise LabError("Give the study a name (other workers join it by that name).")
+    name = _name(study_name)
+    if space.global_settings:
+        raise LabError(
+            f"The sweep space gives {', '.join(space.global_settings)}, settings of a collection's global model; "
+            "leave them out for one series, or sweep a collection (--data collection:NAME, or a long CSV with "
+            "--id-column)."
+        )
     space.check_fits(len(dataset), config)
     if stored_setup(storage, name) is None:
         sweep.check_budget()
@@ -92,6 +106,71 @@ def run_trials(
         study,
         setup,
         dataset,
+        timeout=sweep.timeout,
+        sampler_seed=seed,
+        sampler=sweep.sampler,
+        should_stop=should_stop,
+        on_trial=on_trial,
+    )
+
+
+def _name(study_name: str) -> str:
+    name = study_name.strip()
+    if not name:
+        raise LabError("Give the study a name (other workers join it by that name).")
+    return name
+
+
+def start_collection_study(
+    data: Any,
+    config: ExperimentConfig,
+    space: SweepSpace,
+    sweep: SweepConfig,
+    *,
+    chosen: dict[str, Any],
+    storage: str,
+    study_name: str,
+) -> tuple[Any, SweepSetup]:
+    """Create or join the study of a sweep of a collection's global model: `data` a sweep.collection.CollectionData
+    (its horizon is the study's), `chosen` which series of the collection (`sweep.collection.selection`).
+
+    Raises LabError (one sentence) as `start_study` does, and for the backtest objective (one series only)."""
+    import dataclasses
+
+    name = _name(study_name)
+    if sweep.objective != "validation":
+        raise LabError(
+            "A sweep of a collection is scored on its series' validation parts; the backtest objective is for one "
+            "series. Leave out --objective."
+        )
+    if stored_setup(storage, name) is None:
+        sweep.check_budget()
+    setup = SweepSetup.of(config, space, data.fingerprint, dataclasses.replace(sweep, horizon=data.horizon))
+    setup = dataclasses.replace(setup, collection=dict(chosen))
+    study, _ = open_study(storage, name, setup)
+    return study, setup
+
+
+def run_collection_trials(
+    study: Any,
+    setup: SweepSetup,
+    data: Any,
+    sweep: SweepConfig,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    on_trial: Callable[[Any], None] | None = None,
+) -> int:
+    """`run_trials` for a sweep of a collection (`data` a sweep.collection.CollectionData)."""
+    from lstm_core.sweep.collection import optimize_collection
+
+    if sweep.sampler_seed is not None:
+        seed = sweep.sampler_seed
+    else:
+        seed = sampler_seed_for(sweep, setup.config, trials_before=len(study.get_trials(deepcopy=False)))
+    return optimize_collection(
+        study,
+        setup,
+        data,
         timeout=sweep.timeout,
         sampler_seed=seed,
         sampler=sweep.sampler,

@@ -56,7 +56,10 @@ __all__ = [
     "fingerprint",
     "open_study",
     "optimize",
+    "pruner_for",
     "public_url",
+    "run_objective",
+    "use_sampler",
     "worker_name",
 ]
 
@@ -82,6 +85,9 @@ class SweepSetup:
     pruner: str = _DEFAULTS.pruner
     objective: str = _DEFAULTS.objective  # or "backtest" (see the module docstring)
     horizon: int = _DEFAULTS.horizon  # steps forecast from each origin of the backtest objective
+    # A sweep of a collection's global model (sweep.collection): which series ({"id_column", "series",
+    # "sample_seed"}); `horizon` is then the length of each series' validation and test parts. None: one series.
+    collection: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.settings()  # checked as a SweepConfig checks them
@@ -104,6 +110,7 @@ class SweepSetup:
             "pruner": self.pruner,
             "objective": self.objective,
             "horizon": self.horizon,
+            "collection": self.collection,
         }
 
     @classmethod
@@ -116,6 +123,7 @@ class SweepSetup:
             pruner=values.get("pruner", "median"),
             objective=values.get("objective", "validation"),  # studies made before the backtest objective
             horizon=values.get("horizon", 1),
+            collection=values.get("collection"),
         )
 
 
@@ -179,7 +187,7 @@ def _check_same(study_name: str, stored: SweepSetup, given: SweepSetup) -> None:
     differ = sorted(name for part in ours for name in ours[part] if ours[part][name] != theirs[part][name]) + sorted(
         name for name in given.space.to_dict() if given.space.to_dict()[name] != stored.space.to_dict()[name]
     )
-    differ += [name for name in ("objective", "horizon") if getattr(given, name) != getattr(stored, name)]
+    differ += [name for name in ("objective", "horizon", "collection") if getattr(given, name) != getattr(stored, name)]
     if differ:
         raise LabError(
             f"The study {study_name!r} was set up with other values of {', '.join(differ)}; leave those options "
@@ -201,7 +209,7 @@ def first_judged_epoch(epochs: int, batches_per_epoch: int | None = None) -> int
     return first
 
 
-def _pruner(kind: str, epochs: int, batches_per_epoch: int | None = None) -> Any:
+def pruner_for(kind: str, epochs: int, batches_per_epoch: int | None = None) -> Any:
     import optuna
 
     if kind == "none":
@@ -210,6 +218,9 @@ def _pruner(kind: str, epochs: int, batches_per_epoch: int | None = None) -> Any
     if kind == "halving":
         return optuna.pruners.SuccessiveHalvingPruner(min_resource=first, reduction_factor=2)
     return optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=first)
+
+
+_pruner = pruner_for  # the name bench/pruner_replay.py imports
 
 
 def batches_per_epoch(dataset: Dataset, config: ExperimentConfig) -> int | None:
@@ -236,8 +247,6 @@ def optimize(
 ) -> int:
     """Run trials in this process until the study's budget, `timeout` or `should_stop`; returns how many ran here."""
     import optuna
-    from optuna.study import MaxTrialsCallback
-    from optuna.trial import TrialState
 
     from lstm_core.data.windows import prepare
     from lstm_core.experiment.run import season_length
@@ -245,13 +254,10 @@ def optimize(
     from lstm_core.nn.train import train, validation_loss
 
     setup.space.check_fits(len(dataset), setup.config)
-    study.pruner = _pruner(setup.pruner, setup.config.train.epochs, batches_per_epoch(dataset, setup.config))
-    # TPE learns from earlier trials; random (seeded) proposes the same trials whatever their results.
-    kinds = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
-    study.sampler = kinds[sampler](seed=sampler_seed)
+    study.pruner = pruner_for(setup.pruner, setup.config.train.epochs, batches_per_epoch(dataset, setup.config))
+    use_sampler(study, sampler, sampler_seed)
     stop = should_stop or (lambda: False)
     worker = worker_name()
-    ran = 0
 
     def objective(trial: Any) -> float:
         started = time.perf_counter()
@@ -292,12 +298,40 @@ def optimize(
         finally:
             release_model(result.model)  # its traced graphs hold C++ cycles the garbage collector cannot free
 
+    return run_objective(study, setup, objective, timeout=timeout, should_stop=stop, on_trial=on_trial)
+
+
+def use_sampler(study: Any, kind: str, seed: int | None) -> None:
+    """Give the study this worker's sampler: TPE learns from earlier trials; random (seeded) ignores them."""
+    import optuna
+
+    kinds = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
+    study.sampler = kinds[kind](seed=seed)
+
+
+def run_objective(
+    study: Any,
+    setup: SweepSetup,
+    objective: Callable[[Any], float],
+    *,
+    timeout: float | None,
+    should_stop: Callable[[], bool],
+    on_trial: Callable[[Any], None] | None,
+    gc_after_trial: bool = False,
+) -> int:
+    """Run `objective` as trials of the study until its budget (all workers), `timeout` or `should_stop`; how many
+    ran here. A trial that raises LabError is failed and the next one starts."""
+    from optuna.study import MaxTrialsCallback
+    from optuna.trial import TrialState
+
+    ran = 0
+
     def after_trial(study: Any, trial: Any) -> None:
         nonlocal ran
         ran += 1
         if on_trial is not None:
             on_trial(trial)
-        if stop():
+        if should_stop():
             study.stop()
 
     callbacks = [after_trial]
@@ -312,9 +346,9 @@ def optimize(
         timeout=timeout,
         catch=(LabError,),
         callbacks=callbacks,
-        # Not needed: every trial's model is released (model.release_model), which frees what a full
-        # collection would not; a full collection after each trial cost about 0.4 s (bench/sweep_speed.py).
-        gc_after_trial=False,
+        # Not needed for one series: every trial's model is released (model.release_model), which frees what a
+        # full collection would not; a full collection after each trial cost about 0.4 s (bench/sweep_speed.py).
+        gc_after_trial=gc_after_trial,
     )
     return ran
 
