@@ -19,6 +19,7 @@ end it at the next execution step, as a Stop does in-process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -60,12 +61,29 @@ def _warm() -> None:
         importlib.import_module(module)
 
 
+def _trace_default_model() -> None:
+    """Train the app's default model on its default sample for one epoch, onto the model shelf (nn.model_shelf):
+    a visitor's first training of that shape then starts without tracing (about 1.3 s of its first epoch)."""
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.data.sources import DEFAULT_SAMPLE, load_sample
+    from lstm_core.data.windows import prepare
+    from lstm_core.experiment.run import season_length
+    from lstm_core.nn.train import train
+
+    dataset, config = load_sample(DEFAULT_SAMPLE), ExperimentConfig()
+    windows = prepare(dataset.values, config.windows, season_length=season_length(dataset, config))
+    train(windows, config.replace(epochs=1), reuse_model=True)
+
+
 def serve(conn: Connection, parent_pid: int, idle_seconds: float) -> None:
     """The worker process's main function (see the module docstring)."""
     _exit_when_orphaned(parent_pid)
     _warm()
     conn = _Sender(conn)  # type: ignore[assignment]
     conn.send(("ready", os.getpid()))
+    if not conn.poll(0.0):  # nothing asked for yet: trace the default model while waiting
+        with contextlib.suppress(Exception):  # a head start only: a task traces what it needs itself
+            _trace_default_model()
     while True:
         try:
             if not conn.poll(idle_seconds):
@@ -143,6 +161,7 @@ def _train(conn: _Sender, dataset: Any, config: Any, time_limit: float | None) -
         should_stop=_StopListener(conn),
         recorder=_forwarding_recorder(conn),
         time_limit=time_limit,
+        reuse_model=True,  # the worker's last compiled model of this shape (nn.model_shelf): no tracing
     )
     conn.send(("trained",))  # what is left is evaluation: the server no longer ends the worker for a Stop
     if fitting.ident is None:  # no epoch ended (a Stop or the time limit before the first)

@@ -314,9 +314,10 @@ def release_model(model: Any) -> int:
     On TensorFlow each training traces its train step into graphs whose Python objects form cycles
     through TensorFlow's C++ types, which Python's garbage collector cannot see through: without
     this, every training kept about 12 MiB (measured: 30 graphs per training of the default model).
-    Dismantling the graphs the train function holds breaks those cycles. Other backends need nothing.
+    Dismantling the graphs the train function holds breaks those cycles. Other backends need nothing. A model on
+    nn.model_shelf's shelf is left as it is: the next training of its shape reuses its graphs.
     """
-    if backend_name() != "tensorflow":
+    if backend_name() != "tensorflow" or getattr(model, "_lstm_lab_shelved", False):  # nn.model_shelf keeps it
         return 0
     try:
         from tensorflow.python.framework.func_graph import dismantle_func_graph

@@ -36,6 +36,7 @@ from lstm_core.errors import LabError
 from lstm_core.nn.determinism import deterministic_ops
 from lstm_core.nn.gates import predict
 from lstm_core.nn.keras_model import backend_name, build_model, compile_options, members_weights
+from lstm_core.nn.model_shelf import shelved_model
 from lstm_core.nn.probe import GateHistory, GateRecorder, probe_window
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.nn.weights import NetworkWeights
@@ -87,6 +88,7 @@ class TrainResult:
     message: str
     members: list[NetworkWeights] = field(default_factory=list)  # one per seed; [weights] for a single model
     gate_history: GateHistory | None = None  # snapshots over training, when a recorder was given
+    reused_model: bool = False  # the process's compiled model of this shape was reused (nn.model_shelf): no tracing
 
     @property
     def seeds(self) -> int:
@@ -126,8 +128,10 @@ def train(
     should_stop: Callable[[], bool] | None = None,
     recorder: GateRecorder | None = None,
     time_limit: float | None = None,
+    reuse_model: bool = False,
 ) -> TrainResult:
-    """Seed, build and fit a model on `windows`; see the module docstring."""
+    """Seed, build and fit a model on `windows`; see the module docstring. `reuse_model`: fit the process's shelved
+    compiled model of the same shape when there is one (nn.model_shelf: no new tracing, the same result)."""
     import keras
 
     settings = config.train
@@ -151,19 +155,25 @@ def train(
 
     _set_seed(keras, settings.seed, backend)
     with keras.device(device), deterministic_ops(backend, settings.deterministic):
-        model = build_model(
-            config.model,
-            window=windows.window,
-            n_features=windows.n_features,
-            learning_rate=settings.learning_rate,
-            unroll=options["unroll"],
-            jit_compile=options["jit_compile"],
-            steps_per_execution=options["steps_per_execution"],
-            members=settings.seeds,
-            seed=settings.seed,
-            outputs=1 if windows.y_train.ndim == 1 else windows.y_train.shape[1],  # H for a direct model
-            input_noise=settings.input_noise,
-        )
+        shape = {
+            "window": windows.window,
+            "n_features": windows.n_features,
+            "unroll": options["unroll"],
+            "jit_compile": options["jit_compile"],
+            "steps_per_execution": options["steps_per_execution"],
+            "members": settings.seeds,
+            "outputs": 1 if windows.y_train.ndim == 1 else windows.y_train.shape[1],  # H for a direct model
+            "input_noise": settings.input_noise,
+        }
+
+        def build() -> Any:
+            return build_model(config.model, learning_rate=settings.learning_rate, seed=settings.seed, **shape)
+
+        if reuse_model:
+            key = (backend, device, settings.deterministic, config.model, tuple(sorted(shape.items())))
+            model, reused = shelved_model(key, build, learning_rate=settings.learning_rate)
+        else:
+            model, reused = build(), False
         reporter = _make_reporter(
             epochs=settings.epochs,
             n_train=n_train,
@@ -251,6 +261,7 @@ def train(
         message=message,
         members=members_weights(model),
         gate_history=recorder.history() if recorder is not None else None,
+        reused_model=reused,
     )
 
 

@@ -66,6 +66,12 @@ def test_same_seed_same_metrics_in_process_and_in_worker(dataset, workers):
     assert there.run.metrics.lstm.rmse == pytest.approx(here.run.metrics.lstm.rmse, rel=1e-5)
     np.testing.assert_allclose(there.run.history["loss"], here.run.history["loss"], rtol=1e-5)
     np.testing.assert_allclose(there.run.weights.lstm[0].kernel, here.run.weights.lstm[0].kernel, rtol=1e-5, atol=1e-6)
+    # The worker's next training of the same shape reuses its compiled model (nn.model_shelf): the same result
+    again = start(dataset, TINY, workers)
+    assert again.wait(120) and again.state == "done" and again.worker_pid == there.worker_pid
+    assert again.run.train.reused_model and not there.run.train.reused_model
+    np.testing.assert_array_equal(again.run.history["loss"], there.run.history["loss"])
+    np.testing.assert_array_equal(again.run.weights.lstm[0].kernel, there.run.weights.lstm[0].kernel)
     assert running_trainings() == 0
 
 
