@@ -69,3 +69,16 @@ def test_code_assigns_only_keys_of_the_table() -> None:
                 if isinstance(owner, ast.Attribute) and owner.attr == "session_state":
                     assigned[node.attr] = path.name
     assert assigned and not {name: file for name, file in assigned.items() if name not in declared}
+
+
+def test_visitors_are_counted_by_session_within_the_window(monkeypatch):
+    """Each session counts once, and a session unseen for longer than VISITOR_SECONDS no longer counts."""
+    from ui.jobs import runtime
+
+    monkeypatch.setattr(runtime, "_seen", {})
+    assert runtime.visitors_now("a", now=1000.0) == 1
+    assert runtime.visitors_now("a", now=1001.0) == 1
+    assert runtime.visitors_now("b", now=1002.0) == 2
+    later = 1001.0 + runtime.VISITOR_SECONDS + 1  # "a" was last seen at 1001
+    assert runtime.visitors_now("b", now=later) == 1
+    assert runtime.visitors_now(None, now=later) == 1

@@ -229,3 +229,24 @@ def test_no_worker_outlives_its_owner(tmp_path, how):
         owner.send_signal(signal.SIGKILL)
     owner.wait(30)
     assert pool.wait_for_exit(pids, 5), f"workers left behind: {pids}"
+
+
+def test_a_spare_worker_is_warmed_only_for_another_visitor():
+    """While the only visitor trains, the pool starts no spare worker; with a second visitor it starts one, and no
+    more than its size."""
+    workers = pool.WorkerPool(size=2, idle_seconds=60)
+    try:
+        training = workers.checkout()  # one visitor's training holds the one worker
+        workers.warm(visitors=1)
+        assert workers.pids() == [training.pid]
+        workers.warm()  # as last said: still one visitor
+        assert len(workers.pids()) == 1
+        workers.warm(visitors=2)
+        assert len(workers.pids()) == 2
+        workers.checkout()  # the second visitor takes the spare
+        workers.warm(visitors=3)
+        assert len(workers.pids()) == 2  # the pool's size
+    finally:
+        pids = workers.pids()
+        workers.shutdown()
+        assert pool.wait_for_exit(pids, 5)
