@@ -2,6 +2,8 @@
 
     python -m lstm_core benchmark --data collection:tourism-monthly --horizon 24 \\
         --models lstm,ets,theta,naive,seasonal_naive --series 40 --out bench/tourism
+    python -m lstm_core benchmark --data collection:tourism-monthly --models lstm,lstm-recursive,ets --series 40 \\
+        --out bench/heads     # the direct and the recursive head side by side (--head recursive: lstm's own)
     python -m lstm_core benchmark --data long.csv --id-column id --column value --date-column month \\
         --horizon 24 --season-length 12 --out bench/mine
 
@@ -79,6 +81,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
         windows_per_series=bench.windows_per_series,
         series_embedding=bench.series_embedding,
         calendar=bench.calendar,
+        head=bench.head,
         on_progress=progress,
         on_epoch=epoch if any(m in NETWORKS for m in models) else None,
     )
@@ -92,6 +95,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
         "windows_per_series": bench.windows_per_series,
         "series_embedding": bench.series_embedding,
         "calendar": bench.calendar,
+        "head": bench.head,
         "lstm": config.to_dict(),
     }
     write_benchmark(result, args.out, settings)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from lstm_core.config.settings import LIMITS, setting, validate_settings
 
-__all__ = ["DEFAULT_MODELS", "BenchmarkConfig"]
+__all__ = ["DEFAULT_MODELS", "HEADS", "BenchmarkConfig"]
 
 DEFAULT_MODELS = ("lstm", "ets", "theta", "naive", "seasonal_naive")
+HEADS = ("direct", "recursive")  # the networks' heads: one output per horizon step, or one step rolled forward
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,9 @@ class BenchmarkConfig:
     models: tuple[str, ...] = setting(
         (),
         kind="texts",
-        help="models, comma-separated: lstm (one global network), lstm-local (one per series), ets, theta, naive, "
-        "seasonal_naive, naive2, drift (default: lstm,ets,theta,naive,seasonal_naive)",
+        help="models, comma-separated: lstm (one global network), lstm-recursive (the global network with the "
+        "recursive head, beside lstm's direct one), lstm-local (one per series), ets, theta, naive, seasonal_naive, "
+        "naive2, drift (default: lstm,ets,theta,naive,seasonal_naive)",
     )
     horizon: int | None = setting(
         None,
@@ -60,6 +62,13 @@ class BenchmarkConfig:
         high=64,
         help="give the global LSTM a code of this many entries per series beside each input step, an embedding of "
         "the series id (0: none)",
+    )
+    head: str = setting(
+        "direct",
+        kind="choice",
+        choices=HEADS,
+        help="the networks' head (lstm's and lstm-local's): direct, one output per horizon step, or recursive, one "
+        "output (the next step) rolled forward H steps on its own predictions",
     )
     calendar: bool = setting(
         False,

@@ -7,7 +7,9 @@ else its last H steps. Every model sees the training part only (the test values 
 - `naive`, `seasonal_naive` (scoring.baselines), `naive2` (M4's, scoring.competition), `ets` and `theta`
   (scoring.statistical, fitted on the training part, forecast H steps from its end; where a fit fails, the naive
   forecast stands in and a note says on how many series);
-- `lstm`: one global network over all series (forecast.global_model), `lstm-local`: the same network per series.
+- `lstm`: one global network over all series (forecast.global_model), `lstm-local`: the same network per series,
+  both with the head `head` (direct: one output per horizon step; recursive: one step rolled forward H steps);
+  `lstm-recursive`: the global network with the recursive head, to set beside the direct one on the same series.
 
 Scores per series and model: MAE, RMSE, sMAPE (M4) and MASE scaled by the in-sample MAE of the seasonal naive
 forecast over that series' training part (m = its season, 1 without one). The summary gives each model's mean
@@ -59,7 +61,8 @@ __all__ = [
     "write_benchmark",
 ]
 
-NETWORKS = ("lstm", "lstm-local")
+NETWORKS = ("lstm", "lstm-recursive", "lstm-local")
+GLOBAL_NETWORKS = ("lstm", "lstm-recursive")  # one network over all series (forecast.global_model.global_forecast)
 BENCHMARK_MODELS = (*NETWORKS, "ets", "theta", "naive", "seasonal_naive", "naive2", "drift")
 SCORES = ("mae", "rmse", "smape", "mase")
 
@@ -147,6 +150,7 @@ def run_benchmark(
     series_embedding: int = 0,
     calendar: bool = False,
     base: str = "auto",
+    head: str = "direct",
     on_progress: Callable[[str], None] | None = None,
     on_epoch: Callable | None = None,
     on_series: Callable[[str, int, int], None] | None = None,
@@ -158,8 +162,14 @@ def run_benchmark(
     training, N of N when it has forecast); `should_stop()` is asked between series and after every LSTM epoch, and
     True raises BenchmarkStopped. `series_embedding` (a code of that many entries per series) and `calendar` (the
     target steps' month or weekday) are inputs the networks know in advance (forecast.covariates); `base` is the global
-    LSTM's (global_model.global_forecast: "auto" chooses on the validation parts)."""
+    LSTM's (global_model.global_forecast: "auto" chooses on the validation parts); `head` is `lstm`'s and
+    `lstm-local`'s ("direct" or "recursive"; `lstm-recursive` is always recursive)."""
     models = parse_models(models)
+    if head == "recursive" and {"lstm", "lstm-recursive"} <= set(models):
+        raise LabError(
+            "With the recursive head, lstm is the recursive network already; drop lstm-recursive, or keep the direct "
+            "head to compare the two."
+        )
     say = on_progress or (lambda message: None)
     step = on_series or (lambda model, done, total: None)
     stop = should_stop or (lambda: False)
@@ -193,14 +203,15 @@ def run_benchmark(
         step(model, 0, len(tasks))
         if model in NETWORKS:
             trains = [task.train for task in tasks]
-            network = global_forecast if model == "lstm" else local_forecast
+            forecaster = global_forecast if model in GLOBAL_NETWORKS else local_forecast
             options: dict[str, Any] = (
-                {"windows_per_series": windows_per_series, "base": base} if model == "lstm" else {}
+                {"windows_per_series": windows_per_series, "base": base} if model in GLOBAL_NETWORKS else {}
             )
+            options["head"] = "recursive" if model == "lstm-recursive" else head
             if model == "lstm-local":
                 options["on_series"] = lambda done, total, name=model: step(name, done, total)
             seasons = [task.season_length for task in tasks]
-            fit = network(
+            fit = forecaster(
                 trains,
                 h,
                 config,
@@ -212,6 +223,7 @@ def run_benchmark(
             forecasts[model] = fit.forecasts
             bands[model] = collection_bands(fit.forecasts, fit.val_errors, fit.scales)
             fitted[model] = {
+                "head": fit.head,
                 "epochs_run": fit.epochs_run,
                 "stop_reason": fit.stop_reason,
                 "train_seconds": round(fit.train_seconds, 3),
@@ -285,7 +297,7 @@ def look_inside(network: GlobalNetwork, collection: Collection, name: str) -> Se
 
 def _base_choice(fit: Any, model: str) -> dict[str, Any]:
     """The global LSTM's base (the forecast it learned to correct) and each base's validation MASE."""
-    if model != "lstm":
+    if model not in GLOBAL_NETWORKS:
         return {}
     return {"base": fit.base, "validation_mase": fit.tried or {fit.base: round(fit.val_mase, 4)}}
 

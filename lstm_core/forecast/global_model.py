@@ -25,7 +25,8 @@ and returns the H-step forecast from the end of every training part, (S, H), in 
 - Validation: each series' last H training steps, forecast from the window before them; early stopping
   (`config.train.patience`) keeps the weights with the lowest validation loss. No refit: the test part is
   forecast by that network from the end of each training part.
-- A direct head: one output per horizon step (nn.keras_model.build_model's `outputs`). A seed ensemble
+- A direct head: one output per horizon step (nn.keras_model.build_model's `outputs`); `head="recursive"`: one
+  output, the next step, rolled forward H steps on its own predictions (forecast.recursive_head). A seed ensemble
   (`config.train.seeds`) takes the median of its members' forecasts; each member's forecasts are kept
   (`GlobalFit.member_forecasts`) for the spread across seeds, and the validation errors in scaled units
   (`val_errors`, with each series' `scales`) for conformal bands (forecast.collection_bands).
@@ -47,6 +48,7 @@ from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.windows import Scaler, Windows
 from lstm_core.errors import LabError
 from lstm_core.forecast.multistep import trained_members
+from lstm_core.forecast.recursive_head import HEADS, OneStepWindows, fit_and_roll, one_step_windows
 from lstm_core.nn.gates import predict, single_blas_thread
 from lstm_core.nn.weights import NetworkWeights
 
@@ -119,6 +121,7 @@ class GlobalFit:
     val_errors: np.ndarray | None = None  # (S, H) actual - forecast of each validation part, scaled (MASE's units)
     scales: np.ndarray | None = None  # (S,) each series' scale (SeriesTransform.scale)
     member_forecasts: np.ndarray | None = None  # (M, S, H) each seed's forecast in each series' units
+    head: str = "direct"  # one output per horizon step, or "recursive": one step rolled forward (`HEADS`)
     weights: NetworkWeights | None = None  # the first seed's network (member 0) as NumPy: what a look inside reads
     probe_windows: np.ndarray | None = None  # (S, W, F) each series' forecast window, as the network reads it
 
@@ -236,13 +239,17 @@ def global_forecast(
     windows_per_series: int = 48,
     base: str = "auto",
     covariates: Sequence[np.ndarray | None] | None = None,
+    head: str = "direct",
     on_epoch: Callable | None = None,
 ) -> GlobalFit:
     """One network over every series' windows; the H-step forecast from the end of each training part: (S, H).
 
     `base`: "seasonal_naive", "theta" or "auto": a network learns the correction to each, and the one whose
     forecasts of the series' validation parts have the lower mean MASE is kept (test parts are never read).
-    `covariates`: per series, (n + H, F) inputs known in advance (see `series_windows`), the same F for all."""
+    `covariates`: per series, (n + H, F) inputs known in advance (see `series_windows`), the same F for all.
+    `head`: "direct" (one output per horizon step) or "recursive" (one step, rolled forward H steps)."""
+    if head not in HEADS:
+        raise ValueError(f"`head` must be one of {', '.join(HEADS)}. Received: head={head!r}")
     covariates = covariates or [None] * len(trains)
     seasons = seasons or [1] * len(trains)
     if base == "auto":
@@ -255,6 +262,7 @@ def global_forecast(
                 windows_per_series=windows_per_series,
                 base=name,
                 covariates=covariates,
+                head=head,
                 on_epoch=on_epoch,
             )
             for name in BASES
@@ -263,10 +271,13 @@ def global_forecast(
         seconds = sum(fit.train_seconds for fit in fits)
         return replace(best, train_seconds=seconds, tried={fit.base: round(fit.val_mase, 4) for fit in fits})
     window = config.windows.window
-    parts = [
-        series_windows(train, horizon, window, m, base, covariates=known)
-        for train, m, known in zip(trains, seasons, covariates, strict=True)
-    ]
+    if head == "recursive":
+        parts, scales = _one_step_parts(trains, horizon, window, seasons, base, covariates)
+    else:
+        parts = [
+            series_windows(train, horizon, window, m, base, covariates=known)
+            for train, m, known in zip(trains, seasons, covariates, strict=True)
+        ]
     rng = np.random.default_rng(config.train.seed)
     x_train, y_train = [], []
     for part in parts:
@@ -277,8 +288,49 @@ def global_forecast(
     order = rng.permutation(sum(len(x) for x in x_train))
     x = np.concatenate(x_train)[order]  # (S·K, W, 1)
     y = np.concatenate(y_train)[order]  # (S·K, H)
+    if head == "recursive":
+        return replace(_fit_and_roll(parts, scales, x, y, config, on_epoch), base=base)
     fit = _fit_and_forecast(parts, x, y, horizon, config, on_epoch)
     return replace(fit, base=base)
+
+
+def _one_step_parts(
+    trains: Sequence[np.ndarray],
+    horizon: int,
+    window: int,
+    seasons: Sequence[int],
+    base: str,
+    covariates: Sequence[np.ndarray | None],
+) -> tuple[list[OneStepWindows], np.ndarray]:
+    """The recursive head's windows of every series, each divided by its `SeriesTransform`, and the scales (S,)."""
+    parts, scales = [], []
+    for train, m, known in zip(trains, seasons, covariates, strict=True):
+        train = np.asarray(train, dtype=np.float64)  # (n,)
+        transform = SeriesTransform.fit(train[: len(train) - horizon], m)
+        parts.append(one_step_windows(transform.forward(train), horizon, window, m, base, covariates=known))
+        scales.append(transform.scale)
+    return parts, np.array(scales)
+
+
+def _fit_and_roll(
+    parts: list[OneStepWindows], scales: np.ndarray, x: np.ndarray, y: np.ndarray, config: ExperimentConfig, on_epoch
+) -> GlobalFit:
+    """The recursive head's network, trained and rolled (forecast.recursive_head); forecasts in each series' units."""
+    rolled = fit_and_roll(parts, x, y, config, on_epoch)
+    val_errors = rolled.val_actual - np.median(rolled.val_paths, axis=0)  # (S, H) actual - forecast, scaled
+    member_forecasts = rolled.paths * scales[None, :, None]  # (M, S, H) in each series' units
+    return GlobalFit(
+        np.median(member_forecasts, axis=0),
+        rolled.result.epochs_run,
+        rolled.result.train_seconds,
+        str(rolled.result.stop_reason),
+        len(x),
+        val_mase=float(np.mean(np.abs(val_errors).mean(axis=1))),
+        val_errors=val_errors,
+        scales=scales,
+        member_forecasts=member_forecasts,
+        head="recursive",
+    )
 
 
 def local_forecast(
@@ -288,18 +340,23 @@ def local_forecast(
     *,
     seasons: Sequence[int] | None = None,
     covariates: Sequence[np.ndarray | None] | None = None,
+    head: str = "direct",
     on_epoch: Callable | None = None,
     on_series: Callable[[int, int], None] | None = None,
 ) -> GlobalFit:
-    """The same network trained on each series alone (all its windows): (S, H)."""
+    """The same network trained on each series alone (all its windows): (S, H). `head` as `global_forecast`'s."""
     forecasts, epochs, seconds, windows = [], 0, 0.0, 0
     errors, scales, members = [], [], []
     reason = ""
     seasons = seasons or [1] * len(trains)
     covariates = covariates or [None] * len(trains)
     for number, (train, season, known) in enumerate(zip(trains, seasons, covariates, strict=True)):
-        part = series_windows(train, horizon, config.windows.window, season, covariates=known)
-        fit = _fit_and_forecast([part], part.x_train, part.y_train, horizon, config, on_epoch)
+        if head == "recursive":
+            steps, scale = _one_step_parts([train], horizon, config.windows.window, [season], "seasonal_naive", [known])
+            fit = _fit_and_roll(steps, scale, steps[0].x_train, steps[0].y_train, config, on_epoch)
+        else:
+            part = series_windows(train, horizon, config.windows.window, season, covariates=known)
+            fit = _fit_and_forecast([part], part.x_train, part.y_train, horizon, config, on_epoch)
         forecasts.append(fit.forecasts[0])
         errors.append(fit.val_errors[0])
         scales.append(fit.scales[0])
@@ -322,6 +379,7 @@ def local_forecast(
         val_errors=np.array(errors),  # (S, H)
         scales=np.array(scales),  # (S,)
         member_forecasts=np.stack(members, axis=1),  # (M, S, H)
+        head=head,
     )
 
 

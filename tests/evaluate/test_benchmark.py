@@ -98,9 +98,12 @@ def test_changing_every_test_value_changes_no_forecast(benchmarks):
     assert covered["pooled"] == "series and steps"  # 3 series are too few per step: every step's errors pooled
     assert frame["lstm_lo95"].isna().all() and before.summary["coverage"]["95"]["overall"] is None  # 18 < 19
     assert "owa" in before.summary["models"]["lstm"]  # a competition-style source: OWA against Naive2
-    chosen = before.summary["networks"]["lstm"]  # the base kept on the validation parts, and each base's score
-    assert set(chosen["validation_mase"]) == {"seasonal_naive", "theta"}
-    assert chosen["validation_mase"][chosen["base"]] == min(chosen["validation_mase"].values())
+    for network in ("lstm", "lstm-recursive"):  # the base kept on the validation parts, and each base's score
+        chosen = before.summary["networks"][network]
+        assert set(chosen["validation_mase"]) == {"seasonal_naive", "theta"}
+        assert chosen["validation_mase"][chosen["base"]] == min(chosen["validation_mase"].values())
+    assert before.summary["networks"]["lstm-recursive"]["head"] == "recursive"
+    assert not np.allclose(before.forecasts["lstm"], before.forecasts["lstm-recursive"])  # two heads, two networks
 
 
 def test_global_gates_of_one_series_equal_keras(benchmarks):
@@ -186,6 +189,8 @@ def test_unknown_models_and_short_series_are_refused():
     """An unknown model is named; a horizon longer than every series is refused in one sentence."""
     with pytest.raises(LabError, match="arima"):
         parse_models(["lstm", "arima"])
+    with pytest.raises(LabError, match="lstm is the recursive network already"):
+        run_benchmark(hand_collection(), models=["lstm", "lstm-recursive"], config=TINY, head="recursive")
     with pytest.raises(LabError, match="shorter --horizon"):
         run_benchmark(hand_collection(), models=["naive"], config=TINY, horizon=14)
     result = run_benchmark(
