@@ -57,6 +57,11 @@ class LSTMWeights:
         stacked = np.concatenate([self.kernel, self.recurrent_kernel, self.bias[None, :]], axis=0)  # (F+U+1, 4U)
         return np.ascontiguousarray(stacked[:, order] * scale, dtype=np.float32)
 
+    def __getstate__(self) -> dict:
+        """Pickled without `fused` (made again where it is needed): it is as large as the weights themselves, and
+        a training's gate snapshots cross from a worker to the server and stay in a visitor's session."""
+        return {name: value for name, value in self.__dict__.items() if name != "fused"}
+
 
 @dataclass(frozen=True, eq=False)
 class GRUWeights:

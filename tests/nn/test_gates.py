@@ -108,3 +108,17 @@ def test_single_window_path_equals_batch_path(fixture, request, windows):
     batched = predict(windows.x_test[:3], weights)  # (3,)
     singles = np.concatenate([predict(windows.x_test[k : k + 1], weights) for k in range(3)])  # (3,)
     np.testing.assert_allclose(singles, batched, atol=1e-6, rtol=0)
+
+
+def test_weights_pickle_without_their_fused_matrix():
+    """An LSTM layer's weights pickle at their own size once `fused` is made (it is made again after unpickling)."""
+    import pickle
+
+    from lstm_core.nn.weights import recurrent_weights
+
+    rng = np.random.default_rng(0)
+    layer = recurrent_weights("lstm", rng.normal(size=(2, 12)), rng.normal(size=(3, 12)), rng.normal(size=12))
+    before = len(pickle.dumps(layer))
+    fused = layer.fused
+    assert len(pickle.dumps(layer)) == before
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(layer)).fused, fused)
