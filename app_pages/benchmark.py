@@ -6,7 +6,7 @@ from lstm_core.errors import LabError
 from ui.jobs import benchmarks
 from ui.text.format import plain
 from ui.text.i18n import text
-from ui.views import benchmark_views
+from ui.views import benchmark_views, global_views
 
 st.title(text("benchmark.title"))
 st.caption(text("benchmark.intro"))
@@ -42,3 +42,4 @@ if record is None:
     st.info(text("benchmark.empty"))
     st.stop()
 benchmark_views.draw_result(record)
+global_views.draw_chooser(record)  # the global LSTM's gates and states for any one series

@@ -1,34 +1,28 @@
 """Gates: what the trained network's gates do, step by step, for one test window, at any recorded epoch."""
 
-import numpy as np
 import streamlit as st
 
 from lstm_core.inside.states import saturation_over_test
 from lstm_core.nn.gates import network_gates
 from ui import pages
-from ui.charts import figures, inside_charts
+from ui.charts import inside_charts
 from ui.charts.compare_charts import CELL_NAMES
 from ui.session import state
-from ui.text import i18n
-from ui.text.equations import CELL_EQUATIONS, CELL_GATE_ORDER
-from ui.text.format import plain, time_label, unit_summary
+from ui.text.format import plain, time_label
 from ui.text.gate_text import TEXT
-from ui.views import gate_views, gradient_views, whatif_views
+from ui.views import gate_views, global_views, gradient_views, whatif_views
 from ui.views.network_cache import per_network
 
 st.title("Gates")
-record = state.require_trained_record("The gates come from a trained network: train one first.")
-with_models = [item for item in st.session_state.runs if item.run is not None]  # the newest runs keep their model
-if len(with_models) > 1:  # a comparison of cells leaves one run per cell: choose whose gates to see
-    record = st.selectbox(
-        "Run",
-        with_models[::-1],
-        format_func=lambda item: (
-            f"#{item.number} {CELL_NAMES[item.run.weights.cell]}({item.config.model.units}) · "
-            f"{plain(item.dataset_name)} · window {item.config.windows.window}"
-        ),
-        key="gates_run",
-    )
+view = global_views.current()  # a series of the last benchmark's global LSTM, when the visitor chose one
+if view is None:
+    state.require_trained_record("The gates come from a trained network: train one first.")
+# a comparison of cells leaves one run per cell, a benchmark its global LSTM: choose whose gates to see
+record = global_views.choose("gates_run", view)
+if isinstance(record, global_views.GlobalSeriesView):
+    global_views.draw_gates(record)
+    pages.link("inside", "Hidden states over the whole series")
+    st.stop()
 
 run = record.run
 windows, index = run.windows, run.dataset.frame.index
@@ -94,31 +88,7 @@ def gates_at_epoch() -> None:
         (record.number, position, layer, cell),
         lambda: gate_views.build_figures(gates, times, inputs, input_label, saturated, cell),
     )
-    for name in CELL_GATE_ORDER[cell]:
-        st.latex(CELL_EQUATIONS[cell][name])
-        st.caption(i18n.gate_caption(name, cell=cell))  # in the visitor's language (English / 中文)
-        figure = inside_charts.set_gate_values(gate_figures[name], name, gates[name][0])
-        st.plotly_chart(figure, key=f"gates_chart_{name}")
-
-    keeper = {"lstm": "f", "gru": "z"}.get(cell)  # the gate that keeps the old state: none in a plain RNN
-    if keeper is not None:
-        st.subheader("Per unit: which units remember, which forget")
-        mean_keep = gates[keeper][0].mean(axis=0)  # (units,)
-        st.plotly_chart(figures.forget_summary_figure(mean_keep, keeper), key="gates_forget_summary")
-        order = np.argsort(mean_keep)
-        show = min(3, len(order))
-        remember = ", ".join(f"unit {u} ({mean_keep[u]:.2f})" for u in order[::-1][:show])
-        forget = ", ".join(f"unit {u} ({mean_keep[u]:.2f})" for u in order[:show])
-        gate = "forget gate" if keeper == "f" else "update gate"
-        st.markdown(f"Remember most ({gate} near 1): {remember}. Forget most (near 0): {forget}.")
-    st.dataframe(unit_summary(gates), key="gates_unit_table")
-
-    if saturated:
-        st.subheader(TEXT["saturation_header"])
-        st.caption(TEXT["saturation_caption"])
-        figure = inside_charts.set_saturation_values(gate_figures["saturation"], saturated)
-        st.plotly_chart(figure, key="gates_saturation")
-
+    gate_views.draw_window_gates(gates, gate_figures, saturated, cell)
     gradient_views.draw_gradients(run, weights, position, times)  # moves with the epoch slider
     whatif_views.draw_whatif(run, weights, position, times, inputs, input_label)
 

@@ -8,36 +8,44 @@ from ui.charts import inside_charts
 from ui.session import state
 from ui.text.format import plain, time_label
 from ui.text.gate_text import TEXT
-from ui.views import inside_views
+from ui.views import global_views, inside_views
 
 st.title("Inside")
-record = state.require_trained_record("The states come from a trained network: train one first.")
-
-run = record.run
-windows, index = run.windows, run.dataset.frame.index
+view = global_views.current()  # a series of the last benchmark's global LSTM, when the visitor chose one
+if view is None:
+    state.require_trained_record("The states come from a trained network: train one first.")
+record = global_views.choose("inside_run", view, always=False)  # the newest run, or the global LSTM's series
+shown = inside_views.shown(record)  # the series, its index, the network and its parts, from the run or the view
+index, weights, window = shown.index, shown.weights, shown.window
 steps = len(index)
 inside_views.apply_brush("inside_chart", index, "inside_start", "inside_end")
 st.caption(f"{plain(record.label)}. States recomputed in NumPy from the trained weights.")
+if shown.note:
+    st.caption(shown.note)
 
 columns = st.columns(3)
-reading = columns[0].radio(
-    "Reading", list(inside_views.READINGS), format_func=inside_views.READINGS.get, key="inside_reading"
-)
-state_names = ["h", "c"] if run.weights.cell == "lstm" else ["h"]  # a GRU and a plain RNN have no cell state
+if shown.readings == ("windows",):  # a global network never reads a whole series as one sequence
+    reading = "windows"
+    columns[0].markdown(f"**Reading**: {inside_views.READINGS[reading]}")
+else:
+    reading = columns[0].radio(
+        "Reading", list(inside_views.READINGS), format_func=inside_views.READINGS.get, key="inside_reading"
+    )
+state_names = ["h", "c"] if weights.cell == "lstm" else ["h"]  # a GRU and a plain RNN have no cell state
 if st.session_state.get("inside_state") not in (None, *state_names):  # "c" left from an LSTM run
     del st.session_state["inside_state"]
 state_name = columns[1].radio(
     "State", state_names, format_func={"h": "hidden h", "c": "cell c"}.get, key="inside_state"
 )
 layer = 0
-if len(run.weights.lstm) > 1:
+if len(weights.lstm) > 1:
     layer = columns[2].selectbox(
-        f"{run.weights.cell.upper()} layer",
-        range(len(run.weights.lstm)),
+        f"{weights.cell.upper()} layer",
+        range(len(weights.lstm)),
         format_func=lambda k: f"Layer {k + 1}",
         key="inside_layer",
     )
-st.caption(TEXT["inside_readings"].format(window=windows.window, first=windows.window - 1))
+st.caption(TEXT["inside_readings"].format(window=window, first=window - 1))
 layers = inside_views.states_for(record, reading)
 hidden = layers[layer]["h"]  # (T, U)
 
@@ -66,12 +74,12 @@ drawn = list(dict.fromkeys([*(selection.units.tolist() if selection is not None 
 drawn = drawn or list(range(min(3, hidden.shape[1])))
 figure = inside_charts.states_figure(
     index,
-    run.dataset.series.to_numpy(),
+    shown.values,
     layers[layer][state_name][:, drawn],
     drawn,
     state_name=state_name,
-    target=run.dataset.target,
-    parts=(windows.train_end, windows.val_end),
+    target=shown.target,
+    parts=shown.parts,
     selection=(selection.start, selection.end) if selection is not None else None,
     matches=selection.matches if selection is not None else (),
 )

@@ -98,6 +98,8 @@ def series_inside(
     or when no window of the series starts inside it."""
     k = network.position(name)
     h, window = network.horizon, network.window
+    if np.reshape(network.weights.head.bias, -1).size != h:  # a recursive head's network reads other windows
+        raise LabError("Looking inside is for the global LSTM's direct head (one output per horizon step).")
     part = series_windows(train, h, window, season_length, network.base, covariates=covariates)
     if part.x_forecast.shape != network.probe_windows[k : k + 1].shape or not np.allclose(
         part.x_forecast, network.probe_windows[k : k + 1], atol=1e-5

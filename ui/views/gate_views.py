@@ -15,13 +15,16 @@ import streamlit as st
 
 from lstm_core.nn.stop_reason import StopReason
 from ui.charts import figures, inside_charts
-from ui.text.equations import CELL_GATE_ORDER
+from ui.text import i18n
+from ui.text.equations import CELL_EQUATIONS, CELL_GATE_ORDER
+from ui.text.format import unit_summary
 from ui.text.gate_text import TEXT
 
 __all__ = [
     "PLAY_SECONDS",
     "build_figures",
     "cached_figures",
+    "draw_window_gates",
     "epoch_caption",
     "epoch_slider",
     "over_epochs",
@@ -102,6 +105,35 @@ def cached_figures(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str,
         cached = (key, build())
         st.session_state.gates_figures = cached
     return cached[1]
+
+
+def draw_window_gates(gates: dict, gate_figures: dict[str, Any], saturated: dict, cell: str = "lstm") -> None:
+    """One window's gates (each (1, window, units)) with their equations, the per-unit summary and table, and the
+    saturation scatter, into the figures `build_figures` made."""
+    for name in CELL_GATE_ORDER[cell]:
+        st.latex(CELL_EQUATIONS[cell][name])
+        st.caption(i18n.gate_caption(name, cell=cell))  # in the visitor's language (English / 中文)
+        figure = inside_charts.set_gate_values(gate_figures[name], name, gates[name][0])
+        st.plotly_chart(figure, key=f"gates_chart_{name}")
+
+    keeper = {"lstm": "f", "gru": "z"}.get(cell)  # the gate that keeps the old state: none in a plain RNN
+    if keeper is not None:
+        st.subheader("Per unit: which units remember, which forget")
+        mean_keep = gates[keeper][0].mean(axis=0)  # (units,)
+        st.plotly_chart(figures.forget_summary_figure(mean_keep, keeper), key="gates_forget_summary")
+        order = np.argsort(mean_keep)
+        show = min(3, len(order))
+        remember = ", ".join(f"unit {u} ({mean_keep[u]:.2f})" for u in order[::-1][:show])
+        forget = ", ".join(f"unit {u} ({mean_keep[u]:.2f})" for u in order[:show])
+        gate = "forget gate" if keeper == "f" else "update gate"
+        st.markdown(f"Remember most ({gate} near 1): {remember}. Forget most (near 0): {forget}.")
+    st.dataframe(unit_summary(gates), key="gates_unit_table")
+
+    if saturated:
+        st.subheader(TEXT["saturation_header"])
+        st.caption(TEXT["saturation_caption"])
+        figure = inside_charts.set_saturation_values(gate_figures["saturation"], saturated)
+        st.plotly_chart(figure, key="gates_saturation")
 
 
 def build_figures(

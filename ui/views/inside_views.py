@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,16 +13,53 @@ from lstm_core.inside.states import sequence_states, window_states
 from ui.text.format import time_label
 from ui.text.gate_text import TEXT
 
-__all__ = ["READINGS", "apply_brush", "match_sentence", "ranking_table", "states_for"]
+__all__ = ["READINGS", "Shown", "apply_brush", "match_sentence", "ranking_table", "shown", "states_for"]
 
 READINGS = {"sequence": "One sequence (the whole series)", "windows": "Sliding windows, as trained"}
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """What the Inside page draws, from a run or from one series of a benchmark's global LSTM."""
+
+    index: pd.Index  # (T,)
+    values: np.ndarray  # (T,) the series drawn above the states
+    target: str  # its name on the chart
+    weights: Any  # NetworkWeights
+    window: int
+    parts: tuple[int, int]  # where validation and test begin
+    readings: tuple[str, ...]  # the readings it has (`READINGS`' keys)
+    note: str = ""  # a sentence saying in which units the series is drawn, where not its own
+
+
+def shown(record: Any) -> Shown:
+    """A run's series and network, or a global view's (ui.views.global_views: the series in the network's units)."""
+    if hasattr(record, "inside"):  # a GlobalSeriesView
+        inside = record.inside
+        fitting = inside.train_length - inside.horizon
+        return Shown(
+            inside.index, inside.scaled, f"{record.series} / scale", record.weights, inside.window,
+            (fitting, inside.train_length), ("windows",),
+            note="The series is drawn divided by its scale; each window read less its own mean level. "
+            "A state is shown at the last step of each window the network read: its training windows, the "
+            "validation window and the forecast window.",
+        )  # fmt: skip
+    run = record.run
+    windows = run.windows
+    return Shown(
+        run.dataset.frame.index, run.dataset.series.to_numpy(), run.dataset.target, run.weights, windows.window,
+        (windows.train_end, windows.val_end), tuple(READINGS),
+    )  # fmt: skip
 
 
 def states_for(record: Any, reading: str) -> list[dict[str, np.ndarray]]:
     """h and c of every layer over the whole series, in `reading`; computed once per run and reading.
 
-    One cache per visitor (session state), holding only the latest run's two readings.
+    One cache per visitor (session state), holding only the latest run's two readings. A global view keeps its own
+    (one series').
     """
+    if hasattr(record, "inside"):
+        return record.states()
     cache = st.session_state.inside_states
     key = (record.number, reading)
     if key not in cache:
