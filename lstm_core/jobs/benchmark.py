@@ -33,6 +33,7 @@ class BenchmarkSettings:
     windows_per_series: int = 48
     series_embedding: int = 0  # entries of each series' code (0: none)
     calendar: bool = False  # the target steps' month or weekday as inputs
+    head: str = "direct"  # the networks' head: "direct" or "recursive" (evaluate.benchmark.run_benchmark)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models", parse_models(self.models))
@@ -46,6 +47,7 @@ class BenchmarkSettings:
             "windows_per_series": self.windows_per_series,
             "series_embedding": self.series_embedding,
             "calendar": self.calendar,
+            "head": self.head,
         }
 
 
@@ -88,7 +90,7 @@ class BenchmarkJob(WorkerJob):
         """0..1: models done, plus the current one's series (a global LSTM: its epochs over the planned)."""
         shown = len(self.models) + (1 if "naive2" not in self.models and self._competition else 0)
         part = self.series_done / max(self.series_total, 1)
-        if self.model == "lstm" and self.series_done < self.series_total:
+        if self.model in ("lstm", "lstm-recursive") and self.series_done < self.series_total:
             part = (len(self.epochs) - self._first_epoch) / max(self.config.train.epochs, 1)
         return min((self.models_done + part) / max(shown, 1), 1.0)
 

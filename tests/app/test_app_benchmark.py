@@ -15,6 +15,7 @@ def test_a_tiny_benchmark_runs_is_stored_and_reopens_from_the_runs_page() -> Non
     at = open_app("benchmark")
     assert not at.exception and texts(at.info)  # the empty page says what to do
     set_widgets(at, "benchmark_", collection="tourism-monthly", series=3, sample_seed=1, units=4, epochs=1)
+    set_widgets(at, "benchmark_", series_embedding=2, calendar=True)  # the global LSTM's inputs known in advance
     at.multiselect(key="benchmark_models").set_value(["lstm", "ets", "theta", "seasonal_naive"])
     at.button(key="benchmark_submit").click().run()
     assert not at.exception and not at.error, errors(at)
@@ -42,6 +43,7 @@ def test_a_tiny_benchmark_runs_is_stored_and_reopens_from_the_runs_page() -> Non
     at.button(key="runs_again").click().run()
     assert not at.exception
     assert at.session_state["benchmark_series"] == 3 and at.session_state["benchmark_units"] == 4
+    assert (at.session_state["benchmark_series_embedding"], at.session_state["benchmark_calendar"]) == (2, True)
     assert at.number_input(key="benchmark_series").value == 3  # the Benchmark page, its form refilled
 
 
@@ -71,6 +73,21 @@ def test_bad_benchmark_settings_give_one_sentence() -> None:
         "No series is long enough for this horizon; choose a shorter horizon."
     ]
     assert at.session_state["benchmark_job"] is None
+    # the networks' head, series embedding and calendar chosen in the form reach the job and the stored settings
+    set_widgets(at, "benchmark_", collection="tourism-quarterly", series=1, horizon=0)
+    set_widgets(at, "benchmark_", head="recursive", series_embedding=3, calendar=True)
+    at.multiselect(key="benchmark_models").set_value(["naive"])
+    at.button(key="benchmark_submit").click().run()
+    job = at.session_state["benchmark_job"]
+    assert not errors(at) and (job.settings.head, job.settings.series_embedding, job.settings.calendar) == (
+        "recursive",
+        3,
+        True,
+    )
+    wait_watching(job, timeout=60)
+    at.run()
+    kept = at.session_state["benchmark_result"].settings
+    assert (kept["head"], kept["series_embedding"], kept["calendar"]) == ("recursive", 3, True)
 
 
 def test_every_benchmark_text_has_the_same_blanks_in_both_languages() -> None:

@@ -56,7 +56,7 @@ class BenchmarkSlot(JobSlot):
         model = job.model or job.models[0]
         done, total = job.series_done, job.series_total
         line = text("benchmark.progress").format(m=model, d=done, t=total, e=duration(job.elapsed))
-        if model in ("lstm", "lstm-local") and job.epochs:
+        if model in NETWORKS and job.epochs:
             epochs = len(job.epochs) - job._first_epoch
             line += " · " + text("benchmark.progress_epochs").format(e=epochs, n=job.config.train.epochs)
         if job.stopping:
@@ -93,6 +93,7 @@ def start(collection: Any, config: ExperimentConfig, settings: dict[str, Any]) -
         windows_per_series=settings.get("windows_per_series", 48),
         series_embedding=settings.get("series_embedding", 0),
         calendar=settings.get("calendar", False),
+        head=settings.get("head", "direct"),
     )
     SLOT.start(lambda: benchmark_job(collection, config, chosen, heartbeat_timeout=heartbeat_seconds()))
     st.session_state.benchmark_settings = settings
@@ -152,5 +153,8 @@ def start_from_widgets(train_config: Any) -> None:
         "id_column": None,
         "windows_per_series": 48,
         "season_length": None,
+        "series_embedding": int(s.benchmark_series_embedding),
+        "calendar": bool(s.benchmark_calendar),
+        "head": str(s.benchmark_head),
     }
     start(collection, config, settings)

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
-from lstm_core.config.benchmark import DEFAULT_MODELS
+from lstm_core.config.benchmark import DEFAULT_MODELS, HEADS
 from lstm_core.data.collections import COLLECTION_PREFIX, COLLECTIONS
 from lstm_core.errors import LabError
 from lstm_core.evaluate.benchmark import NETWORKS
@@ -26,7 +26,8 @@ from ui.text.i18n import text
 __all__ = ["LOADED", "MAX_SERIES", "MODELS", "draw_form", "draw_result", "fill_from_stored", "fill_missing_widgets"]
 
 LOADED = "loaded"  # the form's choice of the collection loaded on the Data page
-MODELS = ("lstm", "lstm-local", "ets", "theta", "naive", "seasonal_naive")
+MODELS = ("lstm", "lstm-recursive", "lstm-local", "ets", "theta", "naive", "seasonal_naive")
+MAX_EMBEDDING = 64  # BenchmarkConfig.series_embedding's limit
 DEFAULT_SERIES = 20  # about a minute with the five default models on this project's 2-core machine
 MAX_SERIES = 500  # a visitor's benchmark holds one of the server's training places
 _LSTM = ("units", "epochs", "patience", "window")
@@ -44,6 +45,9 @@ def _defaults() -> dict[str, Any]:
         "epochs": BENCHMARK_DEFAULTS["epochs"],
         "patience": BENCHMARK_DEFAULTS["patience"],
         "window": 0,
+        "head": HEADS[0],
+        "series_embedding": 0,
+        "calendar": False,
     }
 
 
@@ -75,6 +79,9 @@ def fill_from_stored(stored: Any) -> None:
         "epochs": train.get("epochs", BENCHMARK_DEFAULTS["epochs"]),
         "patience": train.get("patience") or BENCHMARK_DEFAULTS["patience"],
         "window": windows.get("window", 0),
+        "head": settings.get("head") if settings.get("head") in HEADS else HEADS[0],
+        "series_embedding": int(settings.get("series_embedding") or 0),
+        "calendar": bool(settings.get("calendar", False)),
     }
     for key, value in values.items():
         st.session_state[f"benchmark_{key}"] = value
@@ -103,6 +110,22 @@ def draw_form() -> None:
     right.number_input(text("benchmark.epochs"), 1, 500, step=1, key="benchmark_epochs")
     right.number_input(text("benchmark.patience"), 1, 100, step=1, key="benchmark_patience")
     right.number_input(text("benchmark.window"), 0, 512, step=1, key="benchmark_window")
+    right.selectbox(
+        text("benchmark.head"),
+        HEADS,
+        key="benchmark_head",
+        format_func=lambda head: text(f"benchmark.heads.{head}"),
+        help=text("benchmark.head_help"),
+    )
+    right.number_input(
+        text("benchmark.series_embedding"),
+        0,
+        MAX_EMBEDDING,
+        step=1,
+        key="benchmark_series_embedding",
+        help=text("benchmark.series_embedding_help"),
+    )
+    right.checkbox(text("benchmark.calendar"), key="benchmark_calendar", help=text("benchmark.calendar_help"))
 
 
 def _collection_label(name: str, loaded: Any) -> str:
