@@ -68,6 +68,13 @@ class GateHistory:
         names = self.snapshots[0].probe[layer]
         return {name: np.stack([s.probe[layer][name] for s in self.snapshots]) for name in names}
 
+    def thinned(self, count: int) -> GateHistory:
+        """At most `count` (>= 2) snapshots, evenly spread over these, the first and the last always among them."""
+        if len(self.snapshots) <= count:
+            return self
+        kept = np.unique(np.linspace(0, len(self.snapshots) - 1, max(count, 2)).round().astype(int))  # (<= count,)
+        return GateHistory(probe_x=self.probe_x, snapshots=tuple(self.snapshots[k] for k in kept))
+
 
 class GateRecorder:
     """Collects snapshots from the training thread; safe to read from any other thread."""

@@ -82,3 +82,20 @@ def test_visitors_are_counted_by_session_within_the_window(monkeypatch):
     later = 1001.0 + runtime.VISITOR_SECONDS + 1  # "a" was last seen at 1001
     assert runtime.visitors_now("b", now=later) == 1
     assert runtime.visitors_now(None, now=later) == 1
+
+
+def test_an_older_runs_gate_history_is_thinned_and_the_rest_kept(dataset, monkeypatch):
+    """A run past the newest FULL_GATE_HISTORIES keeps THINNED_SNAPSHOTS snapshots, first and last among them, and
+    everything else it had."""
+    from tiny import TINY
+
+    from lstm_core.experiment.run import run_experiment
+    from ui.session import state
+
+    run = run_experiment(dataset, TINY.replace(epochs=4))
+    monkeypatch.setattr(state, "THINNED_SNAPSHOTS", 2)
+    assert len(run.gate_history) > 2
+    older = state._with_thinned_gates(run)
+    assert older.gate_history.epochs.tolist() == [run.gate_history.epochs[0], run.gate_history.epochs[-1]]
+    assert older.metrics is run.metrics and older.weights is run.weights and older.train.history is run.history
+    assert state._with_thinned_gates(None) is None

@@ -142,6 +142,19 @@ def test_recorder_keeps_at_most_max_snapshots_evenly_spread():
     assert recorder.history().epochs.tolist()[-2:] == [46, 48]
 
 
+def test_thinned_history_keeps_the_first_and_last_evenly_spread():
+    """Thinning 48 snapshots to 5 keeps epochs 1, 13, 25, 36 and 48 with their own networks; fewer stay as they are."""
+    recorder = GateRecorder()
+    recorder.begin(np.zeros((5, 1), np.float32), epochs=48)
+    for epoch in range(1, 49):
+        recorder.record(epoch, random_network(seed=epoch))
+    history = recorder.history()
+    thin = history.thinned(5)
+    assert thin.epochs.tolist() == [1, 13, 25, 36, 48]
+    assert thin.snapshots[2] is history.snapshots[24]
+    assert thin.thinned(5) is thin and history.thinned(48) is history
+
+
 def test_recorder_memory_budget_lowers_snapshot_count():
     """A snapshot budget of 3 snapshots' floats keeps at most 3 (plus the final network) for 30 epochs."""
     network = random_network(units=4)

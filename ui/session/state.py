@@ -6,6 +6,7 @@ sets them. The training job itself is `ui.jobs.trainings`, which hands each fini
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,10 @@ __all__ = [
 ]
 
 MODELS_KEPT = 5  # older runs keep config, metrics, history and forecast, but not the weights and test windows
+# The newest runs keep every recorded epoch's network for the Gates page's epoch slider (about 5 MiB for the default
+# training's 100); older ones with a model keep THINNED_SNAPSHOTS of them, so the session does not grow per run.
+FULL_GATE_HISTORIES = 3  # a Compare's three cells
+THINNED_SNAPSHOTS = 21
 MAX_RUNS = 50  # the oldest run is dropped after this many
 
 
@@ -101,7 +106,18 @@ def add_run(run: Any) -> RunRecord:
     del runs[:-MAX_RUNS]
     for old in runs[:-MODELS_KEPT]:
         old.run = None  # frees the weights, test windows and data copy of older runs
+    for old in runs[-MODELS_KEPT:-FULL_GATE_HISTORIES]:
+        old.run = _with_thinned_gates(old.run)
     return record
+
+
+def _with_thinned_gates(run: Any) -> Any:
+    """`run` with at most THINNED_SNAPSHOTS gate snapshots (the same run when it has no more)."""
+    history = run.gate_history if run is not None else None
+    if history is None or len(history) <= THINNED_SNAPSHOTS:
+        return run
+    train = dataclasses.replace(run.train, gate_history=history.thinned(THINNED_SNAPSHOTS))
+    return dataclasses.replace(run, train=train)
 
 
 def latest_record() -> RunRecord | None:
