@@ -7,7 +7,9 @@
     python -m lstm_core benchmark --data long.csv --id-column id --column value --date-column month \\
         --horizon 24 --season-length 12 --out bench/mine
 
-Writes forecasts.csv, scores.csv and summary.json to --out (evaluate.benchmark). Every check of the input runs
+Writes forecasts.csv, scores.csv and summary.json to --out (evaluate.benchmark), and with `--inside SERIES` (repeatable)
+--out/gates/SERIES.npz: the global LSTM's gates on that series' forecast window, as `run`'s gates.npz, in the scaled
+units the network reads (evaluate.benchmark_inside). Every check of the input runs
 before the output folder is made. The LSTM's settings are the run options; those not given take the benchmark's
 defaults (a window of max(H, season), 40 epochs with patience 5, batch 128, 32 units).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import Any
 
 from lstm_core.cli.common import experiment_config
 from lstm_core.cli.runs import add_store_options, save_cli_entry
@@ -33,6 +36,10 @@ BENCHMARK_DEFAULTS = {"epochs": 40, "patience": 5, "batch_size": 128, "units": 3
 def add_benchmark_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="a config.json of the LSTM's settings (options given here override it)")
     parser.add_argument("--out", required=True, help="folder for forecasts.csv, scores.csv and summary.json")
+    parser.add_argument(
+        "--inside", action="append", default=[], metavar="SERIES",
+        help="also write OUT/gates/SERIES.npz: the global LSTM's gates on that series (repeatable)",
+    )  # fmt: skip
     add_config_options(parser, (BenchmarkConfig,))
     add_config_options(parser, RUN_PARTS)
     add_store_options(parser)
@@ -54,6 +61,8 @@ def benchmark_command(args: argparse.Namespace) -> int:
         date_column=config.data.date_column,
         season_length=config.forecast.season_length,
     ).sample(bench.series, bench.sample_seed)
+    inside = list(getattr(args, "inside", None) or [])
+    _check_inside(inside, models, bench.head, [series.name for series in collection])
     horizon = bench.horizon or next((s.horizon for s in collection if s.horizon), None)
     if horizon is None:
         raise LabError("Set the horizon with --horizon: a CSV collection has none of its own.")
@@ -105,6 +114,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
     save_cli_entry(benchmark_entry(result, name=collection.name, config=config, settings=stored), args)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    _write_inside(result.network, collection, inside, args.out)
     summary = result.summary
     parts = []
     for model in models:
@@ -127,6 +137,34 @@ def benchmark_command(args: argparse.Namespace) -> int:
         if fit.get("coverage"):
             print(f"{model} bands: {_coverage(fit['coverage'])}", file=sys.stderr)
     return 0
+
+
+def _check_inside(names: list[str], models: tuple[str, ...], head: str, series: list[str]) -> None:
+    """--inside needs the global LSTM with its direct head, and series of the benchmark; LabError otherwise."""
+    if not names:
+        return
+    if "lstm" not in models or head != "direct":
+        raise LabError("--inside looks inside the global LSTM with its direct head: add lstm to --models.")
+    missing = [name for name in names if name not in series]
+    if missing:
+        shown = ", ".join(series[:5]) + (", ..." if len(series) > 5 else "")
+        raise LabError(f"--inside names a series the benchmark does not have: {missing[0]!r} (it has {shown}).")
+
+
+def _write_inside(network: Any, collection: Any, names: list[str], out: str) -> None:
+    """OUT/gates/<series>.npz for each series of --inside (a series left out of the benchmark gets a note)."""
+    from pathlib import Path
+
+    from lstm_core.evaluate.benchmark import look_inside
+    from lstm_core.evaluate.benchmark_inside import write_series_gates
+
+    for name in names if network is not None else ():
+        try:
+            path = write_series_gates(look_inside(network, collection, name), network.weights, Path(out) / "gates")
+        except LabError as error:
+            print(f"note: no gates for {name}: {error}", file=sys.stderr)
+        else:
+            print(f"gates of the global LSTM on {name} (scaled units): {path}", file=sys.stderr)
 
 
 def _seed_spread(seeds: dict | None) -> str:

@@ -20,7 +20,9 @@ as one sequence).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,7 +32,7 @@ from lstm_core.forecast.global_model import series_windows
 from lstm_core.nn.gates import network_gates
 from lstm_core.nn.weights import NetworkWeights
 
-__all__ = ["KINDS", "GlobalNetwork", "SeriesInside", "series_inside", "window_states"]
+__all__ = ["KINDS", "GlobalNetwork", "SeriesInside", "series_inside", "window_states", "write_series_gates"]
 
 KINDS = ("training", "validation", "forecast")  # what a series' window is for, in time order
 
@@ -148,3 +150,16 @@ def window_states(inside: SeriesInside, weights: NetworkWeights) -> list[dict[st
             states[name] = values
         out.append(states)
     return out
+
+
+def write_series_gates(inside: SeriesInside, weights: NetworkWeights, out_dir: str | Path) -> Path:
+    """out_dir/<series>.npz, as a run's gates.npz: the forecast window's inputs `x` (W, F) and its first layer's
+    gates (an LSTM's i, f, g, o, c, h, each (W, U)); beside them every window of the series (`windows` (N, W, F),
+    `ends` (N,)) and its `scale`, to recompute any other window's."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    gates = network_gates(inside.x[-1:], weights)[0]  # each (1, W, U)
+    path = out / f"{re.sub(r'[^A-Za-z0-9._-]', '_', inside.name)}.npz"
+    arrays = {name: np.asarray(value[0]) for name, value in gates.items()}
+    np.savez(path, x=inside.x[-1], windows=inside.x, ends=inside.ends, scale=np.float64(inside.scale), **arrays)
+    return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_cli import cli
@@ -19,10 +20,13 @@ def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
     done = cli(
         "benchmark", "--data", "collection:tourism-monthly", "--series", "3", "--sample-seed", "1",
         "--models", "lstm,theta,naive,seasonal_naive", *TINY_LSTM, "--series-embedding", "2", "--calendar",
-        "--out", str(out),
+        "--inside", "M187", "--out", str(out),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["forecasts.csv", "scores.csv", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["forecasts.csv", "gates", "scores.csv", "summary.json"]
+    gates = np.load(out / "gates" / "M187.npz")  # the global LSTM on one series (value, 2-entry code)
+    assert gates["x"].shape == (24, 3) and gates["h"].shape == gates["f"].shape == (24, 4)
+    np.testing.assert_array_equal(gates["x"], gates["windows"][-1])
     forecasts = pd.read_csv(out / "forecasts.csv")
     bands = ["lstm_lo80", "lstm_hi80", "lstm_lo95", "lstm_hi95"]
     assert list(forecasts.columns) == [
@@ -86,6 +90,7 @@ def test_a_long_csv_with_its_own_season(tmp_path):
         (["--data", "LONG", "--id-column", "code", "--horizon", "2"], "'code'"),
         (["--data", "collection:m3-yearly", "--series", "0"], "--series"),
         (["--data", "collection:tourism-yearly", "--horizon", "9"], "longer than the test part"),
+        (["--data", "collection:tourism-monthly", "--models", "lstm", "--inside", "nope"], "'nope'"),
     ],
 )
 def test_bad_input_is_one_error_line(tmp_path, args, words):
