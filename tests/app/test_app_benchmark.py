@@ -35,6 +35,20 @@ def test_a_tiny_benchmark_runs_is_stored_and_reopens_from_the_runs_page() -> Non
     held = [c for c in texts(at.caption) if c.startswith("lstm: the 80% band")]  # coverage beside the nominal level
     assert len(held) == 1 and "% of the test values" in held[0], texts(at.caption)
 
+    # look inside the global LSTM for one series: the Gates page shows its gates, the Inside page its states
+    chosen = at.selectbox(key="benchmark_inside_series").options[1]
+    at.selectbox(key="benchmark_inside_series").select_index(1)
+    at.button(key="benchmark_inside").click().run()
+    assert not at.exception and not at.error, (at.exception, errors(at))
+    label = f"Global LSTM · {chosen} · tourism-monthly"
+    captions = [c.replace("\\", "") for c in texts(at.caption)]  # markdown escapes
+    assert any(c.startswith(label) for c in captions), captions
+    assert any("divided by its scale" in c for c in texts(at.caption))  # the units the network reads
+    assert len(at.get("plotly_chart")) >= 6 and at.slider(key="gates_global_window").value > 1  # the forecast window
+    switch(at, "inside")
+    assert not at.exception and not at.error, (at.exception, errors(at))
+    assert any(c.replace("\\", "").startswith(label) for c in texts(at.caption)) and at.get("plotly_chart")
+
     switch(at, "runs")
     assert not at.exception, at.exception
     stored = at.dataframe[0].value

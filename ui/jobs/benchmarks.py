@@ -3,7 +3,8 @@
 The life (start, poll, stop, collect, the sidebar line) is `ui.jobs.slot`; this module declares what is a
 benchmark's own: its progress sentence (which model, series done of N, the LSTM's epochs), its sidebar line, and
 what a finished job becomes: a `BenchmarkRecord` in `benchmark_result` (saved to the visitor's workspace of the run
-store, kind "benchmark"), or the sentence of its failure or stop in `benchmark_error`.
+store, kind "benchmark"; it keeps the collection it ran on, so the global LSTM can be looked at for any one series),
+or the sentence of its failure or stop in `benchmark_error`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class BenchmarkRecord:
     result: Any  # evaluate.benchmark.BenchmarkResult
     finished_at: float
     store_id: str | None = None
+    collection: Any = None  # the Collection it ran on (its series are shared, not copied): a look inside derives
+    # one series' windows from it (ui.views.global_views)
+    inside: Any = None  # the series of the global LSTM the visitor looks inside (global_views.GlobalSeriesView)
 
 
 class BenchmarkSlot(JobSlot):
@@ -72,7 +76,9 @@ class BenchmarkSlot(JobSlot):
             state.benchmark_error = job.error or text("benchmark.stopped")
             return None
         settings = state.benchmark_settings or {}
-        record = BenchmarkRecord(job.collection.name, dict(settings), job.config, job.result, finished_at=time.time())
+        record = BenchmarkRecord(
+            job.collection.name, dict(settings), job.config, job.result, time.time(), collection=job.collection
+        )
         entry = benchmark_entry(job.result, name=record.name, config=job.config, settings=record.settings)
         record.store_id = runstore.save_entry(entry)
         state.benchmark_result = record
