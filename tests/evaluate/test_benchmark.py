@@ -110,6 +110,8 @@ def test_global_gates_of_one_series_equal_keras(benchmarks):
     """Looking inside the global LSTM for one series: its windows end with the forecast window the network read,
     their NumPy gates equal Keras's own layer output, the states sit at each window's last step, and the forecast
     window's H outputs equal Keras's prediction."""
+    import pickle
+
     import keras
 
     from lstm_core.evaluate.benchmark import look_inside
@@ -117,8 +119,7 @@ def test_global_gates_of_one_series_equal_keras(benchmarks):
     from lstm_core.nn.gates import network_gates, predict
     from lstm_core.nn.keras_model import rebuild_model
 
-    result = benchmarks[0]
-    network = result.network
+    network = pickle.loads(pickle.dumps(benchmarks[0].network))  # as it comes back from the app's worker process
     assert network.series == ("s0", "s1", "s2") and network.probe_windows.shape == (3, 8, 6)  # value, calendar, code
     inside = look_inside(network, tiny_collection(lengths=(30, 36, 33), dated=True), "s1")
     assert inside.kinds[-2:] == ("validation", "forecast") and set(inside.kinds[:-2]) == {"training"}
