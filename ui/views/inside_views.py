@@ -42,7 +42,9 @@ def shown(record: Any) -> Shown:
             (fitting, inside.train_length), ("windows",),
             note="The series is drawn divided by its scale; each window read less its own mean level. "
             "A state is shown at the last step of each window the network read: its training windows, the "
-            "validation window and the forecast window.",
+            "validation window and the forecast window."
+            + (f" The first of the {record.members} seeds' networks (seed {record.seed})." if record.members > 1
+               else ""),
         )  # fmt: skip
     run = record.run
     windows = run.windows
