@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from lstm_core.config.sweep import SweepConfig
 from lstm_core.errors import LabError
+from lstm_core.sweep.collection_results import OBJECTIVE_TEXT
 from lstm_core.sweep.results import importances, objective_text, trials_frame
 from lstm_core.sweep.study import default_storage_url, public_url
 from ui import pages
@@ -45,6 +47,39 @@ with st.form("sweep_form", border=True):
 
 storage = "" if sweeps.storage_fixed() else st.session_state.get("sweep_storage", "").strip()
 storage = storage or default_storage_url()
+if (collection := st.session_state.get("collection")) is not None:
+    with st.expander(f"Sweep one global model over the collection {collection.name} ({len(collection)} series)"):
+        st.caption(
+            "Each trial trains one network over every series of the collection (window, units, layers, learning "
+            "rate, dropout, base forecast, windows per series, and calendar inputs where the series have dates, "
+            "searched; 40 epochs with patience 5, batch 128) and is scored by the mean over series of the MASE of "
+            "its forecast of each series' validation part (the horizon's steps before its test part). The test "
+            "parts are not read here: score the best settings once against ETS, Theta and the naive forecasts with "
+            "`python -m lstm_core sweep --data ... --out DIR`, or on the Benchmark page."
+        )
+        with st.form("sweep_global_form", border=False):
+            horizon = st.number_input(
+                "Horizon: validation and test steps of each series (0: the collection's own)",
+                min_value=0,
+                max_value=1000,
+                value=0,
+                key="sweep_global_horizon",
+            )
+            trials = st.number_input("Trials", min_value=1, max_value=500, value=8, key="sweep_global_trials")
+            global_pressed = st.form_submit_button("Start global sweep", key="sweep_global_start", disabled=running)
+    if global_pressed:
+        try:
+            sweeps.start_collection(
+                SweepConfig(trials=int(trials)),
+                horizon=int(horizon) or None,
+                study_name=st.session_state.sweep_study,
+                storage=storage,
+            )
+        except LabError as error:
+            st.error(str(error))
+        else:
+            st.session_state.sweep_rename = True
+            st.rerun()
 if submitted:
     try:
         space, sweep = sweep_form.space_from_widgets(), sweep_form.sweep_from_widgets()
@@ -85,15 +120,17 @@ def live_trials() -> None:
         st.info("Set the ranges and the budget, then press **Start sweep**, or open a study by name.")
         return
     study, setup = opened
-    frame = trials_frame(study)
+    value = "val_rmse" if setup.collection is None else "val_mase"  # a collection's global model: its mean MASE
+    frame = trials_frame(study, value=value)
     st.subheader(f"Study {study.study_name}: {len(frame)} trial(s)")
     if frame.empty:
         st.caption("No trial yet; the first one includes loading Keras and compiling the model.")
         return
-    best = frame["val_rmse"].min()
-    st.caption(f"Best validation RMSE so far: {number(best)} · workers: {frame['worker'].nunique()}")
-    st.caption(f"Objective: {objective_text(setup)}.")
+    best = frame[value].min()
+    st.caption(f"Best validation {value[4:].upper()} so far: {number(best)} · workers: {frame['worker'].nunique()}")
+    st.caption(f"Objective: {OBJECTIVE_TEXT if setup.collection is not None else objective_text(setup)}.")
     st.dataframe(frame, hide_index=True, key=f"sweep_table_{len(frame)}")
+    frame = frame.rename(columns={value: "val_rmse"})  # the charts read the trials' value under this name
     st.plotly_chart(sweep_charts.progress_figure(frame), key="sweep_progress_chart")
     parameters = [name for name in setup.space.searched if name in frame.columns]
     parallel = sweep_charts.parallel_figure(frame, parameters)
@@ -102,6 +139,12 @@ def live_trials() -> None:
     weights = importances(study)
     if weights:
         st.plotly_chart(sweep_charts.importance_figure(weights), key="sweep_importance_chart")
+    if setup.collection is not None:
+        st.caption(
+            "A global model's best settings are scored on the test parts by the command line's `sweep ... --out "
+            "DIR` (beside ETS, Theta and the naive forecasts); Train the best is for a sweep of one series."
+        )
+        return
     # In the fragment: a click reruns only the fragment, so the switch to Train must happen here.
     if frame["state"].eq("complete").any() and st.button(
         "Train the best",

@@ -238,9 +238,8 @@ def _collection_sweep(
     name: str,
 ) -> int:
     """A sweep of a collection's global model (see the module docstring); returns the exit status."""
-    from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
     from lstm_core.store.evaluations import benchmark_entry
-    from lstm_core.sweep.collection import default_global_space, load_collection_data, selection
+    from lstm_core.sweep.collection import TRAINING_DEFAULTS, default_global_space, load_collection_data, selection
     from lstm_core.sweep.collection_results import write_collection_results
     from lstm_core.sweep.start import run_collection_trials, sampler_seed_for, start_collection_study
     from lstm_core.sweep.study import wait_for_running
@@ -248,7 +247,7 @@ def _collection_sweep(
     chosen = given_settings(args, CollectionConfig, flags=True)
     if stored is None:
         whole = getattr(args, "config", None)  # a config is whole: the benchmark's defaults fill no gap
-        config = config.replace(**{k: v for k, v in BENCHMARK_DEFAULTS.items() if whole or k not in vars(args)})
+        config = config.replace(**{k: v for k, v in TRAINING_DEFAULTS.items() if whole or k not in vars(args)})
         chosen = selection(**chosen)
         horizon = given.get("horizon")
     else:

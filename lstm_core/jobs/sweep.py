@@ -3,7 +3,8 @@
 The study is started first, by `sweep.start.start_study` (as the command line starts it); a `SweepJob` then joins
 it and runs trials in a daemon thread with its `SweepConfig`'s time limit and sampler; it makes no UI calls. It holds
 one of the process's training places for its whole run (`jobs.WorkerJob`), so a sweep counts
-against the server's cap `LSTM_LAB_MAX_TRAININGS` like a training does (it trains one trial at a time).
+against the server's cap `LSTM_LAB_MAX_TRAININGS` like a training does (it trains one trial at a time). A sweep of
+a collection's global model (`setup.collection`) takes a `sweep.collection.CollectionData` as its `dataset`.
 
 - `request_stop()` ends the running trial at its next step (marked "stopped") and starts no other.
 - `heartbeat()` must be called while a page watches; after `heartbeat_timeout` seconds without one (the
@@ -18,7 +19,6 @@ from collections.abc import Callable
 from typing import Any
 
 from lstm_core.config.sweep import SweepConfig
-from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs.base import WorkerJob
 from lstm_core.jobs.state import JobState
@@ -36,7 +36,7 @@ class SweepJob(WorkerJob):
 
     def __init__(
         self,
-        dataset: Dataset,
+        dataset: Any,
         setup: SweepSetup,
         *,
         storage: str,

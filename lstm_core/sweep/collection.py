@@ -36,7 +36,9 @@ from lstm_core.sweep.study import SweepSetup, pruner_for, run_objective, use_sam
 
 __all__ = [
     "GLOBAL_DEFAULTS",
+    "TRAINING_DEFAULTS",
     "CollectionData",
+    "collection_data",
     "collection_fingerprint",
     "default_global_space",
     "fit_global",
@@ -48,6 +50,8 @@ __all__ = [
 
 # The global model's own settings where the space leaves them out (the benchmark's defaults).
 GLOBAL_DEFAULTS: dict[str, Any] = {"base": "auto", "windows_per_series": 48, "calendar": False}
+# The training settings a sweep of a collection starts from unless given (cli.benchmark.BENCHMARK_DEFAULTS).
+TRAINING_DEFAULTS: dict[str, Any] = {"epochs": 40, "patience": 5, "batch_size": 128, "units": 32}
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,13 +78,24 @@ def selection(id_column: str | None = None, series: int | None = None, sample_se
     return {"id_column": id_column, "series": series, "sample_seed": sample_seed}
 
 
+def collection_data(collection: Collection, horizon: int | None, season_length: int | None = None) -> CollectionData:
+    """A loaded collection split by `horizon` (None: the collection's own) for a sweep; LabError (one sentence) for
+    a collection without a horizon of its own or series too short for it."""
+    from lstm_core.evaluate.benchmark import split_tasks
+
+    h = horizon or next((s.horizon for s in collection if s.horizon), None)
+    if h is None:
+        raise LabError("Set the horizon with --horizon: a CSV collection has none of its own.")
+    tasks, notes = split_tasks(collection, horizon=h, season_length=season_length, networks=True)
+    return CollectionData(collection, tuple(tasks), int(h), (*collection.notes, *notes))
+
+
 def load_collection_data(config: ExperimentConfig, chosen: dict[str, Any], horizon: int | None) -> CollectionData:
     """The collection `config.data` names, `chosen` series of it, split by `horizon` (None: the collection's own).
 
     Raises LabError (one sentence) for an unknown collection, a CSV without a horizon, or series too short for it.
     """
     from lstm_core.data.collections import load_collection
-    from lstm_core.evaluate.benchmark import split_tasks
 
     collection = load_collection(
         config.data.source,
@@ -89,11 +104,7 @@ def load_collection_data(config: ExperimentConfig, chosen: dict[str, Any], horiz
         date_column=config.data.date_column,
         season_length=config.forecast.season_length,
     ).sample(chosen.get("series"), chosen.get("sample_seed") or 0)
-    h = horizon or next((s.horizon for s in collection if s.horizon), None)
-    if h is None:
-        raise LabError("Set the horizon with --horizon: a CSV collection has none of its own.")
-    tasks, notes = split_tasks(collection, horizon=h, season_length=config.forecast.season_length, networks=True)
-    return CollectionData(collection, tuple(tasks), int(h), (*collection.notes, *notes))
+    return collection_data(collection, horizon, config.forecast.season_length)
 
 
 def collection_fingerprint(collection: Collection) -> str:
@@ -210,6 +221,8 @@ def optimize_collection(
                 raise _Stopped
 
         try:
+            if stop():  # asked before the trial began: nothing to train
+                raise _Stopped
             fit = fit_global(data, config, options, on_epoch=on_epoch)
         except (_Pruned, _Stopped) as ended:
             trial.set_user_attr("stopped", isinstance(ended, _Stopped))

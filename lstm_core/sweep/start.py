@@ -87,7 +87,7 @@ def start_study(
 def run_trials(
     study: Any,
     setup: SweepSetup,
-    dataset: Dataset,
+    dataset: Any,
     sweep: SweepConfig,
     *,
     should_stop: Callable[[], bool] | None = None,
@@ -95,9 +95,13 @@ def run_trials(
 ) -> int:
     """Run trials of the study here until its budget, `sweep.timeout` or `should_stop`; how many ran here.
 
-    A given `sweep.sampler_seed` is used as it is (a local worker of the command line gets its own); without one the
-    seed is `sampler_seed_for` the run's seed and the trials the study holds already (none for a new study).
+    A study of a collection's global model (`setup.collection`) runs `run_collection_trials` on `dataset`, then a
+    sweep.collection.CollectionData (so the app's worker process runs either kind). A given `sweep.sampler_seed` is
+    used as it is (a local worker of the command line gets its own); without one the seed is `sampler_seed_for` the
+    run's seed and the trials the study holds already (none for a new study).
     """
+    if setup.collection is not None:
+        return run_collection_trials(study, setup, dataset, sweep, should_stop=should_stop, on_trial=on_trial)
     if sweep.sampler_seed is not None:
         seed = sweep.sampler_seed
     else:

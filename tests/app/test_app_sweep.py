@@ -139,3 +139,37 @@ def test_the_backtest_objective_from_the_form(tmp_path, monkeypatch):
     assert "Objective: mean over folds of the 3-step RMSE" in captions
     table = at.dataframe[0].value
     assert len(table) == 1 and table["val_rmse"].notna().all()
+
+
+def test_a_loaded_collection_is_offered_a_global_sweep(tmp_path, monkeypatch):
+    """With a collection on the Data page, the Sweep page offers one global model over it: a horizon its series are
+    too short for is one sentence; a good one starts a sweep of the collection (stopped at once here)."""
+    import numpy as np
+    import pandas as pd
+
+    from lstm_core.config.settings import DataConfig
+    from lstm_core.data.collections import from_long
+    from lstm_core.sweep.study import stored_setup
+
+    monkeypatch.setenv("LSTM_LAB_CACHE", str(tmp_path))
+    monkeypatch.delenv("LSTM_LAB_DB", raising=False)
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    at = open_sweep_page(storage)
+    frame = pd.DataFrame({"id": np.repeat(["a", "b", "c"], 16), "value": np.tile(np.arange(16.0), 3) + 5})
+    at.session_state["collection"] = from_long(frame, id_column="id", column="value", name="three.csv")
+    at.session_state["collection_config"] = DataConfig(source="three.csv")
+    at.run()
+    assert any("global model over the collection three.csv (3 series)" in e.label for e in at.expander)
+    at.number_input(key="sweep_global_horizon").set_value(9)
+    at.button(key="sweep_global_start").click().run()
+    assert not at.exception and at.session_state["sweep_job"] is None
+    assert errors(at) == ["No series is long enough for this horizon; choose a shorter --horizon."]
+    at.number_input(key="sweep_global_horizon").set_value(3)
+    at.button(key="sweep_global_start").click().run()
+    assert not at.exception and not at.error, errors(at)
+    job = at.session_state["sweep_job"]
+    job.request_stop()
+    wait_watching(job, timeout=120)
+    assert job.state in ("stopped", "done"), job.error
+    setup = stored_setup(storage, job.study_name)
+    assert setup.collection is not None and setup.horizon == 3 and "base" in setup.space.searched

@@ -73,8 +73,8 @@ def test_trials_are_the_global_models_validation_mase_and_never_read_a_test_valu
     assert len(complete) == 2
     for trial in complete:
         config = setup.config.replace(**{k: v for k, v in trial.params.items() if k not in GLOBAL_PARAMETERS})
-        fit = global_forecast(trains, H, config, seasons=[12] * 3, windows_per_series=trial.params["windows_per_series"],
-                              base=trial.params["base"])  # fmt: skip
+        per_series, base = trial.params["windows_per_series"], trial.params["base"]
+        fit = global_forecast(trains, H, config, seasons=[12] * 3, windows_per_series=per_series, base=base)
         assert trial.value == pytest.approx(fit.val_mase, rel=1e-5)
     out = tmp_path / "out"
     trials = pd.read_csv(out / "trials.csv")

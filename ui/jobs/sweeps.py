@@ -33,6 +33,7 @@ __all__ = [
     "draw_status",
     "open_view",
     "start",
+    "start_collection",
     "storage_fixed",
     "train_best",
     "view",
@@ -92,6 +93,31 @@ def start(space: SweepSpace, sweep: SweepConfig, *, study_name: str, storage: st
         # Its trials in a worker process (lstm_core.jobs.pool); in a thread when LSTM_LAB_WORKERS=0.
         return sweep_job(
             dataset, setup, storage=storage, study_name=name, sweep=sweep, save_trial=_saver(name, setup, dataset)
+        )
+
+    job = SLOT.start(build)
+    s.sweep_view = StudyView(storage, name)
+    return job
+
+
+def start_collection(sweep: SweepConfig, *, horizon: int | None, study_name: str, storage: str) -> SweepJob:
+    """Start a sweep of the global model over the loaded collection (sweep.collection, its default space, the
+    benchmark's training settings); raises LabError (busy, a horizon the series are too short for)."""
+    from lstm_core.sweep.collection import TRAINING_DEFAULTS, collection_data, default_global_space, selection
+    from lstm_core.sweep.start import start_collection_study
+
+    s = st.session_state
+    name = study_name.strip()
+
+    def build() -> SweepJob:
+        config = s.config.replace(data=s.collection_config, **TRAINING_DEFAULTS)
+        data = collection_data(s.collection, horizon, config.forecast.season_length)
+        config = config.replace(window=max(data.horizon, *(task.season_length for task in data.tasks)))
+        _, setup = start_collection_study(
+            data, config, default_global_space(data), sweep, chosen=selection(), storage=storage, study_name=name
+        )
+        return sweep_job(
+            data, setup, storage=storage, study_name=name, sweep=sweep, save_trial=_saver(name, setup, data)
         )
 
     job = SLOT.start(build)
