@@ -79,7 +79,9 @@ def _space(path: str | None) -> SweepSpace | None:
 
 def _trial_line(trial: Any, label: str = "val RMSE") -> str:
     state = trial.state.name.lower()
-    value = f" {label} {trial.value:.5g}" if trial.value is not None else ""
+    # A pruned trial's value is its last reported epoch's: the validation RMSE, in the units of a collection's MASE
+    shown = trial.value is not None and (label == "val RMSE" or state == "complete")
+    value = f" {label} {trial.value:.5g}" if shown else ""
     params = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in trial.params.items())
     seconds = trial.user_attrs.get("seconds")
     return (
