@@ -154,8 +154,8 @@ def draw_gates(view: GlobalSeriesView) -> None:
             key="gates_layer",
         )  # fmt: skip
     count = len(inside.x)
-    if st.session_state.get("gates_global_window", 0) > count:
-        st.session_state.gates_global_window = count
+    if st.session_state.get("gates_global_window", 0) > count:  # left from a longer series: start at its end
+        del st.session_state["gates_global_window"]
     position = st.slider("Window", 1, count, value=count, key="gates_global_window") - 1
     end, window, h = int(inside.ends[position]), inside.window, inside.horizon
     index = inside.index
