@@ -63,6 +63,8 @@ def benchmark_command(args: argparse.Namespace) -> int:
     ).sample(bench.series, bench.sample_seed)
     inside = list(getattr(args, "inside", None) or [])
     _check_inside(inside, models, bench.head, [series.name for series in collection])
+    if inside and bench.series_embedding:
+        raise LabError("--inside cannot look inside a learned series embedding yet; give the code with --series-code.")
     horizon = bench.horizon or next((s.horizon for s in collection if s.horizon), None)
     if horizon is None:
         raise LabError("Set the horizon with --horizon: a CSV collection has none of its own.")
@@ -89,6 +91,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
         season_length=config.forecast.season_length,
         windows_per_series=bench.windows_per_series,
         series_embedding=bench.series_embedding,
+        series_code=bench.series_code,
         calendar=bench.calendar,
         head=bench.head,
         on_progress=progress,
@@ -103,6 +106,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
         "id_column": bench.id_column,
         "windows_per_series": bench.windows_per_series,
         "series_embedding": bench.series_embedding,
+        "series_code": bench.series_code,
         "calendar": bench.calendar,
         "head": bench.head,
         "lstm": config.to_dict(),

@@ -60,8 +60,16 @@ class BenchmarkConfig:
         kind="int",
         low=0,
         high=64,
-        help="give the global LSTM a code of this many entries per series beside each input step, an embedding of "
-        "the series id (0: none)",
+        help="give the global LSTM a trained embedding of the series id: a vector of this many entries per series, "
+        "learned with the network, beside each input step (0: none)",
+    )
+    series_code: int = setting(
+        0,
+        kind="int",
+        low=0,
+        high=64,
+        help="give the networks a fixed random code of this many entries per series beside each input step, an "
+        "embedding of the series id whose meaning the input weights learn (0: none)",
     )
     head: str = setting(
         "direct",

@@ -148,6 +148,7 @@ def run_benchmark(
     season_length: int | None = None,
     windows_per_series: int = 48,
     series_embedding: int = 0,
+    series_code: int = 0,
     calendar: bool = False,
     base: str = "auto",
     head: str = "direct",
@@ -160,8 +161,9 @@ def run_benchmark(
 
     `on_series(model, done, total)` reports each model's progress over the series (a network: 0 of N when it starts
     training, N of N when it has forecast); `should_stop()` is asked between series and after every LSTM epoch, and
-    True raises BenchmarkStopped. `series_embedding` (a code of that many entries per series) and `calendar` (the
-    target steps' month or weekday) are inputs the networks know in advance (forecast.covariates); `base` is the global
+    True raises BenchmarkStopped. `series_embedding` (a trained vector of that many entries per series, for the global
+    networks), `series_code` (a fixed random code of that many entries) and `calendar` (the target steps' month or
+    weekday) are inputs the networks know in advance (forecast.covariates); `base` is the global
     LSTM's (global_model.global_forecast: "auto" chooses on the validation parts); `head` is `lstm`'s and
     `lstm-local`'s ("direct" or "recursive"; `lstm-recursive` is always recursive)."""
     models = parse_models(models)
@@ -190,7 +192,7 @@ def run_benchmark(
     covariates = known_inputs(
         [len(task.train) + h for task in tasks],
         [task.calendar if calendar else None for task in tasks],
-        embedding=series_embedding,
+        embedding=series_code,
         seed=config.train.seed,
     )
     if calendar and not any(task.calendar is not None for task in tasks):
@@ -205,7 +207,9 @@ def run_benchmark(
             trains = [task.train for task in tasks]
             forecaster = global_forecast if model in GLOBAL_NETWORKS else local_forecast
             options: dict[str, Any] = (
-                {"windows_per_series": windows_per_series, "base": base} if model in GLOBAL_NETWORKS else {}
+                {"windows_per_series": windows_per_series, "base": base, "series_embedding": series_embedding}
+                if model in GLOBAL_NETWORKS
+                else {}
             )
             options["head"] = "recursive" if model == "lstm-recursive" else head
             if model == "lstm-local":
@@ -232,8 +236,8 @@ def run_benchmark(
                 "coverage": band_coverage(np.array([task.test for task in tasks]), bands[model]),
                 "seeds": _seed_spread(tasks, fit.member_forecasts),
             }
-            if model == "lstm" and fit.weights is not None:
-                inputs = {"season_length": season_length, "series_embedding": series_embedding, "calendar": calendar}
+            if model == "lstm" and fit.weights is not None and fit.embedding is None:  # a learned one: not yet
+                inputs = {"season_length": season_length, "series_embedding": series_code, "calendar": calendar}
                 network = _network(fit, tasks, h, config, **inputs)
         else:
             counted = lambda done, name=model: step(name, done, len(tasks))  # noqa: E731

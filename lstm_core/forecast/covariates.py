@@ -10,6 +10,8 @@ position in the collection.
 - `series_codes(count, dimension, seed)`: a fixed random code per series, (S, dimension), each entry N(0, 1) from
   `seed`. Concatenated to every input step, it is an embedding of the series id whose meaning the network's input
   weights learn (the code itself is fixed, not trained: with `dimension` >= S it is as expressive as a one-hot id).
+- `with_series_ids(lengths, covariates)`: each series' rows with its id (0 .. S-1) as a last column, for a trained
+  embedding (nn.series_embedding learns a vector per id; global_model's `series_embedding`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["calendar_features", "known_inputs", "series_codes"]
+__all__ = ["calendar_features", "known_inputs", "series_codes", "with_series_ids"]
 
 
 def calendar_features(index: pd.Index) -> np.ndarray | None:
@@ -57,4 +59,14 @@ def known_inputs(
         if codes is not None:
             parts.append(np.repeat(codes[k][None, :], length, axis=0))
         rows.append(np.concatenate(parts, axis=1))  # (length, F)
+    return rows
+
+
+def with_series_ids(lengths: Sequence[int], covariates: Sequence[np.ndarray | None] | None) -> list[np.ndarray]:
+    """Per series, (lengths[k], F + 1): its covariates (none: F = 0) beside a column holding its id k."""
+    covariates = covariates or [None] * len(lengths)
+    rows = []
+    for k, (length, known) in enumerate(zip(lengths, covariates, strict=True)):
+        known = np.zeros((length, 0)) if known is None else np.asarray(known, dtype=np.float64).reshape(length, -1)
+        rows.append(np.concatenate([known, np.full((length, 1), float(k))], axis=1))
     return rows

@@ -31,7 +31,10 @@ and returns the H-step forecast from the end of every training part, (S, H), in 
   (`GlobalFit.member_forecasts`) for the spread across seeds, and the validation errors in scaled units
   (`val_errors`, with each series' `scales`) for conformal bands (forecast.collection_bands).
 - Optional inputs known in advance (`covariates`, forecast.covariates): the calendar of the target steps and a
-  code per series, beside each input step.
+  fixed code per series, beside each input step. `series_embedding=D`: a trained series-id embedding instead (or
+  beside): each window carries its series' id, which the network's first layer replaces by a learned D-vector
+  (nn.series_embedding); the forecasts in NumPy feed that vector as a per-step input, as a fixed code is fed
+  (`GlobalFit.embedding` keeps the table).
 
 `local_forecast(trains, horizon, config)` trains the same network on each series alone (all its windows) and
 returns the same (S, H) array. Progress is reported through `on_epoch` (nn.train's EpochReport) and `on_series`.
@@ -47,9 +50,11 @@ import numpy as np
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.windows import Scaler, Windows
 from lstm_core.errors import LabError
+from lstm_core.forecast.covariates import with_series_ids
 from lstm_core.forecast.multistep import trained_members
 from lstm_core.forecast.recursive_head import HEADS, OneStepWindows, fit_and_roll, one_step_windows
 from lstm_core.nn.gates import predict, single_blas_thread
+from lstm_core.nn.series_embedding import embedded
 from lstm_core.nn.weights import NetworkWeights
 
 __all__ = [
@@ -122,6 +127,7 @@ class GlobalFit:
     scales: np.ndarray | None = None  # (S,) each series' scale (SeriesTransform.scale)
     member_forecasts: np.ndarray | None = None  # (M, S, H) each seed's forecast in each series' units
     head: str = "direct"  # one output per horizon step, or "recursive": one step rolled forward (`HEADS`)
+    embedding: np.ndarray | None = None  # (S, D) the learned series embedding (series_embedding > 0)
     weights: NetworkWeights | None = None  # the first seed's network (member 0) as NumPy: what a look inside reads
     probe_windows: np.ndarray | None = None  # (S, W, F) each series' forecast window, as the network reads it
 
@@ -240,6 +246,7 @@ def global_forecast(
     base: str = "auto",
     covariates: Sequence[np.ndarray | None] | None = None,
     head: str = "direct",
+    series_embedding: int = 0,
     on_epoch: Callable | None = None,
 ) -> GlobalFit:
     """One network over every series' windows; the H-step forecast from the end of each training part: (S, H).
@@ -247,7 +254,8 @@ def global_forecast(
     `base`: "seasonal_naive", "theta" or "auto": a network learns the correction to each, and the one whose
     forecasts of the series' validation parts have the lower mean MASE is kept (test parts are never read).
     `covariates`: per series, (n + H, F) inputs known in advance (see `series_windows`), the same F for all.
-    `head`: "direct" (one output per horizon step) or "recursive" (one step, rolled forward H steps)."""
+    `head`: "direct" (one output per horizon step) or "recursive" (one step, rolled forward H steps).
+    `series_embedding`: D > 0 learns a D-vector per series (see the module docstring)."""
     if head not in HEADS:
         raise ValueError(f"`head` must be one of {', '.join(HEADS)}. Received: head={head!r}")
     covariates = covariates or [None] * len(trains)
@@ -263,6 +271,7 @@ def global_forecast(
                 base=name,
                 covariates=covariates,
                 head=head,
+                series_embedding=series_embedding,
                 on_epoch=on_epoch,
             )
             for name in BASES
@@ -271,6 +280,8 @@ def global_forecast(
         seconds = sum(fit.train_seconds for fit in fits)
         return replace(best, train_seconds=seconds, tried={fit.base: round(fit.val_mase, 4) for fit in fits})
     window = config.windows.window
+    if series_embedding > 0:  # each window's last column: its series' id
+        covariates = with_series_ids([len(train) + horizon for train in trains], covariates)
     if head == "recursive":
         parts, scales = _one_step_parts(trains, horizon, window, seasons, base, covariates)
     else:
@@ -289,8 +300,8 @@ def global_forecast(
     x = np.concatenate(x_train)[order]  # (S·K, W, 1)
     y = np.concatenate(y_train)[order]  # (S·K, H)
     if head == "recursive":
-        return replace(_fit_and_roll(parts, scales, x, y, config, on_epoch), base=base)
-    fit = _fit_and_forecast(parts, x, y, horizon, config, on_epoch)
+        return replace(_fit_and_roll(parts, scales, x, y, config, on_epoch, series_embedding), base=base)
+    fit = _fit_and_forecast(parts, x, y, horizon, config, on_epoch, series_embedding)
     return replace(fit, base=base)
 
 
@@ -313,10 +324,16 @@ def _one_step_parts(
 
 
 def _fit_and_roll(
-    parts: list[OneStepWindows], scales: np.ndarray, x: np.ndarray, y: np.ndarray, config: ExperimentConfig, on_epoch
+    parts: list[OneStepWindows],
+    scales: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    config: ExperimentConfig,
+    on_epoch,
+    embedding: int = 0,
 ) -> GlobalFit:
     """The recursive head's network, trained and rolled (forecast.recursive_head); forecasts in each series' units."""
-    rolled = fit_and_roll(parts, x, y, config, on_epoch)
+    rolled = fit_and_roll(parts, x, y, config, on_epoch, embedding=embedding)
     val_errors = rolled.val_actual - np.median(rolled.val_paths, axis=0)  # (S, H) actual - forecast, scaled
     member_forecasts = rolled.paths * scales[None, :, None]  # (M, S, H) in each series' units
     return GlobalFit(
@@ -330,6 +347,7 @@ def _fit_and_roll(
         scales=scales,
         member_forecasts=member_forecasts,
         head="recursive",
+        embedding=rolled.result.embedding,
     )
 
 
@@ -384,7 +402,13 @@ def local_forecast(
 
 
 def _fit_and_forecast(
-    parts: list[SeriesWindows], x: np.ndarray, y: np.ndarray, horizon: int, config: ExperimentConfig, on_epoch
+    parts: list[SeriesWindows],
+    x: np.ndarray,
+    y: np.ndarray,
+    horizon: int,
+    config: ExperimentConfig,
+    on_epoch,
+    embedding: int = 0,
 ) -> GlobalFit:
     from lstm_core.nn.train import train
 
@@ -401,14 +425,15 @@ def _fit_and_forecast(
         train_end=0,
         val_end=0,
     )
-    result = train(windows, config, on_epoch=on_epoch)
+    learned = (len(parts), embedding) if embedding > 0 else None
+    result = train(windows, config, on_epoch=on_epoch, series_embedding=learned)
     if str(result.stop_reason) == "nan":
         raise LabError(result.message)
-    x_forecast = np.concatenate([part.x_forecast for part in parts])  # (S, W, 1)
+    x_forecast = embedded(np.concatenate([part.x_forecast for part in parts]), result.embedding)  # (S, W, F)
     count = len(parts)
     members = trained_members(result)
     with single_blas_thread():  # the validation windows and the forecast windows in one pass
-        inputs = np.concatenate([windows.x_val, x_forecast])  # (2S, W, 1)
+        inputs = np.concatenate([embedded(windows.x_val, result.embedding), x_forecast])  # (2S, W, F)
         each = np.array([predict(inputs, m, limit_blas=False, all_outputs=True) for m in members])  # (M, 2S, H)
     both = np.median(each, axis=0)  # (2S, H)
     # y_val is the validation part less its base, in MASE's scale: the MAE of the residual is the validation MASE
@@ -430,4 +455,5 @@ def _fit_and_forecast(
         member_forecasts=member_forecasts,
         weights=members[0],
         probe_windows=x_forecast,
+        embedding=result.embedding,
     )

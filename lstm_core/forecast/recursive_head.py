@@ -33,6 +33,7 @@ from lstm_core.data.windows import Scaler, Windows
 from lstm_core.errors import LabError
 from lstm_core.forecast.multistep import trained_members
 from lstm_core.nn.gates import predict, single_blas_thread
+from lstm_core.nn.series_embedding import embedded
 
 __all__ = ["HEADS", "OneStepWindows", "Rolled", "fit_and_roll", "one_step_windows", "roll"]
 
@@ -135,9 +136,12 @@ def _bases(part: OneStepWindows, padded: np.ndarray, targets: np.ndarray) -> np.
     return part.theta.forecasts(padded[part.pad :], origins, 1)[:, 0]
 
 
-def roll(parts: Sequence[OneStepWindows], members: Sequence[Any], *, from_end: bool) -> np.ndarray:
+def roll(
+    parts: Sequence[OneStepWindows], members: Sequence[Any], *, from_end: bool, table: np.ndarray | None = None
+) -> np.ndarray:
     """Each member's H-step forecast of every series, rolled on its own predictions from the validation origin
-    (`from_end=False`) or from the end of the training part: (M, S, H), scaled."""
+    (`from_end=False`) or from the end of the training part: (M, S, H), scaled. `table`: a learned series
+    embedding (S, D) whose rows replace the windows' last column, the series id (nn.series_embedding)."""
     h = parts[0].horizon
     out = np.empty((len(members), len(parts), h))
     starts = [part.pad + (part.length if from_end else part.fitting) for part in parts]  # padded origins
@@ -148,7 +152,7 @@ def roll(parts: Sequence[OneStepWindows], members: Sequence[Any], *, from_end: b
             ]
             for step in range(h):
                 x = np.stack([part.inputs(extended[k], starts[k] + step) for k, part in enumerate(parts)])  # (S, W, F)
-                corrections = predict(x, weights, limit_blas=False, all_outputs=True)[:, 0]  # (S,)
+                corrections = predict(embedded(x, table), weights, limit_blas=False, all_outputs=True)[:, 0]  # (S,)
                 for k, part in enumerate(parts):
                     position = starts[k] + step
                     extended[k][position] = part.next_base(extended[k], position) + corrections[k]
@@ -168,10 +172,17 @@ class Rolled:
 
 
 def fit_and_roll(
-    parts: Sequence[OneStepWindows], x: np.ndarray, y: np.ndarray, config: Any, on_epoch: Callable | None
+    parts: Sequence[OneStepWindows],
+    x: np.ndarray,
+    y: np.ndarray,
+    config: Any,
+    on_epoch: Callable | None,
+    *,
+    embedding: int = 0,
 ) -> Rolled:
     """Train one network (one output) on the windows `x` (K, W, F) -> `y` (K, 1), early-stopped on the parts'
-    one-step validation windows, and roll it forward from each validation origin and each end."""
+    one-step validation windows, and roll it forward from each validation origin and each end. `embedding` D > 0:
+    the windows' last column is the series id, learned as a D-vector (nn.train's `series_embedding`)."""
     from lstm_core.nn.train import train
 
     window = config.windows.window
@@ -188,7 +199,8 @@ def fit_and_roll(
         train_end=0,
         val_end=0,
     )
-    result = train(windows, config, on_epoch=on_epoch)
+    learned = (len(parts), embedding) if embedding > 0 else None
+    result = train(windows, config, on_epoch=on_epoch, series_embedding=learned)
     if str(result.stop_reason) == "nan":
         raise LabError(result.message)
     members = trained_members(result)
@@ -196,7 +208,7 @@ def fit_and_roll(
     return Rolled(
         result=result,
         members=list(members),
-        val_paths=roll(parts, members, from_end=False),
-        paths=roll(parts, members, from_end=True),
+        val_paths=roll(parts, members, from_end=False, table=result.embedding),
+        paths=roll(parts, members, from_end=True, table=result.embedding),
         val_actual=actual,
     )

@@ -31,7 +31,8 @@ class BenchmarkSettings:
     horizon: int | None = None  # None: the collection's own
     season_length: int | None = None  # None: each series' own, or its frequency's
     windows_per_series: int = 48
-    series_embedding: int = 0  # entries of each series' code (0: none)
+    series_embedding: int = 0  # entries of each series' trained embedding, for the global networks (0: none)
+    series_code: int = 0  # entries of each series' fixed random code (0: none)
     calendar: bool = False  # the target steps' month or weekday as inputs
     head: str = "direct"  # the networks' head: "direct" or "recursive" (evaluate.benchmark.run_benchmark)
 
@@ -46,6 +47,7 @@ class BenchmarkSettings:
             "season_length": self.season_length,
             "windows_per_series": self.windows_per_series,
             "series_embedding": self.series_embedding,
+            "series_code": self.series_code,
             "calendar": self.calendar,
             "head": self.head,
         }

@@ -11,6 +11,9 @@ inputs in training only (Keras's GaussianNoise is the identity at inference).
 `outputs` is 1 (one step ahead; longer forecasts feed predictions back) or the horizon H of a
 direct multi-step model (one output per horizon step).
 
+`series_embedding=(S, D)` puts a trained series-id embedding first (nn.series_embedding: the window's last column
+is the series id, replaced by its learned D-vector at every step), for a global model over S series.
+
 compiled with Adam(learning_rate) on mean squared error, as in Keras's own time-series
 example. Layers are named `lstm_1`, `lstm_2`, ... (`gru_1`, `rnn_1`, ... for the other cells) so the
 Gates page can pick one.
@@ -42,6 +45,7 @@ from lstm_core.nn.ensemble_layers import (
     stacked_members,
     summed_loss,
 )
+from lstm_core.nn.series_embedding import EMBEDDING_LAYER, embedding_class
 from lstm_core.nn.weights import DenseWeights, NetworkWeights, recurrent_weights
 
 __all__ = [
@@ -158,6 +162,7 @@ def build_model(
     seed: int = 0,
     outputs: int = 1,
     input_noise: float = 0.0,
+    series_embedding: tuple[int, int] | None = None,
 ) -> Any:
     """A compiled Keras model: a `Sequential` for one member, a functional seed ensemble for more.
 
@@ -169,19 +174,22 @@ def build_model(
 
     inputs = keras.Input(shape=(window, n_features), name="window")
     noise = [layers.GaussianNoise(input_noise, seed=seed, name="input_noise")] if input_noise > 0 else []
+    if series_embedding is not None:  # the id column becomes the series' learned vector, before any noise
+        count, dimension = series_embedding
+        noise.insert(0, embedding_class()(count, dimension, seed=seed, name=EMBEDDING_LAYER))
     if members == 1:
         stack = _stack(layers, config, unroll, prefix="", outputs=outputs)
         model = keras.Sequential([inputs, *noise, *stack], name="lstm_lab")
     elif vectorised_ensemble(config):
         seeds = [member_seed(seed, member) for member in range(members)]
-        noisy = noise[0](inputs) if noise else inputs  # one draw shared by the members
+        noisy = _through(noise, inputs)  # one embedding and one draw shared by the members
         predictions = build_ensemble_outputs(  # (B, N), or (B, N, H) for a direct model
             noisy, config, members=members, seeds=seeds, unroll=unroll, outputs=outputs
         )
         model = keras.Model(inputs, predictions, name="lstm_lab_ensemble")
     else:  # recurrent dropout or another cell needs Keras's own: N separate stacks side by side (slower, same shape)
         heads = []
-        noisy = noise[0](inputs) if noise else inputs
+        noisy = _through(noise, inputs)
         for member in range(members):
             hidden = noisy
             stack = _stack(
@@ -208,6 +216,13 @@ def build_model(
         steps_per_execution=steps_per_execution,
     )
     return model
+
+
+def _through(layers: list[Any], inputs: Any) -> Any:
+    """`inputs` through each of `layers` in turn (the embedding, the noise), shared by an ensemble's members."""
+    for layer in layers:
+        inputs = layer(inputs)
+    return inputs
 
 
 def vectorised_ensemble(config: ModelConfig) -> bool:
@@ -362,6 +377,7 @@ def load_model(path: str) -> Any:
 
     layer_classes()  # registers the seed-ensemble layers and loss, so their models load too
     summed_loss()
+    embedding_class()
 
     return keras.saving.load_model(path, safe_mode=True, compile=False)
 
@@ -403,7 +419,7 @@ def _weights_of_layers(layers: Any) -> NetworkWeights:
         elif kind == "Dense":
             kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
             head = DenseWeights(kernel, bias)
-        elif kind not in ("Dropout", "InputLayer", "GaussianNoise"):
+        elif kind not in ("Dropout", "InputLayer", "GaussianNoise", "SeriesEmbedding"):
             raise ValueError(f"Unsupported layer {layer.name!r} of type {kind} in an LSTM Lab model.")
     if not lstm or head is None:
         raise ValueError("The model must have at least one recurrent (LSTM, GRU or SimpleRNN) layer and a Dense head.")

@@ -38,6 +38,7 @@ from lstm_core.nn.gates import predict
 from lstm_core.nn.keras_model import backend_name, build_model, compile_options, members_weights
 from lstm_core.nn.model_shelf import shelved_model
 from lstm_core.nn.probe import GateHistory, GateRecorder, probe_window
+from lstm_core.nn.series_embedding import embedding_table
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.nn.weights import NetworkWeights
 
@@ -88,6 +89,7 @@ class TrainResult:
     message: str
     members: list[NetworkWeights] = field(default_factory=list)  # one per seed; [weights] for a single model
     gate_history: GateHistory | None = None  # snapshots over training, when a recorder was given
+    embedding: np.ndarray | None = None  # (S, D) the learned series embedding, when one was asked for
     reused_model: bool = False  # the process's compiled model of this shape was reused (nn.model_shelf): no tracing
 
     @property
@@ -129,9 +131,12 @@ def train(
     recorder: GateRecorder | None = None,
     time_limit: float | None = None,
     reuse_model: bool = False,
+    series_embedding: tuple[int, int] | None = None,
 ) -> TrainResult:
     """Seed, build and fit a model on `windows`; see the module docstring. `reuse_model`: fit the process's shelved
-    compiled model of the same shape when there is one (nn.model_shelf: no new tracing, the same result)."""
+    compiled model of the same shape when there is one (nn.model_shelf: no new tracing, the same result).
+    `series_embedding=(S, D)`: the windows' last column is a series id, learned as a D-vector (nn.series_embedding);
+    the validation loss then runs through the model (its NumPy pass would need the table each epoch)."""
     import keras
 
     settings = config.train
@@ -164,6 +169,7 @@ def train(
             "members": settings.seeds,
             "outputs": 1 if windows.y_train.ndim == 1 else windows.y_train.shape[1],  # H for a direct model
             "input_noise": settings.input_noise,
+            "series_embedding": series_embedding,
         }
 
         def build() -> Any:
@@ -184,8 +190,11 @@ def train(
             time_limit=time_limit,
             validation=(windows.x_val, windows.y_val) if has_val else None,
             validate_on_model=has_val
-            and validation_on_model(
-                device, config.model, window=windows.window, n_features=windows.n_features, n_val=len(windows.x_val)
+            and (
+                series_embedding is not None
+                or validation_on_model(
+                    device, config.model, window=windows.window, n_features=windows.n_features, n_val=len(windows.x_val)
+                )
             ),
             members=settings.seeds,
             recorder=recorder,
@@ -261,6 +270,7 @@ def train(
         message=message,
         members=members_weights(model),
         gate_history=recorder.history() if recorder is not None else None,
+        embedding=embedding_table(model) if series_embedding is not None else None,
         reused_model=reused,
     )
 

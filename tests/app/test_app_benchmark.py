@@ -15,7 +15,7 @@ def test_a_tiny_benchmark_runs_is_stored_and_reopens_from_the_runs_page() -> Non
     at = open_app("benchmark")
     assert not at.exception and texts(at.info)  # the empty page says what to do
     set_widgets(at, "benchmark_", collection="tourism-monthly", series=3, sample_seed=1, units=4, epochs=1)
-    set_widgets(at, "benchmark_", series_embedding=2, calendar=True)  # the global LSTM's inputs known in advance
+    set_widgets(at, "benchmark_", calendar=True)  # the target steps' month, known in advance
     at.multiselect(key="benchmark_models").set_value(["lstm", "ets", "theta", "seasonal_naive"])
     at.button(key="benchmark_submit").click().run()
     assert not at.exception and not at.error, errors(at)
@@ -57,7 +57,7 @@ def test_a_tiny_benchmark_runs_is_stored_and_reopens_from_the_runs_page() -> Non
     at.button(key="runs_again").click().run()
     assert not at.exception
     assert at.session_state["benchmark_series"] == 3 and at.session_state["benchmark_units"] == 4
-    assert (at.session_state["benchmark_series_embedding"], at.session_state["benchmark_calendar"]) == (2, True)
+    assert at.session_state["benchmark_calendar"] is True
     assert at.number_input(key="benchmark_series").value == 3  # the Benchmark page, its form refilled
 
 

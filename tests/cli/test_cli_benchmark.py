@@ -19,7 +19,7 @@ def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
     out = tmp_path / "bench"
     done = cli(
         "benchmark", "--data", "collection:tourism-monthly", "--series", "3", "--sample-seed", "1",
-        "--models", "lstm,theta,naive,seasonal_naive", *TINY_LSTM, "--series-embedding", "2", "--calendar",
+        "--models", "lstm,theta,naive,seasonal_naive", *TINY_LSTM, "--series-code", "2", "--calendar",
         "--inside", "M187", "--out", str(out),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -51,7 +51,7 @@ def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
     inside = (forecasts["actual"] >= forecasts["lstm_lo80"]) & (forecasts["actual"] <= forecasts["lstm_hi80"])
     assert coverage["overall"] == pytest.approx(inside.mean()) and coverage["points"] == 72
     assert f"80% band covers {100 * coverage['overall']:.1f}% of test values" in done.stderr
-    assert (summary["config"]["series_embedding"], summary["config"]["calendar"]) == (2, True)
+    assert (summary["config"]["series_code"], summary["config"]["calendar"]) == (2, True)
 
 
 def test_a_long_csv_with_its_own_season(tmp_path):
@@ -122,7 +122,7 @@ def test_a_stored_benchmarks_and_backtests_settings_give_their_options_back():
     for kind, cls, add, own in (
         ("benchmark", BenchmarkConfig, add_benchmark_arguments, BenchmarkConfig(
             models=("lstm", "ets"), horizon=12, series=30, sample_seed=4, windows_per_series=20, series_embedding=3,
-            calendar=True, head="recursive")),
+            series_code=2, calendar=True, head="recursive")),
         ("backtest", BacktestConfig, add_backtest_arguments, BacktestConfig(start="0.6", horizon=4, stride=2,
                                                                              retrain="3", window_type="sliding")),
     ):  # fmt: skip

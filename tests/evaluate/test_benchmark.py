@@ -74,7 +74,7 @@ MODELS = [m for m in BENCHMARK_MODELS if m != "lstm-local"]
 @pytest.fixture(scope="module")
 def benchmarks() -> tuple:
     """Every model but the local LSTM on three dated series, as they are and with every test value changed."""
-    options = {"windows_per_series": 8, "series_embedding": 3, "calendar": True}
+    options = {"windows_per_series": 8, "series_code": 3, "calendar": True}
     return tuple(
         run_benchmark(tiny_collection(changed, (30, 36, 33), dated=True), models=MODELS, config=TINY_NETWORK, **options)
         for changed in (False, True)
