@@ -12,11 +12,15 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from tiny import TINY, tiny_dataset
 
 from lstm_core.cli.main import main
+from lstm_core.config.sweep import SweepConfig
+from lstm_core.errors import LabError
 from lstm_core.forecast.global_model import global_forecast
 from lstm_core.store.db import open_store
-from lstm_core.sweep.space import GLOBAL_PARAMETERS
+from lstm_core.sweep.space import GLOBAL_PARAMETERS, SweepSpace
+from lstm_core.sweep.start import start_study
 from lstm_core.sweep.study import stored_setup
 
 H = 3
@@ -113,3 +117,16 @@ def test_bad_collection_input_is_one_error_line(tmp_path, cache, data, extra, wo
                             *extra, "--trials", "2", "--storage", storage)  # fmt: skip
     lines = errors.strip().splitlines()
     assert status == 2 and len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], errors
+
+
+def test_the_global_models_settings_are_checked_and_kept_for_collections():
+    """`base` and `calendar` choices are checked in one sentence; a one-series sweep refuses the global model's
+    settings; a space with them round-trips through JSON."""
+    with pytest.raises(LabError, match="`base` choices must be among 'seasonal_naive', 'theta'"):
+        SweepSpace.from_dict({"base": ["arima"]})
+    with pytest.raises(LabError, match="`calendar` choices must be true or false"):
+        SweepSpace.from_dict({"calendar": ["yes", "no"]})
+    space = SweepSpace.from_dict({"units": [4, 8], "base": ["theta", "seasonal_naive"], "calendar": [False, True]})
+    assert space.global_settings == ("base", "calendar") and SweepSpace.from_json(space.to_json()) == space
+    with pytest.raises(LabError, match="settings of a collection's global model"):
+        start_study(tiny_dataset(), TINY, space, SweepConfig(trials=1), storage="sqlite://", study_name="one")
