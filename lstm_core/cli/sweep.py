@@ -249,7 +249,7 @@ def _collection_sweep(
     chosen = given_settings(args, CollectionConfig, flags=True)
     if stored is None:
         whole = getattr(args, "config", None)  # a config is whole: the benchmark's defaults fill no gap
-        config = config.replace(**{k: v for k, v in TRAINING_DEFAULTS.items() if whole or k not in vars(args)})
+        config = config.replace(**{k: v for k, v in TRAINING_DEFAULTS.items() if not whole and k not in vars(args)})
         chosen = selection(**chosen)
         horizon = given.get("horizon")
     else:
