@@ -46,7 +46,7 @@ from lstm_core.scoring import baselines, diagnostics, metrics, statistical
 from lstm_core.scoring.columns import BASELINES, ForecastPart, seed_column
 from lstm_core.scoring.columns import ForecastColumn as Column
 
-__all__ = ["Run", "baseline_fits", "evaluate", "run_experiment"]
+__all__ = ["Run", "baseline_fits", "evaluate", "predicted_baselines", "run_experiment"]
 
 
 @dataclass(eq=False)
@@ -295,6 +295,17 @@ def baseline_fits(dataset: Dataset, config: ExperimentConfig, windows: Windows) 
     """ETS and Theta fitted on everything before the test part (None for a model that could not be fitted)."""
     target = dataset.series.to_numpy(dtype=np.float64)  # (T,)
     return statistical.fit_baselines(target[: windows.val_end], season_length(dataset, config))
+
+
+def predicted_baselines(dataset: Dataset, config: ExperimentConfig, windows: Windows) -> dict:
+    """`baseline_fits`' answers for this run (scoring.statistical.PredictedFit: its test part's one-step predictions
+    and its future forecast), for `evaluate` where statsmodels is not imported (the app's server)."""
+    target = dataset.series.to_numpy(dtype=np.float64)  # (T,)
+    steps = config.forecast.forecast_steps
+    return {
+        model: None if fit is None else statistical.PredictedFit.of(fit, target, windows.val_end, steps)
+        for model, fit in baseline_fits(dataset, config, windows).items()
+    }
 
 
 def season_length(dataset: Dataset, config: ExperimentConfig) -> int | None:

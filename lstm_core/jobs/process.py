@@ -23,7 +23,6 @@ What a process adds:
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import threading
 import time
@@ -497,12 +496,10 @@ def benchmark_job(collection: Any, config: ExperimentConfig, settings: Any, **op
 
 
 def _import_for_salvage() -> None:
-    """What rebuilding a run here needs (evaluation, statsmodels' ETS), imported once while the first training
-    runs, so that a Stop that has to end its worker answers within a second (about 1 s of CPU, once)."""
+    """What rebuilding a run here needs (evaluation), imported once while the first training runs, so that a Stop
+    that has to end its worker answers within a second. Not statsmodels (about 75 MiB): the worker sends ETS's and
+    Theta's answers (experiment.run.predicted_baselines), not their fits."""
     import lstm_core.experiment.run  # noqa: F401
-
-    with contextlib.suppress(ImportError):
-        import statsmodels.tsa.exponential_smoothing.ets  # noqa: F401
 
 
 def _how_it_ended(exitcode: int | None) -> str:

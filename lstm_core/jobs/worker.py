@@ -134,7 +134,7 @@ def _train(conn: _Sender, dataset: Any, config: Any, time_limit: float | None) -
     data) and sent to the server as soon as they are ready, so a Stop's result never waits for them. The thread
     starts once the first epoch has ended, so that it does not slow the epoch a visitor waits for after the click."""
     from lstm_core.data.windows import prepare
-    from lstm_core.experiment.run import baseline_fits, evaluate, season_length
+    from lstm_core.experiment.run import evaluate, predicted_baselines, season_length
     from lstm_core.nn.keras_model import release_model
     from lstm_core.nn.train import train
 
@@ -143,7 +143,7 @@ def _train(conn: _Sender, dataset: Any, config: Any, time_limit: float | None) -
     fitted: dict[str, Any] = {}
 
     def fit() -> None:
-        fitted["fits"] = baseline_fits(dataset, config, windows)
+        fitted["fits"] = predicted_baselines(dataset, config, windows)  # answers, not fits: no statsmodels there
         conn.send(("baselines", fitted["fits"]))
 
     fitting = threading.Thread(target=fit, name="lstm-lab-baselines", daemon=True)

@@ -64,6 +64,7 @@ __all__ = [
     "EtsFit",
     "EtsForm",
     "Fit",
+    "PredictedFit",
     "ThetaFit",
     "ets_forms",
     "fit_baselines",
@@ -241,7 +242,43 @@ class ThetaFit:
         return self._reseason(adjusted, origins[:, None] + np.arange(horizon))  # (K, H)
 
 
-Fit = EtsFit | ThetaFit
+@dataclass(frozen=True, eq=False)
+class PredictedFit:
+    """A fit's answers for one series, computed where it was fitted: its one-step predictions over [start, T) and
+    its forecast of the next steps from the series' end. Whoever receives it (the app's server, from a worker)
+    answers `one_step` and `forecast` for that series without statsmodels or SciPy (about 75 MiB imported)."""
+
+    name: str
+    length: int  # T: the series these answers are for
+    start: int
+    one_step_values: np.ndarray  # (T - start,)
+    forecast_values: np.ndarray  # (steps,)
+
+    @classmethod
+    def of(cls, fit: EtsFit | ThetaFit, values: np.ndarray, start: int, steps: int) -> PredictedFit:
+        values = _series(values)  # (T,)
+        future = fit.forecast(values, steps) if steps else np.empty(0)  # (steps,)
+        return cls(fit.name, len(values), start, fit.one_step(values, start), np.asarray(future, dtype=np.float64))
+
+    def one_step(self, values: np.ndarray, start: int) -> np.ndarray:
+        self._check(values, start=start)
+        return self.one_step_values.copy()
+
+    def forecast(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        self._check(history, horizon=horizon)
+        return self.forecast_values.copy()
+
+    def _check(self, values: np.ndarray, *, start: int | None = None, horizon: int | None = None) -> None:
+        steps = len(self.forecast_values)
+        if len(values) != self.length or start not in (None, self.start) or horizon not in (None, steps):
+            raise ValueError(
+                f"A PredictedFit answers only for the series it was made for (length {self.length}, start "
+                f"{self.start}, {len(self.forecast_values)} steps). Received: length={len(values)}, start={start}, "
+                f"horizon={horizon}"
+            )
+
+
+Fit = EtsFit | ThetaFit | PredictedFit
 
 
 def fit_baselines(train: np.ndarray, season_length: int | None = None) -> dict[ForecastColumn, Fit | None]:

@@ -29,7 +29,7 @@ VISITOR = textwrap.dedent(
         print(json.dumps({
             "state": str(job.state), "error": job.error, "worker": job.worker_pid, "errors": errors(at),
             "runs": len(at.session_state["runs"]), "model_bytes": len(model),
-            "loaded": sorted(name for name in ("keras", "tensorflow", "jax") if name in sys.modules),
+            "loaded": sorted(name for name in ("keras", "tensorflow", "jax", "statsmodels") if name in sys.modules),
             "workers": pool.shared_pool().pids(),
         }))
     """
@@ -37,7 +37,8 @@ VISITOR = textwrap.dedent(
 
 
 def test_a_training_from_the_app_runs_in_a_worker_and_the_server_never_imports_the_backend(tmp_path):
-    """Train from the Train page, open the Forecast page and build the model download: no Keras in the app's process."""
+    """Train from the Train page, open the Forecast page and build the model download: no Keras in the app's process,
+    nor statsmodels (the worker sends ETS's and Theta's predictions, not their fits)."""
     script = tmp_path / "visitor.py"
     script.write_text(VISITOR)
     env = os.environ | {

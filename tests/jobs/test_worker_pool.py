@@ -207,7 +207,7 @@ ORPHAN = textwrap.dedent(
     from lstm_core.jobs import pool
     if __name__ == "__main__":
         workers = pool.WorkerPool(size=2)
-        workers.warm(); workers.checkout(); workers.warm()
+        workers.warm(); workers.checkout(); workers.warm(visitors=2)
         print(" ".join(map(str, workers.pids())), flush=True)
         if sys.argv[1] == "exit":
             sys.exit(0)

@@ -206,3 +206,19 @@ def test_a_fit_is_remembered_for_the_same_values_and_settings_only(airline):
     changed[-1] += 1.0
     assert statistical.fit_ets(changed, SEASON) is not first
     assert statistical.fit_ets(part, None) is not first and statistical.fit_ets(part, SEASON, keep=1) is not first
+
+
+def test_predicted_fit_answers_as_its_fit_for_its_series_only(airline, airline_fits):
+    """A PredictedFit gives its fit's one-step predictions and future forecast for the series it was made for, and
+    refuses another series, start or horizon."""
+    for fit in airline_fits:
+        answers = statistical.PredictedFit.of(fit, airline, 115, 6)
+        assert answers.name == fit.name
+        np.testing.assert_array_equal(answers.one_step(airline, 115), fit.one_step(airline, 115))
+        np.testing.assert_array_equal(answers.forecast(airline, 6), fit.forecast(airline, 6))
+        with pytest.raises(ValueError, match="only for the series"):
+            answers.one_step(airline[:-1], 115)
+        with pytest.raises(ValueError, match="only for the series"):
+            answers.one_step(airline, 114)
+        with pytest.raises(ValueError, match="only for the series"):
+            answers.forecast(airline, 7)
