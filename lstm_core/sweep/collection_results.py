@@ -83,6 +83,8 @@ def write_collection_results(
         "id_column": chosen.get("id_column"),
         "windows_per_series": int(options["windows_per_series"]),
         "series_embedding": 0,
+        "series_code": 0,
+        "head": "direct",
         "calendar": bool(options["calendar"]),
         "base": options["base"],
         "study": study.study_name,
