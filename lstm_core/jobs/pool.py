@@ -9,9 +9,9 @@ result (pickled plain data: NumPy weights, frames, reports). Not `multiprocessin
 parent's `__main__` in every child, and under Streamlit `__main__` is the app script itself.
 
 - Warm: a worker imports the backend as it starts (`worker.serve`), then traces the app's default model
-  (nn.model_shelf); `warm(visitors)` (the app calls it on every page run) keeps one idle worker ready for a
-  visitor who is not training, while the pool has room, so a click does not pay the import. One visitor alone
-  never holds a spare beside their own training: that would double the memory of the commonest case.
+  (nn.model_shelf); `warm(visitors)` (the app calls it on every page run) keeps a warm worker for each visitor
+  present, as far as the pool's size allows, so a click does not pay the import. One visitor alone never holds
+  a spare beside their own training: that would double the memory of the commonest case.
 - Recycled: after `jobs_per_worker` tasks (env `LSTM_LAB_WORKER_JOBS`, default 8) or when its resident memory
   passes `recycle_mb` after a task (env `LSTM_LAB_WORKER_RECYCLE_MB`, default 1,200), a worker is told to exit
   and a fresh one is started in its place: what the backend leaks dies with the process.
@@ -183,17 +183,14 @@ class WorkerPool:
         return worker
 
     def warm(self, visitors: int | None = None) -> None:
-        """Keep one idle worker ready (started now if needed) for a visitor who may press Train next, while the
-        pool has room: when every worker is busy, a spare is started only if fewer are busy than there are
-        `visitors` (the server's visitors just now; None: as last said, at first 1). So one visitor training alone
-        holds one backend, not two; a second visitor gets a warm spare while the first trains."""
+        """Keep a warm worker for each of the server's `visitors` (None: as last said, at first 1), busy or idle, as
+        far as the pool's size allows; one is started per call. So one visitor training alone holds one backend,
+        not two, and while two visitors are here each has a warm worker for their click."""
         with self._lock:
             if visitors is not None:
                 self._visitors = max(1, visitors)
             self._prune()
-            busy = sum(w.busy for w in self._workers)
-            room = len(self._workers) < self.size
-            if not any(not w.busy for w in self._workers) and room and busy < self._visitors:
+            if len(self._workers) < min(self.size, self._visitors):
                 self._spawn()
 
     def checkout(self, *, temporary: bool = False) -> Worker:

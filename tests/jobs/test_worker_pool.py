@@ -233,7 +233,7 @@ def test_no_worker_outlives_its_owner(tmp_path, how):
 
 def test_a_spare_worker_is_warmed_only_for_another_visitor():
     """While the only visitor trains, the pool starts no spare worker; with a second visitor it starts one, and no
-    more than its size."""
+    more than its size; with no worker at all it starts one."""
     workers = pool.WorkerPool(size=2, idle_seconds=60)
     try:
         training = workers.checkout()  # one visitor's training holds the one worker
@@ -246,6 +246,9 @@ def test_a_spare_worker_is_warmed_only_for_another_visitor():
         workers.checkout()  # the second visitor takes the spare
         workers.warm(visitors=3)
         assert len(workers.pids()) == 2  # the pool's size
+        workers.shutdown()
+        workers.warm(visitors=1)
+        assert len(workers.pids()) == 1
     finally:
         pids = workers.pids()
         workers.shutdown()
