@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lstm_core.config.benchmark import HEADS
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import Collection
 from lstm_core.errors import LabError
@@ -54,6 +55,7 @@ __all__ = [
     "BenchmarkResult",
     "BenchmarkStopped",
     "Task",
+    "check_head",
     "look_inside",
     "parse_models",
     "run_benchmark",
@@ -90,6 +92,18 @@ class BenchmarkResult:
     summary: dict[str, Any]
     notes: tuple[str, ...] = field(default_factory=tuple)
     network: GlobalNetwork | None = None  # the global LSTM's network, when `lstm` ran
+
+
+def check_head(models: Sequence[str], head: str) -> None:
+    """Raises LabError for an unknown head, or for `lstm` and `lstm-recursive` both asked for with the recursive
+    head (the same network twice)."""
+    if head not in HEADS:
+        raise LabError(f"`head` must be one of {', '.join(HEADS)}. Received: head={head!r}")
+    if head == "recursive" and {"lstm", "lstm-recursive"} <= set(models):
+        raise LabError(
+            "With the recursive head, lstm is the recursive network already; drop lstm-recursive, or keep the direct "
+            "head to compare the two."
+        )
 
 
 def parse_models(models: Sequence[str]) -> tuple[str, ...]:
@@ -167,11 +181,7 @@ def run_benchmark(
     LSTM's (global_model.global_forecast: "auto" chooses on the validation parts); `head` is `lstm`'s and
     `lstm-local`'s ("direct" or "recursive"; `lstm-recursive` is always recursive)."""
     models = parse_models(models)
-    if head == "recursive" and {"lstm", "lstm-recursive"} <= set(models):
-        raise LabError(
-            "With the recursive head, lstm is the recursive network already; drop lstm-recursive, or keep the direct "
-            "head to compare the two."
-        )
+    check_head(models, head)
     say = on_progress or (lambda message: None)
     step = on_series or (lambda model, done, total: None)
     stop = should_stop or (lambda: False)

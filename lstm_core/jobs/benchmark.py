@@ -16,7 +16,7 @@ from typing import Any
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import Collection
 from lstm_core.errors import LabError
-from lstm_core.evaluate.benchmark import NETWORKS, BenchmarkStopped, parse_models
+from lstm_core.evaluate.benchmark import NETWORKS, BenchmarkStopped, check_head, parse_models
 from lstm_core.jobs.base import WorkerJob
 from lstm_core.jobs.state import JobState
 
@@ -38,6 +38,7 @@ class BenchmarkSettings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models", parse_models(self.models))
+        check_head(self.models, self.head)
 
     def options(self) -> dict[str, Any]:
         """run_benchmark's keyword arguments."""

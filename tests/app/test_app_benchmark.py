@@ -90,6 +90,9 @@ def test_bad_benchmark_settings_give_one_sentence() -> None:
     # the networks' head, series embedding and calendar chosen in the form reach the job and the stored settings
     set_widgets(at, "benchmark_", collection="tourism-quarterly", series=1, horizon=0)
     set_widgets(at, "benchmark_", head="recursive", series_embedding=3, calendar=True)
+    at.multiselect(key="benchmark_models").set_value(["lstm", "lstm-recursive"])  # the same network twice
+    at.button(key="benchmark_submit").click().run()
+    assert len(errors(at)) == 1 and "lstm is the recursive network already" in errors(at)[0]
     at.multiselect(key="benchmark_models").set_value(["naive"])
     at.button(key="benchmark_submit").click().run()
     job = at.session_state["benchmark_job"]
