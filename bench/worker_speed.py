@@ -105,9 +105,15 @@ def _wait(jobs: list[Any], timeout: float = 1800.0) -> None:
 
 
 # --- first_epoch --------------------------------------------------------------------------------------------
+# Before each start: the in-process reference's TensorFlow threads spin for a while after its training, and on 2 cores
+# that would slow the worker's start measured right after it (seen: 0.36-0.54 s alone, 2.1 s right after one).
+SETTLE_SECONDS = 2.0
+
+
 def _to_first_epoch(job: Any) -> tuple[float, float]:
     """Start `job`; the seconds until its first epoch's report is here, and that epoch's own seconds (tracing
     included) as the training measured them (the rest is setup and transport). Then stop it and wait."""
+    time.sleep(SETTLE_SECONDS)
     started = time.perf_counter()
     job.start()
     while not job.epochs:
