@@ -63,8 +63,6 @@ def benchmark_command(args: argparse.Namespace) -> int:
     ).sample(bench.series, bench.sample_seed)
     inside = list(getattr(args, "inside", None) or [])
     _check_inside(inside, models, bench.head, [series.name for series in collection])
-    if inside and bench.series_embedding:
-        raise LabError("--inside cannot look inside a learned series embedding yet; give the code with --series-code.")
     horizon = bench.horizon or next((s.horizon for s in collection if s.horizon), None)
     if horizon is None:
         raise LabError("Set the horizon with --horizon: a CSV collection has none of its own.")

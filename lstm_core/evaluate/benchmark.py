@@ -246,7 +246,7 @@ def run_benchmark(
                 "coverage": band_coverage(np.array([task.test for task in tasks]), bands[model]),
                 "seeds": _seed_spread(tasks, fit.member_forecasts),
             }
-            if model == "lstm" and fit.weights is not None and fit.embedding is None:  # a learned one: not yet
+            if model == "lstm" and fit.weights is not None:
                 inputs = {"season_length": season_length, "series_embedding": series_code, "calendar": calendar}
                 network = _network(fit, tasks, h, config, **inputs)
         else:
@@ -286,6 +286,7 @@ def _network(fit: Any, tasks: list[Task], h: int, config: ExperimentConfig, **in
         window=config.windows.window,
         epochs_run=fit.epochs_run,
         stop_reason=fit.stop_reason,
+        embedding=fit.embedding,
         **inputs,
     )
 
@@ -306,6 +307,9 @@ def look_inside(network: GlobalNetwork, collection: Collection, name: str) -> Se
     )
     index = next(series.index for series in collection if series.name == name)
     known = covariates[k] if covariates is not None else None
+    if network.embedding is not None:  # a learned embedding: the series' row beside each step, as the network read it
+        rows = np.repeat(network.embedding[k][None, :], len(task.train) + network.horizon, axis=0)  # (n + H, D)
+        known = rows if known is None else np.concatenate([known, rows], axis=1)
     return series_inside(network, name, task.train, task.test, index, task.season_length, known)
 
 

@@ -55,6 +55,7 @@ class GlobalNetwork:
     calendar: bool
     epochs_run: int
     stop_reason: str
+    embedding: np.ndarray | None = None  # (S, D) a learned series embedding: each series' row beside its inputs
 
     def position(self, name: str) -> int:
         """Where series `name` is in `series`; raises LabError for a series the benchmark did not forecast."""

@@ -14,17 +14,18 @@ TINY_LSTM = ["--units", "4", "--epochs", "1", "--window", "24", "--windows-per-s
 
 
 def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
-    """Three Tourism monthly series, a tiny global LSTM (with a series code and calendar inputs) and the baselines:
-    forecasts with the LSTM's conformal bands, scores, and a summary with the bands' measured coverage."""
+    """Three Tourism monthly series, a tiny global LSTM (with a learned series embedding and calendar inputs) and
+    the baselines: forecasts with the LSTM's conformal bands, scores, a summary with the bands' measured coverage, and
+    the gates of one series (its window beside its learned row)."""
     out = tmp_path / "bench"
     done = cli(
         "benchmark", "--data", "collection:tourism-monthly", "--series", "3", "--sample-seed", "1",
-        "--models", "lstm,theta,naive,seasonal_naive", *TINY_LSTM, "--series-code", "2", "--calendar",
+        "--models", "lstm,theta,naive,seasonal_naive", *TINY_LSTM, "--series-embedding", "2", "--calendar",
         "--inside", "M187", "--out", str(out),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["forecasts.csv", "gates", "scores.csv", "summary.json"]
-    gates = np.load(out / "gates" / "M187.npz")  # the global LSTM on one series (value, 2-entry code)
+    gates = np.load(out / "gates" / "M187.npz")  # the global LSTM on one series (value, its learned 2-vector)
     assert gates["x"].shape == (24, 3) and gates["h"].shape == gates["f"].shape == (24, 4)
     np.testing.assert_array_equal(gates["x"], gates["windows"][-1])
     forecasts = pd.read_csv(out / "forecasts.csv")
@@ -51,7 +52,7 @@ def test_a_bundled_collection_subset_writes_the_three_files(tmp_path):
     inside = (forecasts["actual"] >= forecasts["lstm_lo80"]) & (forecasts["actual"] <= forecasts["lstm_hi80"])
     assert coverage["overall"] == pytest.approx(inside.mean()) and coverage["points"] == 72
     assert f"80% band covers {100 * coverage['overall']:.1f}% of test values" in done.stderr
-    assert (summary["config"]["series_code"], summary["config"]["calendar"]) == (2, True)
+    assert (summary["config"]["series_embedding"], summary["config"]["calendar"]) == (2, True)
 
 
 def test_a_long_csv_with_its_own_season(tmp_path):
