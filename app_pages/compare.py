@@ -45,10 +45,10 @@ if st.session_state.compare_error:
 
 record = st.session_state.comparison
 if record is None:
-    st.info(say("none_yet"))
+    st.info(say("none_yet").format(s=compare_views.long_memory_settings()))
     st.button(say("load_long_memory"), key="compare_long_memory", on_click=compares.use_long_memory)
     if st.session_state.dataset.name == compare_views.LONG_MEMORY:
-        st.caption(say("loaded_long_memory"))
+        st.caption(say("loaded_long_memory").format(s=compare_views.long_memory_settings()))
     st.stop()
 
 compare_views.draw_comparison(record)

@@ -10,6 +10,7 @@ from ui import pages
 from ui.jobs import compares
 from ui.text import equations, i18n
 from ui.text.equations import EQUATIONS, GATE_ORDER
+from ui.views import compare_views
 
 lang = i18n.language()
 
@@ -32,7 +33,7 @@ st.markdown(say("gradients_before"))
 st.latex(equations.CELL_GRADIENT)
 st.markdown(say("gradients_after"))
 pages.link("gates", say("link_remember"), icon=":material/memory:")
-st.markdown(say("cells_try"))
+st.markdown(say("cells_try").replace("{settings}", compare_views.long_memory_settings(lang)))  # LaTeX has braces
 pages.link("train", say("link_cells"))
 pages.link("compare", i18n.text("compare.learn_link", lang))
 if st.button(i18n.text("compare.learn_try", lang), key="learn_long_memory", icon=":material/bolt:"):

@@ -1,14 +1,16 @@
 """The long-memory target of issue 21: on the long-memory sample the LSTM's test RMSE at least 2x better than the
 plain RNN's, over 5 seeds.
 
-The settings the README and the Learn page give for the sample (its echo repeats the trigger of 50 steps earlier):
-window 55, units 16, batch 16, learning rate 0.003, 150 epochs, no scaling. Each cell (lstm, gru, rnn) trains a
-5-seed ensemble (seeds 0-4) in a fresh process through `lstm_core.experiment.compare.compare_cells`, the code the
-`compare-cells` command and the app's Compare page run; every seed's own test RMSE is scored (seed_spread), so
-the numbers are five independent networks per cell, not the ensemble's mean forecast. The same as one command:
+The sample (lstm_core/data/sources.py): a ±1 `trigger`, a `cue` 10 to 40 steps later, and one step after the cue
+`echo` repeats the trigger's sign; elsewhere `echo` is noise. The settings its description, the README and the Learn
+page give (`LONG_MEMORY_SETTINGS` there, this script's defaults) are the ones measured. Each cell (lstm, gru, rnn)
+trains a 5-seed ensemble (seeds 0-4) in a fresh process through `lstm_core.experiment.compare.compare_cells`, the
+code the `compare-cells` command and the app's Compare page run; every seed's own test RMSE is scored
+(seed_spread), so the numbers are five independent networks per cell, not the ensemble's mean forecast. The same
+as one command (with the default settings):
 
-    python -m lstm_core compare-cells --data sample:long-memory --window 55 --units 16 --batch-size 16 \
-        --learning-rate 0.003 --epochs 150 --scaler none --seeds 5 --out runs/long-memory
+    python -m lstm_core compare-cells --data sample:long-memory --window 45 --units 16 --batch-size 32 \
+        --learning-rate 0.005 --epochs 60 --scaler none --seeds 5 --out runs/long-memory
 
 `--alone` trains every seed as a run of its own instead (`run --seed k`, one fresh process each): a seed ensemble's
 members train as one model, and its member k need not end where `run --seed k` does.
@@ -18,7 +20,7 @@ and the ratio RNN / LSTM of the mean RMSE (target at least 2x), with the worst p
 worst LSTM seed).
 
     python -m bench.long_memory                    # full run, writes bench/results/long_memory.json
-    python -m bench.long_memory --epochs 60        # fewer epochs (say so beside the numbers)
+    python -m bench.long_memory --epochs 20        # fewer epochs (say so beside the numbers)
     python -m bench.long_memory --quick            # smoke test: tiny, in-process
 """
 
@@ -29,6 +31,7 @@ import time
 from typing import Any
 
 from bench.harness import Bench, Contender
+from lstm_core.data.sources import LONG_MEMORY_SETTINGS as SETTINGS
 
 TARGET_RATIO = 2.0  # RNN test RMSE / LSTM test RMSE, at least
 CELLS = ("lstm", "gru", "rnn")
@@ -99,11 +102,11 @@ def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cell", choices=CELLS, default="lstm", help=argparse.SUPPRESS)  # set per contender
     parser.add_argument("--data", default="sample:long-memory", help="the data (--quick: a short sample)")
     parser.add_argument("--cells", default=",".join(CELLS), help="cells to train, comma-separated")
-    parser.add_argument("--window", type=int, default=55)
-    parser.add_argument("--units", type=int, default=16)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--learning-rate", type=float, default=0.003)
-    parser.add_argument("--epochs", type=int, default=150)
+    parser.add_argument("--window", type=int, default=SETTINGS["window"])
+    parser.add_argument("--units", type=int, default=SETTINGS["units"])
+    parser.add_argument("--batch-size", type=int, default=SETTINGS["batch_size"])
+    parser.add_argument("--learning-rate", type=float, default=SETTINGS["learning_rate"])
+    parser.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0, help="the first seed")
     parser.add_argument(

@@ -10,6 +10,7 @@ from app_helpers import errors, open_app, switch, texts, wait_watching
 
 from lstm_core.experiment.compare import verdict
 from lstm_core.scoring.columns import ForecastColumn as Column
+from ui.views import compare_views
 
 
 @pytest.fixture(scope="module")
@@ -121,19 +122,26 @@ def test_gates_page_shows_the_cells_arrays(compared, cell, charts, columns) -> N
 
 
 def test_learn_loads_the_long_memory_sample_in_one_click() -> None:
-    """Learn's button loads the long-memory sample with its settings and opens the Compare page."""
+    """Learn quotes the long-memory settings; its button loads the sample with them and opens the Compare page,
+    which says them again."""
     at = open_app("learn")
+    said = compare_views.long_memory_settings("en")  # "window 45, units 16, ...", from LONG_MEMORY_SETTINGS
+    assert any(said in m.value for m in at.markdown) and not any("{settings}" in m.value for m in at.markdown)
     at.button(key="learn_long_memory").click().run()
     assert not at.exception
     assert at.session_state["dataset"].name == "long-memory"
-    config = at.session_state["config"]
-    assert (config.windows.window, config.model.units, config.train.epochs, config.windows.scaler) == (
-        55,
-        16,
-        150,
+    config, tried = at.session_state["config"], compare_views.LONG_MEMORY_SETTINGS
+    assert (config.windows.window, config.model.units, config.train.batch_size) == (
+        tried["window"],
+        tried["units"],
+        tried["batch_size"],
+    )
+    assert (config.train.learning_rate, config.train.epochs, config.windows.scaler) == (
+        tried["learning_rate"],
+        tried["epochs"],
         "none",
     )
-    assert at.title[0].value == "Compare cells"
+    assert at.title[0].value == "Compare cells" and any(said in c.value for c in at.caption)
 
 
 def test_the_compare_texts_take_the_same_placeholders_in_both_languages() -> None:

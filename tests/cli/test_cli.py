@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ["airline-passengers", "daily-min-temperatures", "monthly-sunspots", "AAPL", "sine"]
-# long-memory has an input column beside its target, so a run forecasts no future steps (loaded in tests/data)
+# long-memory has input columns beside its target, so a run forecasts no future steps (loaded in tests/data)
 LISTED = [*SAMPLES, "long-memory"]
 FILES = [
     "config.json",

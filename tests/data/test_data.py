@@ -21,7 +21,7 @@ EXPECTED = {  # name -> (rows, target, freq)
     "monthly-sunspots": (2820, "Sunspots", "MS"),
     "AAPL": (1258, "Close", "B"),
     "sine": (600, "value", "D"),
-    "long-memory": (3000, "echo", "D"),
+    "long-memory": (6000, "echo", "D"),
 }
 
 
@@ -105,10 +105,16 @@ def test_reexports() -> None:
     assert data.read_csv is csvread.read_csv and data.fetch_yahoo is yahoo.fetch_yahoo
 
 
-def test_long_memory_echoes_the_trigger_fifty_steps_later() -> None:
-    """`echo` is `trigger` 50 steps earlier plus noise of sd 0.1; the trigger is an input feature by default."""
+def test_long_memory_echoes_each_trigger_after_its_cue() -> None:
+    """A ±1 trigger, its cue 10 to 40 steps later, and one step after the cue `echo` is the trigger's sign (noise of
+    sd 0.05), elsewhere noise alone; trigger and cue are input features by default."""
     dataset = load_sample("long-memory")
-    assert dataset.input_columns == ["echo", "trigger"]
-    echo, trigger = dataset.frame["echo"].to_numpy(), dataset.frame["trigger"].to_numpy()
-    assert set(np.unique(trigger)) == {-1.0, 0.0, 1.0} and 0.05 < np.mean(trigger != 0) < 0.15
-    assert np.std(echo[50:] - trigger[:-50]) < 0.12
+    assert dataset.input_columns == ["echo", "trigger", "cue"]
+    frame = dataset.frame
+    echo, trigger, cue = (frame[name].to_numpy() for name in ("echo", "trigger", "cue"))
+    triggers, cues = np.flatnonzero(trigger), np.flatnonzero(cue)
+    assert set(np.unique(trigger)) == {-1.0, 0.0, 1.0} and len(triggers) == len(cues) > 100
+    assert (cues - triggers).min() >= 10 and (cues - triggers).max() <= 40 and (triggers[1:] > cues[:-1]).all()
+    expected = np.zeros_like(echo)
+    expected[cues + 1] = trigger[triggers]
+    assert np.std(echo - expected) < 0.06 and np.abs(echo - expected).max() < 0.3

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lstm_core.data import sources
 from lstm_core.experiment.compare import BASELINES, Verdict, verdict
 from lstm_core.scoring.columns import ForecastColumn as Column
 from ui.charts import compare_charts, gradient_charts
@@ -130,16 +131,18 @@ def draw_comparison(record: Any) -> None:
     st.caption(_say("backtest_note"))
 
 
-# The settings the README and Learn give for the long-memory sample (bench/long_memory.py measures them).
+# The long-memory sample and the settings it is tried with (one source: lstm_core.data.sources; bench/long_memory.py
+# measures them)
 LONG_MEMORY = "long-memory"
-LONG_MEMORY_SETTINGS = {
-    "window": 55,
-    "units": 16,
-    "batch_size": 16,
-    "learning_rate": 0.003,
-    "epochs": 150,
-    "scaler": "none",
-}
+LONG_MEMORY_SETTINGS = sources.LONG_MEMORY_SETTINGS
+
+
+def long_memory_settings(lang: str | None = None) -> str:
+    """The long-memory sample's settings in words ("window 45, units 16, ..."), from LONG_MEMORY_SETTINGS."""
+    tried = LONG_MEMORY_SETTINGS
+    return i18n.text("compare.long_memory_settings", lang).format(
+        w=tried["window"], u=tried["units"], b=tried["batch_size"], r=tried["learning_rate"], e=tried["epochs"]
+    )
 
 
 def settings_text(config: Any) -> str:
