@@ -45,8 +45,8 @@ st.caption(
     "come back to them. Nobody else can list your runs, but anyone you give the address to can see them. "
     f"This session's trained networks (their weights) are kept for the last {state.MODELS_KEPT} runs only, to save "
     "memory; older runs keep their settings, metrics, history and forecast, but not the Gates views. The Gates "
-    f"page's epoch slider has every recorded epoch for the last {state.FULL_GATE_HISTORIES} runs and "
-    f"{state.THINNED_SNAPSHOTS} evenly spread epochs for the ones before."
+    f"page's epoch slider has every recorded epoch for the newest run and {state.THINNED_SNAPSHOTS} evenly spread "
+    "epochs for the ones before."
 )
 if not stored and not unsaved:
     backtests_section()

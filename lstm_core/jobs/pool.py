@@ -12,7 +12,7 @@ parent's `__main__` in every child, and under Streamlit `__main__` is the app sc
   (nn.model_shelf); `warm(visitors)` (the app calls it on every page run) keeps a warm worker for each visitor
   present, as far as the pool's size allows, so a click does not pay the import. One visitor alone never holds
   a spare beside their own training: that would double the memory of the commonest case.
-- Recycled: after `jobs_per_worker` tasks (env `LSTM_LAB_WORKER_JOBS`, default 8) or when its resident memory
+- Recycled: after `jobs_per_worker` tasks (env `LSTM_LAB_WORKER_JOBS`, default 25) or when its resident memory
   passes `recycle_mb` after a task (env `LSTM_LAB_WORKER_RECYCLE_MB`, default 1,200), a worker is told to exit
   and a fresh one is started in its place: what the backend leaks dies with the process.
 - Idle workers exit by themselves after `idle_seconds` (env `LSTM_LAB_WORKER_IDLE_SECONDS`, default 300), so an
@@ -49,7 +49,10 @@ from lstm_core.errors import LabError
 
 __all__ = ["Outcome", "Worker", "WorkerPool", "enabled", "process_mb", "shared_pool"]
 
-DEFAULT_JOBS_PER_WORKER = 8
+# A worker keeps its compiled model between trainings of one shape (nn.model_shelf), which traces nothing new: a
+# worker simulated in one process grew 11 MiB at its second default training and 0.3 MiB a training after that. A
+# replacement costs an import (~6 s of CPU) and the default model's tracing (~3 s), so it is not done often.
+DEFAULT_JOBS_PER_WORKER = 25
 DEFAULT_RECYCLE_MB = 1200.0
 DEFAULT_IDLE_SECONDS = 300.0
 

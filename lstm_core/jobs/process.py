@@ -223,6 +223,9 @@ class ProcessTrainingJob(_InWorker, TrainingJob):
     def _conclude(self, outcome: pool.Outcome) -> JobState:
         if outcome.status == "done":
             self.run = outcome.value
+            if self.run.train.gate_history is None:  # the worker leaves out what this recorder holds already
+                train = dataclasses.replace(self.run.train, gate_history=self.recorder.history())
+                self.run = dataclasses.replace(self.run, train=train)
             reason = self.run.train.stop_reason
             self.stop_reason = self.stop_reason or reason
             if reason == StopReason.NAN:

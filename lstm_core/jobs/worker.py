@@ -20,6 +20,7 @@ end it at the next execution step, as a Stop does in-process.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import threading
@@ -169,7 +170,8 @@ def _train(conn: _Sender, dataset: Any, config: Any, time_limit: float | None) -
     fitting.join()
     run = evaluate(dataset, config, windows, result, fits=fitted.get("fits"))
     release_model(result.model)
-    return run
+    # The server has every gate snapshot already (sent as recorded) and attaches its own: not sent twice
+    return dataclasses.replace(run, train=dataclasses.replace(run.train, gate_history=None))
 
 
 def _backtest(conn: _Sender, dataset: Any, config: Any, backtest: Any) -> Any:

@@ -66,6 +66,12 @@ def test_same_seed_same_metrics_in_process_and_in_worker(dataset, workers):
     assert there.run.metrics.lstm.rmse == pytest.approx(here.run.metrics.lstm.rmse, rel=1e-5)
     np.testing.assert_allclose(there.run.history["loss"], here.run.history["loss"], rtol=1e-5)
     np.testing.assert_allclose(there.run.weights.lstm[0].kernel, here.run.weights.lstm[0].kernel, rtol=1e-5, atol=1e-6)
+    # the gate snapshots are sent once, as recorded, and the run carries the recorder's (the same objects)
+    assert there.run.gate_history.epochs.tolist() == here.run.gate_history.epochs.tolist() == [1, 2]
+    assert there.run.gate_history.snapshots == there.gate_snapshots()
+    np.testing.assert_allclose(
+        there.run.gate_history.probe_gates(0)["c"], here.run.gate_history.probe_gates(0)["c"], rtol=1e-4, atol=1e-6
+    )
     # The worker's next training of the same shape reuses its compiled model (nn.model_shelf): the same result
     again = start(dataset, TINY, workers)
     assert again.wait(120) and again.state == "done" and again.worker_pid == there.worker_pid

@@ -39,7 +39,7 @@ __all__ = [
 MODELS_KEPT = 5  # older runs keep config, metrics, history and forecast, but not the weights and test windows
 # The newest runs keep every recorded epoch's network for the Gates page's epoch slider (about 5 MiB for the default
 # training's 100); older ones with a model keep THINNED_SNAPSHOTS of them, so the session does not grow per run.
-FULL_GATE_HISTORIES = 3  # a Compare's three cells
+FULL_GATE_HISTORIES = 1
 THINNED_SNAPSHOTS = 21
 MAX_RUNS = 50  # the oldest run is dropped after this many
 
