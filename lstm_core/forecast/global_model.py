@@ -410,6 +410,7 @@ def _fit_and_forecast(
     on_epoch,
     embedding: int = 0,
 ) -> GlobalFit:
+    from lstm_core.nn.keras_model import release_model
     from lstm_core.nn.train import train
 
     windows = Windows(
@@ -432,6 +433,7 @@ def _fit_and_forecast(
     x_forecast = embedded(np.concatenate([part.x_forecast for part in parts]), result.embedding)  # (S, W, F)
     count = len(parts)
     members = trained_members(result)
+    release_model(result.model)  # the weights are read; its traced graphs would outlive it (nn.keras_model)
     with single_blas_thread():  # the validation windows and the forecast windows in one pass
         inputs = np.concatenate([embedded(windows.x_val, result.embedding), x_forecast])  # (2S, W, F)
         each = np.array([predict(inputs, m, limit_blas=False, all_outputs=True) for m in members])  # (M, 2S, H)

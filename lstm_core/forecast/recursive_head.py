@@ -183,6 +183,7 @@ def fit_and_roll(
     """Train one network (one output) on the windows `x` (K, W, F) -> `y` (K, 1), early-stopped on the parts'
     one-step validation windows, and roll it forward from each validation origin and each end. `embedding` D > 0:
     the windows' last column is the series id, learned as a D-vector (nn.train's `series_embedding`)."""
+    from lstm_core.nn.keras_model import release_model
     from lstm_core.nn.train import train
 
     window = config.windows.window
@@ -204,6 +205,7 @@ def fit_and_roll(
     if str(result.stop_reason) == "nan":
         raise LabError(result.message)
     members = trained_members(result)
+    release_model(result.model)  # the weights are read; its traced graphs would outlive it (nn.keras_model)
     actual = np.array([part.padded[part.pad + part.fitting :] for part in parts])  # (S, H)
     return Rolled(
         result=result,
