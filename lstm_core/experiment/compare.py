@@ -7,11 +7,13 @@ per cell its test RMSE (with the spread across seeds), skill against naive, epoc
 (the mean gradient norm per lag k, lag 0 first) with `reach_first_step`, the share of the last step's gradient
 that still reaches the window's first step. `verdict(comparison)` says which cell wins on test RMSE, by how much,
 whether the gap is larger than the spread across seeds, and where the winner stands against the baselines.
+`backtest_table(backtests)` puts a walk-forward backtest of each cell (evaluate.backtest.Backtest, same folds)
+beside the seasonal naive and ETS forecasts of those folds: RMSE as mean and sd over the folds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +25,21 @@ from lstm_core.experiment.run import Run, run_experiment
 from lstm_core.nn.gradients import gradients
 from lstm_core.scoring.columns import ForecastColumn as Column
 
-__all__ = ["BASELINES", "CellComparison", "Verdict", "compare_cells", "reach", "summary", "verdict"]
+__all__ = [
+    "BACKTEST_BASELINES",
+    "BASELINES",
+    "CellComparison",
+    "Verdict",
+    "backtest_table",
+    "compare_cells",
+    "reach",
+    "summary",
+    "verdict",
+]
 
 MAX_WINDOWS = 256
 BASELINES = (Column.NAIVE, Column.SEASONAL_NAIVE, Column.ETS, Column.THETA)
+BACKTEST_BASELINES = (Column.SEASONAL_NAIVE, Column.ETS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,3 +157,21 @@ def verdict(comparison: CellComparison) -> Verdict | None:
         baseline=baselines[0][1] if baselines else None,
         baseline_rmse=baselines[0][0] if baselines else None,
     )
+
+
+def backtest_table(backtests: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per cell backtested (`model` the cell), then one per baseline in BACKTEST_BASELINES from the first
+    backtest (every cell's has the same folds and the same baselines): `folds`, `rmse_mean`, `rmse_sd` over folds."""
+    rows = []
+    for cell, backtest in backtests.items():
+        rows.append({"model": cell, **_fold_rmse(backtest.summary, Column.LSTM)})
+    if backtests:
+        first = next(iter(backtests.values())).summary
+        rows += [{"model": str(name), **_fold_rmse(first, name)} for name in BACKTEST_BASELINES]
+    return rows
+
+
+def _fold_rmse(summary: Mapping[str, Any], model: str) -> dict[str, Any]:
+    scores = (summary.get("models") or {}).get(str(model)) or {}
+    rmse = scores.get("rmse") or {}
+    return {"folds": summary.get("folds", 0), "rmse_mean": rmse.get("mean"), "rmse_sd": rmse.get("sd")}
