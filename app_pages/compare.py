@@ -24,9 +24,10 @@ st.caption(say("settings").format(s=settings, d=plain(st.session_state.dataset.n
 pages.link("train", say("link_train"))
 
 busy = running or trainings.SLOT.running()
+with_backtest = st.checkbox(say("with_backtest"), key="compare_with_backtest", help=say("with_backtest_help"))
 if st.button(say("start"), type="primary", key="compare_start", disabled=busy):
     try:
-        compares.start(config)
+        compares.start(config, compares.backtest_settings() if with_backtest else None)
     except LabError as error:
         st.error(str(error))  # a bad setting or a busy server: data and settings stay as they are
     else:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from app_helpers import errors, open_app, switch, texts, wait_watching
 
+from lstm_core.config.settings import BacktestConfig
 from lstm_core.experiment.compare import verdict
 from lstm_core.scoring.columns import ForecastColumn as Column
 from ui.views import compare_views
@@ -15,9 +16,12 @@ from ui.views import compare_views
 
 @pytest.fixture(scope="module")
 def compared():
-    """One visitor who compared the three cells: 2 seeds each, 1 epoch, 3 units, window 5 (the AppTest, its job)."""
+    """One visitor who compared the three cells: 2 seeds each, 1 epoch, 3 units, window 5, each cell backtested over
+    a few folds (the AppTest, its job)."""
     at = open_app("compare")
     at.session_state["config"] = at.session_state["config"].replace(units=3, epochs=1, window=5, seeds=2)
+    at.session_state["backtest_config"] = BacktestConfig(start="0.8", horizon=3, stride=6)  # the Backtest page's
+    at.checkbox(key="compare_with_backtest").check().run()
     at.button(key="compare_start").click().run()
     assert not at.exception and not errors(at), errors(at)
     job = at.session_state["compare_job"]
@@ -45,6 +49,19 @@ def test_the_page_shows_the_cells_side_by_side(compared) -> None:
     assert {"compare_loss", "compare_reach"} <= set(charts)
     assert len(charts["compare_loss"].proto.spec) > 0
     assert sum("of the last step's gradient" in m.value for m in at.markdown) == 1  # one list, a line per cell
+
+
+def test_each_cell_is_backtested_beside_the_baselines_on_the_same_folds(compared) -> None:
+    """With the box ticked, each cell's walk-forward backtest (the Backtest page's plan) is a row of RMSE mean ± sd
+    over the folds, beside the seasonal naive and ETS of the same folds."""
+    at, job = compared
+    assert list(job.backtests) == ["lstm", "gru", "rnn"] and not job.backtest_errors
+    table = next(frame.value for frame in at.dataframe if "folds" in frame.value.columns)
+    assert list(table["model"]) == ["LSTM", "GRU", "RNN", "seasonal naive", "ETS"]
+    folds = job.backtests["lstm"].folds
+    assert folds >= 3 and set(table["folds"]) == {str(folds)}
+    assert all(" ± " in value for value in table["RMSE over the folds (mean ± sd)"])
+    assert any("horizon 3, stride 6" in caption.value for caption in at.caption)
 
 
 def test_the_comparison_is_each_cells_own_and_the_verdict_its_lowest_rmse(compared) -> None:

@@ -11,9 +11,7 @@ import time
 import pytest
 from tiny import TINY, tiny_dataset
 
-from lstm_core.config.settings import BacktestConfig
 from lstm_core.errors import LabError
-from lstm_core.experiment.compare import backtest_table
 from lstm_core.jobs.base import running_trainings
 from lstm_core.jobs.compare import CompareJob
 from lstm_core.jobs.state import JobState
@@ -42,18 +40,3 @@ def test_unknown_cells_are_refused_in_one_sentence() -> None:
     """A cell that does not exist is refused before any training starts."""
     with pytest.raises(LabError, match="`cells` must list cells among lstm, gru, rnn"):
         CompareJob(tiny_dataset(), TINY, cells=("lstm", "tcn"))
-
-
-def test_a_backtest_per_cell_beside_the_baselines_on_the_same_folds() -> None:
-    """With `backtest`, each cell's training is followed by its walk-forward backtest; the table has a row per cell
-    (its RMSE over the folds) and the seasonal naive and ETS rows of the same folds."""
-    backtest = BacktestConfig(start="0.8", horizon=3, stride=4)
-    job = CompareJob(tiny_dataset(), TINY.replace(units=3, epochs=1), cells=("rnn", "gru"), backtest=backtest)
-    job.start()
-    _watch(job, lambda: job.finished)
-    assert job.state == JobState.DONE and list(job.backtests) == ["rnn", "gru"] and job.fraction_done == 1.0
-    rows = backtest_table(job.backtests)
-    assert [row["model"] for row in rows] == ["rnn", "gru", "seasonal_naive", "ets"]
-    assert {row["folds"] for row in rows} == {job.backtests["rnn"].folds} and job.backtests["rnn"].folds >= 2
-    assert all(row["rmse_mean"] > 0 and row["rmse_sd"] >= 0 for row in rows)
-    assert rows[0]["rmse_mean"] != rows[1]["rmse_mean"]  # each cell its own network

@@ -3,17 +3,19 @@
 The life (start, poll, stop, collect, the sidebar line) is `ui.jobs.slot`; this module declares what is a
 comparison's own: its progress sentences and what a finished `CompareJob` (lstm_core.jobs.compare) becomes. Each
 cell's run is kept as a run of its own (`state.add_run`, so the Forecast, Gates and Runs pages show it) and the
-comparison as a `ComparisonRecord` in `comparison`; a failure is a sentence in `compare_error`.
+comparison as a `ComparisonRecord` in `comparison` (with each cell's backtest when the visitor asked for them,
+`backtest_settings`: the Backtest page's plan); a failure is a sentence in `compare_error`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import ExperimentConfig
+from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.experiment.compare import verdict
 from lstm_core.jobs.base import heartbeat_seconds
@@ -39,6 +41,8 @@ class ComparisonRecord:
     run_numbers: dict[str, int]  # cell -> its run's number in `runs`
     cells: tuple[str, ...]  # the cells asked for
     errors: dict[str, str]  # cell -> the sentence of its failed training
+    backtests: dict[str, Any] = field(default_factory=dict)  # cell -> evaluate.backtest.Backtest, when asked
+    backtest_errors: dict[str, str] = field(default_factory=dict)  # cell -> the sentence of its failed backtest
 
 
 def _say(key: str) -> str:
@@ -61,7 +65,7 @@ class CompareSlot(JobSlot):
         epochs = job.config.train.epochs
         epoch = min(len(current.epochs) + 1, epochs) if current is not None else 1
         text = _say("progress").format(
-            v=_say("stopping" if job.stopping else "training"),
+            v=_say("stopping" if job.stopping else "backtesting" if job.backtesting else "training"),
             c=cell,
             n=number,
             k=count,
@@ -95,6 +99,8 @@ class CompareSlot(JobSlot):
             run_numbers=numbers,
             cells=job.cells,
             errors=dict(job.errors),
+            backtests=dict(job.backtests),
+            backtest_errors=dict(job.backtest_errors),
         )
         s.comparison = record
         return record
@@ -103,11 +109,21 @@ class CompareSlot(JobSlot):
 SLOT = CompareSlot()
 
 
-def start(config: ExperimentConfig) -> CompareJob:
-    """Start comparing the cells with `config` on the loaded data; LabError while one runs or for bad settings."""
+def backtest_settings() -> BacktestConfig:
+    """The Backtest page's settings (its defaults before it was used), direct when the data has extra input columns
+    (a recursive forecast would need their future values)."""
+    backtest = st.session_state.get("backtest_config") or BacktestConfig()
+    if backtest.strategy == "recursive" and len(st.session_state.dataset.input_columns) > 1:
+        backtest = dataclasses.replace(backtest, strategy="direct")
+    return backtest
+
+
+def start(config: ExperimentConfig, backtest: BacktestConfig | None = None) -> CompareJob:
+    """Start comparing the cells with `config` on the loaded data, each followed by its walk-forward backtest when
+    `backtest` is given; LabError while one runs or for bad settings."""
     s = st.session_state
     config = config.replace(data=s.data_config)
-    job = SLOT.start(lambda: CompareJob(s.dataset, config, heartbeat_timeout=heartbeat_seconds()))
+    job = SLOT.start(lambda: CompareJob(s.dataset, config, backtest=backtest, heartbeat_timeout=heartbeat_seconds()))
     s.compare_error = None
     return job
 

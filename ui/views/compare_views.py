@@ -11,14 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.data import sources
-from lstm_core.experiment.compare import BASELINES, Verdict, verdict
+from lstm_core.experiment.compare import BASELINES, Verdict, backtest_table, verdict
 from lstm_core.scoring.columns import ForecastColumn as Column
 from ui.charts import compare_charts, gradient_charts
 from ui.charts.compare_charts import CELL_NAMES
 from ui.text import i18n
 from ui.text.format import duration, number, plain
 
-__all__ = ["BASELINE_NAMES", "draw_comparison", "scores_table", "verdict_text"]
+__all__ = ["BASELINE_NAMES", "backtest_frame", "draw_comparison", "scores_table", "verdict_text"]
 
 BASELINE_NAMES = {
     Column.NAIVE: "naive",
@@ -94,6 +94,33 @@ def verdict_text(found: Verdict) -> str:
     return " ".join(parts)
 
 
+def backtest_frame(backtests: dict[str, Any]) -> pd.DataFrame:
+    """One row per cell backtested, then the seasonal naive and ETS of the same folds: folds, RMSE mean ± sd."""
+    rows = [
+        [
+            CELL_NAMES.get(row["model"]) or BASELINE_NAMES[row["model"]],
+            str(row["folds"]),
+            "—" if row["rmse_mean"] is None else _mean_sd((row["rmse_mean"], row["rmse_sd"] or 0.0)),
+        ]
+        for row in backtest_table(backtests)
+    ]
+    columns = [_say(f"column_{key}") for key in ("model", "folds", "fold_rmse")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _draw_backtests(record: Any) -> None:
+    backtests = record.backtests
+    for cell, error in record.backtest_errors.items():
+        st.error(_say("failed_backtest").format(c=CELL_NAMES[cell], x=error))
+    if not backtests:
+        st.caption(_say("backtest_note"))
+        return
+    st.subheader(_say("backtest_header"))
+    st.dataframe(backtest_frame(backtests), hide_index=True, key="compare_backtests")
+    plan = next(iter(backtests.values())).backtest
+    st.caption(_say("backtest_caption").format(h=plan.horizon, s=plan.stride, o=plan.start, g=plan.strategy))
+
+
 def draw_comparison(record: Any) -> None:
     """Everything the Compare page shows about a finished comparison (a `ui.jobs.compares.ComparisonRecord`)."""
     comparison = record.comparison
@@ -128,7 +155,7 @@ def draw_comparison(record: Any) -> None:
             lines.append(_say("reach_share").format(c=CELL_NAMES[cell], s=f"{norms[-1] / norms[0]:.2%}"))
     if lines:
         st.markdown("\n".join(f"- {line}" for line in lines))
-    st.caption(_say("backtest_note"))
+    _draw_backtests(record)
 
 
 # The long-memory sample and the settings it is tried with (one source: lstm_core.data.sources; bench/long_memory.py
