@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from lstm_core.errors import LabError
+from lstm_core.runtime import give_back_freed_memory
 
 __all__ = ["serve"]
 
@@ -118,6 +119,7 @@ def serve(conn: Connection, parent_pid: int, idle_seconds: float) -> None:
             return
         except Exception as exc:  # the server turns it into one sentence for the visitor
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        give_back_freed_memory()  # the task's arrays are freed now: the next one starts from the same footprint
 
 
 def _where(device: str = "auto") -> tuple[str, str]:

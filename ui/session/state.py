@@ -18,6 +18,7 @@ from lstm_core.config.settings import DataConfig, ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.nn.stop_reason import StopReason
+from lstm_core.runtime import give_back_freed_memory
 from lstm_core.scoring.metrics import RunMetrics
 from ui import pages
 from ui.charts.compare_charts import CELL_NAMES
@@ -108,6 +109,7 @@ def add_run(run: Any) -> RunRecord:
         old.run = None  # frees the weights, test windows and data copy of older runs
     for old in runs[-MODELS_KEPT:-FULL_GATE_HISTORIES]:
         old.run = _with_thinned_gates(old.run)
+    give_back_freed_memory()  # what older runs let go of returns to the system, not to a growing heap
     return record
 
 
