@@ -90,7 +90,7 @@ def _warm_pool(size: int) -> Any:
     from bench.proctree import wait_quiet
     from lstm_core.jobs import pool
 
-    workers = pool.WorkerPool(size=size, idle_seconds=3600)
+    workers = pool.WorkerPool(size=size, idle_seconds=3600, trace_default=True)  # as the app's pool
     workers.warm()
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
     if not wait_quiet(os.getpid(), backend=backend, workers=1, timeout=180)["settled"]:

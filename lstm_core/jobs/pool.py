@@ -85,12 +85,12 @@ def process_mb(pid: int) -> float | None:
 class Worker:
     """One worker process and the server's end of its pipe."""
 
-    def __init__(self, *, idle_seconds: float) -> None:
+    def __init__(self, *, idle_seconds: float, trace_default: bool = False) -> None:
         ours, theirs = socket.socketpair()
         self.conn = Connection(ours.detach())
         root = str(Path(__file__).resolve().parents[2])  # the folder holding lstm_core
         path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-        arguments = [str(theirs.fileno()), str(os.getpid()), str(idle_seconds)]
+        arguments = [str(theirs.fileno()), str(os.getpid()), str(idle_seconds), "trace" if trace_default else "-"]
         with theirs:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "lstm_core.jobs.worker", *arguments],
@@ -163,11 +163,15 @@ class WorkerPool:
         jobs_per_worker: int = DEFAULT_JOBS_PER_WORKER,
         recycle_mb: float = DEFAULT_RECYCLE_MB,
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        trace_default: bool = False,
     ) -> None:
+        """`trace_default`: each worker trains the app's default model for one epoch while it waits for its first
+        task (worker.serve), so that a visitor's first default training starts without tracing (the app's pool)."""
         self.size = max(1, size)
         self.jobs_per_worker = max(1, jobs_per_worker)
         self.recycle_mb = recycle_mb
         self.idle_seconds = idle_seconds
+        self.trace_default = trace_default
         self._lock = threading.Lock()
         self._workers: list[Worker] = []
         self._visitors = 1  # how many visitors the app last said it has (`warm`)
@@ -181,7 +185,7 @@ class WorkerPool:
             dead.conn.close()
 
     def _spawn(self) -> Worker:
-        worker = Worker(idle_seconds=self.idle_seconds)
+        worker = Worker(idle_seconds=self.idle_seconds, trace_default=self.trace_default)
         self._workers.append(worker)
         return worker
 
@@ -325,6 +329,7 @@ def shared_pool() -> WorkerPool:
                 jobs_per_worker=int(_number("LSTM_LAB_WORKER_JOBS", DEFAULT_JOBS_PER_WORKER)),
                 recycle_mb=_number("LSTM_LAB_WORKER_RECYCLE_MB", DEFAULT_RECYCLE_MB),
                 idle_seconds=_number("LSTM_LAB_WORKER_IDLE_SECONDS", DEFAULT_IDLE_SECONDS),
+                trace_default=True,  # the app's pool: a visitor's first default training traces nothing
             )
         return _shared
 

@@ -1,8 +1,9 @@
 """The inside of a worker process (lstm_core.jobs.pool starts it as `python -m lstm_core.jobs.worker FD PARENT
-IDLE`): warm up, serve tasks, exit.
+IDLE TRACE`): warm up, serve tasks, exit.
 
-`serve(conn, parent_pid, idle_seconds)` is the process's whole life. It imports the Keras backend first (a
-warm worker: the ~6 s import of TensorFlow is paid before a visitor's click), then answers tasks from its
+`serve(conn, parent_pid, idle_seconds, trace_default)` is the process's whole life. It imports the Keras backend
+first (a warm worker: the ~6 s import of TensorFlow is paid before a visitor's click), with `trace_default` (the
+app's pool) trains the app's default model for one epoch onto the model shelf, then answers tasks from its
 end of a duplex pipe, one at a time, until it is told to exit (None), hears no task for `idle_seconds`, or
 its parent is gone (checked every half second: a server killed with SIGKILL leaves no worker behind).
 
@@ -77,13 +78,13 @@ def _trace_default_model() -> None:
     train(windows, config.replace(epochs=1), reuse_model=True)
 
 
-def serve(conn: Connection, parent_pid: int, idle_seconds: float) -> None:
+def serve(conn: Connection, parent_pid: int, idle_seconds: float, trace_default: bool = False) -> None:
     """The worker process's main function (see the module docstring)."""
     _exit_when_orphaned(parent_pid)
     _warm()
     conn = _Sender(conn)  # type: ignore[assignment]
     conn.send(("ready", os.getpid()))
-    if not conn.poll(0.0):  # nothing asked for yet: trace the default model while waiting
+    if trace_default and not conn.poll(0.0):  # nothing asked for yet: trace the default model while waiting
         with contextlib.suppress(Exception):  # a head start only: a task traces what it needs itself
             _trace_default_model()
     while True:
@@ -289,5 +290,5 @@ def call(function: Callable[..., Any], *args: Any) -> tuple[str, tuple[Callable[
 
 
 if __name__ == "__main__":
-    descriptor, parent, idle = sys.argv[1:4]
-    serve(Connection(int(descriptor)), int(parent), float(idle))
+    descriptor, parent, idle, trace = sys.argv[1:5]
+    serve(Connection(int(descriptor)), int(parent), float(idle), trace_default=trace == "trace")
