@@ -19,6 +19,9 @@ What a process adds:
   gigabytes of address space they never touch, so an address-space limit fails at import or as a crash deep
   in native code, while resident memory is what a container (Community Cloud) counts and kills for.
 - A worker that dies gives the job one sentence as its failure; the place is freed and the pool replaces it.
+
+`InWorker` is that surface for any job; the backtest and the sweep are here, the benchmark is
+lstm_core.jobs.process_benchmark.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from lstm_core.data.dataset import Dataset
 from lstm_core.jobs import budget, pool, worker
 from lstm_core.jobs.backtest import BacktestJob
 from lstm_core.jobs.base import TrainingJob, resident_mb
-from lstm_core.jobs.benchmark import BenchmarkJob
 from lstm_core.jobs.state import JobState
 from lstm_core.jobs.sweep import SweepJob
 from lstm_core.nn.stop_reason import StopReason
@@ -44,12 +46,11 @@ from lstm_core.scoring.columns import STATISTICAL
 __all__ = [
     "MEMORY_POLL_SECONDS",
     "STOP_GRACE_SECONDS",
+    "InWorker",
     "ProcessBacktestJob",
-    "ProcessBenchmarkJob",
     "ProcessSweepJob",
     "ProcessTrainingJob",
     "backtest_job",
-    "benchmark_job",
     "call_in_worker",
     "keras_file_bytes",
     "sweep_job",
@@ -98,7 +99,7 @@ def keras_file_bytes(run: Any) -> bytes:
         os.remove(path)
 
 
-class _InWorker:
+class InWorker:
     """What a job whose work runs in a worker adds to its thread job: Stop forwarded and enforced, memory watched."""
 
     # set by the thread job (TrainingJob) this is mixed into
@@ -191,7 +192,7 @@ class _InWorker:
         return "memory"
 
 
-class ProcessTrainingJob(_InWorker, TrainingJob):
+class ProcessTrainingJob(InWorker, TrainingJob):
     """One training of `config` on `dataset` in a worker process; see the module docstring."""
 
     thread_name = "lstm-lab-training-watch"
@@ -318,7 +319,7 @@ class ProcessTrainingJob(_InWorker, TrainingJob):
         return JobState.STOPPED
 
 
-class ProcessBacktestJob(_InWorker, BacktestJob):
+class ProcessBacktestJob(InWorker, BacktestJob):
     """A walk-forward backtest in a worker process: folds, epochs and batches cross the pipe, the Backtest comes
     back as plain data. A Stop ends it at the next step, keeping the finished folds; when it does not come in time
     (or at a second Stop) the worker is ended and the backtest has no result."""
@@ -376,7 +377,7 @@ class ProcessBacktestJob(_InWorker, BacktestJob):
             self._worker_started = time.monotonic()
 
 
-class ProcessSweepJob(_InWorker, SweepJob):
+class ProcessSweepJob(InWorker, SweepJob):
     """A sweep's trials in a worker process: each finished trial crosses the pipe (and is saved here); the study
     itself is in its storage, as for any worker. A Stop ends the running trial at its next step; only a second
     Stop ends the worker (a trial ended mid-write would stay "running" in the study)."""
@@ -435,67 +436,6 @@ def backtest_job(dataset: Dataset, config: ExperimentConfig, backtest: BacktestC
     if pool.enabled():
         return ProcessBacktestJob(dataset, config, backtest, **options)
     return BacktestJob(dataset, config, backtest, **options)
-
-
-class ProcessBenchmarkJob(_InWorker, BenchmarkJob):
-    """A benchmark in a worker process: each model's series and the LSTM's epochs cross the pipe, the result comes
-    back as plain data (DataFrames and a dict). A Stop ends it at the next series or epoch; only a second Stop ends
-    the worker (an ETS fit or an epoch takes about a second)."""
-
-    thread_name = "lstm-lab-benchmark-watch"
-    enforces_time_limit = False
-    stop_grace_seconds = float("inf")
-
-    def __init__(
-        self,
-        collection: Any,
-        config: ExperimentConfig,
-        settings: Any,
-        *,
-        worker_pool: pool.WorkerPool | None = None,
-        worker_memory_mb: float | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(collection, config, settings, **options)
-        self.dataset = collection.series[0].dataset()  # what the memory sentence names (its length)
-        self.time_limit = None
-        self.memory_budget_mb = budget.memory_budget_mb()
-        self._init_worker(worker_pool, worker_memory_mb)
-
-    def _task(self) -> tuple[str, Any]:
-        return "benchmark", (self.collection, self.config, self.settings)
-
-    def _conclude(self, outcome: pool.Outcome) -> JobState:
-        if outcome.status == "done":
-            return self._finish(outcome.value)
-        if outcome.status in ("failed", "error"):
-            detail = outcome.value
-            self.error = detail if outcome.status == "failed" else f"The benchmark failed unexpectedly ({detail})."
-            return JobState.FAILED
-        if outcome.status == "ended" and outcome.value == StopReason.STOPPED:
-            self.error = "The benchmark was ended at a second Stop (its worker process was ended); nothing is kept."
-            return JobState.STOPPED
-        if outcome.status == "ended":  # memory: the sentence was written by _tick
-            return JobState.FAILED
-        self.error = self._died_sentence(outcome, "benchmark")
-        return JobState.FAILED
-
-    def _on_message(self, message: tuple) -> None:
-        kind = message[0]
-        if kind == "series":
-            self._on_series(*message[1:])
-        elif kind == "epoch":
-            self.epochs.append(message[1])
-        elif kind == "started":
-            self.backend, self.device = message[1], message[2]
-            self._worker_started = time.monotonic()
-
-
-def benchmark_job(collection: Any, config: ExperimentConfig, settings: Any, **options: Any) -> BenchmarkJob:
-    """The app's benchmark job: in a worker process, or in a thread when `LSTM_LAB_WORKERS=0`."""
-    if pool.enabled():
-        return ProcessBenchmarkJob(collection, config, settings, **options)
-    return BenchmarkJob(collection, config, settings, **options)
 
 
 def _import_for_salvage() -> None:

@@ -19,12 +19,12 @@ from lstm_core.jobs import pool
 from lstm_core.jobs.base import TrainingJob, running_trainings
 from lstm_core.jobs.process import (
     ProcessBacktestJob,
-    ProcessBenchmarkJob,
     ProcessSweepJob,
     ProcessTrainingJob,
     call_in_worker,
     keras_file_bytes,
 )
+from lstm_core.jobs.process_benchmark import ProcessBenchmarkJob
 from lstm_core.jobs.state import JobState
 
 # Stop to result within a few seconds, far less than the epochs left (about a minute): the kill path works. The

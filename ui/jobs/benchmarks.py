@@ -23,7 +23,7 @@ from lstm_core.errors import LabError
 from lstm_core.evaluate.benchmark import NETWORKS, split_tasks
 from lstm_core.jobs.base import heartbeat_seconds
 from lstm_core.jobs.benchmark import BenchmarkJob, BenchmarkSettings
-from lstm_core.jobs.process import benchmark_job
+from lstm_core.jobs.process_benchmark import benchmark_job
 from lstm_core.jobs.state import JobState
 from lstm_core.store.evaluations import benchmark_entry
 from ui.jobs.slot import JobSlot, Progress
