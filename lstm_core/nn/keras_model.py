@@ -339,7 +339,7 @@ def release_model(model: Any) -> int:
     except ImportError:  # a TensorFlow whose internals moved: keep the leak rather than fail
         return 0
     freed = 0
-    # predict_function too: validation runs through it on a GPU or for large models (train.validation_on_model)
+    # predict_function too: validation runs through it on a GPU or for large models (nn.validation.validation_on_model)
     for name in ("train_function", "predict_function", "test_function"):
         function = getattr(model, name, None)
         if function is None:

@@ -251,7 +251,8 @@ def optimize(
     from lstm_core.data.windows import prepare
     from lstm_core.experiment.run import season_length
     from lstm_core.nn.keras_model import release_model
-    from lstm_core.nn.train import train, validation_loss
+    from lstm_core.nn.train import train
+    from lstm_core.nn.validation import validation_loss
 
     setup.space.check_fits(len(dataset), setup.config)
     study.pruner = pruner_for(setup.pruner, setup.config.train.epochs, batches_per_epoch(dataset, setup.config))

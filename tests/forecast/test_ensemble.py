@@ -61,7 +61,7 @@ def test_members_are_independent_networks() -> None:
 
 def test_losses_are_means_over_members(ensemble, windows) -> None:
     """The reported validation loss is the mean of the members' own validation losses."""
-    from lstm_core.nn.train import member_validation_losses, validation_loss
+    from lstm_core.nn.validation import member_validation_losses, validation_loss
 
     losses = member_validation_losses(ensemble.model, windows.x_val, windows.y_val)
     assert losses.shape == (3,)

@@ -11,7 +11,8 @@ from tiny import TINY, tiny_values
 from lstm_core.config.settings import WindowConfig
 from lstm_core.data.windows import prepare
 from lstm_core.errors import LabError
-from lstm_core.nn.train import list_devices, resolve_device, steady_samples_per_second, train, validation_loss
+from lstm_core.nn.train import list_devices, resolve_device, steady_samples_per_second, train
+from lstm_core.nn.validation import validation_loss
 
 
 def test_same_seed_same_history(trained, windows):
@@ -176,7 +177,7 @@ def test_zero_weighted_padding_leaves_the_loss_unchanged(seeds):
 def test_validation_runs_on_the_model_on_a_gpu_or_when_large():
     """On a GPU the validation pass runs through the compiled model; on the CPU only when NumPy would be slower."""
     from lstm_core.config.settings import ModelConfig
-    from lstm_core.nn.train import validation_on_model
+    from lstm_core.nn.validation import validation_on_model
 
     seed_model = ModelConfig(units=50)
     assert validation_on_model("gpu:0", seed_model, window=10, n_features=1, n_val=573)
@@ -193,16 +194,16 @@ def test_validation_through_the_model_matches_numpy(monkeypatch, windows, seeds,
     rounding, for one seed, a seed ensemble and a direct (3-step) ensemble (per-member losses averaged)."""
     import dataclasses
 
-    import lstm_core.nn.train as train_module
+    import lstm_core.nn.validation as validation_module
     from lstm_core.data.windows import make_windows
-    from lstm_core.nn.train import member_validation_losses, model_member_losses
+    from lstm_core.nn.validation import member_validation_losses, model_member_losses
 
     if horizon > 1:  # direct targets: the next 3 values of the scaled series
         scaled = ((tiny_values() - 50.0) / 10.0)[:, None]
         x_train, y_train = make_windows(scaled, 8, 8, 110, horizon=horizon)
         x_val, y_val = make_windows(scaled, 8, 110, 140, horizon=horizon)
         windows = dataclasses.replace(windows, x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
-    monkeypatch.setattr(train_module, "VALIDATION_ON_MODEL_MIN_WORK", 0)
+    monkeypatch.setattr(validation_module, "VALIDATION_ON_MODEL_MIN_WORK", 0)
     result = train(windows, TINY.replace(seeds=seeds))
     assert result.model.predict_function is not None  # the epochs' validation ran through Keras's predict
     numpy_losses = member_validation_losses(result.model, windows.x_val, windows.y_val)
