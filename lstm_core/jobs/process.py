@@ -258,7 +258,7 @@ class ProcessTrainingJob(InWorker, TrainingJob):
         elif kind == "probe":
             self.recorder.begin(message[1], message[2])
         elif kind == "snapshot":
-            self.recorder.record(message[1], message[2])
+            self.recorder.keep(message[1])
         elif kind == "baselines":
             self._fits = message[1]
         elif kind == "trained":

@@ -10,12 +10,12 @@ its parent is gone (checked every half second: a server killed with SIGKILL leav
 Messages to the server are tuples whose first item says what they are:
 `("ready", pid)` once warm; `("started", backend, device)` for each task; during a training `("epoch",
 EpochReport)`, `("batch", BatchReport)` (at most ten a second), `("probe", probe_x, epochs)` and
-`("snapshot", epoch, NetworkWeights)` (the probe recorder's, so the server holds the weights of the last
-recorded epoch should it have to end the worker), `("baselines", fits)` (ETS and Theta, fitted in a thread beside
-the training) and `("trained",)` once the network is trained; during a benchmark `("series", model, done, total)`
-and the LSTM's `("epoch", EpochReport)`; then `("done", result)`, `("failed", sentence)` for a
-LabError or `("error", "Type: message")` for anything else. The server sends `("stop",)` during a training to
-end it at the next execution step, as a Stop does in-process.
+`("snapshot", Snapshot)` (the probe recorder's epoch, weights and probe gates, so the server holds the weights
+of the last recorded epoch should it have to end the worker), `("baselines", fits)` (ETS's and Theta's answers,
+fitted in a thread beside the training) and `("trained",)` once the network is trained; during a benchmark
+`("series", model, done, total)` and the LSTM's `("epoch", EpochReport)`; then `("done", result)`,
+`("failed", sentence)` for a LabError or `("error", "Type: message")` for anything else. The server sends
+`("stop",)` during a training to end it at the next execution step, as a Stop does in-process.
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ def _forwarding_recorder(conn: _Sender) -> Any:
 
         def record(self, epoch: int, weights: Any) -> None:
             super().record(epoch, weights)
-            conn.send(("snapshot", epoch, weights))
+            conn.send(("snapshot", self.snapshots()[-1]))  # its probe gates with it: not computed again there
 
     return ForwardingRecorder()
 

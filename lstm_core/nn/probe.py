@@ -106,7 +106,13 @@ class GateRecorder:
         with np.errstate(all="ignore"):  # a diverged network (NaN weights) records NaN gates
             layers = network_gates(self.probe_x, weights)
         probe = tuple({name: np.array(value[0]) for name, value in g.items()} for g in layers)  # (window, U) each
-        snapshot = Snapshot(epoch=epoch, weights=weights, probe=probe)
+        self.keep(Snapshot(epoch=epoch, weights=weights, probe=probe))
+
+    def keep(self, snapshot: Snapshot) -> None:
+        """Keep a snapshot made elsewhere (a worker process's recorder sends each of its own)."""
+        if self.probe_x is None:
+            raise ValueError("GateRecorder.begin must be called before keep.")
+        weights, epoch = snapshot.weights, snapshot.epoch
         with self._lock:
             if not self._snapshots:  # the first snapshot fixes the stride, from what one snapshot costs
                 size = snapshot_floats(weights, self.probe_x.shape[1])
