@@ -62,3 +62,17 @@ def test_another_shape_or_thread_gets_a_fresh_model():
         assert model_shelf.shelved_key() is not None
     finally:
         model_shelf.clear_shelf()
+
+
+def test_a_warm_worker_shelves_the_apps_default_model():
+    """The warm-up a worker of the app's pool runs (its errors are swallowed there) shelves the default model."""
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.jobs.worker import _trace_default_model
+
+    model_shelf.clear_shelf()
+    try:
+        _trace_default_model()
+        key = model_shelf.shelved_key()
+        assert key is not None and key[3] == ExperimentConfig().model
+    finally:
+        model_shelf.clear_shelf()
