@@ -163,7 +163,7 @@ def test_release_model_frees_the_traced_graphs(windows, tiny_config, monkeypatch
     also when the validation loss ran through the model's predict function (as on a GPU)."""
     import gc
 
-    import lstm_core.nn.train as train_module
+    import lstm_core.nn.validation as validation_module
     from lstm_core.nn.keras_model import backend_name, release_model
     from lstm_core.nn.train import train
 
@@ -176,7 +176,7 @@ def test_release_model_frees_the_traced_graphs(windows, tiny_config, monkeypatch
         return sum(1 for o in gc.get_objects() if isinstance(o, FuncGraph))
 
     if validate_on_model:
-        monkeypatch.setattr(train_module, "VALIDATION_ON_MODEL_MIN_WORK", 0)
+        monkeypatch.setattr(validation_module, "VALIDATION_ON_MODEL_MIN_WORK", 0)
     before = live_graphs()
     result = train(windows, tiny_config.replace(epochs=1))
     assert (result.model.predict_function is not None) == validate_on_model
