@@ -52,9 +52,11 @@ def _exit_when_orphaned(parent_pid: int) -> None:
 def _warm() -> None:
     import importlib
 
-    from lstm_core.runtime import configure_threads
+    from lstm_core.nn.keras_model import backend_name
+    from lstm_core.runtime import configure_threads, keep_jax_out, page_out_library_pages
 
     configure_threads()
+    keep_jax_out(backend_name())
     import keras  # noqa: F401  (the backend, imported before the first task needs it)
 
     # What a training imports besides (the experiment, ETS and Theta): paid here, not between a click and its first
@@ -62,6 +64,9 @@ def _warm() -> None:
     for module in ("lstm_core.experiment.run", "lstm_core.nn.train", "statsmodels.tsa.exponential_smoothing.ets",
                    "statsmodels.tsa.forecasting.theta"):  # fmt: skip
         importlib.import_module(module)
+    # The library pages touched only while loading go back now; the default model's trace (next) and the first task
+    # read back what a training needs.
+    page_out_library_pages()
 
 
 def _trace_default_model() -> None:

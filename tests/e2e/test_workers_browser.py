@@ -58,6 +58,8 @@ def test_server_without_tensorflow_and_a_killed_worker(browser):
         wait_trained(page)
         workers = [pid for pid in children(server.pid) if maps_tensorflow(pid)]
         assert workers, "no worker process with TensorFlow under the server"
+        # TensorFlow would load JAX where it is installed (as here: requirements-dev.txt); the worker keeps it out
+        assert not any("jaxlib" in Path(f"/proc/{pid}/maps").read_text() for pid in workers), "a worker loaded JAX"
         assert not maps_tensorflow(server.pid), "the server process has TensorFlow loaded"
         for title in ("Forecast", "Gates"):  # the run came back from the worker as plain data: every page draws it
             open_page(page, url, title)
