@@ -1,7 +1,7 @@
 """A real server whose trainings run in worker processes (the product's default path): the server never maps
 TensorFlow, the Forecast and Gates pages draw a worker's run, a worker killed with SIGKILL costs its visitor one
-sentence and nothing else, and no worker outlives the server. (Stop on the worker path is tested at the library
-level, tests/jobs/test_worker_pool.py: here it added 40 s.)"""
+sentence and nothing else, and no worker outlives the server, even a server killed with SIGKILL. (Stop on the
+worker path is tested at the library level, tests/jobs/test_worker_pool.py: here it added 40 s.)"""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def maps_tensorflow(pid: int) -> bool:
 
 def test_server_without_tensorflow_and_a_killed_worker(browser):
     """Train in a browser: the server maps no TensorFlow; Forecast and Gates draw the run; kill -9 of the worker
-    mid-training shows the sentence, the health check answers, the next training works; stopping the server leaves
-    no worker."""
+    mid-training shows the sentence, the health check answers, the next training works; killing the server with
+    SIGKILL leaves no worker."""
     # No file watcher: in a checkout being edited, Streamlit would re-import changed modules mid-test, and objects
     # made by the old classes then fail isinstance checks against the new ones.
     env = {
@@ -84,5 +84,9 @@ def test_server_without_tensorflow_and_a_killed_worker(browser):
         wait_trained(page)
         assert not maps_tensorflow(server.pid)
         left = children(server.pid)
+        assert left, "no worker under the server after a training"
         context.close()
-    assert wait_for_exit(left, 10), f"processes left behind by the server: {left}"
+        # The crash case, on the real server (a graceful exit is the library's test, tests/jobs/test_worker_pool.py)
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(10)
+    assert wait_for_exit(left, 10), f"processes left behind by the killed server: {left}"
