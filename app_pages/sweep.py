@@ -4,8 +4,8 @@ import streamlit as st
 
 from lstm_core.config.sweep import SweepConfig
 from lstm_core.errors import LabError
-from lstm_core.sweep.collection_results import OBJECTIVE_TEXT
-from lstm_core.sweep.results import importances, objective_text, trials_frame
+from lstm_core.sweep.results import importances, trials_frame
+from lstm_core.sweep.score import trial_score
 from lstm_core.sweep.study import default_storage_url, public_url
 from ui import pages
 from ui.charts import sweep_charts
@@ -120,25 +120,24 @@ def live_trials() -> None:
         st.info("Set the ranges and the budget, then press **Start sweep**, or open a study by name.")
         return
     study, setup = opened
-    value = "val_rmse" if setup.collection is None else "val_mase"  # a collection's global model: its mean MASE
-    frame = trials_frame(study, value=value)
+    score = trial_score(setup)  # validation RMSE of one series, mean validation MASE of a collection
+    frame = trials_frame(study, score.column)
     st.subheader(f"Study {study.study_name}: {len(frame)} trial(s)")
     if frame.empty:
         st.caption("No trial yet; the first one includes loading Keras and compiling the model.")
         return
-    best = frame[value].min()
-    st.caption(f"Best validation {value[4:].upper()} so far: {number(best)} · workers: {frame['worker'].nunique()}")
-    st.caption(f"Objective: {OBJECTIVE_TEXT if setup.collection is not None else objective_text(setup)}.")
+    best = frame[score.column].min()
+    st.caption(f"Best {score.label} so far: {number(best)} · workers: {frame['worker'].nunique()}")
+    st.caption(f"Objective: {score.text}.")
     st.dataframe(frame, hide_index=True, key=f"sweep_table_{len(frame)}")
-    frame = frame.rename(columns={value: "val_rmse"})  # the charts read the trials' value under this name
-    st.plotly_chart(sweep_charts.progress_figure(frame), key="sweep_progress_chart")
+    st.plotly_chart(sweep_charts.progress_figure(frame, score), key="sweep_progress_chart")
     parameters = [name for name in setup.space.searched if name in frame.columns]
-    parallel = sweep_charts.parallel_figure(frame, parameters)
+    parallel = sweep_charts.parallel_figure(frame, parameters, score)
     if parallel is not None:
         st.plotly_chart(parallel, key="sweep_parallel_chart")
     weights = importances(study)
     if weights:
-        st.plotly_chart(sweep_charts.importance_figure(weights), key="sweep_importance_chart")
+        st.plotly_chart(sweep_charts.importance_figure(weights, score), key="sweep_importance_chart")
     if setup.collection is not None:
         st.caption(
             "A global model's best settings are scored on the test parts by the command line's `sweep ... --out "

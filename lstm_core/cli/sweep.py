@@ -41,6 +41,7 @@ from lstm_core.config.options import RUN_PARTS, add_config_options, config_from_
 from lstm_core.config.sweep import CollectionConfig, SweepConfig
 from lstm_core.errors import LabError
 from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.sweep.score import TrialScore, trial_score
 from lstm_core.sweep.space import SweepSpace
 from lstm_core.sweep.study import SweepSetup, default_storage_url, public_url, stored_setup
 
@@ -77,11 +78,11 @@ def _space(path: str | None) -> SweepSpace | None:
     return SweepSpace.from_json(text)
 
 
-def _trial_line(trial: Any, label: str = "val RMSE") -> str:
+def _trial_line(trial: Any, score: TrialScore) -> str:
     state = trial.state.name.lower()
-    # A pruned trial's value is its last reported epoch's: the validation RMSE, in the units of a collection's MASE
-    shown = trial.value is not None and (label == "val RMSE" or state == "complete")
-    value = f" {label} {trial.value:.5g}" if shown else ""
+    # A pruned trial's value is its last reported epoch's: the score itself only where each epoch reports it
+    shown = trial.value is not None and (score.reported_each_epoch or state == "complete")
+    value = f" val {score.metric} {trial.value:.5g}" if shown else ""
     params = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in trial.params.items())
     seconds = trial.user_attrs.get("seconds")
     return (
@@ -137,7 +138,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     save = _trial_saver(args, setup, dataset, name)
 
     def on_trial(trial: Any) -> None:
-        print(_trial_line(trial), file=sys.stderr, flush=True)
+        print(_trial_line(trial, trial_score(setup)), file=sys.stderr, flush=True)
         save(trial)
 
     # Each local worker its own sampler seed (the run's seed when none is given): never the same random trials.
@@ -162,7 +163,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     best = study.best_trial
     metrics = run.metrics
     print(
-        f"Best: trial {best.number}, validation RMSE {best.value:.5g} ({best.params}); its test RMSE "
+        f"Best: trial {best.number}, {trial_score(setup).label} {best.value:.5g} ({best.params}); its test RMSE "
         f"{_number(metrics.rmse(Column.LSTM))} against naive {_number(metrics.rmse(Column.NAIVE))}, skill vs naive "
         f"{_number(metrics.skill_vs_naive)}. Results in {args.out}",
         file=sys.stderr,
@@ -273,7 +274,7 @@ def _collection_sweep(
     save = _trial_saver(args, setup, data, name)
 
     def on_trial(trial: Any) -> None:
-        print(_trial_line(trial, "val MASE"), file=sys.stderr, flush=True)
+        print(_trial_line(trial, trial_score(setup)), file=sys.stderr, flush=True)
         save(trial)
 
     seeds = [sampler_seed_for(sweep, config, worker=k) for k in range(args.workers)]
@@ -300,7 +301,7 @@ def _collection_sweep(
     scores = ", ".join(f"{model} {_number(block['mase']['mean'])}" for model, block in models.items())
     best = study.best_trial
     print(
-        f"Best: trial {best.number}, validation MASE {best.value:.5g} ({best.params}); on the test parts of "
+        f"Best: trial {best.number}, {trial_score(setup).label} {best.value:.5g} ({best.params}); on the test parts of "
         f"{result.summary['series']} series, mean MASE {scores}. Results in {args.out}",
         file=sys.stderr,
     )

@@ -1,3 +1,3 @@
-"""Optuna sweeps: the search space (`space`), where studies live (`storage`), a study's trials (`study`) and
-their results (`results`).
+"""Optuna sweeps: the search space (`space`), where studies live (`storage`), a study's trials (`study`), what they
+are scored by (`score`) and their results (`results`).
 """

@@ -23,15 +23,12 @@ from lstm_core.errors import LabError
 from lstm_core.store.evaluations import plain
 from lstm_core.sweep.collection import CollectionData, trial_settings
 from lstm_core.sweep.results import trials_frame
+from lstm_core.sweep.score import trial_score
 from lstm_core.sweep.study import SweepSetup, public_url
 
-__all__ = ["COMPARED_MODELS", "OBJECTIVE_TEXT", "best_settings", "write_collection_results"]
+__all__ = ["COMPARED_MODELS", "best_settings", "write_collection_results"]
 
 COMPARED_MODELS = ("lstm", "ets", "theta", "seasonal_naive", "naive")
-OBJECTIVE_TEXT = (
-    "mean over series of the MASE of the global model's forecast of each series' validation part (the H steps "
-    "before its test part)"
-)
 
 
 def best_settings(study: Any, setup: SweepSetup) -> tuple[Any, dict[str, Any]]:
@@ -59,7 +56,8 @@ def write_collection_results(
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    frame = trials_frame(study, value="val_mase")
+    score = trial_score(setup)
+    frame = trials_frame(study, score.column)
     (out / "trials.csv").write_text(safe_csv(frame), encoding="utf-8")
     config, options = best_settings(study, setup)
     result = run_benchmark(
@@ -95,7 +93,7 @@ def write_collection_results(
     summary = {
         "study": study.study_name,
         "storage": public_url(storage),
-        "objective": OBJECTIVE_TEXT,
+        "objective": score.text,
         "series": result.summary["series"],
         "horizon": data.horizon,
         "best_trial": best.number,

@@ -1,8 +1,9 @@
 """A sweep's results: the trials as a table, and the best trial re-run with its test part scored once.
 
-`trials_frame(study)`: one row per trial, `number, state, <each searched setting>, val_rmse, epochs,
-seconds, worker` (state: complete, pruned, stopped, failed or running; val_rmse in the series' units,
-empty unless complete; a sweep of a collection has `val_mase` instead, see sweep.collection_results).
+`trials_frame(study, column)`: one row per trial, `number, state, <each searched setting>, <column>, epochs,
+seconds, worker` (state: complete, pruned, stopped, failed or running; the value column is the study's
+`sweep.score.trial_score(setup).column`, `val_rmse` for one series, `val_mase` for a collection; empty unless
+complete).
 `write_results(study, setup, dataset, out)` writes `trials.csv`, `study.json` and `best/` (the files of a `run`
 for the best trial).
 """
@@ -18,10 +19,11 @@ import pandas as pd
 from lstm_core.data.dataset import Dataset
 from lstm_core.scoring.columns import STATISTICAL
 from lstm_core.scoring.columns import ForecastColumn as Column
+from lstm_core.sweep.score import trial_score
 from lstm_core.sweep.space import GLOBAL_PARAMETERS
 from lstm_core.sweep.study import SweepSetup, best_config, public_url
 
-__all__ = ["best_so_far", "importances", "objective_text", "trial_entry", "trials_frame", "write_results"]
+__all__ = ["best_so_far", "importances", "trial_entry", "trials_frame", "write_results"]
 
 _FIXED_COLUMNS = ["number", "state"]
 _TAIL_COLUMNS = ["val_rmse", "epochs", "seconds", "worker"]
@@ -36,7 +38,7 @@ def _state(trial: Any) -> str:
 
 def trials_frame(study: Any, value: str = "val_rmse") -> pd.DataFrame:
     """Every trial of the study, oldest first (see the module docstring for the columns); `value` names the
-    trials' value column ("val_mase" for a sweep of a collection)."""
+    trials' value column (`trial_score(setup).column`)."""
     trials = study.get_trials(deepcopy=False)
     names: list[str] = []
     for trial in trials:
@@ -55,19 +57,9 @@ def trials_frame(study: Any, value: str = "val_rmse") -> pd.DataFrame:
     return frame
 
 
-def best_so_far(frame: pd.DataFrame) -> pd.Series:
-    """The lowest validation RMSE (or MASE) reached up to each trial (NaN before the first complete one)."""
-    return frame["val_mase" if "val_mase" in frame else "val_rmse"].cummin().ffill()
-
-
-def objective_text(setup: SweepSetup) -> str:
-    """What a trial's `val_rmse` is, in words (study.json, the Sweep page)."""
-    if setup.objective == "backtest":
-        return (
-            f"mean over folds of the {setup.horizon}-step RMSE in the series' units, from every origin in the "
-            "validation part (walk-forward backtest, trained once on the data before it)"
-        )
-    return "validation RMSE in the series' units (one-step predictions)"
+def best_so_far(frame: pd.DataFrame, value: str = "val_rmse") -> pd.Series:
+    """The lowest value (column `value`) reached up to each trial (NaN before the first complete one)."""
+    return frame[value].cummin().ffill()
 
 
 def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Path, *, storage: str) -> Any:
@@ -80,7 +72,8 @@ def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Pa
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    frame = trials_frame(study)
+    score = trial_score(setup)
+    frame = trials_frame(study, score.column)
     (out / "trials.csv").write_text(safe_csv(frame), encoding="utf-8")
     config = best_config(study, setup)
     run = run_experiment(dataset, config)
@@ -89,7 +82,7 @@ def write_results(study: Any, setup: SweepSetup, dataset: Dataset, out: str | Pa
     summary = {
         "study": study.study_name,
         "storage": public_url(storage),
-        "objective": objective_text(setup),
+        "objective": score.text,
         "best_trial": best.number,
         "best_val_rmse": best.value,
         "best_params": best.params,
@@ -124,8 +117,8 @@ def importances(study: Any) -> dict[str, float] | None:
 
 def trial_entry(trial: Any, setup: SweepSetup, dataset: Any, study_name: str) -> Any:
     """A finished trial as a run-store entry (kind "sweep_trial"): its full config and its validation score. For a
-    sweep of a collection, `dataset` is its `sweep.collection.CollectionData`, the score `val_mase`, and the global
-    model's own settings are `metrics["global_model"]`."""
+    sweep of a collection, `dataset` is its `sweep.collection.CollectionData`, the score `val_mase` (sweep.score),
+    and the global model's own settings are `metrics["global_model"]`."""
     from optuna.trial import FixedTrial
 
     from lstm_core.data.fingerprint import fingerprint
@@ -135,9 +128,10 @@ def trial_entry(trial: Any, setup: SweepSetup, dataset: Any, study_name: str) ->
     own = {name: values.pop(name) for name in GLOBAL_PARAMETERS if name in values}  # a collection's global model
     config = setup.config.replace(**values)
     value = trial.value if trial.state.name == "COMPLETE" else None
-    scored = {"val_rmse": value} if setup.collection is None else {"val_mase": value, "global_model": own}
+    scored = {"global_model": own} if setup.collection is not None else {}
     metrics = {
         "state": _state(trial),
+        trial_score(setup).column: value,
         **scored,
         "epochs_run": trial.user_attrs.get("epochs"),
         "train_seconds": trial.user_attrs.get("seconds"),
