@@ -233,14 +233,30 @@ def _together(dataset: Any, config: Any, workers: Any, count: int) -> dict[str, 
 
     n_train = len(prepare(dataset.values, config.windows).x_train)
 
+    from bench.proctree import cpu_seconds, descendants
+
     jobs = [ProcessTrainingJob(dataset, config, worker_pool=workers, **_job_options()) for _ in range(count)]
+    pids = descendants(os.getpid())
+    cpu_before, machine_before = sum(cpu_seconds(pid) for pid in pids), _machine_ticks()
     started = time.perf_counter()
     for job in jobs:
         job.start()
     _wait(jobs)
     wall = time.perf_counter() - started
+    cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+    busy, total = (after - before for before, after in zip(machine_before, _machine_ticks(), strict=True))
     windows = sum(job.run.train.epochs_run * n_train for job in jobs)
-    return {"jobs": count, "wall_seconds": wall, "windows_per_second": windows / wall}
+    # Why a pair gives less than 2x: the cores the workers kept busy, and the share of the machine left idle
+    return {"jobs": count, "wall_seconds": wall, "windows_per_second": windows / wall,
+            "worker_cores": cpu / wall, "idle_share": 1 - busy / total if total else None,
+            "train_seconds": [job.run.train.train_seconds for job in jobs]}  # fmt: skip
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every core since boot (/proc/stat; idle and I/O wait are not busy)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)
 
 
 def two(run: Any) -> dict[str, Any]:
@@ -257,7 +273,9 @@ def two(run: Any) -> dict[str, Any]:
             for count in (1, 2)
         ]
         runs = run.rounds(contenders, describe=lambda r: f"{r['windows_per_second']:,.0f} windows/s, "
-                                                         f"{r['wall_seconds']:.1f} s")  # fmt: skip
+                                                         f"{r['wall_seconds']:.1f} s, workers busy "
+                                                         f"{r['worker_cores']:.2f} cores, machine idle "
+                                                         f"{r['idle_share']:.0%}")  # fmt: skip
     finally:
         workers.shutdown()
     throughput = ratio(column(runs["2"], "windows_per_second"), column(runs["1"], "windows_per_second"),
