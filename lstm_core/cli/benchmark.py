@@ -91,6 +91,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
         series_embedding=bench.series_embedding,
         series_code=bench.series_code,
         calendar=bench.calendar,
+        base=bench.base,
         head=bench.head,
         on_progress=progress,
         on_epoch=epoch if any(m in NETWORKS for m in models) else None,
@@ -107,6 +108,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
         "series_code": bench.series_code,
         "calendar": bench.calendar,
         "head": bench.head,
+        "base": bench.base,
         "lstm": config.to_dict(),
     }
     write_benchmark(result, args.out, settings)

@@ -1,8 +1,9 @@
 """`python -m lstm_core runs rerun ID --out DIR`: a stored run, backtest or benchmark run again from its stored config.
 
 The stored `config` is the LSTM's `ExperimentConfig` (written to a temporary config.json and passed as `--config`),
-plus, for a backtest, its `BacktestConfig` and, for a benchmark, its own settings (collection, models, horizon,
-sample size and seed, windows per series), given as the command's options. The command is the same one that
+plus, for a backtest, its `BacktestConfig` and, for a benchmark, its own `BenchmarkConfig` settings (collection,
+models, horizon, sample size and seed, windows per series, the global LSTM's base, ...), given as the command's
+options. The command is the same one that
 made it (`run`, `backtest`, `benchmark`), with the same checks, files in --out and store entry (in the workspace
 given, else the usual one). A sweep trial is re-run as a `run` of its settings.
 """

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from lstm_core.config.settings import LIMITS, setting, validate_settings
 
-__all__ = ["DEFAULT_MODELS", "HEADS", "BenchmarkConfig"]
+__all__ = ["BASES", "DEFAULT_MODELS", "HEADS", "BenchmarkConfig"]
 
 DEFAULT_MODELS = ("lstm", "ets", "theta", "naive", "seasonal_naive")
 HEADS = ("direct", "recursive")  # the networks' heads: one output per horizon step, or one step rolled forward
+# The forecasts whose correction the global network can learn (forecast.global_model, the sweep space's `base`).
+BASES = ("seasonal_naive", "theta")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,13 @@ class BenchmarkConfig:
         kind="bool",
         help="give the networks the target steps' month (or weekday, for daily series) as sine and cosine, known "
         "in advance (series with dates only)",
+    )
+    base: str = setting(
+        "auto",
+        kind="choice",
+        choices=("auto", *BASES),
+        help="the forecast whose correction the global LSTM learns: seasonal_naive, theta, or auto (a network for "
+        "each, the one with the lower validation MASE kept)",
     )
 
     def __post_init__(self) -> None:

@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from lstm_core.config.benchmark import BASES
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.windows import Scaler, Windows
 from lstm_core.errors import LabError
@@ -68,7 +69,6 @@ __all__ = [
 ]
 
 MIN_WINDOWS = 4  # training windows a series should give before it is padded
-BASES = ("seasonal_naive", "theta")  # the forecasts whose correction the network can learn
 
 
 def min_training_length(horizon: int) -> int:

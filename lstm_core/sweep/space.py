@@ -10,7 +10,7 @@ A `SweepSpace` names, for each searchable setting, either a range or a list of c
 - `cell`: a list of choices among lstm, gru, rnn; `l2` and `input_noise`: ranges `[low, high]` (l2 on a log scale
   when low > 0); these three are not searched by default.
 - The global model's own (`GLOBAL_PARAMETERS`, a sweep of a collection only, sweep.collection): `base`, a list of
-  choices among `forecast.global_model.BASES`; `windows_per_series`, a whole-number range (log scale); `calendar`,
+  choices among `config.benchmark.BASES`; `windows_per_series`, a whole-number range (log scale); `calendar`,
   a list of choices among true and false.
 
 JSON: `{"units": [8, 128], "learning_rate": [1e-4, 1e-2], "batch_size": [16, 32, 64],
@@ -30,6 +30,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from lstm_core.config.benchmark import BASES
 from lstm_core.config.settings import CELLS, LIMITS, ExperimentConfig
 from lstm_core.errors import LabError
 
@@ -44,7 +45,7 @@ _INT_RANGES = {"units": (1, LIMITS["units"]), "layers": (1, LIMITS["layers"]), "
 _FLOAT_RANGES = {"learning_rate": (1e-6, 1.0), "dropout": (0.0, 0.9), "l2": (0.0, 1.0), "input_noise": (0.0, 1.0)}
 _INT_RANGES["windows_per_series"] = (1, 100_000)
 _LOG = {"units", "learning_rate", "windows_per_series"}
-GLOBAL_BASES = ("seasonal_naive", "theta")  # forecast.global_model.BASES (not imported: sweep.space stays light)
+GLOBAL_BASES = BASES  # the bases a sweep of a collection chooses among (config.benchmark.BASES)
 # Settings of the global model, not of an ExperimentConfig: searched only in a sweep of a collection.
 GLOBAL_PARAMETERS = ("base", "windows_per_series", "calendar")
 PARAMETERS = (

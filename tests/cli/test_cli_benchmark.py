@@ -123,7 +123,7 @@ def test_a_stored_benchmarks_and_backtests_settings_give_their_options_back():
     for kind, cls, add, own in (
         ("benchmark", BenchmarkConfig, add_benchmark_arguments, BenchmarkConfig(
             models=("lstm", "ets"), horizon=12, series=30, sample_seed=4, windows_per_series=20, series_embedding=3,
-            series_code=2, calendar=True, head="recursive")),
+            series_code=2, calendar=True, head="recursive", base="theta")),
         ("backtest", BacktestConfig, add_backtest_arguments, BacktestConfig(start="0.6", horizon=4, stride=2,
                                                                              retrain="3", window_type="sliding")),
     ):  # fmt: skip

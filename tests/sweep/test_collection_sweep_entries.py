@@ -114,3 +114,19 @@ def test_the_sweep_page_labels_a_collection_studys_charts_mase(swept):
     titles = [chart["layout"]["title"]["text"] for chart in charts]
     assert all("MASE" in title and "RMSE" not in title for title in titles), titles
     assert any("Best validation MASE so far" in caption.value for caption in at.caption)
+
+
+def test_rerun_of_the_sweeps_benchmark_entry_keeps_its_base(swept, tmp_path):
+    """`runs rerun` of the benchmark a collection sweep kept trains the global LSTM on the base the sweep chose
+    (theta here), not "auto" (both bases, the better kept), and scores as the sweep's benchmark did."""
+    folder, url, _ = swept
+    (entry,) = _entries(url, "benchmark")
+    assert entry.config["benchmark"]["base"] == "theta"
+    status, errors = cli("runs", "rerun", entry.id[:12], "--out", str(tmp_path / "again"), "--db", url,
+                         "--workspace", WORKSPACE)  # fmt: skip
+    assert status == 0, errors
+    summary = json.loads((tmp_path / "again" / "summary.json").read_text())
+    assert summary["config"]["base"] == "theta"
+    assert list(summary["networks"]["lstm"]["validation_mase"]) == ["theta"]  # one network, on theta
+    again, first = (pd.read_csv(path / "scores.csv") for path in (tmp_path / "again", folder / "out"))
+    pd.testing.assert_frame_equal(again, first)
