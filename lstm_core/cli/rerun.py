@@ -5,7 +5,9 @@ plus, for a backtest, its `BacktestConfig` and, for a benchmark, its own `Benchm
 models, horizon, sample size and seed, windows per series, the global LSTM's base, ...), given as the command's
 options. The command is the same one that
 made it (`run`, `backtest`, `benchmark`), with the same checks, files in --out and store entry (in the workspace
-given, else the usual one). A sweep trial is re-run as a `run` of its settings.
+given, else the usual one). A sweep trial of one series is re-run as a `run` of its settings; a trial of a
+collection sweep (one global model scored on the series' validation parts) is refused in one sentence: no command
+runs such a trial alone, and a `run` of its settings would train on one series.
 """
 
 from __future__ import annotations
@@ -51,7 +53,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def rerun_command(args: argparse.Namespace) -> int:
+    from lstm_core.sweep.results import of_collection
+
     stored = find_run(args)
+    if stored.kind == "sweep_trial" and of_collection(stored.metrics):
+        raise LabError(
+            f"Run {stored.id[:12]} is a trial of the collection sweep {stored.study!r}, which `runs rerun` cannot run "
+            "again alone (a trial is one global model scored on every series' validation part); rerun the sweep's "
+            "benchmark entry instead, which trains its best settings again."
+        )
     add_arguments, command = _commands()[stored.kind]
     config = {key: value for key, value in stored.config.items() if key not in ("backtest", "benchmark")}
     handle, path = tempfile.mkstemp(suffix=".json", prefix="lstm-lab-rerun-")

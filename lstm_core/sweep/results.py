@@ -23,7 +23,7 @@ from lstm_core.sweep.score import trial_score
 from lstm_core.sweep.space import GLOBAL_PARAMETERS
 from lstm_core.sweep.study import SweepSetup, best_config, public_url
 
-__all__ = ["best_so_far", "importances", "trial_entry", "trials_frame", "write_results"]
+__all__ = ["best_so_far", "importances", "of_collection", "trial_entry", "trials_frame", "write_results"]
 
 _FIXED_COLUMNS = ["number", "state"]
 _TAIL_COLUMNS = ["val_rmse", "epochs", "seconds", "worker"]
@@ -113,6 +113,11 @@ def importances(study: Any) -> dict[str, float] | None:
         return optuna.importance.get_param_importances(study)
     except (RuntimeError, ValueError):  # e.g. every complete trial has the same settings
         return None
+
+
+def of_collection(metrics: dict[str, Any]) -> bool:
+    """Whether a stored trial's metrics (`trial_entry`'s) are a collection's global model's: it has its own settings."""
+    return "global_model" in metrics
 
 
 def trial_entry(trial: Any, setup: SweepSetup, dataset: Any, study_name: str) -> Any:

@@ -12,13 +12,16 @@ import io
 import json
 
 import numpy as np
+import optuna
 import pandas as pd
 import pytest
+from optuna.distributions import IntDistribution
+from tiny import TINY, tiny_dataset
 
 from lstm_core.cli.main import main
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.store.db import open_store
-from lstm_core.sweep.results import trials_frame
+from lstm_core.sweep.results import of_collection, trial_entry, trials_frame
 from lstm_core.sweep.score import trial_score
 from lstm_core.sweep.space import SweepSpace
 from lstm_core.sweep.study import SweepSetup, open_study
@@ -130,3 +133,23 @@ def test_rerun_of_the_sweeps_benchmark_entry_keeps_its_base(swept, tmp_path):
     assert list(summary["networks"]["lstm"]["validation_mase"]) == ["theta"]  # one network, on theta
     again, first = (pd.read_csv(path / "scores.csv") for path in (tmp_path / "again", folder / "out"))
     pd.testing.assert_frame_equal(again, first)
+
+
+def test_rerun_of_a_collection_sweeps_trial_is_one_error_line(swept, tmp_path):
+    """`runs rerun` of a collection sweep's trial ends with status 2 and one `error:` sentence naming the study and
+    what to rerun instead; it used to train a one-series `run` on the CSV's rows (ids dropped, dates deduplicated)."""
+    _, url, _ = swept
+    trial = _entries(url, "sweep_trial")[0]
+    status, errors = cli("runs", "rerun", trial.id[:12], "--out", str(tmp_path / "again"), "--db", url,
+                         "--workspace", WORKSPACE)  # fmt: skip
+    lines = errors.strip().splitlines()
+    assert status == 2 and len(lines) == 1 and lines[0].startswith("error: "), errors
+    assert "trial of the collection sweep 'entries'" in lines[0] and "benchmark entry" in lines[0]
+    assert not (tmp_path / "again").exists()
+    assert [run.kind for run in open_store(url).list_runs(WORKSPACE)].count("run") == 0  # nothing trained, nor kept
+    # A one-series sweep's trial is no collection's: it is still rerun as a `run` of its settings.
+    space = SweepSpace(units=(3, 6), layers=None, window=None, learning_rate=None, dropout=None, batch_size=None,
+                       difference=None)  # fmt: skip
+    one = optuna.trial.create_trial(params={"units": 4}, distributions={"units": IntDistribution(3, 6)}, value=1.5)
+    entry = trial_entry(one, SweepSetup(TINY, space, "sha256:x"), tiny_dataset(), "one")
+    assert trial.metrics["global_model"] and not of_collection(entry.metrics) and entry.metrics["val_rmse"] == 1.5
