@@ -18,7 +18,7 @@ import streamlit as st
 
 from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
 from lstm_core.config.settings import ExperimentConfig
-from lstm_core.data.collections import COLLECTION_PREFIX, Collection, load_collection
+from lstm_core.data.collections import COLLECTION_PREFIX, Collection
 from lstm_core.errors import LabError
 from lstm_core.evaluate.benchmark import NETWORKS, split_tasks
 from lstm_core.jobs.base import heartbeat_seconds
@@ -28,6 +28,7 @@ from lstm_core.jobs.state import JobState
 from lstm_core.store.evaluations import benchmark_entry
 from ui.jobs.slot import JobSlot, Progress
 from ui.session import runstore
+from ui.session.loaders import bundled_collection
 from ui.text.format import duration
 from ui.text.i18n import text
 from ui.views.benchmark_views import LOADED
@@ -106,16 +107,10 @@ def start(collection: Any, config: ExperimentConfig, settings: dict[str, Any]) -
     st.session_state.benchmark_error = None
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _collection(name: str) -> Collection:
-    """A bundled collection, read once per process (read-only, shared: every visitor gets the same series)."""
-    return load_collection(COLLECTION_PREFIX + name)
-
-
 def _chosen(name: str) -> tuple[Collection, str]:
     """The collection the form names (a bundled one, or LOADED: the Data page's) and its source."""
     if name != LOADED:
-        return _collection(name), COLLECTION_PREFIX + name
+        return bundled_collection(name), COLLECTION_PREFIX + name
     loaded = st.session_state.get("collection")  # the Data page's collection, when one is loaded
     if loaded is None:
         raise LabError("No collection is loaded on the Data page any more; choose a bundled one, or load one there.")

