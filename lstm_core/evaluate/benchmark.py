@@ -43,8 +43,9 @@ from lstm_core.errors import LabError
 from lstm_core.evaluate.benchmark_inside import GlobalNetwork, SeriesInside, series_inside
 from lstm_core.forecast.collection_bands import band_coverage, collection_bands
 from lstm_core.forecast.covariates import calendar_features, known_inputs
-from lstm_core.forecast.global_model import global_forecast, local_forecast, min_training_length
+from lstm_core.forecast.global_model import global_forecast, local_forecast
 from lstm_core.forecast.seeds import mean_sd
+from lstm_core.forecast.training_length import min_training_length
 from lstm_core.scoring import baselines
 from lstm_core.scoring.competition import mean_interval, naive2_forecast, owa
 from lstm_core.scoring.metrics import mae, mase, rmse, smape

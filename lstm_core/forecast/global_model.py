@@ -54,6 +54,7 @@ from lstm_core.errors import LabError
 from lstm_core.forecast.covariates import with_series_ids
 from lstm_core.forecast.multistep import trained_members
 from lstm_core.forecast.recursive_head import HEADS, OneStepWindows, fit_and_roll, one_step_windows
+from lstm_core.forecast.training_length import MIN_WINDOWS, check_training_length
 from lstm_core.nn.gates import predict, single_blas_thread
 from lstm_core.nn.series_embedding import embedded
 from lstm_core.nn.weights import NetworkWeights
@@ -64,16 +65,8 @@ __all__ = [
     "SeriesTransform",
     "global_forecast",
     "local_forecast",
-    "min_training_length",
     "series_windows",
 ]
-
-MIN_WINDOWS = 4  # training windows a series should give before it is padded
-
-
-def min_training_length(horizon: int) -> int:
-    """The shortest training part the networks can use: H validation steps and at least one window of H targets."""
-    return 2 * horizon + 1
 
 
 @dataclass(frozen=True)
@@ -152,18 +145,14 @@ def series_windows(
         raise ValueError(f"`base` must be one of {', '.join(BASES)}. Received: base={base!r}")
     train = np.asarray(train, dtype=np.float64)  # (n,)
     n, h = len(train), horizon
+    check_training_length(n, h)
     transform = SeriesTransform.fit(train[: n - h], season_length)
     values = transform.forward(train)  # (n,)
     fitting = n - h
     pad = int(min(window - 1, max(0, window + h + MIN_WINDOWS - 1 - fitting)))
     padded = np.concatenate([np.full(pad, values[0]), values])  # (pad + n,)
     end = pad + fitting  # one past the last fitting target
-    starts = np.arange(0, end - window - h + 1)  # (N,)
-    if not len(starts):
-        raise LabError(
-            f"A training part of {n} values is too short for a validation part and training targets of {h} steps "
-            f"each (it needs at least {min_training_length(h)})."
-        )
+    starts = np.arange(0, end - window - h + 1)  # (N,) at least one: the fitting part holds H targets and a value
     x = padded[starts[:, None] + np.arange(window)]  # (N, W)
     y = padded[starts[:, None] + window + np.arange(h)]  # (N, H)
     x_val = padded[None, end - window : end]  # (1, W)

@@ -32,12 +32,11 @@ from lstm_core.config.benchmark import HEADS
 from lstm_core.data.windows import Scaler, Windows
 from lstm_core.errors import LabError
 from lstm_core.forecast.multistep import trained_members
+from lstm_core.forecast.training_length import MIN_WINDOWS, check_training_length
 from lstm_core.nn.gates import predict, single_blas_thread
 from lstm_core.nn.series_embedding import embedded
 
 __all__ = ["HEADS", "OneStepWindows", "Rolled", "fit_and_roll", "one_step_windows", "roll"]
-
-MIN_WINDOWS = 4  # training windows a series should give before it is padded (as the direct head's)
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,11 +93,7 @@ def one_step_windows(
     values = np.asarray(values, dtype=np.float64)  # (n,)
     n, h = len(values), horizon
     fitting = n - h
-    if n < 2 * h + 1:  # global_model.min_training_length
-        raise LabError(
-            f"A training part of {n} values is too short for a validation part and training targets of {h} steps "
-            f"each (it needs at least {2 * h + 1})."
-        )
+    check_training_length(n, h)
     pad = int(min(window - 1, max(0, window + MIN_WINDOWS - fitting)))
     padded = np.concatenate([np.full(pad, values[0]), values])  # (pad + n,)
     theta = None
