@@ -29,7 +29,7 @@ import numpy as np
 from lstm_core.config.settings import WindowConfig
 from lstm_core.errors import LabError
 
-__all__ = ["Scaler", "Windows", "make_windows", "prepare", "split_points"]
+__all__ = ["Scaler", "Windows", "difference_lag", "make_windows", "prepare", "split_points"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,6 +184,17 @@ class Windows:
         return self.levels
 
 
+def difference_lag(difference: str, season_length: int | None) -> int:
+    """How far back each difference looks: 0 (none), 1 (first) or the season (seasonal); LabError (one sentence)
+    for seasonal differences of a series without a season."""
+    if difference == "seasonal" and not season_length:
+        raise LabError(
+            "Seasonal differences need a season length, and this series has none (no regular date frequency); "
+            "set the season length (for example 12 for monthly data) or choose first differences."
+        )
+    return {"none": 0, "first": 1, "seasonal": int(season_length or 0)}[difference]
+
+
 def prepare(values: np.ndarray, config: WindowConfig, *, season_length: int | None = None) -> Windows:
     """Split `values` (T, F; target in column 0) by time, scale on train only, and window.
 
@@ -194,14 +205,8 @@ def prepare(values: np.ndarray, config: WindowConfig, *, season_length: int | No
         values = values[:, None]
     if not np.isfinite(values).all():
         raise LabError("The series contains missing or infinite values; clean it before windowing.")
-    differenced = config.difference == "first"
     seasonal = config.difference == "seasonal"
-    if seasonal and not season_length:
-        raise LabError(
-            "Seasonal differences need a season length, and this series has none (no regular date frequency); "
-            "set the season length (for example 12 for monthly data) or choose first differences."
-        )
-    first = int(season_length) if seasonal else int(differenced)  # rows without a difference
+    first = difference_lag(config.difference, season_length)  # rows without a difference
     train_end, val_end = split_points(len(values), config)
     if seasonal and train_end - config.window - first < 2:
         raise LabError(
@@ -237,7 +242,7 @@ def prepare(values: np.ndarray, config: WindowConfig, *, season_length: int | No
         window=config.window,
         train_end=train_end,
         val_end=val_end,
-        difference=differenced,
+        difference=config.difference == "first",
         levels=values[:, 0].copy(),
         season_lag=first if seasonal else 0,
     )

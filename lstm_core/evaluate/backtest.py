@@ -34,10 +34,11 @@ import pandas as pd
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.data.fingerprint import fingerprint
-from lstm_core.data.windows import Scaler, Windows, make_windows, take_differences
+from lstm_core.data.windows import Scaler, Windows, difference_lag, make_windows, take_differences
 from lstm_core.errors import LabError
 from lstm_core.evaluate.summary import summarise
 from lstm_core.forecast.multistep import Inputs, forecast_from, trained_members
+from lstm_core.forecast.season import season_length
 from lstm_core.nn.stop_reason import StopReason
 from lstm_core.scoring import baselines, statistical
 from lstm_core.scoring.columns import MODELS, STATISTICAL, ForecastColumn, lower_column, upper_column
@@ -120,13 +121,8 @@ def run_backtest(
     values = _checked(dataset.values)  # (T, F)
     levels = values[:, 0].copy()  # (T,)
     horizon, strategy = backtest.horizon, backtest.strategy
-    season = config.forecast.season_length or dataset.season_length or baselines.season_length_for(dataset.freq)
-    lag = {"none": 0, "first": 1, "seasonal": season or 0}[config.windows.difference]
-    if config.windows.difference == "seasonal" and not season:
-        raise LabError(
-            "Seasonal differences need a season length, and this series has none (no regular date frequency); "
-            "set the season length (for example 12 for monthly data) or choose first differences."
-        )
+    season = season_length(dataset, config)
+    lag = difference_lag(config.windows.difference, season)
     if strategy == "recursive" and values.shape[1] > 1:
         raise LabError(
             "A recursive backtest needs the future values of the extra input columns, which are unknown; "

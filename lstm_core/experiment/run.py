@@ -36,6 +36,7 @@ from lstm_core.data.dataset import Dataset
 from lstm_core.data.windows import Windows, prepare
 from lstm_core.forecast.bands import add_bands
 from lstm_core.forecast.one_step import future_index
+from lstm_core.forecast.season import season_length
 from lstm_core.forecast.seeds import member_one_step, member_recursive, seed_spread
 from lstm_core.nn.gates import network_gates
 from lstm_core.nn.keras_model import network_weights
@@ -306,12 +307,6 @@ def predicted_baselines(dataset: Dataset, config: ExperimentConfig, windows: Win
         model: None if fit is None else statistical.PredictedFit.of(fit, target, windows.val_end, steps)
         for model, fit in baseline_fits(dataset, config, windows).items()
     }
-
-
-def season_length(dataset: Dataset, config: ExperimentConfig) -> int | None:
-    """The season: `forecast.season_length` if set, else the one its source states (a competition series'
-    period), else the usual one for the series' frequency, else None."""
-    return config.forecast.season_length or dataset.season_length or baselines.season_length_for(dataset.freq)
 
 
 def _outside(seen: np.ndarray, test: np.ndarray) -> bool:

@@ -40,7 +40,7 @@ __all__ = [
 
 def default_space_for(dataset: Dataset, config: ExperimentConfig) -> SweepSpace:
     """The default space for this series: seasonal differences and windows of two seasons where it has a season."""
-    from lstm_core.experiment.run import season_length  # the one rule for a series' season
+    from lstm_core.forecast.season import season_length
 
     return default_space(season_length(dataset, config), length=len(dataset), config=config)
 

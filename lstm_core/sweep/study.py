@@ -249,7 +249,7 @@ def optimize(
     import optuna
 
     from lstm_core.data.windows import prepare
-    from lstm_core.experiment.run import season_length
+    from lstm_core.forecast.season import season_length
     from lstm_core.nn.keras_model import release_model
     from lstm_core.nn.train import train
     from lstm_core.nn.validation import validation_loss
