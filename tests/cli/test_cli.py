@@ -1,4 +1,10 @@
-"""The command line as a real subprocess: every sample runs, files follow the contract, bad input is one line."""
+"""The command line: every sample runs, files follow the contract, bad input is one line.
+
+A fresh `python -m lstm_core` imports TensorFlow (about 6 s of CPU) before it does anything else, so only two samples
+run as real subprocesses (they show the command quiets TensorFlow by itself and ends with a clean stderr); the others,
+and `--difference`, go through the same `main()` in this process, held to the same files, the same stderr lines and
+no warning the command would print.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,8 +21,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lstm_core.cli.main import main
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ["airline-passengers", "daily-min-temperatures", "monthly-sunspots", "AAPL", "sine"]
+# The monthly default (a trending, seasonal series) and the business-day one (gaps) as real subprocesses; the daily, the
+# long monthly and the synthetic one through `main()` here.
+IN_A_SUBPROCESS = ["airline-passengers", "AAPL"]
+IN_THIS_PROCESS = [sample for sample in SAMPLES if sample not in IN_A_SUBPROCESS]
 # long-memory has input columns beside its target, so a run forecasts no future steps (loaded in tests/data)
 LISTED = [*SAMPLES, "long-memory"]
 FILES = [
@@ -39,6 +52,23 @@ def cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "lstm_core", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout
     )
+
+
+def cli_here(*args: str, capsys: pytest.CaptureFixture) -> tuple[int, str]:
+    """`python -m lstm_core ARGS` through its `main()` in this process: the exit status and what it wrote to stderr.
+
+    A warning the command would print (Python's default filters plus the command's own, which hide only Keras',
+    TensorFlow's, JAX's and absl's; lstm_core.cli.main.quiet_native_logs) fails the call, as it would spoil the
+    subprocess's stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+            warnings.filterwarnings("ignore", category=category)
+        warnings.filterwarnings("ignore", module=r"(keras|tensorflow|jax|absl)(\.|$)")
+        status = main(list(args))
+    errors = capsys.readouterr().err
+    assert not caught, [f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})" for w in caught]
+    return status, errors
 
 
 def check_output_folder(out: Path, units: int) -> None:
@@ -87,7 +117,7 @@ UNITS = 4
 
 @pytest.fixture(scope="module")
 def sample_runs(request, tmp_path_factory):
-    """The selected sample runs, three subprocesses at a time (each imports TensorFlow, ~6 s of mostly waiting)."""
+    """The selected sample runs, as subprocesses side by side (each imports TensorFlow, ~6 s of mostly waiting)."""
     selected = [
         item.callspec.params["sample"]
         for item in request.session.items
@@ -100,21 +130,38 @@ def sample_runs(request, tmp_path_factory):
             "run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(UNITS), "--out", str(root / sample)
         )
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {sample: pool.submit(one, sample) for sample in selected}
         yield root, {sample: future.result() for sample, future in futures.items()}
 
 
-@pytest.mark.parametrize("sample", SAMPLES)
+def check_sample_stderr(stderr: str, sample: str) -> None:
+    """Progress, notes and the closing summary line, nothing else (no TensorFlow chatter, no warning)."""
+    lines = stderr.strip().splitlines()
+    assert any(line.startswith("epoch 1/1 loss") for line in lines) and "Results in" in lines[-1]
+    assert all(line.startswith(("epoch ", "note: ", sample)) for line in lines), stderr
+
+
+@pytest.mark.parametrize("sample", IN_A_SUBPROCESS)
 def test_run_each_sample(sample, sample_runs):
     """`run --data sample:NAME` exits 0, writes the eight files per the contract, and keeps stderr clean."""
     root, runs = sample_runs
     done = runs[sample]
     assert done.returncode == 0, done.stderr
     check_output_folder(root / sample, UNITS)
-    lines = done.stderr.strip().splitlines()
-    assert any(line.startswith("epoch 1/1 loss") for line in lines) and "Results in" in lines[-1]
-    assert all(line.startswith(("epoch ", "note: ", sample)) for line in lines), done.stderr
+    check_sample_stderr(done.stderr, sample)
+
+
+@pytest.mark.parametrize("sample", IN_THIS_PROCESS)
+def test_run_each_other_sample_through_main(sample, tmp_path, capsys):
+    """`run --data sample:NAME` through `main()` returns 0, writes the eight files per the contract, and prints only
+    progress, notes and the summary, with no warning."""
+    out = tmp_path / sample
+    status, errors = cli_here("run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(UNITS),
+                              "--out", str(out), capsys=capsys)  # fmt: skip
+    assert status == 0, errors
+    check_output_folder(out, UNITS)
+    check_sample_stderr(errors, sample)
 
 
 def test_samples_lists_every_sample():
@@ -152,7 +199,7 @@ def test_bad_input_is_one_error_line(args, expected, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_difference_runs_end_to_end(tmp_path):
+def test_difference_runs_end_to_end(tmp_path, capsys):
     """`--difference` trains on a small CSV, writes every file with `difference: true`, all in the series' units."""
     steps = np.arange(80)
     values = 100.0 + 2.0 * steps + 5.0 * np.sin(2 * np.pi * steps / 12)  # a trend plus a season
@@ -160,8 +207,8 @@ def test_difference_runs_end_to_end(tmp_path):
     pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "value": values}).to_csv(tmp_path / "trend.csv", index=False)
     out = tmp_path / "out"
     args = ["--window", "6", "--epochs", "1", "--units", str(UNITS), "--forecast-steps", "4", "--difference"]
-    done = cli("run", "--data", str(tmp_path / "trend.csv"), *args, "--out", str(out))
-    assert done.returncode == 0, done.stderr
+    status, errors = cli_here("run", "--data", str(tmp_path / "trend.csv"), *args, "--out", str(out), capsys=capsys)
+    assert status == 0, errors
     check_output_folder(out, UNITS)
     assert json.loads((out / "config.json").read_text())["windows"]["difference"] == "first"
     forecast = pd.read_csv(out / "forecast.csv")
