@@ -13,15 +13,13 @@ import os
 import shutil
 import subprocess
 import sys
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
-from lstm_core.cli.main import main
+from cli_helpers import main_here
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ["airline-passengers", "daily-min-temperatures", "monthly-sunspots", "AAPL", "sine"]
@@ -52,23 +50,6 @@ def cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "lstm_core", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout
     )
-
-
-def cli_here(*args: str, capsys: pytest.CaptureFixture) -> tuple[int, str]:
-    """`python -m lstm_core ARGS` through its `main()` in this process: the exit status and what it wrote to stderr.
-
-    A warning the command would print (Python's default filters plus the command's own, which hide only Keras',
-    TensorFlow's, JAX's and absl's; lstm_core.cli.main.quiet_native_logs) fails the call, as it would spoil the
-    subprocess's stderr."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
-            warnings.filterwarnings("ignore", category=category)
-        warnings.filterwarnings("ignore", module=r"(keras|tensorflow|jax|absl)(\.|$)")
-        status = main(list(args))
-    errors = capsys.readouterr().err
-    assert not caught, [f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})" for w in caught]
-    return status, errors
 
 
 def check_output_folder(out: Path, units: int) -> None:
@@ -157,11 +138,11 @@ def test_run_each_other_sample_through_main(sample, tmp_path, capsys):
     """`run --data sample:NAME` through `main()` returns 0, writes the eight files per the contract, and prints only
     progress, notes and the summary, with no warning."""
     out = tmp_path / sample
-    status, errors = cli_here("run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(UNITS),
-                              "--out", str(out), capsys=capsys)  # fmt: skip
-    assert status == 0, errors
+    done = main_here("run", "--data", f"sample:{sample}", "--epochs", "1", "--units", str(UNITS), "--out", str(out),
+                     capsys=capsys)  # fmt: skip
+    assert done.returncode == 0, done.stderr
     check_output_folder(out, UNITS)
-    check_sample_stderr(errors, sample)
+    check_sample_stderr(done.stderr, sample)
 
 
 def test_samples_lists_every_sample():
@@ -198,12 +179,12 @@ def test_bad_input_is_one_error_line(args, expected, tmp_path):
 def test_gpu_on_a_cpu_machine_is_one_error_line(tmp_path, capsys):
     """`--device gpu` without a GPU, found once Keras lists the devices: status 2 and one `error:` line, never a
     traceback, nothing written (through main() here: a subprocess would spend its time importing TensorFlow)."""
-    status, errors = cli_here("run", "--data", "sample:sine", "--epochs", "1", "--device", "gpu",
-                              "--out", str(tmp_path / "out"), capsys=capsys)  # fmt: skip
-    assert status == 2
-    lines = errors.strip().splitlines()
-    assert len(lines) == 1, errors
-    assert lines[0].startswith("error: A GPU was asked for") and "Traceback" not in errors
+    done = main_here("run", "--data", "sample:sine", "--epochs", "1", "--device", "gpu", "--out", str(tmp_path / "out"),
+                     capsys=capsys)  # fmt: skip
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: A GPU was asked for") and "Traceback" not in done.stderr + done.stdout
     assert not (tmp_path / "out").exists()
 
 
@@ -215,8 +196,8 @@ def test_difference_runs_end_to_end(tmp_path, capsys):
     pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "value": values}).to_csv(tmp_path / "trend.csv", index=False)
     out = tmp_path / "out"
     args = ["--window", "6", "--epochs", "1", "--units", str(UNITS), "--forecast-steps", "4", "--difference"]
-    status, errors = cli_here("run", "--data", str(tmp_path / "trend.csv"), *args, "--out", str(out), capsys=capsys)
-    assert status == 0, errors
+    done = main_here("run", "--data", str(tmp_path / "trend.csv"), *args, "--out", str(out), capsys=capsys)
+    assert done.returncode == 0, done.stderr
     check_output_folder(out, UNITS)
     assert json.loads((out / "config.json").read_text())["windows"]["difference"] == "first"
     forecast = pd.read_csv(out / "forecast.csv")
