@@ -17,6 +17,7 @@ defaults (a window of max(H, season), 40 epochs with patience 5, batch 128, 32 u
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from typing import Any
@@ -48,6 +49,7 @@ def add_benchmark_arguments(parser: argparse.ArgumentParser) -> None:
 def benchmark_command(args: argparse.Namespace) -> int:
     from lstm_core.data.collections import load_collection
     from lstm_core.evaluate.benchmark import NETWORKS, parse_models, run_benchmark, write_benchmark
+    from lstm_core.evaluate.benchmark_settings import benchmark_options, stored_settings
     from lstm_core.store.evaluations import benchmark_entry
 
     started = time.perf_counter()
@@ -66,6 +68,7 @@ def benchmark_command(args: argparse.Namespace) -> int:
     horizon = bench.horizon or next((s.horizon for s in collection if s.horizon), None)
     if horizon is None:
         raise LabError("Set the horizon with --horizon: a CSV collection has none of its own.")
+    bench = dataclasses.replace(bench, horizon=horizon)  # as it runs, stored and rerun
     seasons = {s.season_length for s in collection if s.season_length} or {config.forecast.season_length}
     given = {name for name in vars(args)}
     given |= set(BENCHMARK_DEFAULTS) | {"window"} if getattr(args, "config", None) else set()  # a config is whole
@@ -83,38 +86,14 @@ def benchmark_command(args: argparse.Namespace) -> int:
 
     result = run_benchmark(
         collection,
-        models=models,
         config=config,
-        horizon=horizon,
-        season_length=config.forecast.season_length,
-        windows_per_series=bench.windows_per_series,
-        series_embedding=bench.series_embedding,
-        series_code=bench.series_code,
-        calendar=bench.calendar,
-        base=bench.base,
-        head=bench.head,
         on_progress=progress,
         on_epoch=epoch if any(m in NETWORKS for m in models) else None,
+        **benchmark_options(bench, config),
     )
-    settings = {
-        "data": config.data.source,
-        "models": list(models),
-        "horizon": horizon,
-        "series_requested": bench.series,
-        "sample_seed": bench.sample_seed,
-        "id_column": bench.id_column,
-        "windows_per_series": bench.windows_per_series,
-        "series_embedding": bench.series_embedding,
-        "series_code": bench.series_code,
-        "calendar": bench.calendar,
-        "head": bench.head,
-        "base": bench.base,
-        "lstm": config.to_dict(),
-    }
-    write_benchmark(result, args.out, settings)
     # in the store, the settings a rerun takes again (the LSTM's are the entry's config)
-    stored = {key: value for key, value in settings.items() if key not in ("lstm", "series_requested")}
-    stored.update(series=bench.series, season_length=config.forecast.season_length)
+    stored = stored_settings(bench, config, data=config.data.source)
+    write_benchmark(result, args.out, {**stored, "lstm": config.to_dict()})
     save_cli_entry(benchmark_entry(result, name=collection.name, config=config, settings=stored), args)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -294,8 +294,7 @@ def _collection_sweep(
     result, settings, best_config = write_collection_results(
         study, setup, data, args.out, storage=storage, on_progress=lambda text: print(text, file=sys.stderr)
     )
-    kept = {**settings, "season_length": setup.config.forecast.season_length}
-    entry = benchmark_entry(result, name=data.collection.name, config=best_config, settings=kept)
+    entry = benchmark_entry(result, name=data.collection.name, config=best_config, settings=settings)
     save_cli_entry(dataclasses.replace(entry, study=name), args)
     models = result.summary["models"]
     scores = ", ".join(f"{model} {_number(block['mase']['mean'])}" for model, block in models.items())

@@ -10,48 +10,18 @@ a thread starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import Collection
 from lstm_core.errors import LabError
-from lstm_core.evaluate.benchmark import NETWORKS, BenchmarkStopped, check_head, parse_models
+from lstm_core.evaluate.benchmark import NETWORKS, BenchmarkStopped
+from lstm_core.evaluate.benchmark_settings import benchmark_options
 from lstm_core.jobs.base import WorkerJob
 from lstm_core.jobs.state import JobState
 
-__all__ = ["BenchmarkJob", "BenchmarkSettings"]
-
-
-@dataclass(frozen=True)
-class BenchmarkSettings:
-    """What a benchmark runs beside the LSTM's config: the models, horizon, season and windows per series."""
-
-    models: tuple[str, ...]
-    horizon: int | None = None  # None: the collection's own
-    season_length: int | None = None  # None: each series' own, or its frequency's
-    windows_per_series: int = 48
-    series_embedding: int = 0  # entries of each series' trained embedding, for the global networks (0: none)
-    series_code: int = 0  # entries of each series' fixed random code (0: none)
-    calendar: bool = False  # the target steps' month or weekday as inputs
-    head: str = "direct"  # the networks' head: "direct" or "recursive" (evaluate.benchmark.run_benchmark)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "models", parse_models(self.models))
-        check_head(self.models, self.head)
-
-    def options(self) -> dict[str, Any]:
-        """run_benchmark's keyword arguments."""
-        return {
-            "models": self.models,
-            "horizon": self.horizon,
-            "season_length": self.season_length,
-            "windows_per_series": self.windows_per_series,
-            "series_embedding": self.series_embedding,
-            "series_code": self.series_code,
-            "calendar": self.calendar,
-            "head": self.head,
-        }
+__all__ = ["BenchmarkJob"]
 
 
 class BenchmarkJob(WorkerJob):
@@ -64,15 +34,17 @@ class BenchmarkJob(WorkerJob):
         self,
         collection: Collection,
         config: ExperimentConfig,
-        settings: BenchmarkSettings,
+        benchmark: BenchmarkConfig,
         *,
         heartbeat_timeout: float = 30.0,
     ) -> None:
         super().__init__(heartbeat_timeout=heartbeat_timeout)
         if not len(collection):
             raise LabError("The collection has no series to benchmark; load another or choose more series.")
-        self.collection, self.config, self.settings = collection, config, settings
-        self.models: tuple[str, ...] = settings.models
+        self.collection, self.config, self.benchmark = collection, config, benchmark
+        # run_benchmark's arguments, the command line's mapping (evaluate.benchmark_settings); checked here
+        self.options: dict[str, Any] = benchmark_options(benchmark, config)
+        self.models: tuple[str, ...] = self.options["models"]
         self.model: str | None = None  # the model forecasting now
         self.models_done = 0
         self.series_done = 0
@@ -122,7 +94,7 @@ class BenchmarkJob(WorkerJob):
                 on_epoch=self.epochs.append,
                 on_series=self._on_series,
                 should_stop=self._should_stop,
-                **self.settings.options(),
+                **self.options,
             )
         except BenchmarkStopped:
             result = None

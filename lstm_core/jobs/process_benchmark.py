@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
+from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.jobs import budget, pool
 from lstm_core.jobs.benchmark import BenchmarkJob
@@ -14,6 +16,17 @@ from lstm_core.jobs.state import JobState
 from lstm_core.nn.stop_reason import StopReason
 
 __all__ = ["ProcessBenchmarkJob", "benchmark_job"]
+
+
+@dataclass(frozen=True, eq=False)
+class _Arguments:
+    """run_benchmark's keyword arguments (`BenchmarkJob.options`, made from the job's BenchmarkConfig) as the worker
+    process reads them: `options()` (lstm_core.jobs.worker's `_benchmark`). It restates no setting."""
+
+    arguments: dict[str, Any]
+
+    def options(self) -> dict[str, Any]:
+        return dict(self.arguments)
 
 
 class ProcessBenchmarkJob(InWorker, BenchmarkJob):
@@ -29,20 +42,20 @@ class ProcessBenchmarkJob(InWorker, BenchmarkJob):
         self,
         collection: Any,
         config: ExperimentConfig,
-        settings: Any,
+        benchmark: BenchmarkConfig,
         *,
         worker_pool: pool.WorkerPool | None = None,
         worker_memory_mb: float | None = None,
         **options: Any,
     ) -> None:
-        super().__init__(collection, config, settings, **options)
+        super().__init__(collection, config, benchmark, **options)
         self.dataset = collection.series[0].dataset()  # what the memory sentence names (its length)
         self.time_limit = None
         self.memory_budget_mb = budget.memory_budget_mb()
         self._init_worker(worker_pool, worker_memory_mb)
 
     def _task(self) -> tuple[str, Any]:
-        return "benchmark", (self.collection, self.config, self.settings)
+        return "benchmark", (self.collection, self.config, _Arguments(self.options))
 
     def _conclude(self, outcome: pool.Outcome) -> JobState:
         if outcome.status == "done":
@@ -70,8 +83,10 @@ class ProcessBenchmarkJob(InWorker, BenchmarkJob):
             self._worker_started = time.monotonic()
 
 
-def benchmark_job(collection: Any, config: ExperimentConfig, settings: Any, **options: Any) -> BenchmarkJob:
+def benchmark_job(
+    collection: Any, config: ExperimentConfig, benchmark: BenchmarkConfig, **options: Any
+) -> BenchmarkJob:
     """The app's benchmark job: in a worker process, or in a thread when `LSTM_LAB_WORKERS=0`."""
     if pool.enabled():
-        return ProcessBenchmarkJob(collection, config, settings, **options)
-    return BenchmarkJob(collection, config, settings, **options)
+        return ProcessBenchmarkJob(collection, config, benchmark, **options)
+    return BenchmarkJob(collection, config, benchmark, **options)

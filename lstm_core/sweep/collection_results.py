@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.errors import LabError
 from lstm_core.store.evaluations import plain
 from lstm_core.sweep.collection import CollectionData, trial_settings
@@ -52,6 +53,7 @@ def write_collection_results(
     """Write the files of the module docstring; returns the benchmark's result, its settings and the best trial's
     ExperimentConfig (for the store)."""
     from lstm_core.evaluate.benchmark import run_benchmark, write_benchmark
+    from lstm_core.evaluate.benchmark_settings import benchmark_options, stored_settings
     from lstm_core.experiment.export import safe_csv
 
     out = Path(out)
@@ -60,33 +62,21 @@ def write_collection_results(
     frame = trials_frame(study, score.column)
     (out / "trials.csv").write_text(safe_csv(frame), encoding="utf-8")
     config, options = best_settings(study, setup)
-    result = run_benchmark(
-        data.collection,
+    chosen = setup.collection or {}
+    benchmark = BenchmarkConfig(  # the global model's options as the benchmark's settings; the rest their defaults
         models=COMPARED_MODELS,
-        config=config,
         horizon=data.horizon,
-        season_length=config.forecast.season_length,
+        series=chosen.get("series"),
+        sample_seed=chosen.get("sample_seed", 0),
+        id_column=chosen.get("id_column"),
         windows_per_series=int(options["windows_per_series"]),
         calendar=bool(options["calendar"]),
         base=options["base"],
-        on_progress=on_progress,
     )
-    chosen = setup.collection or {}
-    settings = {
-        "data": config.data.source,
-        "models": list(COMPARED_MODELS),
-        "horizon": data.horizon,
-        "series": chosen.get("series"),
-        "sample_seed": chosen.get("sample_seed", 0),
-        "id_column": chosen.get("id_column"),
-        "windows_per_series": int(options["windows_per_series"]),
-        "series_embedding": 0,
-        "series_code": 0,
-        "head": "direct",
-        "calendar": bool(options["calendar"]),
-        "base": options["base"],
-        "study": study.study_name,
-    }
+    result = run_benchmark(
+        data.collection, config=config, on_progress=on_progress, **benchmark_options(benchmark, config)
+    )
+    settings = {**stored_settings(benchmark, config, data=config.data.source), "study": study.study_name}
     write_benchmark(result, out, {**settings, "lstm": config.to_dict()})
     best = study.best_trial
     models = result.summary["models"]

@@ -1,10 +1,14 @@
 """AppTest: the Benchmark page runs three Tourism series to the end (table, published figures, scatter, sentence,
 downloads), keeps it in the run store, the Runs page lists it and reopens its settings, and bad settings are one
-sentence."""
+sentence; a command-line benchmark reopened in the form runs its settings again, and an app benchmark reruns from the
+command line."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
+import pytest
 from app_helpers import errors, open_app, set_widgets, switch, texts, wait_watching
 
 from lstm_core.data.collections import from_long
@@ -96,7 +100,7 @@ def test_bad_benchmark_settings_give_one_sentence() -> None:
     at.multiselect(key="benchmark_models").set_value(["naive"])
     at.button(key="benchmark_submit").click().run()
     job = at.session_state["benchmark_job"]
-    assert not errors(at) and (job.settings.head, job.settings.series_embedding, job.settings.calendar) == (
+    assert not errors(at) and (job.benchmark.head, job.benchmark.series_embedding, job.benchmark.calendar) == (
         "recursive",
         3,
         True,
@@ -122,3 +126,94 @@ def test_every_benchmark_text_has_the_same_blanks_in_both_languages() -> None:
         blanks = [{name for _, name, _, _ in string.Formatter().parse(t[key]) if name} for t in (english, chinese)]
         assert blanks[0] == blanks[1], key
         english[key].format(**values), chinese[key].format(**values)
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    """`python -m lstm_core ARGS` in this process (the same run store): its exit status and its stderr."""
+    import contextlib
+    import io
+
+    from lstm_core.cli.main import main
+
+    with contextlib.redirect_stderr(io.StringIO()) as said:
+        status = main(list(args))
+    return status, said.getvalue()
+
+
+def _benchmarks(workspace: str) -> list:
+    """The workspace's stored benchmarks in this session's run store, oldest first."""
+    from lstm_core.store.db import open_store
+
+    return open_store().list_runs(workspace, kind="benchmark")[::-1]
+
+
+def _without(config: dict, part: str) -> dict:
+    return {key: value for key, value in config.items() if key != part}
+
+
+def _lstm_mase(summary: dict) -> float:
+    return summary["models"]["lstm"]["mase"]["mean"]
+
+
+# Two tourism series and a 1-epoch global LSTM of 4 units on the theta base: a benchmark of a few seconds.
+TINY_BENCHMARK = {"collection": "tourism-monthly", "series": 2, "sample_seed": 1, "units": 4, "epochs": 1}
+
+
+def test_a_stored_benchmark_reopened_from_the_runs_page_runs_its_base_and_windows_per_series(tmp_path) -> None:
+    """A command-line benchmark with base theta and 24 windows per series, reopened in the form from the Runs page
+    and run, runs with theta and 24 and stores the same settings; the form used to fall back to auto and 48."""
+    workspace = "benchmark-reopened-" + "w" * 20  # a token the app accepts, for the command line too
+    status, said = _cli(
+        "benchmark", "--data", "collection:tourism-monthly", "--series", "2", "--sample-seed", "1",
+        "--models", "lstm,seasonal_naive", "--units", "4", "--epochs", "1", "--window", "24", "--base", "theta",
+        "--windows-per-series", "24", "--out", str(tmp_path / "cli"), "--workspace", workspace,
+    )  # fmt: skip
+    assert status == 0, said
+    (first,) = _benchmarks(workspace)
+    at = open_app("runs", query={"ws": workspace})
+    at.button(key="runs_again").click().run()
+    assert not at.exception and not at.error, errors(at)
+    switch(at, "benchmark")  # AppTest runs the page it last opened: follow the Runs page's switch by hand
+    assert at.selectbox(key="benchmark_base").value == "theta"  # shown, and kept for the run
+    assert at.number_input(key="benchmark_windows_per_series").value == 24
+    at.button(key="benchmark_submit").click().run()
+    assert not at.exception and not at.error, errors(at)
+    job = at.session_state["benchmark_job"]
+    assert (job.options["base"], job.options["windows_per_series"]) == ("theta", 24)  # what run_benchmark got
+    wait_watching(job, timeout=120)
+    assert job.state == "done", job.error
+    assert list(job.result.summary["networks"]["lstm"]["validation_mase"]) == ["theta"]  # one network, on theta
+    at.run()
+    again = _benchmarks(workspace)[1]
+    cli = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    assert _lstm_mase(job.result.summary) == pytest.approx(_lstm_mase(cli), rel=1e-6)  # the same network
+    assert again.config["benchmark"] == first.config["benchmark"]
+    assert again.config["data"]["source"] == first.config["data"]["source"]  # its column is the Train form's
+    assert _without(again.config, "data") == _without(first.config, "data")  # the LSTM's network and training
+
+
+def test_an_app_benchmark_reruns_from_the_command_line_with_the_same_settings(tmp_path) -> None:
+    """`runs rerun` of a benchmark the app stored runs its settings again (base, windows per series, series code,
+    the horizon and season it ran with) and stores them as the app did."""
+    at = open_app("benchmark")
+    set_widgets(at, "benchmark_", **TINY_BENCHMARK, base="theta", windows_per_series=6, series_code=2)
+    at.multiselect(key="benchmark_models").set_value(["lstm", "seasonal_naive"])
+    at.button(key="benchmark_submit").click().run()
+    assert not at.exception and not at.error, errors(at)
+    wait_watching(at.session_state["benchmark_job"], timeout=120)
+    at.run()
+    record = at.session_state["benchmark_result"]
+    assert record is not None and record.store_id, errors(at)
+    workspace = at.session_state["workspace"]
+    status, said = _cli("runs", "rerun", record.store_id[:12], "--out", str(tmp_path / "again"),
+                        "--workspace", workspace)  # fmt: skip
+    assert status == 0, said
+    stored, again = _benchmarks(workspace)
+    assert stored.id == record.store_id and again.config["benchmark"] == stored.config["benchmark"]
+    settings = stored.config["benchmark"]
+    assert (settings["base"], settings["windows_per_series"], settings["series_code"]) == ("theta", 6, 2)
+    assert (settings["horizon"], settings["season_length"]) == (24, None)
+    assert again.config == stored.config  # the benchmark's settings and the LSTM's
+    rerun = json.loads((tmp_path / "again" / "summary.json").read_text())
+    assert list(rerun["networks"]["lstm"]["validation_mase"]) == ["theta"]
+    assert _lstm_mase(rerun) == pytest.approx(_lstm_mase(record.result.summary), rel=1e-6)  # the same network

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from tiny import TINY, tiny_values
 
+from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.data.collections import Collection, CollectionSeries
 from lstm_core.errors import LabError
 from lstm_core.evaluate.benchmark import BenchmarkStopped, run_benchmark
-from lstm_core.jobs.benchmark import BenchmarkJob, BenchmarkSettings
+from lstm_core.jobs.benchmark import BenchmarkJob
 from lstm_core.jobs.state import JobState
 
 NETWORK = TINY.replace(window=8, units=4, epochs=1, batch_size=32, deterministic=True)
@@ -40,7 +41,7 @@ def test_progress_reports_every_model_and_series_and_stop_ends_it():
 def test_job_in_a_thread_gives_the_result_and_a_stop_keeps_nothing():
     """A thread job ends DONE with DataFrames; a job stopped at once ends STOPPED with a sentence (the LSTM's epochs
     are checked in a worker, tests/jobs/test_worker_pool.py, and on the page, tests/app/test_app_benchmark.py)."""
-    settings = BenchmarkSettings(("theta", "seasonal_naive"))
+    settings = BenchmarkConfig(models=("theta", "seasonal_naive"))
     job = BenchmarkJob(collection(), NETWORK, settings).start()
     assert job.wait(60) and job.state == JobState.DONE, job.error
     assert isinstance(job.result.scores, pd.DataFrame) and job.fraction_done == pytest.approx(1.0)
@@ -53,8 +54,10 @@ def test_job_in_a_thread_gives_the_result_and_a_stop_keeps_nothing():
 
 
 def test_bad_settings_are_one_sentence_before_a_thread_starts():
-    """An unknown model and an empty collection are refused in the constructor."""
+    """An unknown model, the same network twice and an empty collection are refused in the constructor."""
     with pytest.raises(LabError, match="models"):
-        BenchmarkSettings(("lstm", "prophet"))
+        BenchmarkJob(collection(), TINY, BenchmarkConfig(models=("lstm", "prophet")))
+    with pytest.raises(LabError, match="recursive network already"):
+        BenchmarkJob(collection(), TINY, BenchmarkConfig(models=("lstm", "lstm-recursive"), head="recursive"))
     with pytest.raises(LabError, match="no series"):
-        BenchmarkJob(Collection("empty", ()), TINY, BenchmarkSettings(("naive",)))
+        BenchmarkJob(Collection("empty", ()), TINY, BenchmarkConfig(models=("naive",)))

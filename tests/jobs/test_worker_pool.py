@@ -167,9 +167,9 @@ def test_benchmark_runs_in_a_worker_and_a_second_stop_ends_it(workers):
     benchmark stopped twice ends at once with a sentence, and the pool goes on."""
     from test_benchmark_job import NETWORK, collection
 
-    from lstm_core.jobs.benchmark import BenchmarkSettings
+    from lstm_core.config.benchmark import BenchmarkConfig
 
-    settings = BenchmarkSettings(("lstm", "seasonal_naive"))
+    settings = BenchmarkConfig(models=("lstm", "seasonal_naive"))
     job = ProcessBenchmarkJob(collection(), NETWORK, settings, worker_pool=workers, heartbeat_timeout=600).start()
     assert job.wait(120) and job.state == JobState.DONE, job.error
     assert list(job.result.scores["model"].unique()) == ["lstm", "seasonal_naive"] and job.epochs

@@ -17,12 +17,14 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
+from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import COLLECTION_PREFIX, Collection
 from lstm_core.errors import LabError
 from lstm_core.evaluate.benchmark import NETWORKS, split_tasks
+from lstm_core.evaluate.benchmark_settings import stored_settings
 from lstm_core.jobs.base import heartbeat_seconds
-from lstm_core.jobs.benchmark import BenchmarkJob, BenchmarkSettings
+from lstm_core.jobs.benchmark import BenchmarkJob
 from lstm_core.jobs.process_benchmark import benchmark_job
 from lstm_core.jobs.state import JobState
 from lstm_core.store.evaluations import benchmark_entry
@@ -31,7 +33,7 @@ from ui.session import runstore
 from ui.session.loaders import bundled_collection
 from ui.text.format import duration
 from ui.text.i18n import text
-from ui.views.benchmark_views import LOADED
+from ui.views.benchmark_views import LOADED, benchmark_from_widgets
 
 __all__ = ["SLOT", "BenchmarkRecord", "start", "start_from_widgets"]
 
@@ -41,7 +43,7 @@ class BenchmarkRecord:
     """A finished benchmark: the collection's name, the settings it ran with (as stored), and its result."""
 
     name: str
-    settings: dict[str, Any]  # data, models, horizon, series, sample_seed, windows_per_series, season_length
+    settings: dict[str, Any]  # as stored: evaluate.benchmark_settings.stored_settings (data, models, horizon, ...)
     config: ExperimentConfig
     result: Any  # evaluate.benchmark.BenchmarkResult
     finished_at: float
@@ -76,9 +78,9 @@ class BenchmarkSlot(JobSlot):
         if job.state != JobState.DONE or job.result is None:
             state.benchmark_error = job.error or text("benchmark.stopped")
             return None
-        settings = state.benchmark_settings or {}
+        settings = stored_settings(job.benchmark, job.config, data=job.collection.source or job.collection.name)
         record = BenchmarkRecord(
-            job.collection.name, dict(settings), job.config, job.result, time.time(), collection=job.collection
+            job.collection.name, settings, job.config, job.result, time.time(), collection=job.collection
         )
         entry = benchmark_entry(job.result, name=record.name, config=job.config, settings=record.settings)
         record.store_id = runstore.save_entry(entry)
@@ -89,21 +91,10 @@ class BenchmarkSlot(JobSlot):
 SLOT = BenchmarkSlot()
 
 
-def start(collection: Any, config: ExperimentConfig, settings: dict[str, Any]) -> None:
-    """Start a benchmark of `collection` (in a worker process; a thread when LSTM_LAB_WORKERS=0); `settings` are
-    the form's (models, horizon, windows_per_series, ...). Raises LabError for bad settings, one running, or a busy
-    server."""
-    chosen = BenchmarkSettings(
-        tuple(settings["models"]),
-        horizon=settings.get("horizon"),
-        season_length=settings.get("season_length"),
-        windows_per_series=settings.get("windows_per_series", 48),
-        series_embedding=settings.get("series_embedding", 0),
-        calendar=settings.get("calendar", False),
-        head=settings.get("head", "direct"),
-    )
-    SLOT.start(lambda: benchmark_job(collection, config, chosen, heartbeat_timeout=heartbeat_seconds()))
-    st.session_state.benchmark_settings = settings
+def start(collection: Any, config: ExperimentConfig, benchmark: BenchmarkConfig) -> None:
+    """Start a benchmark of `collection` (in a worker process; a thread when LSTM_LAB_WORKERS=0) with the LSTM's
+    `config`. Raises LabError for bad settings, one running, or a busy server."""
+    SLOT.start(lambda: benchmark_job(collection, config, benchmark, heartbeat_timeout=heartbeat_seconds()))
     st.session_state.benchmark_error = None
 
 
@@ -127,7 +118,7 @@ def start_from_widgets(train_config: Any) -> None:
     name = s.benchmark_collection
     whole, source = _chosen(name)
     collection = whole.sample(int(s.benchmark_series), int(s.benchmark_sample_seed))
-    horizon = int(s.benchmark_horizon) or None
+    horizon = int(s.benchmark_horizon) or None  # None: the collection's own, resolved below as the CLI does
     networks = any(model in NETWORKS for model in models)
     try:  # the same split the benchmark makes, checked here so bad settings are a sentence before anything starts
         tasks, _ = split_tasks(collection, horizon=horizon, season_length=None, networks=networks)
@@ -144,18 +135,6 @@ def start_from_widgets(train_config: Any) -> None:
         epochs=int(s.benchmark_epochs),
         patience=int(s.benchmark_patience),
         window=window,
+        season_length=None,  # each series' own (the form has no season), as run, stored and rerun
     )
-    settings = {
-        "data": source,
-        "models": models,
-        "horizon": horizon,
-        "series": int(s.benchmark_series),
-        "sample_seed": int(s.benchmark_sample_seed),
-        "id_column": None,
-        "windows_per_series": 48,
-        "season_length": None,
-        "series_embedding": int(s.benchmark_series_embedding),
-        "calendar": bool(s.benchmark_calendar),
-        "head": str(s.benchmark_head),
-    }
-    start(collection, config, settings)
+    start(collection, config, benchmark_from_widgets(horizon=h))

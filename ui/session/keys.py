@@ -113,7 +113,6 @@ KEYS: tuple[SessionKey, ...] = (
     # --- benchmarks (Benchmark page; ui.jobs.benchmarks) ------------------------------------------------------------
     SessionKey("benchmark_job", NONE, "the current or last `BenchmarkJob`"),
     SessionKey("benchmark_collected", TRUE, "whether `benchmark_job`'s end has been kept (as a record or an error)"),
-    SessionKey("benchmark_settings", NONE, "the Benchmark form's last submitted (or stored and re-opened) settings"),
     SessionKey("benchmark_result", NONE, "the last finished benchmark, a `BenchmarkRecord`"),
     SessionKey("benchmark_error", NONE, "the sentence of the last failed or stopped benchmark"),
     SessionKey("benchmark_message", NONE, "the Benchmark page's one-off message (settings filled from the Runs page)"),

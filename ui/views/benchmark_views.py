@@ -13,7 +13,8 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
-from lstm_core.config.benchmark import DEFAULT_MODELS, HEADS
+from lstm_core.config.benchmark import BenchmarkConfig
+from lstm_core.config.settings import settings_of
 from lstm_core.data.collections import COLLECTION_PREFIX, COLLECTIONS
 from lstm_core.errors import LabError
 from lstm_core.evaluate.benchmark import NETWORKS
@@ -23,31 +24,55 @@ from ui.charts import benchmark_charts
 from ui.text.format import plain
 from ui.text.i18n import text
 
-__all__ = ["LOADED", "MAX_SERIES", "MODELS", "draw_form", "draw_result", "fill_from_stored", "fill_missing_widgets"]
+__all__ = [
+    "LOADED",
+    "MAX_SERIES",
+    "MODELS",
+    "benchmark_from_widgets",
+    "draw_form",
+    "draw_result",
+    "fill_from_stored",
+    "fill_missing_widgets",
+]
 
 LOADED = "loaded"  # the form's choice of the collection loaded on the Data page
 MODELS = ("lstm", "lstm-recursive", "lstm-local", "ets", "theta", "naive", "seasonal_naive")
-MAX_EMBEDDING = 64  # BenchmarkConfig.series_embedding's limit
 DEFAULT_SERIES = 20  # about a minute with the five default models on this project's 2-core machine
 MAX_SERIES = 500  # a visitor's benchmark holds one of the server's training places
+# The BenchmarkConfig settings the form holds, widget `benchmark_<name>` each (id_column is a CSV's: the Data page
+# loads one); their limits and choices are the settings' own.
+SETTINGS = {item.name: item.metadata for item in settings_of(BenchmarkConfig) if item.name != "id_column"}
 _LSTM = ("units", "epochs", "patience", "window")
 _CHALLENGERS = ("ets", "theta", "seasonal_naive", "naive")  # the network's opponent in the scatter, first found
+
+
+def _widget_values(benchmark: BenchmarkConfig) -> dict[str, Any]:
+    """A benchmark's settings as the form's widgets hold them (horizon 0: the collection's own)."""
+    values = {name: getattr(benchmark, name) for name in SETTINGS}
+    values.update(
+        series=benchmark.series or MAX_SERIES,
+        horizon=benchmark.horizon or 0,
+        models=[model for model in benchmark.model_names if model in MODELS],
+    )
+    return values
+
+
+def benchmark_from_widgets(*, horizon: int | None) -> BenchmarkConfig:
+    """The benchmark the form's widgets hold, with `horizon` (the one the form's collection gives, when the form
+    leaves it 0); LabError (one sentence) for a bad setting."""
+    s = st.session_state
+    values = {name: s[f"benchmark_{name}"] for name in SETTINGS}
+    return BenchmarkConfig(**{**values, "models": tuple(values["models"]), "horizon": horizon})
 
 
 def _defaults() -> dict[str, Any]:
     return {
         "collection": "tourism-monthly",
-        "series": DEFAULT_SERIES,
-        "sample_seed": 0,
-        "horizon": 0,
-        "models": list(DEFAULT_MODELS),
+        **_widget_values(BenchmarkConfig(series=DEFAULT_SERIES)),
         "units": BENCHMARK_DEFAULTS["units"],
         "epochs": BENCHMARK_DEFAULTS["epochs"],
         "patience": BENCHMARK_DEFAULTS["patience"],
         "window": 0,
-        "head": HEADS[0],
-        "series_embedding": 0,
-        "calendar": False,
     }
 
 
@@ -58,7 +83,9 @@ def fill_missing_widgets() -> None:
 
 
 def fill_from_stored(stored: Any) -> None:
-    """Put a stored benchmark's settings (store.StoredRun of kind "benchmark") into the form, for a rerun."""
+    """Put a stored benchmark's settings (store.StoredRun of kind "benchmark") into the form, for a rerun: every
+    BenchmarkConfig setting the form holds (those stored before a setting existed take its default), and the LSTM's
+    units, epochs, patience and window."""
     settings = stored.config.get("benchmark", {})
     data = str(settings.get("data", ""))
     name = data.removeprefix(COLLECTION_PREFIX)
@@ -68,20 +95,22 @@ def fill_from_stored(stored: Any) -> None:
     elif name not in COLLECTIONS:
         raise LabError(f"This benchmark ran on {data}: load it on the Data page first, or rerun it from the command "
                        f"line: python -m lstm_core runs rerun {stored.id[:12]} --out DIR")  # fmt: skip
+    try:
+        benchmark = BenchmarkConfig(**{key: value for key, value in settings.items() if key in SETTINGS})
+    except LabError as error:
+        raise LabError(f"The stored settings cannot fill the form ({error}).") from None
+    drawn = benchmark.series or stored.metrics.get("series") or 0  # None: every series of the collection
+    if drawn > MAX_SERIES:
+        raise LabError(f"This benchmark ran on {drawn} series, more than the app runs ({MAX_SERIES}); rerun it from "
+                       f"the command line: python -m lstm_core runs rerun {stored.id[:12]} --out DIR")  # fmt: skip
     model, train, windows = (stored.config.get(part, {}) for part in ("model", "train", "windows"))
     values = {
         "collection": name,
-        "series": settings.get("series") or MAX_SERIES,
-        "sample_seed": settings.get("sample_seed", 0),
-        "horizon": settings.get("horizon") or 0,
-        "models": [m for m in settings.get("models", DEFAULT_MODELS) if m in MODELS],
+        **_widget_values(benchmark),
         "units": model.get("units", BENCHMARK_DEFAULTS["units"]),
         "epochs": train.get("epochs", BENCHMARK_DEFAULTS["epochs"]),
         "patience": train.get("patience") or BENCHMARK_DEFAULTS["patience"],
         "window": windows.get("window", 0),
-        "head": settings.get("head") if settings.get("head") in HEADS else HEADS[0],
-        "series_embedding": int(settings.get("series_embedding") or 0),
-        "calendar": bool(settings.get("calendar", False)),
     }
     for key, value in values.items():
         st.session_state[f"benchmark_{key}"] = value
@@ -105,6 +134,21 @@ def draw_form() -> None:
     left.number_input(text("benchmark.sample_seed"), 0, 2**31 - 1, step=1, key="benchmark_sample_seed")
     middle.number_input(text("benchmark.horizon"), 0, 120, step=1, key="benchmark_horizon")
     middle.multiselect(text("benchmark.models"), MODELS, key="benchmark_models")
+    middle.selectbox(
+        text("benchmark.base"),
+        SETTINGS["base"]["choices"],
+        key="benchmark_base",
+        format_func=lambda base: text(f"benchmark.bases.{base}"),
+        help=text("benchmark.base_help"),
+    )
+    middle.number_input(
+        text("benchmark.windows_per_series"),
+        int(SETTINGS["windows_per_series"]["low"]),
+        int(SETTINGS["windows_per_series"]["high"]),
+        step=1,
+        key="benchmark_windows_per_series",
+        help=text("benchmark.windows_per_series_help"),
+    )
     right.caption(text("benchmark.lstm_settings").format(b=BENCHMARK_DEFAULTS["batch_size"]))
     right.number_input(text("benchmark.units"), 1, 256, step=1, key="benchmark_units")
     right.number_input(text("benchmark.epochs"), 1, 500, step=1, key="benchmark_epochs")
@@ -112,19 +156,20 @@ def draw_form() -> None:
     right.number_input(text("benchmark.window"), 0, 512, step=1, key="benchmark_window")
     right.selectbox(
         text("benchmark.head"),
-        HEADS,
+        SETTINGS["head"]["choices"],
         key="benchmark_head",
         format_func=lambda head: text(f"benchmark.heads.{head}"),
         help=text("benchmark.head_help"),
     )
-    right.number_input(
-        text("benchmark.series_embedding"),
-        0,
-        MAX_EMBEDDING,
-        step=1,
-        key="benchmark_series_embedding",
-        help=text("benchmark.series_embedding_help"),
-    )
+    for name in ("series_embedding", "series_code"):
+        right.number_input(
+            text(f"benchmark.{name}"),
+            int(SETTINGS[name]["low"]),
+            int(SETTINGS[name]["high"]),
+            step=1,
+            key=f"benchmark_{name}",
+            help=text(f"benchmark.{name}_help"),
+        )
     right.checkbox(text("benchmark.calendar"), key="benchmark_calendar", help=text("benchmark.calendar_help"))
 
 
