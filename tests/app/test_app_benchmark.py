@@ -10,6 +10,7 @@ import json
 import pandas as pd
 import pytest
 from app_helpers import errors, open_app, set_widgets, switch, texts, wait_watching
+from cli_helpers import main_here
 
 from lstm_core.data.collections import from_long
 
@@ -128,18 +129,6 @@ def test_every_benchmark_text_has_the_same_blanks_in_both_languages() -> None:
         english[key].format(**values), chinese[key].format(**values)
 
 
-def _cli(*args: str) -> tuple[int, str]:
-    """`python -m lstm_core ARGS` in this process (the same run store): its exit status and its stderr."""
-    import contextlib
-    import io
-
-    from lstm_core.cli.main import main
-
-    with contextlib.redirect_stderr(io.StringIO()) as said:
-        status = main(list(args))
-    return status, said.getvalue()
-
-
 def _benchmarks(workspace: str) -> list:
     """The workspace's stored benchmarks in this session's run store, oldest first."""
     from lstm_core.store.db import open_store
@@ -159,16 +148,16 @@ def _lstm_mase(summary: dict) -> float:
 TINY_BENCHMARK = {"collection": "tourism-monthly", "series": 2, "sample_seed": 1, "units": 4, "epochs": 1}
 
 
-def test_a_stored_benchmark_reopened_from_the_runs_page_runs_its_base_and_windows_per_series(tmp_path) -> None:
+def test_a_stored_benchmark_reopened_from_the_runs_page_runs_its_base_and_windows_per_series(tmp_path, capsys) -> None:
     """A command-line benchmark with base theta and 24 windows per series, reopened in the form from the Runs page
     and run, runs with theta and 24 and stores the same settings; the form used to fall back to auto and 48."""
     workspace = "benchmark-reopened-" + "w" * 20  # a token the app accepts, for the command line too
-    status, said = _cli(
+    done = main_here(
         "benchmark", "--data", "collection:tourism-monthly", "--series", "2", "--sample-seed", "1",
         "--models", "lstm,seasonal_naive", "--units", "4", "--epochs", "1", "--window", "24", "--base", "theta",
-        "--windows-per-series", "24", "--out", str(tmp_path / "cli"), "--workspace", workspace,
+        "--windows-per-series", "24", "--out", str(tmp_path / "cli"), "--workspace", workspace, capsys=capsys,
     )  # fmt: skip
-    assert status == 0, said
+    assert done.returncode == 0, done.stderr
     (first,) = _benchmarks(workspace)
     at = open_app("runs", query={"ws": workspace})
     at.button(key="runs_again").click().run()
@@ -192,7 +181,7 @@ def test_a_stored_benchmark_reopened_from_the_runs_page_runs_its_base_and_window
     assert _without(again.config, "data") == _without(first.config, "data")  # the LSTM's network and training
 
 
-def test_an_app_benchmark_reruns_from_the_command_line_with_the_same_settings(tmp_path) -> None:
+def test_an_app_benchmark_reruns_from_the_command_line_with_the_same_settings(tmp_path, capsys) -> None:
     """`runs rerun` of a benchmark the app stored runs its settings again (base, windows per series, series code,
     the horizon and season it ran with) and stores them as the app did."""
     at = open_app("benchmark")
@@ -205,9 +194,9 @@ def test_an_app_benchmark_reruns_from_the_command_line_with_the_same_settings(tm
     record = at.session_state["benchmark_result"]
     assert record is not None and record.store_id, errors(at)
     workspace = at.session_state["workspace"]
-    status, said = _cli("runs", "rerun", record.store_id[:12], "--out", str(tmp_path / "again"),
-                        "--workspace", workspace)  # fmt: skip
-    assert status == 0, said
+    done = main_here("runs", "rerun", record.store_id[:12], "--out", str(tmp_path / "again"), "--workspace", workspace,
+                     capsys=capsys)  # fmt: skip
+    assert done.returncode == 0, done.stderr
     stored, again = _benchmarks(workspace)
     assert stored.id == record.store_id and again.config["benchmark"] == stored.config["benchmark"]
     settings = stored.config["benchmark"]
