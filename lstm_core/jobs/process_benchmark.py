@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from lstm_core.config.benchmark import BenchmarkConfig
@@ -16,17 +15,6 @@ from lstm_core.jobs.state import JobState
 from lstm_core.nn.stop_reason import StopReason
 
 __all__ = ["ProcessBenchmarkJob", "benchmark_job"]
-
-
-@dataclass(frozen=True, eq=False)
-class _Arguments:
-    """run_benchmark's keyword arguments (`BenchmarkJob.options`, made from the job's BenchmarkConfig) as the worker
-    process reads them: `options()` (lstm_core.jobs.worker's `_benchmark`). It restates no setting."""
-
-    arguments: dict[str, Any]
-
-    def options(self) -> dict[str, Any]:
-        return dict(self.arguments)
 
 
 class ProcessBenchmarkJob(InWorker, BenchmarkJob):
@@ -55,7 +43,7 @@ class ProcessBenchmarkJob(InWorker, BenchmarkJob):
         self._init_worker(worker_pool, worker_memory_mb)
 
     def _task(self) -> tuple[str, Any]:
-        return "benchmark", (self.collection, self.config, _Arguments(self.options))
+        return "benchmark", (self.collection, self.config, self.options)  # run_benchmark's arguments
 
     def _conclude(self, outcome: pool.Outcome) -> JobState:
         if outcome.status == "done":

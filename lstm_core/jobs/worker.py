@@ -208,9 +208,10 @@ def _sweep(conn: _Sender, dataset: Any, setup: Any, storage: str, study_name: st
     return run_trials(study, setup, dataset, sweep, should_stop=_StopListener(conn), on_trial=on_trial)
 
 
-def _benchmark(conn: _Sender, collection: Any, config: Any, settings: Any) -> Any:
-    """Every model on every series; `("series", model, done, total)` and the LSTM's epochs are sent as they come.
-    A Stop ends it at the next series or epoch: None comes back."""
+def _benchmark(conn: _Sender, collection: Any, config: Any, options: dict[str, Any]) -> Any:
+    """Every model on every series (`options`: run_benchmark's arguments, made from the job's BenchmarkConfig);
+    `("series", model, done, total)` and the LSTM's epochs are sent as they come. A Stop ends it at the next series
+    or epoch: None comes back."""
     from lstm_core.evaluate.benchmark import BenchmarkStopped, run_benchmark
 
     conn.send(("started", *_where(config.train.device)))
@@ -221,7 +222,7 @@ def _benchmark(conn: _Sender, collection: Any, config: Any, settings: Any) -> An
             on_epoch=lambda report: conn.send(("epoch", report)),
             on_series=lambda model, done, total: conn.send(("series", model, done, total)),
             should_stop=_StopListener(conn),
-            **settings.options(),
+            **options,
         )
     except BenchmarkStopped:
         return None
