@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_helpers import main_here
 from tiny import tiny_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,16 +77,17 @@ def test_upload_config_reruns_identically_with_data(first_run, tmp_path):
     }
 
 
-def test_other_data_is_named_by_both_fingerprints_and_a_broken_store_is_a_note(first_run, tmp_path):
-    """Other data than the config's gives a note with both fingerprints; a corrupt store file only a note."""
+def test_other_data_is_named_by_both_fingerprints_and_a_broken_store_is_a_note(first_run, tmp_path, capsys):
+    """Other data than the config's gives a note with both fingerprints; a corrupt store file only a note (through
+    the command line's main() here: the re-run above is the real subprocess)."""
     root, env, _, _ = first_run
     other = write_series(tmp_path / "other.csv", offset=5.0)
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"garbage" * 1000)
     config = json.loads((root / "first" / "config.json").read_text())
-    done = cli(
+    done = main_here(
         "run", "--config", str(root / "first" / "config.json"), "--data", str(other), "--epochs", "1",
-        "--out", str(tmp_path / "out"), env={**env, "LSTM_LAB_DB": f"sqlite:///{broken}"},
+        "--out", str(tmp_path / "out"), env={**env, "LSTM_LAB_DB": f"sqlite:///{broken}"}, capsys=capsys,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     notes = [line for line in done.stderr.splitlines() if line.startswith("note: ")]
