@@ -4,22 +4,20 @@
 with its labels kept; the Beijing-PM2.5-like file (time split over year, month, day, hour; a row
 counter `No`; `NA` cells; a text column `cbwd`) loads on an hourly index. The full 43,824-hour
 file is generated into a temporary folder by `tests/fixtures/make_real.py`; a 3,000-hour sample is
-committed. Two command-line runs train for one epoch (TensorFlow in a subprocess each).
+committed. Two command-line runs train for one epoch, through the command line's main() in this process
+(tests/cli_helpers.py; tests/cli/test_cli.py runs `run` as real subprocesses).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from app_helpers import open_app
+from cli_helpers import main_here
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,30 +103,13 @@ def test_pm25_year_chosen_as_date_column_still_combines() -> None:
 # --- command line ---------------------------------------------------------------------------------------------------
 
 
-def cli(args: list[str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("LSTM_LAB_VERBOSE", None)
-    command = [sys.executable, "-m", "lstm_core", "run", *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+SMALL = ["--epochs", "1", "--units", "4", "--batch-size", "256"]
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory, pm25_full: Path) -> dict[str, tuple]:
-    """Both files through `python -m lstm_core run ... --epochs 1`, two subprocesses at once."""
-    base = tmp_path_factory.mktemp("cli_real")
-    small = ["--epochs", "1", "--units", "4", "--batch-size", "256"]
-
-    def one(name: str, path: Path) -> tuple[str, tuple]:
-        out = base / name
-        return name, (cli(["--data", str(path), *small, "--out", str(out)]), out)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(lambda item: one(*item), [("shampoo", SHAMPOO), ("pm25", pm25_full)]))
-
-
-def test_shampoo_trains_through_the_cli(trained) -> None:
+def test_shampoo_trains_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     """The shampoo file trains to exit 0; its note is printed; the forecast's time column counts steps."""
-    done, out = trained["shampoo"]
+    out = tmp_path / "shampoo"
+    done = main_here("run", "--data", str(SHAMPOO), *SMALL, "--out", str(out), capsys=capsys)
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"note: {LABELS_NOTE}" in done.stderr.splitlines()
     forecast = pd.read_csv(out / "forecast.csv")
@@ -138,9 +119,10 @@ def test_shampoo_trains_through_the_cli(trained) -> None:
     assert json.loads((out / "config.json").read_text())["data"]["date_column"] is None
 
 
-def test_pm25_trains_through_the_cli(trained) -> None:
+def test_pm25_trains_through_the_cli(pm25_full: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     """The full PM2.5 file trains to exit 0 on hourly times; the forecast runs on to 2015."""
-    done, out = trained["pm25"]
+    out = tmp_path / "pm25"
+    done = main_here("run", "--data", str(pm25_full), *SMALL, "--out", str(out), capsys=capsys)
     assert done.returncode == 0, done.stderr[-3000:]
     for note in PM25_NOTES:
         assert f"note: {note}" in done.stderr.splitlines()
