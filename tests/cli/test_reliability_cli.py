@@ -1,7 +1,8 @@
 """Every hostile CSV through the real command line: exit 2 with one `error:` line, or exit 0 with clean metrics.
 
-Each subprocess that trains imports TensorFlow (6 s or more), so only two loadable files
-train. Every file the loader refuses runs as a real subprocess that must fail before TensorFlow
+Only two loadable files train, through the command line's `main()` in this process (a subprocess
+that trains imports TensorFlow first, 6 s or more; tests/cli/test_cli.py runs `run` as real
+subprocesses). Every file the loader refuses runs as a real subprocess that must fail before TensorFlow
 is imported: those runs get stand-in `tensorflow`/`keras` modules that raise on import, so a run
 that imported them would end in a traceback and fail here. Loadable files go through the same
 `main()` in-process (a subprocess each would cost seconds on a shared 2-core machine) with
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_helpers import main_here
 
 from lstm_core.data.csv.read import read_csv
 from lstm_core.errors import LabError
@@ -42,10 +44,9 @@ def loader_outcome(name: str) -> str | None:
     return None
 
 
-def cli(args: list[str], *, forbid_tf_dir: Path | None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if forbid_tf_dir is not None:
-        env["PYTHONPATH"] = f"{forbid_tf_dir}{os.pathsep}{ROOT}"
+def cli(args: list[str], *, forbid_tf_dir: Path) -> subprocess.CompletedProcess:
+    """`python -m lstm_core run ARGS` as a real subprocess in which importing TensorFlow, Keras, JAX or torch fails."""
+    env = {**os.environ, "PYTHONPATH": f"{forbid_tf_dir}{os.pathsep}{ROOT}"}
     env.pop("LSTM_LAB_VERBOSE", None)
     return subprocess.run(
         [sys.executable, "-m", "lstm_core", "run", *args],
@@ -147,23 +148,12 @@ def finite_numbers(value: object) -> list[float]:
     return [value] if isinstance(value, float) else []
 
 
-@pytest.fixture(scope="module")
-def trained_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
-    base = tmp_path_factory.mktemp("cli_train")
-
-    def one(name: str) -> tuple[str, tuple[subprocess.CompletedProcess, Path]]:
-        out = base / name
-        args = ["--data", str(CORPUS / name), "--epochs", "1", "--units", "4", "--out", str(out)]
-        return name, (cli(args, forbid_tf_dir=None), out)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(one, TRAINED))
-
-
 @pytest.mark.parametrize("name", TRAINED)
-def test_loadable_file_trains_with_clean_metrics(name: str, trained_runs) -> None:
-    """Constant and infinite-valued files train to exit 0; metrics hold no NaN or inf."""
-    done, out = trained_runs[name]
+def test_loadable_file_trains_with_clean_metrics(name: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Constant and infinite-valued files train to exit 0 (and print no warning); metrics hold no NaN or inf."""
+    out = tmp_path / name
+    done = main_here("run", "--data", str(CORPUS / name), "--epochs", "1", "--units", "4", "--out", str(out),
+                     capsys=capsys)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     metrics = strict_json((out / "metrics.json").read_text())
