@@ -1,18 +1,20 @@
-"""The command line with another cell: `run --cell gru` writes a GRU's gates and gradients."""
+"""The command line with another cell: `run --cell gru` writes a GRU's gates and gradients (through main() in this
+process); `compare-cells` as a real subprocess."""
 
 from __future__ import annotations
 
 import json
 
 import numpy as np
+from cli_helpers import main_here
 from test_cli import cli
 
 
-def test_run_with_a_gru(tmp_path):
+def test_run_with_a_gru(tmp_path, capsys):
     """`--cell gru` trains a GRU: config.json says so, gates.npz holds x, z, r, n, h and gradients.npz its gradients."""
     out = tmp_path / "gru"
     args = ["--data", "sample:sine", "--cell", "gru", "--units", "3", "--window", "6", "--epochs", "1"]
-    done = cli("run", *args, "--forecast-steps", "2", "--out", str(out))
+    done = main_here("run", *args, "--forecast-steps", "2", "--out", str(out), capsys=capsys)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads((out / "config.json").read_text())["model"]["cell"] == "gru"
     with np.load(out / "gates.npz") as gates:

@@ -1,4 +1,5 @@
-"""The command line with `--seeds`, `--difference seasonal` and the diagnostics' `note:` lines (real subprocesses)."""
+"""The command line with `--seeds`, `--difference seasonal` and the diagnostics' `note:` lines: the training through
+main() in this process (tests/cli_helpers.py), the refusal as a real subprocess."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from cli_helpers import main_here
 from test_cli import UNITS, cli
 
 
@@ -19,13 +21,13 @@ def seasonal_csv(path, *, dates: bool = True) -> None:
     frame.to_csv(path, index=False)
 
 
-def test_seasonal_differences_with_two_seeds_end_to_end(tmp_path):
+def test_seasonal_differences_with_two_seeds_end_to_end(tmp_path, capsys):
     """`--difference seasonal --seeds 2` writes the spread, per-seed forecasts and diagnostics, and notes them."""
     seasonal_csv(tmp_path / "season.csv")
     out = tmp_path / "out"
     args = ["--window", "6", "--epochs", "1", "--units", str(UNITS), "--forecast-steps", "14"]
-    done = cli("run", "--data", str(tmp_path / "season.csv"), *args, "--difference", "seasonal", "--seeds", "2",
-               "--out", str(out))  # fmt: skip
+    done = main_here("run", "--data", str(tmp_path / "season.csv"), *args, "--difference", "seasonal", "--seeds", "2",
+                     "--out", str(out), capsys=capsys)  # fmt: skip
     assert done.returncode == 0, done.stderr
     config = json.loads((out / "config.json").read_text())
     assert config["windows"]["difference"] == "seasonal" and config["train"]["seeds"] == 2
