@@ -11,8 +11,12 @@ from dataclasses import dataclass
 
 from lstm_core.config.settings import LIMITS, setting, validate_settings
 
-__all__ = ["BASES", "DEFAULT_MODELS", "HEADS", "BenchmarkConfig"]
+__all__ = ["BASES", "DEFAULT_MODELS", "HEADS", "MODELS", "NETWORKS", "BenchmarkConfig"]
 
+# Every model a benchmark runs, declared here once: the command line's --models, the app's Benchmark form and
+# evaluate.benchmark (which runs them) all read this list.
+NETWORKS = ("lstm", "lstm-recursive", "lstm-local")
+MODELS = (*NETWORKS, "ets", "theta", "naive", "seasonal_naive", "naive2", "drift")
 DEFAULT_MODELS = ("lstm", "ets", "theta", "naive", "seasonal_naive")
 HEADS = ("direct", "recursive")  # the networks' heads: one output per horizon step, or one step rolled forward
 # The forecasts whose correction the global network can learn (forecast.global_model, the sweep space's `base`).
@@ -26,9 +30,9 @@ class BenchmarkConfig:
     models: tuple[str, ...] = setting(
         (),
         kind="texts",
-        help="models, comma-separated: lstm (one global network), lstm-recursive (the global network with the "
-        "recursive head, beside lstm's direct one), lstm-local (one per series), ets, theta, naive, seasonal_naive, "
-        "naive2, drift (default: lstm,ets,theta,naive,seasonal_naive)",
+        help=f"models, comma-separated, some of {', '.join(MODELS)}: lstm is one global network, lstm-recursive the "
+        "global network with the recursive head (beside lstm's direct one), lstm-local one per series "
+        f"(default: {','.join(DEFAULT_MODELS)})",
     )
     horizon: int | None = setting(
         None,

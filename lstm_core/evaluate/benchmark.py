@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lstm_core.config.benchmark import HEADS
+from lstm_core.config.benchmark import HEADS, NETWORKS
+from lstm_core.config.benchmark import MODELS as BENCHMARK_MODELS
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import Collection
 from lstm_core.errors import LabError
@@ -64,9 +65,8 @@ __all__ = [
     "write_benchmark",
 ]
 
-NETWORKS = ("lstm", "lstm-recursive", "lstm-local")
+# NETWORKS and BENCHMARK_MODELS (every model a benchmark runs) are declared in config.benchmark, with the settings.
 GLOBAL_NETWORKS = ("lstm", "lstm-recursive")  # one network over all series (forecast.global_model.global_forecast)
-BENCHMARK_MODELS = (*NETWORKS, "ets", "theta", "naive", "seasonal_naive", "naive2", "drift")
 SCORES = ("mae", "rmse", "smape", "mase")
 
 

@@ -119,7 +119,7 @@ def test_every_benchmark_text_has_the_same_blanks_in_both_languages() -> None:
     from ui.text import i18n
 
     values = {"a": "lstm", "b": "ets", "w": 1, "s": 2, "m": 1.5, "o": 1.6, "d": 1, "t": 3, "e": "1 s", "n": 5,
-              "h": 6, "i": "abc", "r": "why", "l": "80", "p": "79%", "x": 1.2}  # fmt: skip
+              "h": 6, "i": "abc", "r": "why", "l": "80", "p": "79%", "x": 1.2, "v": 0.1}  # fmt: skip
     english, chinese = i18n.texts("en"), i18n.texts("zh")
     keys = [key for key in english if key.startswith("benchmark.")]
     assert keys and all(key in chinese for key in keys)
@@ -206,3 +206,86 @@ def test_an_app_benchmark_reruns_from_the_command_line_with_the_same_settings(tm
     rerun = json.loads((tmp_path / "again" / "summary.json").read_text())
     assert list(rerun["networks"]["lstm"]["validation_mase"]) == ["theta"]
     assert _lstm_mase(rerun) == pytest.approx(_lstm_mase(record.result.summary), rel=1e-6)  # the same network
+
+
+def _store_benchmark(workspace: str, config, benchmark) -> str:
+    """A benchmark entry as the command line stores one (its own settings beside the LSTM's config), without running
+    it; its id."""
+    from lstm_core.evaluate.benchmark_settings import stored_settings
+    from lstm_core.store.db import NewRun, open_store
+
+    settings = stored_settings(benchmark, config, data="collection:tourism-monthly")
+    metrics = {"lstm": {"mase": 1.5, "smape": 20.0}, "series": benchmark.series, "horizon": 24, "train_seconds": 1.0}
+    entry = NewRun(name="tourism-monthly", config={**config.to_dict(), "benchmark": settings}, metrics=metrics,
+                   kind="benchmark", source=settings["data"])  # fmt: skip
+    return open_store().save_run(workspace, entry)
+
+
+def _reopen(workspace: str, at=None):
+    """The Runs page of `workspace` (in a new session, or in `at`'s) with its stored benchmark reopened in the
+    Benchmark form; the page, and what it says of the stored settings."""
+    at = open_app("runs", query={"ws": workspace}) if at is None else switch(at, "runs")
+    at.button(key="runs_again").click().run()  # the Runs page switches to the Benchmark page in the same run
+    assert not at.exception and not at.error, (at.exception, errors(at))
+    assert at.number_input(key="benchmark_series").value == 2
+    (said,) = [info for info in texts(at.info) if info.startswith("Settings filled from a stored benchmark")]
+    return at, said
+
+
+# The LSTM a benchmark from the form trains with the Train form's defaults and the form's defaults (units 32, epochs
+# 40, patience 5, batch 128, window 24 on Tourism monthly): what the command line runs without options.
+def _form_lstm(**changes):
+    from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
+    from lstm_core.config.settings import ExperimentConfig
+
+    config = ExperimentConfig().replace(**BENCHMARK_DEFAULTS, window=24, season_length=None, source="sample:airline")
+    return config.replace(**changes)
+
+
+def test_the_form_offers_every_model_the_command_line_runs() -> None:
+    """The form's models are the benchmark's own list (the command line's --models), naive2 and drift included."""
+    from lstm_core.config.benchmark import MODELS
+    from lstm_core.evaluate.benchmark import BENCHMARK_MODELS, parse_models
+
+    at = open_app("benchmark")
+    offered = at.multiselect(key="benchmark_models").options
+    assert offered == list(MODELS) == list(BENCHMARK_MODELS) and {"naive2", "drift"} <= set(offered)
+    assert parse_models(offered) == tuple(offered)  # each one the command line accepts
+
+
+def test_a_stored_benchmark_with_naive2_and_drift_reopens_with_them() -> None:
+    """naive2 and drift, which the form's model list lacked and dropped, come back in the form from the Runs page; an
+    LSTM that ran as the form would run it adds no sentence."""
+    from lstm_core.config.benchmark import BenchmarkConfig
+
+    workspace = "benchmark-naive2-drift-" + "w" * 20
+    models = ("lstm", "naive2", "drift", "seasonal_naive")
+    _store_benchmark(workspace, _form_lstm(), BenchmarkConfig(models=models, series=2))
+    at, said = _reopen(workspace)
+    assert at.multiselect(key="benchmark_models").value == list(models)
+    assert said == "Settings filled from a stored benchmark; press **Run benchmark** to run it again."
+
+
+def test_a_reopened_benchmark_names_the_lstm_settings_the_train_page_would_change() -> None:
+    """A benchmark whose LSTM ran with settings the form does not hold (learning rate, dropout) says which differ and
+    how to run it as it ran; with those set on the Train page, nothing differs any more. A batch size the form sets
+    itself points to the command line only."""
+    from lstm_core.config.benchmark import BenchmarkConfig
+
+    workspace = "benchmark-lstm-differs-" + "w" * 20
+    run_id = _store_benchmark(workspace, _form_lstm(learning_rate=0.01, dropout=0.2), BenchmarkConfig(series=2))
+    at, said = _reopen(workspace)
+    assert "`learning_rate` 0.001 (it ran with 0.01)" in said and "`dropout` 0.0 (it ran with 0.2)" in said, said
+    assert "Set them on the Train page" in said and f"runs rerun {run_id[:12]} --out DIR" in said
+    assert "`units`" not in said and "`epochs`" not in said  # the form holds those
+
+    at.session_state["config"] = at.session_state["config"].replace(learning_rate=0.01, dropout=0.2)  # Train page
+    assert (
+        _reopen(workspace, at)[1] == "Settings filled from a stored benchmark; press **Run benchmark** to run it again."
+    )
+
+    other = "benchmark-batch-differs-" + "w" * 20
+    _store_benchmark(other, _form_lstm(batch_size=64), BenchmarkConfig(series=2))
+    said = _reopen(other)[1]
+    assert "`batch_size` 128 (it ran with 64)" in said and "cannot run it as it ran" in said, said
+    assert "Train page to run" not in said

@@ -16,7 +16,6 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
 from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import COLLECTION_PREFIX, Collection
@@ -33,7 +32,7 @@ from ui.session import runstore
 from ui.session.loaders import bundled_collection
 from ui.text.format import duration
 from ui.text.i18n import text
-from ui.views.benchmark_views import LOADED, benchmark_from_widgets
+from ui.views.benchmark_views import LOADED, benchmark_from_widgets, lstm_config
 
 __all__ = ["SLOT", "BenchmarkRecord", "start", "start_from_widgets"]
 
@@ -129,12 +128,7 @@ def start_from_widgets(train_config: Any) -> None:
     window = int(s.benchmark_window) or max(h, max(task.season_length for task in tasks))
     with contextlib.suppress(LabError):  # the collection's source where a config can name it; else the Train form's
         train_config = train_config.replace(source=source)
-    config = train_config.replace(
-        batch_size=BENCHMARK_DEFAULTS["batch_size"],
-        units=int(s.benchmark_units),
-        epochs=int(s.benchmark_epochs),
-        patience=int(s.benchmark_patience),
-        window=window,
-        season_length=None,  # each series' own (the form has no season), as run, stored and rerun
+    config = lstm_config(
+        train_config, units=s.benchmark_units, epochs=s.benchmark_epochs, patience=s.benchmark_patience, window=window
     )
     start(collection, config, benchmark_from_widgets(horizon=h))

@@ -13,11 +13,11 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
-from lstm_core.config.benchmark import BenchmarkConfig
-from lstm_core.config.settings import settings_of
+from lstm_core.config.benchmark import MODELS, BenchmarkConfig
+from lstm_core.config.settings import ExperimentConfig, settings_of
 from lstm_core.data.collections import COLLECTION_PREFIX, COLLECTIONS
 from lstm_core.errors import LabError
-from lstm_core.evaluate.benchmark import NETWORKS
+from lstm_core.evaluate.benchmark import NETWORKS, parse_models
 from lstm_core.experiment.export import safe_csv
 from lstm_core.store.evaluations import plain as json_safe
 from ui.charts import benchmark_charts
@@ -33,16 +33,19 @@ __all__ = [
     "draw_result",
     "fill_from_stored",
     "fill_missing_widgets",
+    "lstm_config",
 ]
 
 LOADED = "loaded"  # the form's choice of the collection loaded on the Data page
-MODELS = ("lstm", "lstm-recursive", "lstm-local", "ets", "theta", "naive", "seasonal_naive")
+# The form's models are MODELS, every model a benchmark runs (config.benchmark, where the command line reads them).
 DEFAULT_SERIES = 20  # about a minute with the five default models on this project's 2-core machine
 MAX_SERIES = 500  # a visitor's benchmark holds one of the server's training places
 # The BenchmarkConfig settings the form holds, widget `benchmark_<name>` each (id_column is a CSV's: the Data page
 # loads one); their limits and choices are the settings' own.
 SETTINGS = {item.name: item.metadata for item in settings_of(BenchmarkConfig) if item.name != "id_column"}
-_LSTM = ("units", "epochs", "patience", "window")
+# The LSTM settings a benchmark takes from the form and its own (the rest are the Train form's): the form's units,
+# epochs, patience and window, the benchmark's batch size, and each series' own season.
+_FIXED = ("batch_size", "season_length")
 _CHALLENGERS = ("ets", "theta", "seasonal_naive", "naive")  # the network's opponent in the scatter, first found
 
 
@@ -52,9 +55,22 @@ def _widget_values(benchmark: BenchmarkConfig) -> dict[str, Any]:
     values.update(
         series=benchmark.series or MAX_SERIES,
         horizon=benchmark.horizon or 0,
-        models=[model for model in benchmark.model_names if model in MODELS],
+        models=list(parse_models(benchmark.model_names)),  # every one of MODELS; LabError for an unknown one
     )
     return values
+
+
+def lstm_config(train: ExperimentConfig, *, units: int, epochs: int, patience: int, window: int) -> ExperimentConfig:
+    """The LSTM a benchmark from the form trains: `train` (the Train form's settings) with the form's units, epochs,
+    patience and window, the benchmark's batch size and each series' own season (the form has none)."""
+    return train.replace(
+        batch_size=BENCHMARK_DEFAULTS["batch_size"],
+        units=int(units),
+        epochs=int(epochs),
+        patience=int(patience),
+        window=int(window),
+        season_length=None,  # each series' own, as run, stored and rerun
+    )
 
 
 def benchmark_from_widgets(*, horizon: int | None) -> BenchmarkConfig:
@@ -85,7 +101,8 @@ def fill_missing_widgets() -> None:
 def fill_from_stored(stored: Any) -> None:
     """Put a stored benchmark's settings (store.StoredRun of kind "benchmark") into the form, for a rerun: every
     BenchmarkConfig setting the form holds (those stored before a setting existed take its default), and the LSTM's
-    units, epochs, patience and window."""
+    units, epochs, patience and window. The LSTM's other settings are the Train form's: where they differ from those
+    it ran with, the message names them and the command that reruns it exactly."""
     settings = stored.config.get("benchmark", {})
     data = str(settings.get("data", ""))
     name = data.removeprefix(COLLECTION_PREFIX)
@@ -97,6 +114,7 @@ def fill_from_stored(stored: Any) -> None:
                        f"line: python -m lstm_core runs rerun {stored.id[:12]} --out DIR")  # fmt: skip
     try:
         benchmark = BenchmarkConfig(**{key: value for key, value in settings.items() if key in SETTINGS})
+        chosen = _widget_values(benchmark)
     except LabError as error:
         raise LabError(f"The stored settings cannot fill the form ({error}).") from None
     drawn = benchmark.series or stored.metrics.get("series") or 0  # None: every series of the collection
@@ -106,15 +124,36 @@ def fill_from_stored(stored: Any) -> None:
     model, train, windows = (stored.config.get(part, {}) for part in ("model", "train", "windows"))
     values = {
         "collection": name,
-        **_widget_values(benchmark),
+        **chosen,
         "units": model.get("units", BENCHMARK_DEFAULTS["units"]),
         "epochs": train.get("epochs", BENCHMARK_DEFAULTS["epochs"]),
         "patience": train.get("patience") or BENCHMARK_DEFAULTS["patience"],
         "window": windows.get("window", 0),
     }
+    differences = _lstm_differences(stored, {name: values[name] for name in ("units", "epochs", "patience", "window")})
     for key, value in values.items():
         st.session_state[f"benchmark_{key}"] = value
-    st.session_state.benchmark_message = text("benchmark.from_runs")
+    st.session_state.benchmark_message = " ".join(filter(None, (text("benchmark.from_runs"), differences)))
+
+
+def _lstm_differences(stored: Any, form: dict[str, int]) -> str | None:
+    """The sentence naming the LSTM settings a rerun from the form would change, or None when it would train the LSTM
+    the stored benchmark trained. A benchmark's LSTM reads its network and training settings, its window and the
+    season; `form` holds the form's units, epochs, patience and window, the Train form the rest."""
+    lstm = {part: value for part, value in stored.config.items() if part != "benchmark"}
+    ran = ExperimentConfig.from_dict(lstm).to_dict()  # LabError (one sentence) for an unreadable one
+    runs = lstm_config(st.session_state.config, **form).to_dict()
+    differ = [(part, name) for part in ("model", "train") for name in ran[part] if runs[part][name] != ran[part][name]]
+    if runs["forecast"]["season_length"] != ran["forecast"]["season_length"]:
+        differ.append(("forecast", "season_length"))
+    if not differ:
+        return None
+    named = "; ".join(
+        text("benchmark.lstm_difference").format(n=name, v=runs[part][name], r=ran[part][name]) for part, name in differ
+    )
+    fixed = any(name in _FIXED for _, name in differ)  # a benchmark from the form sets these itself
+    key = "benchmark.lstm_differs_fixed" if fixed else "benchmark.lstm_differs"
+    return text(key).format(d=named, i=stored.id[:12])
 
 
 def draw_form() -> None:
