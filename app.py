@@ -33,17 +33,20 @@ JOBS = (trainings.SLOT, backtests.SLOT, sweeps.SLOT, compares.SLOT, benchmarks.S
 for slot in JOBS:
     slot.collect()  # a job that finished since the last run becomes its record, once
 
-here, navigation = pages.navigation()  # the page chosen in the sidebar (PAGES in ui/pages.py)
+i18n.init_language()  # a shared link's language (?lang=zh), before the page titles are drawn in it
+titles = {item.name: i18n.text(f"pages.{item.name}") for item in pages.PAGES}
+here, navigation = pages.navigation(titles)  # the page chosen in the sidebar (PAGES in ui/pages.py)
 
 with st.sidebar:
-    i18n.language_switch()  # English / 中文 for Learn and the gate captions, kept in the URL (?lang=zh)
+    i18n.language_switch()  # English / 中文, kept in the URL (?lang=zh)
     dataset = st.session_state.dataset
-    st.caption(f"Data: **{plain(dataset.name)}** · {len(dataset):,} points · target {plain(dataset.target)}")
+    words = i18n.text("sidebar.data").format(d=plain(dataset.name), n=f"{len(dataset):,}", t=plain(dataset.target))
+    st.caption(words)
     # Every job is watched from every page (its heartbeat); its own page polls it itself, so the sidebar there
     # only shows it.
     for slot in JOBS:
         slot.sidebar(here=here.name == slot.page)
     if st.session_state.runs:
-        st.caption(f"{len(st.session_state.runs)} run(s) this session.")
+        st.caption(i18n.text("sidebar.runs").format(n=len(st.session_state.runs)))
 
 navigation.run()

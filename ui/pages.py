@@ -9,6 +9,7 @@ its legacy multipage mode on a session's first run (and on every AppTest run), w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
@@ -47,7 +48,6 @@ PAGES: tuple[Page, ...] = (
 DEFAULT = "data"  # the page a bare URL opens
 
 _BY_NAME = {item.name: item for item in PAGES}
-_BY_TITLE = {item.title: item for item in PAGES}
 
 
 def page(name: str) -> Page:
@@ -58,12 +58,18 @@ def page(name: str) -> Page:
         raise ValueError(f"`name` must be one of {', '.join(_BY_NAME)}. Received: name={name!r}") from None
 
 
-def navigation() -> tuple[Page, StreamlitPage]:
-    """`st.navigation` over every page (in the sidebar, in `PAGES` order): the page chosen, and what to `.run()`."""
-    chosen = st.navigation(
-        [st.Page(item.path, title=item.title, icon=item.icon, default=item.name == DEFAULT) for item in PAGES]
-    )
-    return _BY_TITLE[chosen.title], chosen
+def navigation(titles: Mapping[str, str] | None = None) -> tuple[Page, StreamlitPage]:
+    """`st.navigation` over every page (in the sidebar, in `PAGES` order): the page chosen, and what to `.run()`.
+
+    `titles`: page name -> the title shown in the sidebar, in the visitor's language (default: `Page.title`); a
+    page's address is its file's name whatever its title."""
+    shown = titles or {}
+    listed = [
+        (item, st.Page(item.path, title=shown.get(item.name, item.title), icon=item.icon, default=item.name == DEFAULT))
+        for item in PAGES
+    ]
+    chosen = st.navigation([entry for _, entry in listed])
+    return next(item for item, entry in listed if entry is chosen), chosen
 
 
 def link(name: str, label: str, *, icon: str | None = None) -> None:

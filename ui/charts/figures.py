@@ -17,6 +17,7 @@ from lstm_core.data.dataset import Dataset
 from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.scoring.columns import ForecastPart, band_levels, is_seed_column, lower_column, upper_column
 from ui.text.format import chart_text
+from ui.text.i18n import text
 
 __all__ = [
     "COLORS",
@@ -347,12 +348,12 @@ def runs_loss_figure(records: Sequence[Any]) -> go.Figure:
                 x=history["epoch"],
                 y=history[column],
                 mode="lines",
-                name=f"{chart_text(record.label)} ({column.replace('_', ' ')})",
+                name=f"{chart_text(record.label)} ({text(f'runs.losses.{column}')})",
                 line={"color": _run_color(position)},
             )
         )
-    fig.update_layout(title={"text": "Loss per epoch", "x": 0})
-    return _layout(fig, height=380, x_title="epoch", y_title="loss")
+    fig.update_layout(title={"text": text("runs.loss_title"), "x": 0})
+    return _layout(fig, height=380, x_title=text("runs.epoch_axis"), y_title=text("runs.loss_axis"))
 
 
 def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
@@ -369,7 +370,7 @@ def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
                     x=test.index,
                     y=test[Column.ACTUAL],
                     mode="lines",
-                    name=f"actual ({chart_text(record.dataset_name)})",
+                    name=text("runs.actual").format(d=chart_text(record.dataset_name)),
                     line={"color": COLORS[Column.ACTUAL], "width": 2},
                 )
             )
@@ -382,5 +383,5 @@ def runs_forecast_figure(records: Sequence[Any]) -> go.Figure:
                 line={"color": _run_color(position)},
             )
         )
-    fig.update_layout(title={"text": "Forecasts (test part, then future)", "x": 0})
+    fig.update_layout(title={"text": text("runs.forecast_title"), "x": 0})
     return _layout(fig, height=420)

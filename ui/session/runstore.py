@@ -19,7 +19,9 @@ import streamlit as st
 from lstm_core.config.source import SourceKind
 from lstm_core.store import records
 from lstm_core.store.db import RunStore, StoredRun, StoreError, default_url, open_store
+from ui.charts.runs_charts import kind_label
 from ui.session import workspace
+from ui.text.i18n import text
 
 __all__ = [
     "StoredView",
@@ -123,10 +125,10 @@ def label(run: StoredRun, number: int | None = None) -> str:
     model, windows = run.config.get("model", {}), run.config.get("windows", {})
     shape = f"{model.get('layers')}×LSTM({model.get('units')})"
     name = run.id[:6] if number is None else f"#{number}"
-    text = f"{name} {run.name} · {shape} · window {windows.get('window')}"
+    words = f"{name} {run.name} · {shape} · {text('runs.window').format(w=windows.get('window'))}"
     difference = windows.get("difference", "none")
-    text += "" if difference == "none" else f" · {difference} differences"
-    return text if run.kind == "run" else f"{text} · {run.kind.replace('_', ' ')}"
+    words += "" if difference == "none" else f" · {text(f'runs.differences.{difference}')}"
+    return words if run.kind == "run" else f"{words} · {kind_label(run.kind)}"
 
 
 def view(run: StoredRun, number: int | None = None) -> StoredView | None:

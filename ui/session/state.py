@@ -23,6 +23,7 @@ from lstm_core.scoring.metrics import RunMetrics
 from ui import pages
 from ui.charts.compare_charts import CELL_NAMES
 from ui.session import loaders, runstore
+from ui.text.i18n import text
 
 __all__ = [
     "MAX_RUNS",
@@ -65,9 +66,10 @@ class RunRecord:
     def label(self) -> str:
         model, window = self.config.model, self.config.windows.window
         cell = CELL_NAMES[model.cell]
-        label = f"#{self.number} {self.dataset_name} · {model.layers}×{cell}({model.units}) · window {window}"
+        shape = f"{model.layers}×{cell}({model.units})"
+        label = f"#{self.number} {self.dataset_name} · {shape} · {text('runs.window').format(w=window)}"
         difference = self.config.windows.difference
-        return label + ("" if difference == "none" else f" · {difference} differences")
+        return label + ("" if difference == "none" else f" · {text(f'runs.differences.{difference}')}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,7 +133,7 @@ def latest_record() -> RunRecord | None:
 def stop_with_link_to_train(message: str) -> None:
     """A page's missing precondition: say what to do, link to Train, and end the page here."""
     st.info(message)
-    pages.link("train", "Go to Train")
+    pages.link("train", text("common.go_to_train"))
     st.stop()
 
 

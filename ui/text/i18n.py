@@ -26,6 +26,7 @@ __all__ = [
     "LANGUAGE_NAMES",
     "gate_caption",
     "gate_label",
+    "init_language",
     "language",
     "language_switch",
     "text",
@@ -90,10 +91,15 @@ def _from_url() -> str:
     return requested if requested in LANGUAGES else DEFAULT
 
 
+def init_language() -> None:
+    """On a session's first run, take the language a shared link asks for (before anything is drawn in it)."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = _from_url()
+
+
 def language_switch() -> str:
     """Draw the English / 中文 switch (in the entrypoint, on every run) and keep the URL in step with it."""
-    if KEY not in st.session_state:  # the session's first run: a shared link decides
-        st.session_state[KEY] = _from_url()
+    init_language()  # the session's first run: a shared link decides
     lang = st.segmented_control(
         "Language · 语言",
         LANGUAGES,

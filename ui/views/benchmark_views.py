@@ -110,17 +110,15 @@ def fill_from_stored(stored: Any) -> None:
     if name not in COLLECTIONS and loaded is not None and data in (loaded.source, loaded.name):
         name = LOADED  # it ran on the collection loaded on the Data page now
     elif name not in COLLECTIONS:
-        raise LabError(f"This benchmark ran on {data}: load it on the Data page first, or rerun it from the command "
-                       f"line: python -m lstm_core runs rerun {stored.id[:12]} --out DIR")  # fmt: skip
+        raise LabError(text("runs.benchmark_other_data").format(d=data, i=stored.id[:12]))
     try:
         benchmark = BenchmarkConfig(**{key: value for key, value in settings.items() if key in SETTINGS})
         chosen = _widget_values(benchmark)
     except LabError as error:
-        raise LabError(f"The stored settings cannot fill the form ({error}).") from None
+        raise LabError(text("runs.benchmark_unreadable").format(e=error)) from None
     drawn = benchmark.series or stored.metrics.get("series") or 0  # None: every series of the collection
     if drawn > MAX_SERIES:
-        raise LabError(f"This benchmark ran on {drawn} series, more than the app runs ({MAX_SERIES}); rerun it from "
-                       f"the command line: python -m lstm_core runs rerun {stored.id[:12]} --out DIR")  # fmt: skip
+        raise LabError(text("runs.benchmark_too_many").format(n=drawn, m=MAX_SERIES, i=stored.id[:12]))
     model, train, windows = (stored.config.get(part, {}) for part in ("model", "train", "windows"))
     values = {
         "collection": name,
