@@ -15,7 +15,7 @@ from ui.text import i18n
 from ui.text.format import dataset_facts, plain
 from ui.views import collection_views
 
-st.title("Data")
+st.title(i18n.text("data.title"))
 samples = {sample.name: sample for sample in list_samples()}
 
 
@@ -34,7 +34,7 @@ def _load_chosen_sample() -> None:
 
 
 sample_tab, upload_tab, yahoo_tab, collection_tab = st.tabs(
-    ["Bundled sample", "Upload a CSV", "Yahoo Finance", _text("tab")]
+    [i18n.text("data.tab_sample"), i18n.text("data.tab_upload"), i18n.text("data.tab_yahoo"), _text("tab")]
 )
 
 with sample_tab:
@@ -42,18 +42,18 @@ with sample_tab:
     current = source.name if source.kind == SourceKind.SAMPLE else None
     names = list(samples)
     st.selectbox(
-        "Sample",
+        i18n.text("data.sample"),
         names,
         index=names.index(current) if current in names else None,
-        placeholder="Choose a sample",
+        placeholder=i18n.text("data.sample_placeholder"),
         key="data_sample",
         on_change=_load_chosen_sample,
     )
     if chosen := samples.get(st.session_state.data_sample):
-        st.caption(f"{chosen.description} Source: {chosen.source}.")
+        st.caption(i18n.text("data.sample_caption").format(x=chosen.description, s=chosen.source))
 
 with upload_tab:
-    upload = st.file_uploader("CSV file (at most 10 MB)", type=["csv", "txt"], key="data_upload")
+    upload = st.file_uploader(i18n.text("data.upload_file"), type=["csv", "txt"], key="data_upload")
     if upload is not None:
         raw = upload.getvalue()
         layouts = {"one": _text("upload_one"), "wide": _text("upload_wide"), "long": _text("upload_long")}
@@ -96,12 +96,17 @@ with upload_tab:
         if preview is not None:
             numeric = list(preview.frame.columns)
             with st.form("data_upload_form"):
-                date_column = st.selectbox("Date column", loaders.date_choices(raw), key="data_upload_date")
-                target = st.selectbox(
-                    "Column to forecast", numeric, index=numeric.index(preview.target), key="data_upload_target"
+                date_column = st.selectbox(
+                    i18n.text("data.date_column"), loaders.date_choices(raw), key="data_upload_date"
                 )
-                features = st.multiselect("Extra input columns (optional)", numeric, key="data_upload_features")
-                if st.form_submit_button("Use this file", type="primary", key="data_upload_submit"):
+                target = st.selectbox(
+                    i18n.text("data.target_column"),
+                    numeric,
+                    index=numeric.index(preview.target),
+                    key="data_upload_target",
+                )
+                features = st.multiselect(i18n.text("data.features"), numeric, key="data_upload_features")
+                if st.form_submit_button(i18n.text("data.use_file"), type="primary", key="data_upload_submit"):
                     try:
                         chosen_features = tuple(f for f in features if f != target)
                         state.set_dataset(
@@ -117,15 +122,17 @@ with upload_tab:
 
 with yahoo_tab:
     with st.form("data_yahoo_form"):
-        ticker = st.text_input("Ticker", value="AAPL", key="data_yahoo_ticker", help=_text("tickers_help"))
+        ticker = st.text_input(
+            i18n.text("data.ticker"), value="AAPL", key="data_yahoo_ticker", help=_text("tickers_help")
+        )
         period_column, interval_column = st.columns(2)
         period = period_column.selectbox(
-            "Period", VALID_PERIODS, index=VALID_PERIODS.index("5y"), key="data_yahoo_period"
+            i18n.text("data.period"), VALID_PERIODS, index=VALID_PERIODS.index("5y"), key="data_yahoo_period"
         )
         interval = interval_column.selectbox(
-            "Interval", VALID_INTERVALS, index=VALID_INTERVALS.index("1d"), key="data_yahoo_interval"
+            i18n.text("data.interval"), VALID_INTERVALS, index=VALID_INTERVALS.index("1d"), key="data_yahoo_interval"
         )
-        if st.form_submit_button("Fetch", type="primary", key="data_yahoo_submit"):
+        if st.form_submit_button(i18n.text("data.fetch"), type="primary", key="data_yahoo_submit"):
             try:
                 with st.spinner(_text("asking").format(tickers=ticker)):
                     loaded, config = loaders.fetch_tickers(ticker, period, interval)
@@ -138,7 +145,7 @@ with yahoo_tab:
                 st.error(str(error))
             else:
                 st.rerun()  # as for an upload: redraw the sidebar with the new data
-    st.caption("Yahoo answers are cached on disk; a host without internet access can still use samples and uploads.")
+    st.caption(i18n.text("data.yahoo_caption"))
 
 with collection_tab, st.form("data_collection_form"):
     names = list(COLLECTIONS)
@@ -165,11 +172,14 @@ st.subheader(plain(dataset.name))
 for column, (label, value) in zip(st.columns([1, 1, 2]), dataset_facts(dataset).items(), strict=True):
     column.metric(label, value)
 st.plotly_chart(figures.series_figure(dataset), key="data_series_chart")
-extra = f" Extra input columns: {plain(', '.join(dataset.features))}." if dataset.features else ""
 source = plain(dataset.source or st.session_state.data_config.source)
-st.caption(f"Target: {plain(dataset.target)}.{extra} Source: {source}.")
+if dataset.features:
+    features = plain(", ".join(dataset.features))
+    st.caption(i18n.text("data.facts_features").format(t=plain(dataset.target), f=features, s=source))
+else:
+    st.caption(i18n.text("data.facts").format(t=plain(dataset.target), s=source))
 for note in dataset.notes:
     (st.warning if loaders.note_is_warning(note) else st.info)(plain(note))
 if not dataset.notes:
-    st.info("No cleaning was needed: no missing, duplicate or out-of-order values.")
-pages.link("train", "Next: train an LSTM on this series", icon=":material/arrow_forward:")
+    st.info(i18n.text("data.clean"))
+pages.link("train", i18n.text("data.next"), icon=":material/arrow_forward:")

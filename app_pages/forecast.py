@@ -24,8 +24,8 @@ from ui.text.format import (
 )
 from ui.views import downloads
 
-st.title("Forecast")
-record = state.require_trained_record("There is no trained network yet: train one first.")
+st.title(i18n.text("forecast.title"))
+record = state.require_trained_record(i18n.text("forecast.untrained"))
 
 run = record.run
 metrics = record.metrics
@@ -35,45 +35,34 @@ beats, sentence = skill_sentence(metrics)
 
 test = record.forecast[record.forecast[Column.PART] == ForecastPart.TEST]
 future = record.forecast[record.forecast[Column.PART] == ForecastPart.FUTURE]
-title = f"{chart_text(run.dataset.target)}: one-step predictions on the test part ({len(test)} points)"
+title = i18n.text("forecast.chart_title").format(t=chart_text(run.dataset.target), n=len(test))
 if len(future):
-    title += f", then {len(future)} steps into the future"
+    title += i18n.text("forecast.chart_future").format(n=len(future))
 st.plotly_chart(figures.forecast_figure(record.forecast, run.dataset.series, title=title), key="forecast_chart")
 if len(test):
-    st.caption(
-        f"Test part: {time_label(test.index[0])} → {time_label(test.index[-1])}. Each test prediction sees only "
-        "the actual values before it; the future forecast feeds its own predictions back, so its errors compound."
-    )
+    st.caption(i18n.text("forecast.test_part").format(a=time_label(test.index[0]), b=time_label(test.index[-1])))
 bands = interval_caption(metrics.intervals)
 if bands:
     st.caption(bands)
 for note in run.notes:
     st.info(note)
 if run.leaves_training_range and run.config.windows.difference == "none":
-    st.info(
-        "Try turning on **Predict differences** on the Train page: the network then learns the change from one "
-        "step to the next instead of the level, so a trend no longer takes it outside what it saw in training."
-    )
+    st.info(i18n.text("forecast.try_differences"))
 
-st.subheader("Errors on the test part")
+st.subheader(i18n.text("forecast.errors"))
 table = metrics_table(metrics)
 number_format = {label: st.column_config.NumberColumn(label, format="%.4g") for label in METRIC_NAMES.values()}
 st.dataframe(table, column_config=number_format, key="forecast_metrics_table")
-st.caption(
-    "MAE and RMSE are in the series' units; sMAPE and MAPE in percent (MAPE is left empty when an actual value is 0). "
-    "sMAPE is 200/h·Σ|y−ŷ|/(|y|+|ŷ|) and MASE the MAE over the in-sample MAE of the seasonal naive forecast on the "
-    "training part (the naive one without a season), as in the M4 and Tourism competitions: below 1 beats it. "
-    + baselines_caption(metrics)
-)
+st.caption(i18n.text("forecast.errors_caption") + " " + baselines_caption(metrics))
 
 spread = seed_spread_table(metrics)
 if spread is not None:
-    st.subheader("Seed spread")
+    st.subheader(i18n.text("forecast.seed_spread"))
     st.markdown(seed_spread_sentence(metrics))
     spread_format = {name: st.column_config.NumberColumn(name, format="%.4g") for name in spread.columns}
     st.dataframe(spread, column_config=spread_format, key="forecast_seed_spread")
 if metrics.diagnostics:
-    st.subheader("Diagnostics")
+    st.subheader(i18n.text("forecast.diagnostics"))
     for number, item in enumerate(metrics.diagnostics):
         if not item.suggestion:
             st.info(item.sentence, icon=":material/troubleshoot:")
@@ -95,14 +84,15 @@ if metrics.diagnostics:
                 st.session_state.applied_suggestion = changes
                 pages.switch("train")
 
-st.subheader("Downloads")
-files = [  # label, data (the model is built only when clicked), file name, type, key
-    ("Forecast CSV", downloads.forecast_csv(run), "forecast.csv", "text/csv", "csv"),
-    ("Metrics JSON", downloads.metrics_json(run), "metrics.json", "application/json", "metrics"),
-    ("Trained model (.keras)", lambda: downloads.model_bytes(run), "model.keras", "application/octet-stream", "model"),
-    ("Config JSON", downloads.config_json(run), "config.json", "application/json", "config"),
+st.subheader(i18n.text("forecast.downloads"))
+files = [  # data (the model is built only when clicked), file name, type, key (its label: `forecast.download_<key>`)
+    (downloads.forecast_csv(run), "forecast.csv", "text/csv", "csv"),
+    (downloads.metrics_json(run), "metrics.json", "application/json", "metrics"),
+    (lambda: downloads.model_bytes(run), "model.keras", "application/octet-stream", "model"),
+    (downloads.config_json(run), "config.json", "application/json", "config"),
 ]
-for column, (label, payload, file_name, mime, key) in zip(st.columns(len(files)), files, strict=True):
+for column, (payload, file_name, mime, key) in zip(st.columns(len(files)), files, strict=True):
+    label = i18n.text(f"forecast.download_{key}")
     column.download_button(
         label, payload, file_name=file_name, mime=mime, key=f"forecast_download_{key}", on_click="ignore"
     )

@@ -8,42 +8,48 @@ from ui import pages
 from ui.charts import inside_charts
 from ui.charts.compare_charts import CELL_NAMES
 from ui.session import state
+from ui.text import i18n
 from ui.text.format import plain, time_label
 from ui.text.gate_text import TEXT
 from ui.views import gate_views, global_views, gradient_views, whatif_views
 from ui.views.network_cache import per_network
 
-st.title("Gates")
+
+def _text(key: str) -> str:
+    return i18n.text(f"gates.{key}")
+
+
+st.title(_text("title"))
 view = global_views.current()  # a series of the last benchmark's global LSTM, when the visitor chose one
 if view is None:
-    state.require_trained_record("The gates come from a trained network: train one first.")
+    state.require_trained_record(_text("untrained"))
 # a comparison of cells leaves one run per cell, a benchmark its global LSTM: choose whose gates to see
 record = global_views.choose("gates_run", view)
 if isinstance(record, global_views.GlobalSeriesView):
     global_views.draw_gates(record)
-    pages.link("inside", "Hidden states over the whole series")
+    pages.link("inside", _text("link_inside"))
     st.stop()
 
 run = record.run
 windows, index = run.windows, run.dataset.frame.index
 if len(windows.x_test) == 0:
-    state.stop_with_link_to_train("This run has no test windows; train with a larger test fraction.")
+    state.stop_with_link_to_train(_text("no_test_windows"))
 
 lag = windows.lag  # 1: inputs are step-to-step changes; s: changes since the same step last season; 0: levels
 differences = lag > 0
-caption = f"{plain(record.label)}. Recomputed in NumPy from the trained weights, from zero initial states."
+caption = _text("caption").format(r=plain(record.label))
 if differences:
-    since = "from one step to the next" if lag == 1 else f"since the same step one season ({lag} steps) before"
-    caption += (
-        f" **Predict differences** is on: the network's inputs are the changes {since}, "
-        "so the line above each gate shows those changes, not the levels."
-    )
+    since = _text("since_step") if lag == 1 else _text("since_season").format(n=lag)
+    caption += " " + _text("differences").format(s=since)
 st.caption(caption)
 member = 0
 if len(run.members) > 1:
     seed = run.config.train.seed
     member = st.selectbox(
-        "Ensemble member", range(len(run.members)), format_func=lambda k: f"Seed {seed + k}", key="gates_member"
+        _text("member"),
+        range(len(run.members)),
+        format_func=lambda k: _text("seed").format(n=seed + k),
+        key="gates_member",
     )
 cell = run.weights.cell  # lstm, gru or rnn: which arrays and equations there are
 cell_name = CELL_NAMES[cell]
@@ -51,22 +57,26 @@ layer_count = len(run.weights.lstm)
 layer = 0
 if layer_count > 1:
     layer = st.selectbox(
-        f"{cell_name} layer", range(layer_count), format_func=lambda k: f"Layer {k + 1}", key="gates_layer"
+        _text("layer_of").format(c=cell_name),
+        range(layer_count),
+        format_func=lambda k: _text("layer").format(n=k + 1),
+        key="gates_layer",
     )
 last = len(windows.x_test) - 1
-position = st.slider("Test window", 1, last + 1, value=last + 1, key="gates_window") - 1  # 0-based from here
+position = st.slider(_text("test_window"), 1, last + 1, value=last + 1, key="gates_window") - 1  # 0-based from here
 start, end = windows.val_end + position - windows.window, windows.val_end + position  # inputs [start, end)
 times = index[start:end]
 levels = run.dataset.series.to_numpy()  # (T,)
-change = f", a change of {levels[end] - levels[end - lag]:+.4g}" if differences else ""
-st.markdown(
-    f"Window **{position + 1} of {last + 1}**: inputs {time_label(times[0])} → {time_label(times[-1])}, "
-    f"predicting **{time_label(index[end])}** (actual {levels[end]:.4g}{change})."
-)
+change = _text("change").format(c=f"{levels[end] - levels[end - lag]:+.4g}") if differences else ""
+window_words = {"i": position + 1, "n": last + 1, "a": time_label(times[0]), "b": time_label(times[-1])}
+st.markdown(_text("window").format(**window_words, p=time_label(index[end]), v=f"{levels[end]:.4g}", c=change))
 if layer > 0:
-    st.caption(f"Layer {layer + 1} reads the hidden states h of layer {layer}, not the series itself.")
+    st.caption(_text("deeper_layer").format(n=layer + 1, m=layer))
 if differences:  # start >= lag always: the first window starts after the first difference that exists
-    inputs, input_label = levels[start:end] - levels[start - lag : end - lag], f"change in {run.dataset.target}"
+    inputs, input_label = (
+        levels[start:end] - levels[start - lag : end - lag],
+        _text("change_in").format(t=run.dataset.target),
+    )
 else:
     inputs, input_label = levels[start:end], run.dataset.target  # (window,)
 history = run.gate_history if member == 0 else None  # recorded over training for the first member only
@@ -98,9 +108,8 @@ gates_at_epoch()
 keeper = {"lstm": "f", "gru": "z"}.get(cell)
 if history is not None and len(history) > 1 and keeper is not None:
     st.subheader(TEXT["over_epochs_header"])
-    caption = TEXT["over_epochs_caption"]
-    st.caption(caption if keeper == "f" else caption.replace("forget gate", "update gate z"))
+    st.caption(TEXT["over_epochs_caption" if keeper == "f" else "over_epochs_caption_gru"])
     epochs, means = gate_views.over_epochs(history, layer, keeper)
     st.plotly_chart(inside_charts.unit_epochs_figure(epochs, means, keeper), key="gates_over_epochs")
-pages.link("inside", "Hidden states over the whole series")
-pages.link("learn", "What do these equations mean?")
+pages.link("inside", _text("link_inside"))
+pages.link("learn", _text("link_learn"))

@@ -6,66 +6,73 @@ from lstm_core.inside.select import select_and_match
 from ui import pages
 from ui.charts import inside_charts
 from ui.session import state
+from ui.text import i18n
 from ui.text.format import plain, time_label
 from ui.text.gate_text import TEXT
 from ui.views import global_views, inside_views
 
-st.title("Inside")
+
+def _text(key: str) -> str:
+    return i18n.text(f"inside.{key}")
+
+
+st.title(_text("title"))
 view = global_views.current()  # a series of the last benchmark's global LSTM, when the visitor chose one
 if view is None:
-    state.require_trained_record("The states come from a trained network: train one first.")
+    state.require_trained_record(_text("untrained"))
 record = global_views.choose("inside_run", view, always=False)  # the newest run, or the global LSTM's series
 shown = inside_views.shown(record)  # the series, its index, the network and its parts, from the run or the view
 index, weights, window = shown.index, shown.weights, shown.window
 steps = len(index)
 inside_views.apply_brush("inside_chart", index, "inside_start", "inside_end")
-st.caption(f"{plain(record.label)}. States recomputed in NumPy from the trained weights.")
+st.caption(_text("caption").format(r=plain(record.label)))
 if shown.note:
     st.caption(shown.note)
 
 columns = st.columns(3)
 if shown.readings == ("windows",):  # a global network never reads a whole series as one sequence
     reading = "windows"
-    columns[0].markdown(f"**Reading**: {inside_views.READINGS[reading]}")
+    columns[0].markdown(_text("reading_only").format(r=inside_views.reading_words(reading)))
 else:
     reading = columns[0].radio(
-        "Reading", list(inside_views.READINGS), format_func=inside_views.READINGS.get, key="inside_reading"
+        _text("reading"), inside_views.READINGS, format_func=inside_views.reading_words, key="inside_reading"
     )
 state_names = ["h", "c"] if weights.cell == "lstm" else ["h"]  # a GRU and a plain RNN have no cell state
 if st.session_state.get("inside_state") not in (None, *state_names):  # "c" left from an LSTM run
     del st.session_state["inside_state"]
 state_name = columns[1].radio(
-    "State", state_names, format_func={"h": "hidden h", "c": "cell c"}.get, key="inside_state"
+    _text("state"), state_names, format_func=lambda name: _text(f"state_{name}"), key="inside_state"
 )
 layer = 0
 if len(weights.lstm) > 1:
     layer = columns[2].selectbox(
-        f"{weights.cell.upper()} layer",
+        i18n.text("gates.layer_of").format(c=weights.cell.upper()),
         range(len(weights.lstm)),
-        format_func=lambda k: f"Layer {k + 1}",
+        format_func=lambda k: i18n.text("gates.layer").format(n=k + 1),
         key="inside_layer",
     )
 st.caption(TEXT["inside_readings"].format(window=window, first=window - 1))
 layers = inside_views.states_for(record, reading)
 hidden = layers[layer]["h"]  # (T, U)
 
-st.subheader("Select and match")
+st.subheader(_text("select"))
 st.caption(TEXT["select_caption"])
 columns = st.columns(4)
-first = columns[0].number_input("Range start (step)", 0, steps - 1, value=None, step=1, key="inside_start")
-last = columns[1].number_input("Range end (step, inclusive)", 0, steps - 1, value=None, step=1, key="inside_end")
-threshold = columns[2].slider("Threshold on h", -1.0, 1.0, 0.3, 0.05, key="inside_threshold")
-max_units = columns[3].number_input("Units to select (at most)", 1, 16, 5, key="inside_max_units")
+first = columns[0].number_input(_text("start"), 0, steps - 1, value=None, step=1, key="inside_start")
+last = columns[1].number_input(_text("end"), 0, steps - 1, value=None, step=1, key="inside_end")
+threshold = columns[2].slider(_text("threshold"), -1.0, 1.0, 0.3, 0.05, key="inside_threshold")
+max_units = columns[3].number_input(_text("max_units"), 1, 16, 5, key="inside_max_units")
 units = range(hidden.shape[1])
-extra = st.multiselect("More units to draw", units, format_func=lambda u: f"unit {u}", key="inside_units")
+unit = i18n.text("gates.unit")
+extra = st.multiselect(_text("more_units"), units, format_func=lambda u: unit.format(n=u), key="inside_units")
 
 selection = None
 if first is not None and last is not None:
     if last < first:
-        st.error("The range end comes before its start; set an end at or after the start.")
+        st.error(_text("end_before_start"))
     else:
         selection = select_and_match(hidden, int(first), int(last) + 1, threshold=threshold, max_units=int(max_units))
-        st.markdown(f"Selected {time_label(index[int(first)])} → {time_label(index[int(last)])}.")
+        st.markdown(_text("selected").format(a=time_label(index[int(first)]), b=time_label(index[int(last)])))
         if selection.units.size:
             st.success(inside_views.match_sentence(selection, index))
         else:
@@ -87,4 +94,4 @@ st.plotly_chart(figure, key="inside_chart", on_select="rerun", selection_mode="b
 if selection is not None and selection.units.size:
     ranked = inside_views.ranking_table(selection)
     st.dataframe(ranked, key="inside_ranking")
-pages.link("gates", "Gates of one window, epoch by epoch")
+pages.link("gates", _text("link_gates"))

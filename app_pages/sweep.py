@@ -16,57 +16,50 @@ from ui.text.format import number
 
 REFRESH_SECONDS = 2.0
 
-st.title("Sweep")
+
+def _text(key: str) -> str:
+    return i18n.text(f"sweep.{key}")
+
+
+st.title(_text("title"))
 dataset, config = st.session_state.dataset, st.session_state.config
 default_space = sweep_form.fill_missing_widgets(dataset, config)
 job = sweeps.SLOT.current()
 running = sweeps.SLOT.running()
 
-st.caption(
-    f"Each trial trains on **{dataset.name}** with the Train form's other settings ({config.train.epochs} epochs, "
-    f"scaler {config.windows.scaler}) and is scored on the validation part (RMSE in the series' units: one step "
-    "ahead, or the mean over a backtest's folds, as chosen below); the test part is scored once, when you train "
-    "the best trial."
-)
+st.caption(_text("caption").format(d=dataset.name, e=config.train.epochs, s=config.windows.scaler))
 if "seasonal" in (default_space.difference or ()):
     st.caption(i18n.text("sweep.seasonal_default").format(window=default_space.window[1]))
 if sweeps.storage_fixed():
-    st.caption(f"Studies are kept in {public_url(default_storage_url())}.")
+    st.caption(_text("kept_in").format(u=public_url(default_storage_url())))
 else:
     st.text_input(
-        "Study storage (a database URL; empty: the run store)",
+        _text("storage"),
         key="sweep_storage",
         placeholder=public_url(default_storage_url()),
-        help="Workers on other machines join a study through a shared database, e.g. postgresql://user@host/lab.",
+        help=_text("storage_help"),
     )
 with st.form("sweep_form", border=True):
     sweep_form.draw_space()
     sweep_form.draw_budget()
-    st.text_input("Study name (other workers join it by this name)", key="sweep_study")
-    submitted = st.form_submit_button("Start sweep", type="primary", key="sweep_start", disabled=running)
+    st.text_input(_text("study_name"), key="sweep_study")
+    submitted = st.form_submit_button(_text("start"), type="primary", key="sweep_start", disabled=running)
 
 storage = "" if sweeps.storage_fixed() else st.session_state.get("sweep_storage", "").strip()
 storage = storage or default_storage_url()
 if (collection := st.session_state.get("collection")) is not None:
-    with st.expander(f"Sweep one global model over the collection {collection.name} ({len(collection)} series)"):
-        st.caption(
-            "Each trial trains one network over every series of the collection (window, units, layers, learning "
-            "rate, dropout, base forecast, windows per series, and calendar inputs where the series have dates, "
-            "searched; 40 epochs with patience 5, batch 128) and is scored by the mean over series of the MASE of "
-            "its forecast of each series' validation part (the horizon's steps before its test part). The test "
-            "parts are not read here: score the best settings once against ETS, Theta and the naive forecasts with "
-            "`python -m lstm_core sweep --data ... --out DIR`, or on the Benchmark page."
-        )
+    with st.expander(_text("global").format(n=collection.name, s=len(collection))):
+        st.caption(_text("global_caption"))
         with st.form("sweep_global_form", border=False):
             horizon = st.number_input(
-                "Horizon: validation and test steps of each series (0: the collection's own)",
+                _text("global_horizon"),
                 min_value=0,
                 max_value=1000,
                 value=0,
                 key="sweep_global_horizon",
             )
-            trials = st.number_input("Trials", min_value=1, max_value=500, value=8, key="sweep_global_trials")
-            global_pressed = st.form_submit_button("Start global sweep", key="sweep_global_start", disabled=running)
+            trials = st.number_input(_text("trials"), min_value=1, max_value=500, value=8, key="sweep_global_trials")
+            global_pressed = st.form_submit_button(_text("global_start"), key="sweep_global_start", disabled=running)
     if global_pressed:
         try:
             sweeps.start_collection(
@@ -90,21 +83,21 @@ if submitted:
         st.session_state.sweep_rename = True  # the next sweep gets a fresh name
         st.rerun()
 
-with st.expander("Open a study by name (trials of every worker, as they arrive)"):
-    name = st.text_input("Study name", key="sweep_open_name")
-    if st.button("Open", key="sweep_open"):
+with st.expander(_text("open_study")):
+    name = st.text_input(_text("open_name"), key="sweep_open_name")
+    if st.button(_text("open"), key="sweep_open"):
         try:
             sweeps.open_view(storage, name)
         except LabError as error:
             st.error(str(error))
 
 if running:
-    st.button("Stop", key="sweep_stop", on_click=sweeps.SLOT.stop, disabled=job.stopping,
-              help="Ends the running trial within about a second and starts no other.")  # fmt: skip
+    st.button(_text("stop"), key="sweep_stop", on_click=sweeps.SLOT.stop, disabled=job.stopping,
+              help=_text("stop_help"))  # fmt: skip
 
 
 following = st.session_state.get("sweep_view") is not None and st.toggle(
-    "Follow the study live", value=True, key="sweep_follow", help="Reads the study's trials every 2 seconds."
+    _text("follow"), value=True, key="sweep_follow", help=_text("follow_help").format(n=f"{REFRESH_SECONDS:g}")
 )
 
 
@@ -117,18 +110,18 @@ def live_trials() -> None:
         st.error(str(error))
         return
     if opened is None:
-        st.info("Set the ranges and the budget, then press **Start sweep**, or open a study by name.")
+        st.info(_text("empty"))
         return
     study, setup = opened
     score = trial_score(setup)  # validation RMSE of one series, mean validation MASE of a collection
     frame = trials_frame(study, score.column)
-    st.subheader(f"Study {study.study_name}: {len(frame)} trial(s)")
+    st.subheader(_text("study").format(n=study.study_name, t=len(frame)))
     if frame.empty:
-        st.caption("No trial yet; the first one includes loading Keras and compiling the model.")
+        st.caption(_text("no_trial"))
         return
     best = frame[score.column].min()
-    st.caption(f"Best {score.label} so far: {number(best)} · workers: {frame['worker'].nunique()}")
-    st.caption(f"Objective: {score.text}.")
+    st.caption(_text("best").format(s=score.label, b=number(best), w=frame["worker"].nunique()))
+    st.caption(_text("objective").format(o=score.text))
     st.dataframe(frame, hide_index=True, key=f"sweep_table_{len(frame)}")
     st.plotly_chart(sweep_charts.progress_figure(frame, score), key="sweep_progress_chart")
     parameters = [name for name in setup.space.searched if name in frame.columns]
@@ -139,17 +132,14 @@ def live_trials() -> None:
     if weights:
         st.plotly_chart(sweep_charts.importance_figure(weights, score), key="sweep_importance_chart")
     if setup.collection is not None:
-        st.caption(
-            "A global model's best settings are scored on the test parts by the command line's `sweep ... --out "
-            "DIR` (beside ETS, Theta and the naive forecasts); Train the best is for a sweep of one series."
-        )
+        st.caption(_text("global_best"))
         return
     # In the fragment: a click reruns only the fragment, so the switch to Train must happen here.
     if frame["state"].eq("complete").any() and st.button(
-        "Train the best",
+        _text("train_best"),
         key="sweep_train_best",
         type="primary",
-        help="Opens the best trial as a normal run: Train, then Forecast and Gates.",
+        help=_text("train_best_help"),
     ):
         try:
             sweeps.train_best(study, setup)

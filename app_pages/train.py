@@ -14,37 +14,35 @@ from ui.session import runstore, state
 from ui.text import i18n
 from ui.text.format import duration, number, plain, skill_sentence
 
-st.title("Train")
+st.title(i18n.text("train.title"))
 dataset = st.session_state.dataset
 running = trainings.SLOT.running()
 
 name, target = plain(dataset.name), plain(dataset.target)
-st.caption(f"Data: **{name}**, {len(dataset):,} points, forecasting {target}. {trainings.devices_text()}")
+facts = i18n.text("train.data").format(d=name, n=f"{len(dataset):,}", t=target)
+st.caption(f"{facts} {trainings.devices_text()}")
 settings.fill_missing_widgets(st.session_state.config)
 if applied := st.session_state.applied_suggestion:  # a diagnostic's suggestion from the Forecast page, said once
     st.session_state.applied_suggestion = None
     st.info(i18n.text("forecast.applied").format(changes=applied), icon=":material/tune:")
 st.button(
-    "Seed preset",
+    i18n.text("train.seed_preset"),
     key="train_seed_preset",
     on_click=settings.apply_seed_preset,
     disabled=running,
-    help=(
-        "The classic example: LSTM(50), window 10, batch 32, Adam lr 0.001, MSE, 1 layer, no dropout, "
-        "min-max scaled levels."
-    ),
+    help=i18n.text("train.seed_preset_help"),
 )
 
 with st.form("train_form", border=True):
     settings.draw_form_fields()
-    submitted = st.form_submit_button("Train", type="primary", key="train_submit", disabled=running)
+    submitted = st.form_submit_button(i18n.text("train.train"), type="primary", key="train_submit", disabled=running)
 
 share_link.draw_share_link()
 if st.session_state.data_config.data_source.kind == SourceKind.UPLOAD:
     st.checkbox(
-        "Keep my data with the run",
+        i18n.text("train.keep_data"),
         key="store_keep_data",
-        help="Off: the run store keeps only a fingerprint of your file and the run's results, not the file.",
+        help=i18n.text("train.keep_data_help"),
     )
 if problem := runstore.problem():
     st.warning(plain(problem))
@@ -65,11 +63,11 @@ if submitted:
 
 if running:
     st.button(
-        "Stop",
+        i18n.text("train.stop"),
         key="train_stop",
         on_click=trainings.SLOT.stop,
         disabled=trainings.SLOT.current().stopping,
-        help="Ends within about a second; the epochs so far and the weights reached are kept.",
+        help=i18n.text("train.stop_help"),
     )
     trainings.live_training()
     st.stop()
@@ -79,21 +77,21 @@ if st.session_state.train_error:
 
 record = state.latest_record()
 if record is None:
-    st.info("Choose settings and press **Train**. Changing a setting never retrains by itself.")
+    st.info(i18n.text("train.empty"))
     st.stop()
 
-st.subheader(f"Last run: {plain(record.label)}")
+st.subheader(i18n.text("train.last_run").format(r=plain(record.label)))
 (st.warning if record.stop_reason in (StopReason.STOPPED, StopReason.TIME_LIMIT) else st.success)(record.message)
 metrics = record.metrics
 columns = st.columns(5)
-columns[0].metric("LSTM RMSE (test)", number(metrics.rmse(Column.LSTM)))
-columns[1].metric("Naive RMSE (test)", number(metrics.rmse(Column.NAIVE)))
+columns[0].metric(i18n.text("train.lstm_rmse"), number(metrics.rmse(Column.LSTM)))
+columns[1].metric(i18n.text("train.naive_rmse"), number(metrics.rmse(Column.NAIVE)))
 skill = metrics.skill_vs_naive
-columns[2].metric("Skill vs naive", "—" if skill is None else f"{skill:.1%}")
-columns[3].metric("Epochs · time", f"{metrics.epochs_run} · {duration(metrics.train_seconds)}")
-columns[4].metric("Samples/s · device", f"{metrics.samples_per_second:,.0f} · {metrics.device}")
+columns[2].metric(i18n.text("train.skill"), "—" if skill is None else f"{skill:.1%}")
+columns[3].metric(i18n.text("train.epochs_time"), f"{metrics.epochs_run} · {duration(metrics.train_seconds)}")
+columns[4].metric(i18n.text("train.speed_device"), f"{metrics.samples_per_second:,.0f} · {metrics.device}")
 beats, sentence = skill_sentence(metrics)
 (st.success if beats else st.warning)(sentence)
 st.plotly_chart(figures.loss_figure(record.history), key="train_result_loss")
-pages.link("forecast", "See the forecast")
-pages.link("gates", "See the gates of this network")
+pages.link("forecast", i18n.text("train.link_forecast"))
+pages.link("gates", i18n.text("train.link_gates"))

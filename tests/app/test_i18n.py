@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -89,3 +90,80 @@ def test_an_unknown_language_is_refused() -> None:
     """Asking for a language without texts names the languages there are."""
     with pytest.raises(ValueError, match="en, zh"):
         i18n.texts("fr")
+
+
+# --- No visible word bypasses the tables ------------------------------------------------------------------------------
+# Streamlit calls whose first argument (or label/help/placeholder/text keyword) is shown to the visitor, and
+# `pages.link(name, label)`. A literal with words in it there is a text only in English.
+SHOWN = {
+    "title", "header", "subheader", "caption", "markdown", "write", "text", "info", "warning", "error", "success",
+    "toast", "button", "form_submit_button", "download_button", "link_button", "page_link", "selectbox", "multiselect",
+    "radio", "checkbox", "toggle", "text_input", "text_area", "number_input", "slider", "select_slider",
+    "file_uploader", "date_input", "expander", "popover", "tabs", "metric", "spinner", "progress",
+    "segmented_control", "pills", "status", "link",
+}  # fmt: skip
+SHOWN_KEYWORDS = {"label", "help", "placeholder", "text", "caption", "body"}
+# The drawing code: the pages, their views and forms, the router and the Runs page's tables and charts.
+DRAWING = (
+    *sorted((ROOT / "app_pages").glob("*.py")),
+    *sorted((ROOT / "ui" / "views").glob("*.py")),
+    *sorted((ROOT / "ui" / "forms").glob("*.py")),
+    ROOT / "app.py",
+    ROOT / "ui" / "charts" / "runs_charts.py",
+    ROOT / "ui" / "session" / "runstore.py",
+)
+
+
+def _words(node: ast.AST) -> str | None:
+    """The words of a literal (a string, an f-string's text, either branch of `a if c else b`, a list's items),
+    less `code` spans and file names; None when it has none or is not a literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        literal = node.value
+    elif isinstance(node, ast.JoinedStr):
+        literal = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+    elif isinstance(node, ast.IfExp):
+        return _words(node.body) or _words(node.orelse)
+    elif isinstance(node, ast.BinOp):
+        return _words(node.left) or _words(node.right)
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        return next((found for item in node.elts if (found := _words(item))), None)
+    else:
+        return None
+    if re.fullmatch(r"[\w.-]+\.(csv|json|zip|npz|keras)", literal.strip()):
+        return None  # a file's name, the same in every language
+    return literal if re.search(r"[A-Za-z]{2,}", re.sub(r"`[^`]*`", "", literal)) else None
+
+
+def hard_coded_words(source: str) -> list[tuple[int, str]]:
+    """(line, literal) of each visible text in `source` written in place instead of through `text(...)`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SHOWN):
+            continue
+        if isinstance(node.func.value, ast.Name) and node.func.value.id == "i18n":
+            continue  # i18n.text("runs.title"): the lookup itself
+        shown = node.args[1:2] if node.func.attr == "link" else node.args[:1]
+        shown += [keyword.value for keyword in node.keywords if keyword.arg in SHOWN_KEYWORDS]
+        found += [(node.lineno, words) for argument in shown if (words := _words(argument))]
+    return found
+
+
+def test_the_check_finds_a_hard_coded_label() -> None:
+    """The check below flags an English label, help text or f-string drawn in place, and passes looked-up texts."""
+    source = """
+st.button("Open its settings in its form", key="runs_again")
+st.caption(f"{n} of {t} stored run(s) shown.")
+column.number_input(text("benchmark.units"), 1, 256, help="How many units.")
+pages.link("train", "Go to Train")
+st.download_button("scores.csv", data=b"")
+st.markdown(f"**{text('benchmark.table')}**")
+st.info(i18n.text("runs.compare_hint"))
+"""
+    assert [line for line, _ in hard_coded_words(source)] == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("path", DRAWING, ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_page_draws_a_word_that_is_not_in_the_tables(path: Path) -> None:
+    """Every label, caption, message and help text the pages draw comes from ui/text/<lang>.toml, so a visitor who
+    chose 中文 reads no English left behind."""
+    assert hard_coded_words(path.read_text(encoding="utf-8")) == []

@@ -19,6 +19,7 @@ import streamlit as st
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig, ModelConfig, settings_of
 from lstm_core.errors import LabError
 from lstm_core.nn.keras_model import gpu_advice as model_advice
+from ui.text.i18n import text
 
 __all__ = [
     "FORM_COLUMNS",
@@ -33,13 +34,14 @@ __all__ = [
     "gpu_advice",
 ]
 
-# Which settings the form shows, by column (heading, field names). Everything else about a setting
-# (label, help, limits, choices) comes from its field in lstm_core/config/settings.py.
+# Which settings the form shows, by column (heading, whose words are `train.column_<heading>` in ui/text, and field
+# names). Everything else about a setting (label, help, limits, choices) comes from its field in
+# lstm_core/config/settings.py.
 FORM_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Network", ("cell", "units", "layers", "dropout", "l2", "forecast_steps")),
-    ("Windows", ("window", "scaler", "difference", "val_fraction", "test_fraction")),
+    ("network", ("cell", "units", "layers", "dropout", "l2", "forecast_steps")),
+    ("windows", ("window", "scaler", "difference", "val_fraction", "test_fraction")),
     (
-        "Training",
+        "training",
         (
             "epochs",
             "batch_size",
@@ -206,6 +208,6 @@ def draw_form_fields() -> None:
     """The settings widgets, in three columns; call inside an `st.form`."""
     for column, (heading, names) in zip(st.columns(len(FORM_COLUMNS)), FORM_COLUMNS, strict=True):
         with column:
-            st.markdown(f"**{heading}**")
+            st.markdown(f"**{text(f'train.column_{heading}')}**")
             for name in names:
                 draw_setting(name)

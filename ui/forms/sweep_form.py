@@ -25,6 +25,7 @@ from lstm_core.data.dataset import Dataset
 from lstm_core.sweep.space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace
 from lstm_core.sweep.start import default_space_for
 from ui.forms import settings
+from ui.text import i18n
 
 __all__ = ["draw_budget", "draw_space", "new_study_name", "space_from_widgets", "sweep_from_widgets"]
 
@@ -95,13 +96,14 @@ def draw_space() -> None:
     """The range widgets, one row per setting; call inside an `st.form`."""
     for name, (label, lowest, highest, step, fmt) in _RANGES.items():
         search, low, high = st.columns([2, 2, 2])
-        search.checkbox(f"Search {label.lower()}", key=f"sweep_search_{name}")
+        search.checkbox(i18n.text("sweep.search").format(s=label.lower()), key=f"sweep_search_{name}")
         kind = int if fmt == "%d" else float
-        low.number_input("from", kind(lowest), kind(highest), step=kind(step), format=fmt, key=f"sweep_{name}_low")
-        high.number_input("to", kind(lowest), kind(highest), step=kind(step), format=fmt, key=f"sweep_{name}_high")
+        limits = {"step": kind(step), "format": fmt}
+        low.number_input(i18n.text("sweep.from"), kind(lowest), kind(highest), **limits, key=f"sweep_{name}_low")
+        high.number_input(i18n.text("sweep.to"), kind(lowest), kind(highest), **limits, key=f"sweep_{name}_high")
     for name, (label, options) in _CHOICES.items():
         search, choices = st.columns([2, 4])
-        search.checkbox(f"Search {label.lower()}", key=f"sweep_search_{name}")
+        search.checkbox(i18n.text("sweep.search").format(s=label.lower()), key=f"sweep_search_{name}")
         choices.multiselect(label, options, key=f"sweep_{name}")
 
 
@@ -114,9 +116,7 @@ def draw_budget() -> None:
     trials, minutes, pruner = st.columns(3)
     with trials:
         _draw("trials")
-    minutes.number_input(
-        "Time limit in minutes (0 = none)", 0, 24 * 60, step=1, key="sweep_minutes", help=_time_limit_help()
-    )
+    minutes.number_input(i18n.text("sweep.minutes"), 0, 24 * 60, step=1, key="sweep_minutes", help=_time_limit_help())
     with pruner:
         _draw("pruner")
     objective, horizon = st.columns([2, 1])

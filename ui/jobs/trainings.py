@@ -28,6 +28,7 @@ from ui.jobs.slot import JobSlot, Progress
 from ui.session import state
 from ui.text.format import duration
 from ui.text.gate_text import TEXT
+from ui.text.i18n import text
 
 __all__ = [
     "CHART_SECONDS",
@@ -185,12 +186,12 @@ def gpu_detected() -> bool:
 def devices_text() -> str:
     """The backend and devices; devices only once Keras is loaded (it is slow to import) or a worker has said."""
     if (reported := _worker_device()) is not None:
-        return f"Backend: {reported[0]} · Device of the last training: {reported[1]}"
+        return text("train.backend_worker").format(b=reported[0], d=reported[1])
     if "keras" not in sys.modules or SLOT.running():
         # A first training may be importing Keras in its thread right now: do not touch it.
         backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-        return f"Backend: {backend} · Devices: CPU (GPU detection after first training)"
+        return text("train.backend_before").format(b=backend)
     try:
-        return f"Backend: {backend_name()} · Devices: {_device_list()}"
+        return text("train.backend").format(b=backend_name(), d=_device_list())
     except Exception:
-        return "Backend: unknown · Devices: unknown"
+        return text("train.backend_unknown")

@@ -12,6 +12,7 @@ import pandas as pd
 from lstm_core.data.dataset import Dataset
 from lstm_core.scoring.columns import ForecastColumn as Column
 from lstm_core.scoring.metrics import RunMetrics
+from ui.text import i18n
 
 __all__ = [
     "METRIC_NAMES",
@@ -128,11 +129,11 @@ def dataset_facts(dataset: Dataset) -> dict[str, str]:
     elif dataset.labels:  # the file's own labels, such as "1-01" → "3-12"
         span = f"{dataset.labels[0]} → {dataset.labels[-1]}"
     else:
-        span = f"steps 0 → {len(index) - 1}"
+        span = i18n.text("data.steps").format(n=len(index) - 1)
     return {
-        "Length": f"{len(dataset):,} points",
-        "Frequency": frequency_words(dataset.freq),
-        "Range": span,
+        i18n.text("data.length"): i18n.text("data.points").format(n=f"{len(dataset):,}"),
+        i18n.text("data.frequency"): frequency_words(dataset.freq),
+        i18n.text("data.range"): span,
     }
 
 

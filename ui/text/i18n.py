@@ -1,8 +1,10 @@
 """The visitor's language (English or 中文), kept in the URL as `?lang=zh`, and the texts in each language.
 
 The texts live in `ui/text/<lang>.toml`, one file per language with exactly the same keys (dotted:
-`learn.intro`, `gate.f.caption`); that is the one source of truth for the Learn page and the gate
-captions. The LaTeX is the same in every language and lives in `ui.text.equations`.
+`learn.intro`, `gate.f.caption`, `runs.title`); that is the one source of truth for every word the pages draw
+(tests/app/test_i18n.py finds a label written in place). The LaTeX is the same in every language and lives in
+`ui.text.equations`. Not here yet: the settings' labels and help (lstm_core's, shared with the command line), the
+library's own sentences (errors, notes, diagnostics), and the jobs' progress lines.
 
 The switch is drawn by the entrypoint (app.py) on every run, so the choice survives page changes:
 Streamlit clears the URL's query parameters when the page changes, and the switch writes `lang`

@@ -83,10 +83,10 @@ def epoch_caption(history: Any, snapshot: Any, *, epochs_run: int, stop_reason: 
         epoch=snapshot.epoch,
         epochs_run=epochs_run,
         recorded=len(epochs),
-        every=f", every {stride}th" if stride > 1 else "",
+        every=TEXT["every"].format(n=stride) if stride > 1 else "",
     )
     if snapshot is history.snapshots[-1]:
-        text += TEXT["epoch_restored"] if stop_reason == StopReason.EARLY_STOPPING else TEXT["epoch_final"]
+        text += " " + (TEXT["epoch_restored"] if stop_reason == StopReason.EARLY_STOPPING else TEXT["epoch_final"])
     return text
 
 
@@ -118,15 +118,16 @@ def draw_window_gates(gates: dict, gate_figures: dict[str, Any], saturated: dict
 
     keeper = {"lstm": "f", "gru": "z"}.get(cell)  # the gate that keeps the old state: none in a plain RNN
     if keeper is not None:
-        st.subheader("Per unit: which units remember, which forget")
+        st.subheader(i18n.text("gates.per_unit"))
         mean_keep = gates[keeper][0].mean(axis=0)  # (units,)
         st.plotly_chart(figures.forget_summary_figure(mean_keep, keeper), key="gates_forget_summary")
         order = np.argsort(mean_keep)
         show = min(3, len(order))
-        remember = ", ".join(f"unit {u} ({mean_keep[u]:.2f})" for u in order[::-1][:show])
-        forget = ", ".join(f"unit {u} ({mean_keep[u]:.2f})" for u in order[:show])
-        gate = "forget gate" if keeper == "f" else "update gate"
-        st.markdown(f"Remember most ({gate} near 1): {remember}. Forget most (near 0): {forget}.")
+        unit = i18n.text("gates.unit")
+        remember = ", ".join(f"{unit.format(n=u)} ({mean_keep[u]:.2f})" for u in order[::-1][:show])
+        forget = ", ".join(f"{unit.format(n=u)} ({mean_keep[u]:.2f})" for u in order[:show])
+        gate = i18n.text("gates.keeper_f" if keeper == "f" else "gates.keeper_z")
+        st.markdown(i18n.text("gates.remember").format(g=gate, r=remember, f=forget))
     st.dataframe(unit_summary(gates), key="gates_unit_table")
 
     if saturated:

@@ -29,11 +29,7 @@ from ui.views.network_cache import per_network
 
 __all__ = ["GlobalSeriesView", "choose", "current", "draw_chooser", "draw_gates", "network_units"]
 
-_KINDS = {
-    "training": "a training window",
-    "validation": "the validation window",
-    "forecast": "the forecast window: its outputs are the forecast of the test part",
-}
+_KINDS = ("training", "validation", "forecast")  # a window's kind; its words are `gates.global_kind_<kind>`
 
 
 @dataclass(eq=False)
@@ -73,11 +69,7 @@ def current() -> GlobalSeriesView | None:
 
 def network_units(view: GlobalSeriesView) -> str:
     """The sentence saying in which units the network reads the series (the pages draw those units)."""
-    return (
-        f"The global network reads {plain(view.series)} divided by its scale ({view.inside.scale:.4g}, the in-sample "
-        "MAE of its seasonal naive forecast), each window less its own mean level: the values drawn here are in "
-        "those units, not the series' own."
-    )
+    return text("gates.global_units").format(s=plain(view.series), x=f"{view.inside.scale:.4g}")
 
 
 def draw_chooser(record: Any) -> None:
@@ -114,10 +106,9 @@ def draw_chooser(record: Any) -> None:
 def _label(item: Any) -> str:
     if isinstance(item, GlobalSeriesView):
         return item.label
-    return (
-        f"#{item.number} {CELL_NAMES[item.run.weights.cell]}({item.config.model.units}) · "
-        f"{plain(item.dataset_name)} · window {item.config.windows.window}"
-    )
+    shape = f"{CELL_NAMES[item.run.weights.cell]}({item.config.model.units})"
+    window = text("runs.window").format(w=item.config.windows.window)
+    return f"#{item.number} {shape} · {plain(item.dataset_name)} · {window}"
 
 
 def choose(key: str, view: GlobalSeriesView | None, *, always: bool = True) -> Any:
@@ -131,7 +122,7 @@ def choose(key: str, view: GlobalSeriesView | None, *, always: bool = True) -> A
         earlier = sum(1 for item in options if item.finished_at > view.chosen_at)
         options.insert(earlier, view)
     if len(options) > 1:
-        return st.selectbox("Run", options, format_func=_label, key=key)
+        return st.selectbox(text("gates.run"), options, format_func=_label, key=key)
     return options[0] if options else None
 
 
@@ -139,37 +130,36 @@ def draw_gates(view: GlobalSeriesView) -> None:
     """The Gates page for one series of the global LSTM: any of its windows, its gates per layer, the per-unit
     summary and the saturation; NumPy from the kept weights (the final network: no epochs were recorded)."""
     inside, weights = view.inside, view.weights
-    st.caption(f"{plain(view.label)}. Recomputed in NumPy from the trained weights, from zero initial states.")
+    st.caption(text("gates.caption").format(r=plain(view.label)))
     st.caption(network_units(view))
     if view.members > 1:
-        st.caption(
-            f"The first of the {view.members} seeds' networks (seed {view.seed}): the benchmark's forecast is the "
-            f"median of all {view.members}."
-        )
+        st.caption(text("gates.global_members").format(n=view.members, s=view.seed))
     cell = weights.cell
     layer = 0
     if len(weights.lstm) > 1:
         layer = st.selectbox(
-            f"{CELL_NAMES[cell]} layer", range(len(weights.lstm)), format_func=lambda k: f"Layer {k + 1}",
-            key="gates_layer",
+            text("gates.layer_of").format(c=CELL_NAMES[cell]), range(len(weights.lstm)),
+            format_func=lambda k: text("gates.layer").format(n=k + 1), key="gates_layer",
         )  # fmt: skip
     count = len(inside.x)
     if st.session_state.get("gates_global_window", 0) > count:  # left from a longer series: start at its end
         del st.session_state["gates_global_window"]
-    position = st.slider("Window", 1, count, value=count, key="gates_global_window") - 1
+    position = st.slider(text("gates.global_window"), 1, count, value=count, key="gates_global_window") - 1
     end, window, h = int(inside.ends[position]), inside.window, inside.horizon
     index = inside.index
     times = index[end - window : end]
     last = min(end + h, len(index)) - 1
+    kind = text(f"gates.global_kind_{inside.kinds[position]}")
+    inputs_words = {"a": time_label(times[0]), "b": time_label(times[-1])}
+    steps = {"h": h, "p": time_label(index[end]), "q": time_label(index[last])}
+    base = text(f"benchmark.bases.{inside.base}")
     st.markdown(
-        f"Window **{position + 1} of {count}**, {_KINDS[inside.kinds[position]]}: inputs {time_label(times[0])} → "
-        f"{time_label(times[-1])}, forecasting the {h} steps {time_label(index[end])} → {time_label(index[last])} "
-        f"(its outputs are corrections to the {inside.base.replace('_', ' ')} forecast, in the same scaled units)."
+        text("gates.global_window_words").format(i=position + 1, n=count, k=kind, **inputs_words, **steps, f=base)
     )
     if layer > 0:
-        st.caption(f"Layer {layer + 1} reads the hidden states h of layer {layer}, not the series itself.")
+        st.caption(text("gates.deeper_layer").format(n=layer + 1, m=layer))
     inputs = inside.x[position, :, 0]  # (window,) the values as the network reads them
-    input_label = "input (scaled, less the window's level)"
+    input_label = text("gates.global_input")
     gates = network_gates(inside.x[[position]], weights)[layer]  # each (1, window, units)
     saturated = per_network(
         weights, ("saturation", layer, view.series), lambda: saturation_over_test(inside.x, weights, layer)
@@ -179,7 +169,4 @@ def draw_gates(view: GlobalSeriesView) -> None:
         lambda: gate_views.build_figures(gates, times, inputs, input_label, saturated, cell),
     )
     gate_views.draw_window_gates(gates, gate_figures, saturated, cell)
-    st.caption(
-        "The gradient views and What if are for a run on one series: their baseline and edits are in that "
-        "series' own units."
-    )
+    st.caption(text("gates.global_no_gradients"))

@@ -19,6 +19,7 @@ from lstm_core.nn.gradients import (
 )
 from ui.charts import gradient_charts
 from ui.text.gate_text import TEXT
+from ui.text.i18n import text
 from ui.views.network_cache import per_network
 
 __all__ = ["MAX_WINDOWS", "draw_gradients"]
@@ -40,7 +41,7 @@ def draw_gradients(run: Any, weights: Any, position: int, times: Any) -> None:
     st.subheader(TEXT["gradients_header"])
     st.caption(TEXT["gradients_caption"])
     cell = weights.cell
-    curves = {"this window": chosen, f"mean over {len(sample)} test windows": mean}
+    curves = {text("gates.this_window"): chosen, text("gates.mean_windows").format(n=len(sample)): mean}
     st.plotly_chart(gradient_charts.reach_figure(curves, cells=(cell, cell)), key="gates_gradient_reach")
     if chosen[-1] > 0 and np.isfinite(chosen).all():
         st.markdown(TEXT["gradients_reach"].format(lag=len(chosen) - 1, share=f"{chosen[0] / chosen[-1]:.2%}"))
@@ -51,7 +52,7 @@ def draw_gradients(run: Any, weights: Any, position: int, times: Any) -> None:
     st.subheader(TEXT["attribution_header"])
     features = run.dataset.input_columns
     if len(features) != windows.n_features:  # a run kept without its column names
-        features = [f"feature {k + 1}" for k in range(windows.n_features)]
+        features = [text("gates.feature").format(n=k + 1) for k in range(windows.n_features)]
     figure = gradient_charts.attribution_figure(attribution.attributions, times, features)
     st.plotly_chart(figure, key="gates_attribution")
     st.caption(
@@ -61,13 +62,14 @@ def draw_gradients(run: Any, weights: Any, position: int, times: Any) -> None:
             error=attribution.completeness_error,
         )
     )
-    if st.toggle(f"Average over the test part (up to {MAX_ATTRIBUTED} windows)", key="gates_attribution_mean"):
+    if st.toggle(text("gates.average").format(n=MAX_ATTRIBUTED), key="gates_attribution_mean"):
         chosen = np.unique(np.linspace(0, len(x_test) - 1, min(len(x_test), MAX_ATTRIBUTED)).round().astype(int))
         with np.errstate(all="ignore"):
             batch = integrated_gradients_batch(x_test[chosen], weights, baseline)
         mean = np.abs(batch.attributions).mean(axis=0)  # (window, F): how much each step moves a prediction
-        figure = gradient_charts.attribution_figure(mean, [f"lag {k}" for k in range(len(mean) - 1, -1, -1)], features)
-        figure.update_layout(title={"text": f"Mean |integrated gradient| per step over {len(chosen)} test windows"})
+        lags = [text("gates.lag").format(n=k) for k in range(len(mean) - 1, -1, -1)]
+        figure = gradient_charts.attribution_figure(mean, lags, features)
+        figure.update_layout(title={"text": text("gates.average_title").format(n=len(chosen))})
         st.plotly_chart(figure, key="gates_attribution_mean_chart")
         worst = float(np.nanmax(batch.completeness_error))
-        st.caption(f"Every window's attributions sum to its prediction minus the baseline's within {worst:.2%}.")
+        st.caption(text("gates.average_caption").format(e=f"{worst:.2%}"))

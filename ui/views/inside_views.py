@@ -12,10 +12,20 @@ import streamlit as st
 from lstm_core.inside.states import sequence_states, window_states
 from ui.text.format import time_label
 from ui.text.gate_text import TEXT
+from ui.text.i18n import text
 
-__all__ = ["READINGS", "Shown", "apply_brush", "match_sentence", "ranking_table", "shown", "states_for"]
+__all__ = [
+    "READINGS",
+    "Shown",
+    "apply_brush",
+    "match_sentence",
+    "ranking_table",
+    "reading_words",
+    "shown",
+    "states_for",
+]
 
-READINGS = {"sequence": "One sequence (the whole series)", "windows": "Sliding windows, as trained"}
+READINGS = ("sequence", "windows")  # how the network reads the series; their words are `inside.reading_<name>`
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,17 +50,15 @@ def shown(record: Any) -> Shown:
         return Shown(
             inside.index, inside.scaled, f"{record.series} / scale", record.weights, inside.window,
             (fitting, inside.train_length), ("windows",),
-            note="The series is drawn divided by its scale; each window read less its own mean level. "
-            "A state is shown at the last step of each window the network read: its training windows, the "
-            "validation window and the forecast window."
-            + (f" The first of the {record.members} seeds' networks (seed {record.seed})." if record.members > 1
+            note=text("inside.global_note")
+            + (" " + text("inside.global_first").format(n=record.members, s=record.seed) if record.members > 1
                else ""),
         )  # fmt: skip
     run = record.run
     windows = run.windows
     return Shown(
         run.dataset.frame.index, run.dataset.series.to_numpy(), run.dataset.target, run.weights, windows.window,
-        (windows.train_end, windows.val_end), tuple(READINGS),
+        (windows.train_end, windows.val_end), READINGS,
     )  # fmt: skip
 
 
@@ -119,7 +127,7 @@ def match_sentence(selection: Any, index: pd.Index) -> str:
     shown = selection.matches[:8]
     where = "; ".join(f"{time_label(index[a])} → {time_label(index[b - 1])}" for a, b in shown)
     if len(selection.matches) > len(shown):
-        where += f"; and {len(selection.matches) - len(shown)} more"
+        where += text("inside.more").format(n=len(selection.matches) - len(shown))
     count = len(selection.matches)
     return TEXT["matches_some"].format(units=units, count=count, s="" if count == 1 else "s", where=where)
 
@@ -128,12 +136,18 @@ def ranking_table(selection: Any, rows: int = 10) -> pd.DataFrame:
     """The best-ranked units: how often each is on inside the range and outside it, and whether it is selected."""
     order = np.argsort(-selection.score, kind="stable")[:rows]
     chosen = set(selection.units.tolist())
+    unit = text("gates.unit")
     return pd.DataFrame(
         {
-            "on inside": selection.inside[order].round(3),
-            "on outside": selection.outside[order].round(3),
-            "score": selection.score[order].round(3),
-            "selected": [u in chosen for u in order],
+            text("inside.column_inside"): selection.inside[order].round(3),
+            text("inside.column_outside"): selection.outside[order].round(3),
+            text("inside.column_score"): selection.score[order].round(3),
+            text("inside.column_selected"): [u in chosen for u in order],
         },
-        index=pd.Index([f"unit {u}" for u in order], name="unit"),
+        index=pd.Index([unit.format(n=u) for u in order], name=text("inside.column_unit")),
     )
+
+
+def reading_words(reading: str) -> str:
+    """A reading of the series (one of `READINGS`) in the visitor's language."""
+    return text(f"inside.reading_{reading}")

@@ -17,10 +17,11 @@ import streamlit as st
 from lstm_core.nn.gates import network_gates, predict
 from lstm_core.nn.gradients import gradients
 from ui.charts import figures, gradient_charts
+from ui.text.i18n import text
 
 __all__ = ["draw_whatif", "edited_window"]
 
-EDITS = {"spike": "a spike at one step", "step": "a step from one step on", "shift": "the window shifted back"}
+EDITS = ("spike", "step", "shift")  # the edits; their words are `gates.edit_<edit>`
 
 
 def edited_window(x: np.ndarray, kind: str, step: int, size: float) -> np.ndarray:
@@ -37,34 +38,36 @@ def draw_whatif(run: Any, weights: Any, position: int, times: Any, inputs: np.nd
     """The what-if controls and their redrawn views, for test window `position` and the network `weights`."""
     windows = run.windows
     window, scale, offset = windows.window, float(windows.scaler.scale[0]), float(windows.scaler.offset[0])
-    st.subheader("What if: edit this window")
-    st.caption(
-        "Change the window and watch the prediction, the hidden states and the gradient's reach change "
-        "(recomputed in NumPy; the original is drawn faintly)."
-    )
+    st.subheader(text("gates.whatif"))
+    st.caption(text("gates.whatif_caption"))
     columns = st.columns(3)
-    kind = columns[0].radio("Edit", list(EDITS), format_func=EDITS.get, key="gates_whatif_kind")
+    words = {edit: text(f"gates.edit_{edit}") for edit in EDITS}
+    kind = columns[0].radio(text("gates.edit"), EDITS, format_func=words.get, key="gates_whatif_kind")
     start = windows.val_end + position - window  # the window's first row in windows.scaled
     original = windows.x_test[position]  # (window, F)
     if kind == "shift":
         furthest = max(1, min(start - windows.lag, 5 * window))
-        back = columns[1].slider("Steps back", 1, furthest, min(furthest, 1), key="gates_whatif_back")
+        back = columns[1].slider(text("gates.steps_back"), 1, furthest, min(furthest, 1), key="gates_whatif_back")
         edited = np.asarray(windows.scaled[start - back : start - back + window], dtype=np.float32)  # (window, F)
         edited_inputs = edited[:, 0] * scale + offset  # (window,): the shifted window in the line's units
     else:
-        step = columns[1].slider("At step", 1, window, window, key="gates_whatif_step") - 1
+        step = columns[1].slider(text("gates.at_step"), 1, window, window, key="gates_whatif_step") - 1
         typical = float(np.std(inputs)) or 1.0
-        size = columns[2].number_input(f"Size (in {input_label})", value=round(2 * typical, 3), key="gates_whatif_size")
+        size = columns[2].number_input(
+            text("gates.size").format(u=input_label), value=round(2 * typical, 3), key="gates_whatif_size"
+        )
         edited = edited_window(original, kind, step, float(size) / scale)
         edited_inputs = np.array(inputs, dtype=np.float64)
         edited_inputs[step : step + 1 if kind == "spike" else None] += float(size)
     both = np.stack([original, edited])  # (2, window, F)
     before, after = predict(both, weights) * scale + offset  # the network's outputs in the line's units
-    what = "change" if windows.lag else "value"
-    st.markdown(f"Predicted {what}: **{before:.4g}** → **{after:.4g}** ({after - before:+.4g} in {input_label}).")
+    what = text("gates.predicted_change" if windows.lag else "gates.predicted_value")
+    moved = {"a": f"{before:.4g}", "b": f"{after:.4g}", "d": f"{after - before:+.4g}", "u": input_label}
+    st.markdown(text("gates.predicted").format(w=what, **moved))
+    original_name, edited_name = text("gates.original"), text("gates.edited")
     figure = go.Figure()
-    figure.add_scatter(x=list(times), y=inputs, name="original", line={"color": "#94a3b8", "dash": "dot"})
-    figure.add_scatter(x=list(times), y=edited_inputs, name="edited", line={"color": "#2563eb"})
+    figure.add_scatter(x=list(times), y=inputs, name=original_name, line={"color": "#94a3b8", "dash": "dot"})
+    figure.add_scatter(x=list(times), y=edited_inputs, name=edited_name, line={"color": "#2563eb"})
     st.plotly_chart(figures._layout(figure, height=240, y_title=input_label), key="gates_whatif_input")
     states = network_gates(both, weights)[0]["h"]  # (2, window, U)
     change = states[1] - states[0]  # (window, U)
@@ -72,5 +75,5 @@ def draw_whatif(run: Any, weights: Any, position: int, times: Any, inputs: np.nd
         figures.gate_figure("change in h", change, times, edited_inputs, target=input_label), key="gates_whatif_states"
     )
     norms = gradients(both, weights).state_gradient  # (2, window)
-    curves = {"original": norms[0], "edited": norms[1]}
+    curves = {original_name: norms[0], edited_name: norms[1]}
     st.plotly_chart(gradient_charts.reach_figure(curves, cells=("", weights.cell)), key="gates_whatif_reach")
