@@ -55,7 +55,7 @@ def _warm() -> None:
     from lstm_core.nn.keras_model import backend_name
     from lstm_core.runtime import configure_threads, keep_jax_out, page_out_library_pages
 
-    configure_threads()
+    configure_threads(beside_others=True)  # the pool's other workers train on the other cores
     keep_jax_out(backend_name())
     import keras  # noqa: F401  (the backend, imported before the first task needs it)
 
