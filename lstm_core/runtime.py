@@ -28,7 +28,7 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def configure_threads(*, beside_others: bool = False) -> str | None:
+def configure_threads() -> str | None:
     """On two cores or fewer, ask TensorFlow for one intra-op thread; returns the value in force (or None).
 
     TensorFlow splits each op over its intra-op threads. On two cores or fewer the small ops of a small
@@ -37,14 +37,11 @@ def configure_threads(*, beside_others: bool = False) -> str | None:
     window of 60 (bench/train_speed.py, docs/PERFORMANCE.md). A value already in the environment wins.
     JAX ignores it.
 
-    `beside_others`: a process that trains beside others of its kind (a worker of the app's pool) also asks for
-    one inter-op thread, so its ops do not hop between threads that the other trainings need. Two default-sized
-    trainings at once on this 2-core machine: 1.23x the throughput of one with TensorFlow's default, 1.51x with
-    one inter-op thread (the pair's windows per second up 12%, one training alone about 7% down;
-    bench/worker_speed.py's two part, docs/PERFORMANCE.md).
+    Inter-op threads stay TensorFlow's default: one inter-op thread per worker raised two trainings at once from
+    1.23x to 1.51x the throughput of one on this 2-core machine, but cost one training alone 7-15%
+    (bench/worker_speed.py; docs/PERFORMANCE.md, "Worker processes"). A host that expects its training places to
+    be full most of the time can set TF_NUM_INTEROP_THREADS=1 (docs/RELIABILITY.md, "Sizing").
     """
-    if beside_others:
-        os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
     if usable_cores() <= 2:
         os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
     return os.environ.get("TF_NUM_INTRAOP_THREADS")

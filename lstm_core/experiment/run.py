@@ -134,11 +134,19 @@ def run_experiment(
 
 
 def evaluate(
-    dataset: Dataset, config: ExperimentConfig, windows: Windows, result: Any, *, fits: dict | None = None
+    dataset: Dataset,
+    config: ExperimentConfig,
+    windows: Windows,
+    result: Any,
+    *,
+    fits: dict | None = None,
+    baselines_left_out: str | None = None,
 ) -> Run:
     """Test predictions, baselines, metrics and future forecast for a trained model.
 
     `fits`: ETS and Theta already fitted by `baseline_fits` (a worker process fits them while the network trains).
+    `baselines_left_out`: ETS and Theta are not there (a Stop did not wait for them): this sentence, why, is the
+    run's note, and they are not fitted here.
     """
     members = tuple(getattr(result, "members", None) or [network_weights(result.model)])
     weights = members[0]
@@ -157,10 +165,13 @@ def evaluate(
         notes.append(f"Seasonal naive needs {season} points before the test part; it is left out.")
     drift = baselines.drift(target, start)
     # ETS and Theta: fitted on everything before the test part, then one step ahead over it with those parameters.
+    if baselines_left_out is not None:
+        fits = dict.fromkeys((Column.ETS, Column.THETA))
+        notes.append(baselines_left_out)
     fits = fits if fits is not None else baseline_fits(dataset, config, windows)
     fitted = {model: None if fit is None else fit.one_step(target, start) for model, fit in fits.items()}
     for model, fit in fits.items():
-        if fit is None:
+        if fit is None and baselines_left_out is None:
             name = {Column.ETS: "ETS", Column.THETA: "Theta"}[model]
             notes.append(f"{name} could not be fitted on the {start} points before the test part; it is left out.")
     train_part = target[: windows.train_end]

@@ -41,7 +41,6 @@ from lstm_core.jobs.base import TrainingJob, resident_mb
 from lstm_core.jobs.state import JobState
 from lstm_core.jobs.sweep import SweepJob
 from lstm_core.nn.stop_reason import StopReason
-from lstm_core.scoring.columns import STATISTICAL
 
 __all__ = [
     "MEMORY_POLL_SECONDS",
@@ -309,13 +308,9 @@ class ProcessTrainingJob(InWorker, TrainingJob):
         )
         # ETS and Theta as the worker fitted them; when it was ended before they were ready, left out rather than
         # fitted here (seconds of the server's CPU, and the Stop must answer within a second).
-        fits = self._fits if self._fits is not None else {model: None for model in STATISTICAL}
-        run = evaluate(self.dataset, self.config, windows, result, fits=fits)
-        if self._fits is None:
-            kept = tuple(note for note in run.notes if "could not be fitted" not in note)
-            left_out = "ETS and Theta are left out: the worker was ended before it had fitted them."
-            run = dataclasses.replace(run, notes=(*kept, left_out))
-        self.run = run
+        left_out = "ETS and Theta are left out: the worker was ended before it had fitted them."
+        self.run = evaluate(self.dataset, self.config, windows, result, fits=self._fits,
+                            baselines_left_out=left_out if self._fits is None else None)  # fmt: skip
         return JobState.STOPPED
 
 

@@ -91,7 +91,53 @@ def test_stop_during_a_long_epoch_returns_within_a_second(workers):
     assert job.wait(STOP_SECONDS), "no result within a few seconds of Stop"
     assert time.monotonic() - asked < STOP_SECONDS
     assert job.state == "stopped" and job.stop_reason == "stopped" and job.run is not None
-    assert job.run.train.epochs_run >= 1 and job.run.metrics.lstm is not None and job.run.metrics.ets is not None
+    assert job.run.train.epochs_run >= 1 and job.run.metrics.lstm is not None
+    # ETS and Theta beside it, or (when they were not ready in time) a note saying why they are not
+    assert job.run.metrics.ets is not None or STOPPED_BEFORE_BASELINES in job.run.notes
+
+
+STOPPED_BEFORE_BASELINES = "ETS and Theta are left out: the training was stopped before they were fitted."
+
+
+def test_stop_does_not_wait_for_ets_and_theta_and_the_next_training_never_hears_of_them(dataset, workers):
+    """On a long hourly series (a season of 24) ETS and Theta take seconds: a Stop during the first epoch (their fit
+    starts as it ends) gives the run within a few seconds, without them and saying so. The fit left running in that
+    worker never sends its answers: once it must have ended, the next training in each worker hears one set of
+    baselines, its own."""
+    from lstm_core.data.windows import prepare
+    from lstm_core.experiment.run import predicted_baselines, season_length
+
+    long_series = tiny_dataset(20_000, freq="h")
+    fast_epochs = TINY.replace(epochs=1000, batch_size=512, units=4)
+    job = start(long_series, fast_epochs, workers)
+    wait_for(lambda: job.progress is not None or job.finished, timeout=90)  # training, its first epoch under way
+    job.request_stop()
+    asked = time.monotonic()
+    assert job.wait(STOP_SECONDS), "the Stop waited for ETS and Theta"
+    assert time.monotonic() - asked < STOP_SECONDS
+    assert job.state == "stopped" and job.run is not None and job.run.metrics.lstm is not None
+    assert job.run.metrics.ets is None and job.run.metrics.theta is None
+    assert STOPPED_BEFORE_BASELINES in job.run.notes
+    assert not any("could not be fitted" in note for note in job.run.notes)
+    # What the worker's fit takes, measured here while it goes on there: after as long again, it has ended
+    windows = prepare(long_series.values, fast_epochs.windows, season_length=season_length(long_series, fast_epochs))
+    began = time.monotonic()
+    predicted_baselines(long_series, fast_epochs, windows)
+    time.sleep(time.monotonic() - began + 1)
+    options = {"heartbeat_timeout": 600, "memory_budget_mb": None, "time_limit": None}
+    both = [_Listening(dataset, TINY, worker_pool=workers, **options).start() for _ in range(2)]  # one per worker
+    for after in both:
+        assert after.wait(120) and after.state == "done", after.error
+        assert after.heard.count("baselines") == 1 and after.run.metrics.ets is not None
+    assert job.worker_pid in {after.worker_pid for after in both}
+
+
+class _Listening(ProcessTrainingJob):
+    """A training job that keeps the kind of every message its worker sent it."""
+
+    def _on_message(self, message: tuple) -> None:
+        self.heard = [*getattr(self, "heard", []), message[0]]
+        super()._on_message(message)
 
 
 def test_second_stop_ends_the_worker_and_keeps_the_last_epochs_weights(workers):
