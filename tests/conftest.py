@@ -37,19 +37,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 # The longest test files, measured (`--durations`), handed to the workers first: each worker takes the next file when
 # it is free, so with the long ones first the two finish within a short file of each other, instead of one worker
 # starting a 90-second file when the other is nearly done.
-LONGEST_FIRST = (
-    "tests/nn/test_jax_backend.py",
+LONGEST_FIRST = (  # by their seconds in the last full run (session 9)
     "tests/e2e/test_isolation_load.py",
+    "tests/jobs/test_worker_pool.py",
     "tests/test_bench_smoke.py",
+    "tests/nn/test_jax_backend.py",
     "tests/e2e/test_journey.py",
     "tests/sweep/test_sweep_workers.py",
     "tests/e2e/test_sweep_browser.py",
-    "tests/cli/test_cli.py",
-    "tests/data/test_real_files.py",
     "tests/e2e/test_workers_browser.py",
-    "tests/jobs/test_worker_pool.py",
+    "tests/cli/test_cli_store.py",
+    "tests/cli/test_cli.py",
+    "tests/sweep/test_collection_sweep_entries.py",
     "tests/sweep/test_sweep_local_workers.py",
-    "tests/cli/test_reliability_cli.py",
     "tests/jobs/test_reliability_training.py",
 )
 
