@@ -48,7 +48,7 @@ if len(run.members) > 1:
     member = st.selectbox(
         _text("member"),
         range(len(run.members)),
-        format_func=lambda k: _text("seed").format(n=seed + k),
+        format_func=[_text("seed").format(n=seed + k) for k in range(len(run.members))].__getitem__,
         key="gates_member",
     )
 cell = run.weights.cell  # lstm, gru or rnn: which arrays and equations there are
@@ -59,7 +59,7 @@ if layer_count > 1:
     layer = st.selectbox(
         _text("layer_of").format(c=cell_name),
         range(layer_count),
-        format_func=lambda k: _text("layer").format(n=k + 1),
+        format_func=[_text("layer").format(n=k + 1) for k in range(layer_count)].__getitem__,
         key="gates_layer",
     )
 last = len(windows.x_test) - 1

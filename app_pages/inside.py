@@ -35,20 +35,23 @@ if shown.readings == ("windows",):  # a global network never reads a whole serie
     columns[0].markdown(_text("reading_only").format(r=inside_views.reading_words(reading)))
 else:
     reading = columns[0].radio(
-        _text("reading"), inside_views.READINGS, format_func=inside_views.reading_words, key="inside_reading"
+        _text("reading"), inside_views.READINGS, format_func=inside_views.readings_words().get, key="inside_reading"
     )
 state_names = ["h", "c"] if weights.cell == "lstm" else ["h"]  # a GRU and a plain RNN have no cell state
 if st.session_state.get("inside_state") not in (None, *state_names):  # "c" left from an LSTM run
     del st.session_state["inside_state"]
 state_name = columns[1].radio(
-    _text("state"), state_names, format_func=lambda name: _text(f"state_{name}"), key="inside_state"
+    _text("state"),
+    state_names,
+    format_func={name: _text(f"state_{name}") for name in state_names}.get,
+    key="inside_state",
 )
 layer = 0
 if len(weights.lstm) > 1:
     layer = columns[2].selectbox(
         i18n.text("gates.layer_of").format(c=weights.cell.upper()),
         range(len(weights.lstm)),
-        format_func=lambda k: i18n.text("gates.layer").format(n=k + 1),
+        format_func=[i18n.text("gates.layer").format(n=k + 1) for k in range(len(weights.lstm))].__getitem__,
         key="inside_layer",
     )
 st.caption(TEXT["inside_readings"].format(window=window, first=window - 1))

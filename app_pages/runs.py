@@ -58,12 +58,17 @@ if not stored and not unsaved:
 table = stored_runs_table(stored, numbers)
 if not table.empty:
     filters = st.columns([2, 2, 1, 2])
+    kind_names = sorted(table["kind"].unique())
     text = filters[0].text_input(_text("filter_text"), key="runs_filter_text")
     kinds = filters[1].multiselect(
-        _text("filter_kind"), sorted(table["kind"].unique()), format_func=runs_charts.kind_label, key="runs_filter_kind"
+        _text("filter_kind"),
+        kind_names,
+        format_func={kind: runs_charts.kind_label(kind) for kind in kind_names}.get,
+        key="runs_filter_kind",
     )
     only_beating = filters[2].checkbox(_text("filter_beats"), key="runs_filter_beats")
-    order = filters[3].selectbox(_text("sort"), SORTS, format_func=runs_charts.header, key="runs_sort")
+    sorts = {column: runs_charts.header(column) for column in SORTS}
+    order = filters[3].selectbox(_text("sort"), SORTS, format_func=sorts.get, key="runs_sort")
     shown = table[table["data"].str.contains(text, case=False, regex=False)] if text else table
     shown = shown[shown["kind"].isin(kinds)] if kinds else shown
     shown = shown[shown["beats naive"]] if only_beating else shown
@@ -91,7 +96,13 @@ backtests_section()
 again = [run for run in stored if run.kind in ("backtest", "benchmark")]
 if again:
     with st.expander(_text("again")):
-        chosen_again = st.selectbox(_text("again_choice"), again, format_func=runstore.label, key="runs_again_choice")
+        named = {id(run): runstore.label(run) for run in again}
+        chosen_again = st.selectbox(
+            _text("again_choice"),
+            again,
+            format_func=lambda run: named.get(id(run)) or runstore.label(run),
+            key="runs_again_choice",
+        )
         if st.button(_text("again_button"), key="runs_again"):
             try:
                 open_again(chosen_again)

@@ -194,8 +194,8 @@ def test_an_app_benchmark_reruns_from_the_command_line_with_the_same_settings(tm
     record = at.session_state["benchmark_result"]
     assert record is not None and record.store_id, errors(at)
     workspace = at.session_state["workspace"]
-    done = main_here("runs", "rerun", record.store_id[:12], "--out", str(tmp_path / "again"), "--workspace", workspace,
-                     capsys=capsys)  # fmt: skip
+    options = ("--out", str(tmp_path / "again"), f"--workspace={workspace}")  # a token may start with "-"
+    done = main_here("runs", "rerun", record.store_id[:12], *options, capsys=capsys)
     assert done.returncode == 0, done.stderr
     stored, again = _benchmarks(workspace)
     assert stored.id == record.store_id and again.config["benchmark"] == stored.config["benchmark"]

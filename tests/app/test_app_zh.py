@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from app_helpers import open_app, texts
+from app_helpers import open_app, press_train, set_widgets, switch, texts
 
 from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.config.settings import BacktestConfig, ExperimentConfig
@@ -108,6 +108,22 @@ def test_each_page_in_chinese_shows_no_english_text(page: str) -> None:
     assert not at.exception, at.exception
     assert _english_left(at) == []
     assert texts(at.sidebar.caption)[0].startswith("数据：")
+
+
+def test_the_pages_of_a_trained_run_in_chinese_show_no_english_text() -> None:
+    """After a tiny training in Chinese (two layers, two seeds, predicting differences) the Train, Forecast, Gates
+    and Inside pages draw every text of theirs in Chinese, their blanks filled."""
+    at = open_app("train", query={"lang": "zh"})
+    set_widgets(at, units=4, epochs=2, window=6, layers=2, seeds=2, difference="first")
+    press_train(at)
+    for page in ("train", "forecast", "gates", "inside"):
+        switch(at, page)
+        assert not at.exception and not at.error, (page, at.exception, texts(at.error))
+        assert _english_left(at) == [], page
+    zh = i18n.texts("zh")
+    assert at.selectbox(key="inside_layer").label == zh["gates.layer_of"].format(c="LSTM")
+    switch(at, "gates")
+    assert any(zh["gate_text.gradients_header"] == header for header in texts(at.subheader))
 
 
 def test_the_runs_page_in_chinese_shows_no_english_text() -> None:

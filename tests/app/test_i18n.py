@@ -167,3 +167,16 @@ def test_no_page_draws_a_word_that_is_not_in_the_tables(path: Path) -> None:
     """Every label, caption, message and help text the pages draw comes from ui/text/<lang>.toml, so a visitor who
     chose 中文 reads no English left behind."""
     assert hard_coded_words(path.read_text(encoding="utf-8")) == []
+
+
+def test_chinese_fills_only_the_blanks_english_fills() -> None:
+    """Each Chinese text's `{blanks}` are among its English text's, so the page's `.format(...)` fills it too (a
+    Chinese text may leave one out, such as an English plural's `{s}`)."""
+    import string
+
+    def blanks(value: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+
+    english, chinese = i18n.texts("en"), i18n.texts("zh")
+    extra = {key: blanks(chinese[key]) - blanks(english[key]) for key in english if "{" in chinese[key]}
+    assert {key: names for key, names in extra.items() if names} == {}

@@ -6,6 +6,9 @@ The texts live in `ui/text/<lang>.toml`, one file per language with exactly the 
 `ui.text.equations`. Not here yet: the settings' labels and help (lstm_core's, shared with the command line), the
 library's own sentences (errors, notes, diagnostics), and the jobs' progress lines.
 
+A widget's `format_func` gets labels made when the widget is drawn (`{value: text(...)}.get`), not a function that
+looks them up when called: Streamlit's AppTest calls it outside the script run, where the language is not known.
+
 The switch is drawn by the entrypoint (app.py) on every run, so the choice survives page changes:
 Streamlit clears the URL's query parameters when the page changes, and the switch writes `lang`
 back. The URL is read once per session (a shared link `…/learn?lang=zh` opens in Chinese); after

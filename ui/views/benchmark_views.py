@@ -164,7 +164,13 @@ def draw_form() -> None:
     elif st.session_state.get("benchmark_collection") == LOADED:
         st.session_state.benchmark_collection = names[0]  # it was unloaded
     label = text("benchmark.collection")
-    left.selectbox(label, names, key="benchmark_collection", format_func=lambda name: _collection_label(name, loaded))
+    shown = {name: _collection_label(name, loaded) for name in names}  # labels made now, in the visitor's language
+    left.selectbox(
+        label,
+        names,
+        key="benchmark_collection",
+        format_func=lambda name: shown.get(name) or _collection_label(name, loaded),
+    )
     left.number_input(
         text("benchmark.series"), 1, MAX_SERIES, step=1, key="benchmark_series", help=text("benchmark.series_help")
     )
@@ -175,7 +181,7 @@ def draw_form() -> None:
         text("benchmark.base"),
         SETTINGS["base"]["choices"],
         key="benchmark_base",
-        format_func=lambda base: text(f"benchmark.bases.{base}"),
+        format_func={base: text(f"benchmark.bases.{base}") for base in SETTINGS["base"]["choices"]}.get,
         help=text("benchmark.base_help"),
     )
     middle.number_input(
@@ -195,7 +201,7 @@ def draw_form() -> None:
         text("benchmark.head"),
         SETTINGS["head"]["choices"],
         key="benchmark_head",
-        format_func=lambda head: text(f"benchmark.heads.{head}"),
+        format_func={head: text(f"benchmark.heads.{head}") for head in SETTINGS["head"]["choices"]}.get,
         help=text("benchmark.head_help"),
     )
     for name in ("series_embedding", "series_code"):

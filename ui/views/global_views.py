@@ -122,7 +122,10 @@ def choose(key: str, view: GlobalSeriesView | None, *, always: bool = True) -> A
         earlier = sum(1 for item in options if item.finished_at > view.chosen_at)
         options.insert(earlier, view)
     if len(options) > 1:
-        return st.selectbox(text("gates.run"), options, format_func=_label, key=key)
+        named = {id(option): _label(option) for option in options}
+        return st.selectbox(
+            text("gates.run"), options, format_func=lambda option: named.get(id(option)) or _label(option), key=key
+        )
     return options[0] if options else None
 
 
@@ -139,7 +142,8 @@ def draw_gates(view: GlobalSeriesView) -> None:
     if len(weights.lstm) > 1:
         layer = st.selectbox(
             text("gates.layer_of").format(c=CELL_NAMES[cell]), range(len(weights.lstm)),
-            format_func=lambda k: text("gates.layer").format(n=k + 1), key="gates_layer",
+            format_func=[text("gates.layer").format(n=k + 1) for k in range(len(weights.lstm))].__getitem__,
+            key="gates_layer",
         )  # fmt: skip
     count = len(inside.x)
     if st.session_state.get("gates_global_window", 0) > count:  # left from a longer series: start at its end

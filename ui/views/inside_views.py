@@ -21,6 +21,7 @@ __all__ = [
     "match_sentence",
     "ranking_table",
     "reading_words",
+    "readings_words",
     "shown",
     "states_for",
 ]
@@ -151,3 +152,8 @@ def ranking_table(selection: Any, rows: int = 10) -> pd.DataFrame:
 def reading_words(reading: str) -> str:
     """A reading of the series (one of `READINGS`) in the visitor's language."""
     return text(f"inside.reading_{reading}")
+
+
+def readings_words() -> dict[str, str]:
+    """Every reading in the visitor's language (a widget's labels, made when it is drawn)."""
+    return {reading: reading_words(reading) for reading in READINGS}

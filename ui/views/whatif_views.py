@@ -72,7 +72,8 @@ def draw_whatif(run: Any, weights: Any, position: int, times: Any, inputs: np.nd
     states = network_gates(both, weights)[0]["h"]  # (2, window, U)
     change = states[1] - states[0]  # (window, U)
     st.plotly_chart(
-        figures.gate_figure("change in h", change, times, edited_inputs, target=input_label), key="gates_whatif_states"
+        figures.gate_figure(text("gates.change_in_h"), change, times, edited_inputs, target=input_label),
+        key="gates_whatif_states",
     )
     norms = gradients(both, weights).state_gradient  # (2, window)
     curves = {original_name: norms[0], edited_name: norms[1]}
