@@ -158,8 +158,11 @@ _SUMMARY = [c for c in _runs.c if c.name not in ("history", "notes", "timings", 
 
 
 def new_workspace() -> str:
-    """A fresh workspace token: 32 random bytes, URL-safe (unguessable; it is the only key to its runs)."""
-    return secrets.token_urlsafe(32)
+    """A fresh workspace token: 32 random bytes, URL-safe (unguessable; it is the only key to its runs). Never one
+    that starts with "-": a command line would read `--workspace -Xy…` as an option, not as the token."""
+    while (token := secrets.token_urlsafe(32)).startswith("-"):
+        continue
+    return token
 
 
 def default_url() -> str:

@@ -157,3 +157,16 @@ def test_a_yahoo_link_fetches_the_ticker_with_its_period_and_interval(tmp_path, 
     assert at.number_input(key="train_units").value == 9
     link = at.session_state["config"]
     assert config_to_params(link)["data"] == "yahoo:MSFT" and config_to_params(link)["period"] == "6mo"
+
+
+def test_a_stored_runs_label_names_its_cell(tmp_path):
+    """The Runs page's label of a stored run names its recurrent cell (a run stored before cells: an LSTM)."""
+    from ui.session.runstore import label
+
+    runs = open_store(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    for cell in ("gru", "rnn", None):
+        model = {"units": 8, "layers": 1} | ({"cell": cell} if cell else {})
+        runs.save_run("ws", NewRun(name="tiny", config={"model": model, "windows": {"window": 4}}, metrics={},
+                                   kind="run", source="sample:tiny", fingerprint="sha256:" + "0" * 64))  # fmt: skip
+    shapes = sorted(label(run).split(" · ")[1] for run in runs.list_runs("ws"))
+    assert shapes == ["1×GRU(8)", "1×LSTM(8)", "1×RNN(8)"]

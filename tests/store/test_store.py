@@ -248,3 +248,11 @@ def test_concurrent_writers_all_succeed(db):
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         assert list(pool.map(write, ["a", "b"])) == [15, 15]
+
+
+def test_a_workspace_token_never_starts_with_a_dash():
+    """A token starting with "-" would read as an option in `--workspace TOKEN`; one in 64 did. 2,000 tokens would
+    hold such a one with probability 1 - (63/64)^2000, above 0.999999."""
+    tokens = {store.new_workspace() for _ in range(2000)}
+    assert len(tokens) == 2000 and not any(token.startswith("-") for token in tokens)
+    assert all(len(token) >= 43 for token in tokens)  # still 32 random bytes

@@ -123,7 +123,8 @@ class StoredView:
 def label(run: StoredRun, number: int | None = None) -> str:
     """`#N name · ...` for this session's run number N, else the id's start in place of `#N`."""
     model, windows = run.config.get("model", {}), run.config.get("windows", {})
-    shape = f"{model.get('layers')}×LSTM({model.get('units')})"
+    cell = {"gru": "GRU", "rnn": "RNN"}.get(str(model.get("cell", "lstm")), "LSTM")  # stored before cells: an LSTM
+    shape = f"{model.get('layers')}×{cell}({model.get('units')})"
     name = run.id[:6] if number is None else f"#{number}"
     words = f"{name} {run.name} · {shape} · {text('runs.window').format(w=windows.get('window'))}"
     difference = windows.get("difference", "none")
