@@ -107,7 +107,7 @@ def test_stop_does_not_wait_for_ets_and_theta_and_the_next_training_never_hears_
     from lstm_core.data.windows import prepare
     from lstm_core.experiment.run import predicted_baselines, season_length
 
-    long_series = tiny_dataset(20_000, freq="h")
+    long_series = tiny_dataset(8_000, freq="h")
     fast_epochs = TINY.replace(epochs=1000, batch_size=512, units=4)
     job = start(long_series, fast_epochs, workers)
     wait_for(lambda: job.progress is not None or job.finished, timeout=90)  # training, its first epoch under way
