@@ -38,7 +38,8 @@ def _dataset(length: int) -> Any:
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     import keras
 
-    from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+    from lstm_core.config.backtest import BacktestConfig
+    from lstm_core.config.settings import ExperimentConfig
     from lstm_core.evaluate.backtest import run_backtest
     from lstm_core.experiment.run import run_experiment
 

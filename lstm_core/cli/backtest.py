@@ -10,8 +10,8 @@ import sys
 
 from lstm_core.cli.common import experiment_config, load_with_notes
 from lstm_core.cli.runs import add_store_options, save_cli_entry
+from lstm_core.config.backtest import BacktestConfig
 from lstm_core.config.options import RUN_PARTS, add_config_options, part_from_args
-from lstm_core.config.settings import BacktestConfig
 from lstm_core.errors import LabError
 from lstm_core.evaluate.backtest import run_backtest
 from lstm_core.scoring.columns import ForecastColumn as Column

@@ -23,9 +23,9 @@ from lstm_core.cli.backtest import add_backtest_arguments, backtest_command
 from lstm_core.cli.benchmark import add_benchmark_arguments, benchmark_command
 from lstm_core.cli.run import add_run_arguments, run_command
 from lstm_core.cli.runs import find_run
+from lstm_core.config.backtest import BacktestConfig
 from lstm_core.config.benchmark import BenchmarkConfig
 from lstm_core.config.options import settings_arguments
-from lstm_core.config.settings import BacktestConfig
 from lstm_core.errors import LabError
 
 __all__ = ["rerun_arguments", "rerun_command"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lstm_core.config.settings import LIMITS, setting, validate_settings
+from lstm_core.config.setting import setting, validate_settings
+from lstm_core.config.settings import LIMITS
 
 __all__ = ["BASES", "DEFAULT_MODELS", "HEADS", "MODELS", "NETWORKS", "BenchmarkConfig"]
 

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from lstm_core.config.options import parse_texts
-from lstm_core.config.settings import ExperimentConfig, settings_of
+from lstm_core.config.setting import settings_of
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.config.source import SourceKind
 from lstm_core.errors import LabError
 

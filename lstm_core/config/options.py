@@ -12,7 +12,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from lstm_core.config.settings import ExperimentConfig, check_setting, settings_of
+from lstm_core.config.setting import check_setting, settings_of
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.errors import LabError
 
 __all__ = [

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from lstm_core.config.setting import setting, validate_settings
 from lstm_core.config.source import DataSource
 from lstm_core.errors import LabError
 
@@ -30,7 +30,6 @@ __all__ = [
     "SCALERS",
     "STRATEGIES",
     "WINDOW_TYPES",
-    "BacktestConfig",
     "DataConfig",
     "ExperimentConfig",
     "ForecastConfig",
@@ -71,137 +70,6 @@ LIMITS = {
     "seeds": 10,
     "trials": 10_000,  # a sweep's study, all workers together
 }
-
-
-def setting(
-    default: Any,
-    *,
-    kind: str,
-    help: str,
-    label: str | None = None,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-    choices: tuple[str, ...] = (),
-    labels: dict[str, str] | None = None,
-    step: float | None = None,
-    flag: str | None = None,
-    const: Any = None,
-    optional: bool = False,
-) -> Any:
-    """A config field with everything the command line, the form and validation need to know about it.
-
-    `kind`: "int", "float", "bool", "choice", "text", "texts" (tuple of str) or "numbers" (tuple of float).
-    `low`/`high`: the limits (inclusive unless `*_open`); `optional`: None is allowed (off / inferred).
-    `flag`: the command-line option if not `--name-with-dashes`; `const`: the value of a bare flag.
-    """
-    metadata = {
-        "kind": kind,
-        "help": help,
-        "label": label or help,
-        "low": low,
-        "high": high,
-        "low_open": low_open,
-        "high_open": high_open,
-        "choices": choices,
-        "labels": labels or {},
-        "step": step,
-        "flag": flag,
-        "const": const,
-        "optional": optional,
-    }
-    return field(default=default, metadata=metadata)
-
-
-def settings_of(part: type) -> list[dataclasses.Field]:
-    """The fields of a config part that carry `setting` metadata, in declaration order."""
-    return [item for item in dataclasses.fields(part) if "kind" in item.metadata]
-
-
-def _check_int(name: str, value: Any, low: int, high: int | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LabError(f"`{name}` must be a whole number. Received: {name}={value!r}")
-    if value < low:
-        raise LabError(f"`{name}` must be at least {low}. Received: {name}={value}")
-    if high is not None and value > high:
-        raise LabError(f"`{name}` must be at most {high}. Received: {name}={value}")
-
-
-def _check_float(
-    name: str, value: Any, low: float, high: float | None, *, low_open: bool = False, high_open: bool = False
-) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise LabError(f"`{name}` must be a finite number. Received: {name}={value!r}")
-    too_low = value <= low if low_open else value < low
-    if high is None:
-        if too_low:
-            bound = "above" if low_open else "at least"
-            raise LabError(f"`{name}` must be {bound} {low:g}. Received: {name}={value}")
-        return
-    too_high = value >= high if high_open else value > high
-    if too_low or too_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
-        raise LabError(f"`{name}` must be in {left}{low}, {high}{right}. Received: {name}={value}")
-
-
-def _check_bool(name: str, value: Any) -> None:
-    # Only a real bool: JSON "true"/"false" arrive as bools, while a string like "false" would be truthy.
-    if not isinstance(value, bool):
-        raise LabError(f"`{name}` must be true or false. Received: {name}={value!r}")
-
-
-def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        options = ", ".join(repr(c) for c in choices)
-        raise LabError(f"`{name}` must be one of {options}. Received: {name}={value!r}")
-
-
-def _plain(value: Any) -> Any:
-    """NumPy scalars (np.int64 from a DataFrame, np.float32, np.bool_) as Python ones, so that
-    `ModelConfig(units=np.int64(64))` is accepted like 64 and the config still writes to JSON."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def validate_settings(config: Any) -> None:
-    """Check every `setting` field of a config part against its metadata (Keras-style messages)."""
-    for item in settings_of(type(config)):
-        object.__setattr__(config, item.name, check_setting(item, getattr(config, item.name)))
-
-
-def check_setting(item: dataclasses.Field, value: Any, *, name: str | None = None) -> Any:
-    """`value` checked against the setting's metadata and returned as the config holds it (NumPy scalars as Python
-    ones, lists as tuples); raises LabError naming the setting (or `name`, e.g. a command-line option)."""
-    meta = item.metadata
-    name = name or item.name
-    value = _plain(value)
-    if meta["kind"] in ("texts", "numbers"):
-        value = tuple(_plain(v) for v in (value or ()))
-    if value is None and meta["optional"]:
-        return value
-    _check_kind(name, value, meta)
-    return value
-
-
-def _check_kind(name: str, value: Any, meta: Any) -> None:
-    kind = meta["kind"]
-    if kind == "int":
-        _check_int(name, value, int(meta["low"]), None if meta["high"] is None else int(meta["high"]))
-    elif kind == "float":
-        _check_float(name, value, meta["low"], meta["high"], low_open=meta["low_open"], high_open=meta["high_open"])
-    elif kind == "bool":
-        _check_bool(name, value)
-    elif kind == "choice":
-        _check_choice(name, value, meta["choices"])
-    elif kind == "texts":
-        if not all(isinstance(v, str) for v in value):
-            raise LabError(f"`{name}` must be a list of column names. Received: {name}={list(value)!r}")
-    elif kind == "numbers":
-        for number in value:
-            _check_float(name, number, meta["low"], meta["high"], low_open=meta["low_open"], high_open=True)
-    elif kind == "text" and not isinstance(value, str):
-        raise LabError(f"`{name}` must be text. Received: {name}={value!r}")
 
 
 @dataclass(frozen=True)
@@ -472,93 +340,6 @@ class ForecastConfig:
         validate_settings(self)
 
 
-@dataclass(frozen=True)
-class BacktestConfig:
-    """A walk-forward backtest: forecast origins from `start` to the end every `stride` steps.
-
-    `start`: a fraction of the series in (0, 1) or a date; `horizon`: steps forecast from each origin;
-    `window_type`: the training data grows with the origin ("expanding") or keeps its length ("sliding");
-    `retrain`: "never" (train once before the first origin, then roll forward) or every K folds
-    (a whole number as text, e.g. "5"); `strategy`: feed predictions back ("recursive") or one output
-    per horizon step ("direct").
-    """
-
-    start: str = setting(
-        "0.7",
-        kind="text",
-        label="First origin (fraction of the series or a date)",
-        help="first forecast origin: a fraction of the series (e.g. 0.7) or a date (e.g. 1958-01-01)",
-    )
-    horizon: int = setting(
-        12,
-        kind="int",
-        low=1,
-        high=LIMITS["forecast_steps"],
-        label="Horizon (steps forecast per fold)",
-        help="steps forecast from each origin",
-    )
-    stride: int = setting(
-        1, kind="int", low=1, high=100_000, label="Stride (steps between origins)", help="steps between two origins"
-    )
-    window_type: str = setting(
-        "expanding",
-        kind="choice",
-        choices=WINDOW_TYPES,
-        label="Training window",
-        help="training data before each origin: all of it, or a fixed length",
-    )
-    retrain: str = setting(
-        "never",
-        kind="text",
-        label="Retrain (never, or every K folds)",
-        help="`never` (train once, roll forward) or K: retrain every K folds",
-    )
-    strategy: str = setting(
-        "recursive",
-        kind="choice",
-        choices=STRATEGIES,
-        label="Multi-step strategy",
-        help="multi-step forecasts: feed predictions back, or one output per step",
-    )
-
-    def __post_init__(self) -> None:
-        if isinstance(self.start, (int, float)) and not isinstance(self.start, bool):
-            object.__setattr__(self, "start", repr(float(self.start)))
-        if isinstance(self.retrain, int) and not isinstance(self.retrain, bool):
-            object.__setattr__(self, "retrain", str(self.retrain))
-        validate_settings(self)
-        start = self.start_fraction
-        if start is not None and not 0.0 < start < 1.0:
-            raise LabError(f"`start` must be a fraction in (0, 1) or a date. Received: start={self.start!r}")
-        if start is None:
-            try:
-                import pandas as pd
-
-                pd.Timestamp(self.start)
-            except (ValueError, TypeError):
-                raise LabError(
-                    f"`start` must be a fraction in (0, 1) or a date. Received: start={self.start!r}"
-                ) from None
-        if self.retrain != "never" and (not self.retrain.isdigit() or int(self.retrain) < 1):
-            raise LabError(
-                "`retrain` must be `never` or a whole number of folds of at least 1. "
-                f"Received: retrain={self.retrain!r}"
-            )
-
-    @property
-    def start_fraction(self) -> float | None:
-        """`start` as a fraction of the series, or None when it is a date."""
-        try:
-            return float(self.start)
-        except ValueError:
-            return None
-
-    @property
-    def retrain_every(self) -> int | None:
-        """Retrain every this many folds, or None for never."""
-        return None if self.retrain == "never" else int(self.retrain)
-
-
 _PARTS = {
     "data": DataConfig,
     "windows": WindowConfig,
@@ -572,7 +353,7 @@ _PARTS = {
 class ExperimentConfig:
     """One experiment: all five parts. Hashable, so it can key a cache; JSON round-trips.
 
-    A backtest's own settings are a separate `BacktestConfig`.
+    A backtest's own settings are a separate `BacktestConfig` (lstm_core.config.backtest).
     """
 
     data: DataConfig = field(default_factory=DataConfig)

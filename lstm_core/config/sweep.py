@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lstm_core.config.settings import LIMITS, setting, validate_settings
+from lstm_core.config.setting import setting, validate_settings
+from lstm_core.config.settings import LIMITS
 from lstm_core.errors import LabError
 
 __all__ = [

@@ -31,7 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.data.windows import Scaler, Windows, difference_lag, make_windows, take_differences

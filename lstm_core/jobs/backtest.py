@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.evaluate.backtest import first_origin, plan_origins
 from lstm_core.jobs.base import TrainingJob

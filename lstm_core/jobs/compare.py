@@ -20,7 +20,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from lstm_core.config.settings import CELLS, BacktestConfig, ExperimentConfig
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.settings import CELLS, ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.jobs.base import WorkerJob

@@ -33,7 +33,8 @@ from typing import Any
 
 import pandas as pd
 
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.jobs import budget, pool, worker
 from lstm_core.jobs.backtest import BacktestJob

@@ -367,7 +367,7 @@ def _backtest_objective(
     the data before it; the test part is cut off first, so no fold or scaler sees it."""
     import optuna
 
-    from lstm_core.config.settings import BacktestConfig
+    from lstm_core.config.backtest import BacktestConfig
     from lstm_core.evaluate.backtest import run_backtest
 
     started = time.perf_counter()

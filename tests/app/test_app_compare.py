@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from app_helpers import errors, open_app, switch, texts, wait_watching
 
-from lstm_core.config.settings import BacktestConfig
+from lstm_core.config.backtest import BacktestConfig
 from lstm_core.experiment.compare import verdict
 from lstm_core.scoring.columns import ForecastColumn as Column
 from ui.views import compare_views

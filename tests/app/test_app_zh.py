@@ -9,8 +9,9 @@ import re
 import pytest
 from app_helpers import open_app, press_train, set_widgets, switch, texts
 
+from lstm_core.config.backtest import BacktestConfig
 from lstm_core.config.benchmark import BenchmarkConfig
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.evaluate.benchmark_settings import stored_settings
 from lstm_core.store.db import NewRun, open_store
 from ui import pages

@@ -116,9 +116,9 @@ def test_a_stored_benchmarks_and_backtests_settings_give_their_options_back():
     from lstm_core.cli.backtest import add_backtest_arguments
     from lstm_core.cli.benchmark import add_benchmark_arguments
     from lstm_core.cli.rerun import rerun_arguments
+    from lstm_core.config.backtest import BacktestConfig
     from lstm_core.config.benchmark import BenchmarkConfig
     from lstm_core.config.options import given_settings
-    from lstm_core.config.settings import BacktestConfig
 
     for kind, cls, add, own in (
         ("benchmark", BenchmarkConfig, add_benchmark_arguments, BenchmarkConfig(

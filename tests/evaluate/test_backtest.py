@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from tiny import TINY, tiny_dataset
 
-from lstm_core.config.settings import BacktestConfig
+from lstm_core.config.backtest import BacktestConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.errors import LabError
 from lstm_core.evaluate.backtest import run_backtest

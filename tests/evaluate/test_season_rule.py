@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 from tiny import TINY, tiny_dataset
 
-from lstm_core.config.settings import BacktestConfig
+from lstm_core.config.backtest import BacktestConfig
 from lstm_core.data.windows import difference_lag, prepare
 from lstm_core.errors import LabError
 from lstm_core.evaluate.backtest import run_backtest

@@ -109,7 +109,7 @@ def test_worker_job_failure_is_one_sentence_and_frees_its_place():
 def test_abandoned_sweep_and_backtest_stop_themselves(dataset, tmp_path):
     """A sweep and a backtest share the training job's heartbeat: unwatched, each stops as 'abandoned' and frees
     its place."""
-    from lstm_core.config.settings import BacktestConfig
+    from lstm_core.config.backtest import BacktestConfig
     from lstm_core.data.fingerprint import fingerprint
     from lstm_core.jobs.backtest import BacktestJob
     from lstm_core.jobs.sweep import SweepJob

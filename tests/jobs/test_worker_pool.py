@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from tiny import TINY, tiny_dataset
 
-from lstm_core.config.settings import BacktestConfig
+from lstm_core.config.backtest import BacktestConfig
 from lstm_core.jobs import pool
 from lstm_core.jobs.base import TrainingJob, running_trainings
 from lstm_core.jobs.process import (

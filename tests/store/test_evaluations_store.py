@@ -9,7 +9,8 @@ import json
 import pandas as pd
 from tiny import TINY, tiny_dataset, tiny_values
 
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import Collection, CollectionSeries
 from lstm_core.evaluate.backtest import run_backtest
 from lstm_core.evaluate.benchmark import run_benchmark

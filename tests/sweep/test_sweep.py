@@ -178,7 +178,7 @@ def test_backtest_objective_scores_folds_of_the_validation_part_only(tmp_path):
     """With objective "backtest" a trial's value is the mean fold RMSE of a walk-forward backtest whose origins
     lie in the validation part, on the series cut before the test part: a backtest made by hand agrees, and a
     changed test part changes nothing."""
-    from lstm_core.config.settings import BacktestConfig
+    from lstm_core.config.backtest import BacktestConfig
     from lstm_core.data.windows import prepare
     from lstm_core.evaluate.backtest import run_backtest
 

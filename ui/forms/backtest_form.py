@@ -11,8 +11,9 @@ from typing import Any
 
 import streamlit as st
 
+from lstm_core.config.backtest import BacktestConfig
 from lstm_core.config.options import parse_numbers
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.errors import LabError
 from ui.forms.settings import FORM_COLUMNS
 

@@ -16,7 +16,9 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig, ModelConfig, settings_of
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.setting import settings_of
+from lstm_core.config.settings import ExperimentConfig, ModelConfig
 from lstm_core.errors import LabError
 from lstm_core.nn.keras_model import gpu_advice as model_advice
 from ui.text.i18n import text

@@ -19,7 +19,8 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import CELLS, LIMITS, ExperimentConfig, settings_of
+from lstm_core.config.setting import settings_of
+from lstm_core.config.settings import CELLS, LIMITS, ExperimentConfig
 from lstm_core.config.sweep import SweepConfig
 from lstm_core.data.dataset import Dataset
 from lstm_core.sweep.space import DEFAULT_SPACE, SEARCHABLE_DIFFERENCES, SweepSpace

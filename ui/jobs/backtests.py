@@ -15,7 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.fingerprint import fingerprint
 from lstm_core.jobs.backtest import BacktestJob
 from lstm_core.jobs.base import heartbeat_seconds

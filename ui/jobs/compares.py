@@ -15,7 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.errors import LabError
 from lstm_core.experiment.compare import verdict
 from lstm_core.jobs.base import heartbeat_seconds

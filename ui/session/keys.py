@@ -20,7 +20,8 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config.settings import BacktestConfig, ExperimentConfig
+from lstm_core.config.backtest import BacktestConfig
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.sources import DEFAULT_SAMPLE
 from ui.session import loaders, workspace
 

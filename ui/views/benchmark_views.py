@@ -14,7 +14,8 @@ import streamlit as st
 
 from lstm_core.cli.benchmark import BENCHMARK_DEFAULTS
 from lstm_core.config.benchmark import MODELS, BenchmarkConfig
-from lstm_core.config.settings import ExperimentConfig, settings_of
+from lstm_core.config.setting import settings_of
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.collections import COLLECTION_PREFIX, COLLECTIONS
 from lstm_core.errors import LabError
 from lstm_core.evaluate.benchmark import NETWORKS, parse_models
