@@ -141,7 +141,7 @@ class InWorker:
         )
 
     def _execute(self) -> JobState:
-        outcome = self._workers.run(self._task(), on_message=self._on_message, tick=self._tick)
+        outcome = self._workers.run(self._task(), on_message=self._heard, tick=self._tick)
         try:
             return self._conclude(outcome)
         finally:  # a worker ended or recycled is replaced once the result is made, not while it is made
@@ -155,6 +155,14 @@ class InWorker:
 
     def _on_message(self, message: tuple) -> None:
         raise NotImplementedError
+
+    def _heard(self, message: tuple) -> None:
+        """Every message from the worker: `("started", backend, device)` is every job's; the rest its own."""
+        if message[0] == "started":
+            self.backend, self.device = message[1], message[2]
+            self._worker_started = time.monotonic()
+        else:
+            self._on_message(message)
 
     def _tick(self, worker: pool.Worker) -> str | None:
         """Every poll: forward a Stop, end the worker when it does not come in time, watch memory."""
@@ -263,9 +271,6 @@ class ProcessTrainingJob(InWorker, TrainingJob):
             self._fits = message[1]
         elif kind == "trained":
             self._trained = True
-        elif kind == "started":
-            self.backend, self.device = message[1], message[2]
-            self._worker_started = time.monotonic()
 
     def _salvage(self, reason: StopReason) -> JobState:
         """The worker was ended: rebuild the run here, in NumPy, from the last recorded epoch's weights."""
@@ -368,9 +373,6 @@ class ProcessBacktestJob(InWorker, BacktestJob):
             self.epochs.append(message[1])
         elif kind == "batch":
             self.progress = message[1]
-        elif kind == "started":
-            self.backend, self.device = message[1], message[2]
-            self._worker_started = time.monotonic()
 
 
 class ProcessSweepJob(InWorker, SweepJob):
@@ -417,9 +419,6 @@ class ProcessSweepJob(InWorker, SweepJob):
     def _on_message(self, message: tuple) -> None:
         if message[0] == "trial":
             self._on_trial(message[1])
-        elif message[0] == "started":
-            self.backend, self.device = message[1], message[2]
-            self._worker_started = time.monotonic()
 
 
 def sweep_job(dataset: Dataset, setup: Any, **options: Any) -> SweepJob:

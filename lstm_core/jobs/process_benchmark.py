@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from lstm_core.config.benchmark import BenchmarkConfig
@@ -66,9 +65,6 @@ class ProcessBenchmarkJob(InWorker, BenchmarkJob):
             self._on_series(*message[1:])
         elif kind == "epoch":
             self.epochs.append(message[1])
-        elif kind == "started":
-            self.backend, self.device = message[1], message[2]
-            self._worker_started = time.monotonic()
 
 
 def benchmark_job(
