@@ -178,13 +178,7 @@ def draw_form() -> None:
     left.number_input(text("benchmark.sample_seed"), 0, 2**31 - 1, step=1, key="benchmark_sample_seed")
     middle.number_input(text("benchmark.horizon"), 0, 120, step=1, key="benchmark_horizon")
     middle.multiselect(text("benchmark.models"), MODELS, key="benchmark_models")
-    middle.selectbox(
-        text("benchmark.base"),
-        SETTINGS["base"]["choices"],
-        key="benchmark_base",
-        format_func={base: text(f"benchmark.bases.{base}") for base in SETTINGS["base"]["choices"]}.get,
-        help=text("benchmark.base_help"),
-    )
+    _choice(middle, "base", "bases")
     middle.number_input(
         text("benchmark.windows_per_series"),
         int(SETTINGS["windows_per_series"]["low"]),
@@ -198,13 +192,7 @@ def draw_form() -> None:
     right.number_input(text("benchmark.epochs"), 1, 500, step=1, key="benchmark_epochs")
     right.number_input(text("benchmark.patience"), 1, 100, step=1, key="benchmark_patience")
     right.number_input(text("benchmark.window"), 0, 512, step=1, key="benchmark_window")
-    right.selectbox(
-        text("benchmark.head"),
-        SETTINGS["head"]["choices"],
-        key="benchmark_head",
-        format_func={head: text(f"benchmark.heads.{head}") for head in SETTINGS["head"]["choices"]}.get,
-        help=text("benchmark.head_help"),
-    )
+    _choice(right, "head", "heads")
     for name in ("series_embedding", "series_code"):
         right.number_input(
             text(f"benchmark.{name}"),
@@ -215,6 +203,14 @@ def draw_form() -> None:
             help=text(f"benchmark.{name}_help"),
         )
     right.checkbox(text("benchmark.calendar"), key="benchmark_calendar", help=text("benchmark.calendar_help"))
+
+
+def _choice(column: Any, name: str, labels: str) -> None:
+    """A selectbox of the setting `name`'s choices, each shown by its text `benchmark.<labels>.<choice>`."""
+    choices = SETTINGS[name]["choices"]
+    shown = {choice: text(f"benchmark.{labels}.{choice}") for choice in choices}
+    column.selectbox(text(f"benchmark.{name}"), choices, key=f"benchmark_{name}", format_func=shown.get,
+                     help=text(f"benchmark.{name}_help"))  # fmt: skip
 
 
 def _collection_label(name: str, loaded: Any) -> str:
